@@ -1,0 +1,52 @@
+# notelingo — `make demo` and `make test` set up a fresh clone by themselves.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+STAMP  := $(VENV)/.installed
+# Extra arguments for `notelingo translate` in the demo, e.g.
+#   make demo DEMO_MODELS="--model ru-en=/path/to/opus-mt-ru-en --model en-ru=/path/to/opus-mt-en-ru"
+DEMO_MODELS ?=
+
+.PHONY: install demo test test-fast bench bench-quick schema clean
+
+install: $(STAMP)
+
+# torch first and pinned: unpinned, pip would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[fast,lingua,dev]'
+	touch $(STAMP)
+
+demo: install
+	@mkdir -p demo
+	$(VENV)/bin/notelingo ingest examples -o demo/notes.jsonl
+	@if $(VENV)/bin/notelingo translate demo/notes.jsonl -o demo/translated.jsonl $(DEMO_MODELS); then \
+		cp demo/translated.jsonl demo/final.jsonl; \
+	else \
+		echo "demo: translation skipped (see the line above); the digest shows the original notes only." >&2; \
+		cp demo/notes.jsonl demo/final.jsonl; \
+	fi
+	$(VENV)/bin/notelingo digest demo/final.jsonl -o demo/digest.html
+	$(VENV)/bin/notelingo digest demo/final.jsonl -o demo/digest.md
+	@echo "demo: wrote demo/notes.jsonl, demo/digest.html, demo/digest.md"
+
+test: install
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
+
+test-fast: install
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q -m "not slow"
+
+bench: install
+	$(PY) bench/run.py --full
+
+bench-quick: install
+	$(PY) bench/run.py --quick
+
+schema: install
+	$(PY) -m notelingo.schema > schemas/note.schema.json
+
+clean:
+	rm -rf $(VENV) demo build dist *.egg-info

@@ -1,0 +1,3 @@
+from notelingo.cli import main
+
+main()

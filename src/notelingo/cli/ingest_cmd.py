@@ -1,0 +1,44 @@
+"""``notelingo ingest``: sources -> notes.jsonl."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from ._app import app, err, error_boundary, show_progress
+from ._options import parse_langs
+
+
+@app.command("ingest")
+def ingest_command(
+    inputs: List[str] = typer.Argument(..., help="Files, folders (read recursively) or '-' for stdin: Telegram exports (result.json, messages*.html), blog pages, text and Markdown dumps."),
+    output: str = typer.Option(..., "--output", "-o", help="Where to write the notes (JSON Lines); '-' for stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Force the origin language of every note (ISO 639-1), skipping detection."),
+    langs: str = typer.Option("ru,en", "--langs", help="Languages in play, most likely first; detection prefers these."),
+    engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo[lingua])."),
+) -> None:
+    """Read sources, clean them, split them into one note per post or paper, and tag languages."""
+    from ..fileio import write_notes
+    from ..pipeline import DetectOptions, ingest
+
+    with error_boundary():
+        options = DetectOptions(langs=parse_langs(langs), force_lang=lang, engine=engine)
+        with _progress_bar("Reading") as advance:
+            notes, report = ingest(inputs, options, progress=advance)
+        for failure in report.failures:
+            err(f"error: {failure}")
+        if notes or not report.failures:
+            write_notes(output, notes)
+        if show_progress():
+            langs_text = ", ".join(f"{k} {v}" for k, v in report.languages.most_common()) or "none"
+            err(
+                f"{report.files} file(s), {report.notes} note(s), {report.duplicates_dropped} duplicate note(s) "
+                f"and {report.paragraphs_dropped} repeated paragraph(s) dropped; languages: {langs_text}"
+                + (f"; {len(report.failures)} input(s) failed" if report.failures else "")
+            )
+        if report.failures:
+            raise typer.Exit(1)
+
+
+from ._options import progress_bar as _progress_bar  # noqa: E402

@@ -1,0 +1,74 @@
+"""The one error hierarchy of notelingo.
+
+Every message says what went wrong, where (file, line, entry) and how to fix it.
+The library raises these; only ``cli.py`` turns them into exit codes.
+
+::
+
+    NotelingoError
+    ├── InputError            an input file cannot be read or has the wrong shape (exit 1, others go on)
+    │   ├── DecodeError       bytes that are no text in any known encoding
+    │   └── FormatError       a file whose format is unknown or whose content is malformed
+    ├── GlossaryError         an invalid glossary file or edit (duplicate term, conflict, bad field)
+    ├── ModelError            a translation model that cannot be found, fetched or loaded
+    │   └── ModelNotFoundError  no local copy and no way to download it
+    ├── BackendError          a backend whose optional dependency is missing (message has the pip command)
+    ├── TranslationError      the model failed on a segment in a way no fallback could repair
+    ├── OutputError           an output path that cannot be written (missing or read-only folder)
+    └── UsageError            option values that make no sense together (exit 2)
+"""
+
+from __future__ import annotations
+
+
+class NotelingoError(Exception):
+    """Base of every error notelingo raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(NotelingoError):
+    """An input cannot be read; ``path`` names it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = str(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
+class DecodeError(InputError):
+    """Bytes that decode as no known text encoding."""
+
+
+class FormatError(InputError):
+    """Unknown format, or content that does not have the expected shape."""
+
+
+class GlossaryError(NotelingoError):
+    """An invalid glossary file, or an edit that would make it invalid."""
+
+
+class ModelError(NotelingoError):
+    """A model that cannot be found, downloaded or loaded."""
+
+
+class ModelNotFoundError(ModelError):
+    """No local copy of a model and no way to fetch it."""
+
+
+class BackendError(NotelingoError):
+    """A translation backend that cannot run here (its package is missing)."""
+
+
+class TranslationError(NotelingoError):
+    """A segment that could not be translated even with every fallback."""
+
+
+class OutputError(NotelingoError):
+    """An output path that cannot be written."""
+
+
+class UsageError(NotelingoError):
+    """Options that are invalid or contradict each other."""
+
+    exit_code = 2

@@ -1,0 +1,160 @@
+"""Reading and writing files safely: decoding, atomic writes, notes.jsonl.
+
+Every output goes through :func:`atomic_write`: a temporary file in the target
+folder, fsync, then ``os.replace``. An interrupted run never leaves a
+half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from .errors import DecodeError, FormatError, OutputError
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
+    """Decode text of unknown encoding: BOMs first, then UTF-8, then charset detection.
+
+    Legacy Russian encodings (cp1251, koi8-r) are told apart by charset-normalizer.
+    Raises :class:`DecodeError` for binary data.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(path, f"starts with a {encoding} byte-order mark but is not valid {encoding} ({exc.reason}); re-save it as UTF-8") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is None:
+        raise DecodeError(path, "is not text in any known encoding; re-save it as UTF-8")
+    text = str(best)
+    if _looks_binary(text):
+        raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return controls / len(sample) > 0.05
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a file as text, whatever its encoding (see :func:`decode_bytes`)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(str(path), "no such file; check the path") from None
+    except IsADirectoryError:
+        raise FormatError(str(path), "is a folder, not a file") from None
+    except PermissionError:
+        raise FormatError(str(path), "permission denied; make the file readable (chmod +r)") from None
+    except OSError as exc:
+        raise FormatError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    return decode_bytes(data, str(path))
+
+
+def _check_output_folder(target: Path) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise OutputError(f"{target}: folder {folder} does not exist; create it first (mkdir -p {folder})")
+    if not folder.is_dir():
+        raise OutputError(f"{target}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{target}: folder {folder} is not writable; choose another output path")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Write ``path`` all or nothing: to a temp file beside it, renamed on success."""
+    target = Path(path)
+    _check_output_folder(target)
+    binary = "b" in mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    with atomic_write(path) as fh:
+        fh.write(text)
+
+
+def write_notes(path: str | os.PathLike, notes: Iterable) -> int:
+    """Write notes as JSON Lines, atomically. ``-`` writes to stdout. Returns the count."""
+    count = 0
+    if str(path) == "-":
+        import sys
+
+        for note in notes:
+            sys.stdout.write(note.to_json() + "\n")
+            count += 1
+        return count
+    with atomic_write(path) as fh:
+        for note in notes:
+            fh.write(note.to_json() + "\n")
+            count += 1
+    return count
+
+
+def is_notes_jsonl(text: str) -> bool:
+    """True when ``text`` looks like a notes.jsonl written by notelingo."""
+    first = text.lstrip("\ufeff").lstrip()[:400]
+    return first.startswith("{") and '"schema_version"' in text[:20000] and '"blocks"' in text[:20000]
+
+
+def parse_notes(text: str, path: str = "<notes>") -> list:
+    """Parse and validate notes.jsonl content; errors name the line."""
+    from pydantic import ValidationError
+
+    from .schema import Note
+
+    notes = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            notes.append(Note.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise FormatError(path, f"line {lineno}: not a valid note ({where}: {first.get('msg')}); regenerate it with 'notelingo ingest'") from None
+    return notes
+
+
+def read_notes(path: str | os.PathLike) -> list:
+    """Read a notes.jsonl file written by notelingo."""
+    return parse_notes(read_text(path), str(path))

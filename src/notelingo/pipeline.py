@@ -1,0 +1,82 @@
+"""The order of the stages; the only module that knows it.
+
+ingest (read files -> Posts) -> normalize (Posts -> Notes) -> detect (language)
+-> glossary + protect + translate -> align -> render / export.
+
+Each function here takes plain values and returns plain values; none prints or
+exits. ``progress`` arguments are optional callables so the CLI can draw bars.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from .errors import InputError
+from .schema import Note
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class IngestReport:
+    """What ``ingest`` did: counts for the closing summary, and the inputs that failed."""
+
+    files: int = 0
+    notes: int = 0
+    duplicates_dropped: int = 0
+    paragraphs_dropped: int = 0
+    languages: Counter = field(default_factory=Counter)
+    failures: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class DetectOptions:
+    """Language detection settings (recorded in every note's signature)."""
+
+    langs: tuple[str, ...] = ("ru", "en")
+    force_lang: Optional[str] = None
+    engine: str = "auto"  # auto | langdetect | lingua
+
+
+def ingest(
+    inputs: Sequence[str],
+    detect: DetectOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[list[Note], IngestReport]:
+    """Read every input, normalise it into notes and tag their languages.
+
+    Inputs that cannot be read are reported in ``IngestReport.failures``; the
+    others are still processed. Existing notes.jsonl files are read back as they are.
+    """
+    from . import detect as detect_stage
+    from . import normalize as normalize_stage
+    from .ingest import expand_inputs, read_input
+
+    detect = detect or DetectOptions()
+    report = IngestReport()
+    paths, failures = expand_inputs(inputs)
+    report.failures.extend(failures)
+    posts = []
+    ready: list[Note] = []
+    for done, path in enumerate(paths, start=1):
+        try:
+            result = read_input(path)
+        except InputError as exc:
+            report.failures.append(exc)
+        else:
+            report.files += 1
+            if result.notes:
+                ready.extend(result.notes)
+            posts.extend(result.posts)
+        if progress:
+            progress(done, len(paths))
+    normalized = normalize_stage.normalize_posts(posts)
+    report.duplicates_dropped = normalized.duplicates_dropped
+    report.paragraphs_dropped = normalized.paragraphs_dropped
+    notes = detect_stage.detect_notes(normalized.notes, detect)
+    notes = ready + notes
+    report.notes = len(notes)
+    report.languages = Counter(note.lang for note in notes)
+    return notes, report
