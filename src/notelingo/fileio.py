@@ -37,9 +37,13 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
             except UnicodeDecodeError as exc:
                 raise DecodeError(path, f"starts with a {encoding} byte-order mark but is not valid {encoding} ({exc.reason}); re-save it as UTF-8") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if _looks_binary(text):
+            raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+        return text
     if b"\x00" in data[:4096]:
         raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
     from charset_normalizer import from_bytes

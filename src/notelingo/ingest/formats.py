@@ -1,0 +1,88 @@
+"""Format detection from content (the extension is only a hint) and strict JSON parsing.
+
+Formats: ``notes`` (a notes.jsonl written by notelingo), ``telegram-json``,
+``telegram-html``, ``html`` (any other page), ``markdown`` and ``text``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePath
+
+from ..errors import FormatError
+from ..fileio import is_notes_jsonl
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSON_SUFFIXES = frozenset({".json"})
+
+# Markers the Telegram Desktop HTML exporter writes on every page.
+_TELEGRAM_HTML_MARKERS = ('class="page_header"', 'class="message default', 'class="message service', 'class="history"')
+_HTML_START = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_TAGS = re.compile(r"<(head|body|div|p|article|main)[\s>]", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_MD_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+
+
+def suffix_of(path: str) -> str:
+    return PurePath(path).suffix.lower()
+
+
+def detect_format(text: str, path: str) -> str:
+    """Name the format of ``text`` (read from ``path``) by looking at its content."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if is_notes_jsonl(head):
+        return "notes"
+    if _looks_like_json(head, path):
+        return "json"
+    if looks_like_html(head, path):
+        window = head[:200_000]
+        if any(marker in window for marker in _TELEGRAM_HTML_MARKERS):
+            return "telegram-html"
+        return "html"
+    if suffix_of(path) in MARKDOWN_SUFFIXES or looks_like_markdown(head):
+        return "markdown"
+    return "text"
+
+
+def _looks_like_json(head: str, path: str) -> bool:
+    if not head.startswith(("{", "[")):
+        return False
+    if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000]:
+        return True
+    # Without a .json name, only content that really parses counts as JSON:
+    # a text note may well start with "[1] ..." or "{draft}".
+    try:
+        json.loads(head)
+    except ValueError:
+        return False
+    return True
+
+
+def looks_like_html(head: str, path: str) -> bool:
+    if _HTML_START.match(head[:4096]):
+        return True
+    if suffix_of(path) in HTML_SUFFIXES and _HTML_TAGS.search(head[:4096]):
+        return True
+    return False
+
+
+def looks_like_markdown(head: str) -> bool:
+    sample = head[:50_000]
+    if _MD_HEADING.search(sample):
+        return True
+    return len(_MD_FENCE.findall(sample)) >= 2
+
+
+def parse_json(text: str, path: str) -> object:
+    """Parse JSON; a syntax error becomes a FormatError naming the line and column."""
+    try:
+        return json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            path,
+            f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); the file may be truncated, export it again",
+        ) from None
+    except RecursionError:
+        raise FormatError(path, "JSON is nested too deeply to read; is it really a Telegram export?") from None
