@@ -27,7 +27,8 @@ _BOMS = (
 def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     """Decode text of unknown encoding: BOMs first, then UTF-8, then charset detection.
 
-    Legacy Russian encodings (cp1251, koi8-r) are told apart by charset-normalizer.
+    Legacy Russian encodings (cp1251, koi8-r) are scored by Russian letter frequencies
+    and letter case (charset-normalizer misreads short Cyrillic); the rest by charset-normalizer.
     Raises :class:`DecodeError` for binary data.
     """
     for bom, encoding in _BOMS:
@@ -49,12 +50,65 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=None).best()
+    # charset-normalizer mistakes short cp1251 / koi8-r Russian for other encodings
+    # (measured: "Привет, мир!" in cp1251 came back as box-drawing characters, "Да"
+    # as one Chinese character). Clean Russian words under cp1251 or koi8-r win,
+    # unless the detector found another single-byte script (Greek, say).
+    cyrillic = _legacy_cyrillic(data)
+    if cyrillic is not None and not _single_byte_other_script(best, data):
+        return cyrillic
     if best is None:
         raise DecodeError(path, "is not text in any known encoding; re-save it as UTF-8")
     text = str(best)
     if _looks_binary(text):
         raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
     return text
+
+
+# Relative frequencies of Russian letters (per mille), to tell cp1251 from koi8-r.
+_RU_FREQ = dict(zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", (
+    110, 85, 80, 74, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 17, 16, 14, 12, 10, 9, 7, 6, 5, 4, 3, 3, 1, 1,
+)))
+_LEGACY_CYRILLIC = ("cp1251", "koi8-r")
+_RU_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў")
+_CYRILLIC_TYPOGRAPHY = frozenset("«»—–…№“”„‘’•\u00a0")
+_CYRILLIC_LANGUAGES = frozenset({"Russian", "Ukrainian", "Bulgarian", "Belarusian", "Serbian", "Macedonian", "Unknown"})
+
+
+def _single_byte_other_script(match, data: bytes) -> bool:
+    return match is not None and len(str(match)) == len(data) and match.language not in _CYRILLIC_LANGUAGES
+
+
+def _legacy_cyrillic(data: bytes) -> str | None:
+    """Decode as cp1251 or koi8-r when either gives clean Russian words, else None."""
+    import math
+    import re
+
+    best, best_score = None, -math.inf
+    for encoding in _LEGACY_CYRILLIC:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        high = [ch for ch in text if ord(ch) > 127 and not ch.isspace()]
+        russian = sum(ch.lower() in _RU_LETTERS or ch in _CYRILLIC_TYPOGRAPHY for ch in high)
+        words = [w for w in re.findall(r"[^\W\d_]+", text) if any(ord(ch) > 127 for ch in w)]
+        cyrillic = [w for w in words if all(ch.lower() in _RU_LETTERS for ch in w)]
+        # Latin text with a few accents (café) gives mixed words, CJK bytes give
+        # pseudographics: neither is Russian.
+        if not words or russian < 0.9 * len(high) or len(cyrillic) < 0.8 * len(words) or _looks_binary(text):
+            continue
+        letters = [ch for w in cyrillic for ch in w]
+        inner_upper = sum(ch.isupper() for w in cyrillic for ch in w[1:])
+        inner = sum(len(w) - 1 for w in cyrillic) or 1
+        all_caps = inner_upper > 0.9 * inner  # text in capitals: the case tells nothing
+        score = sum(math.log(_RU_FREQ.get(ch.lower(), 0.5)) for ch in letters) / len(letters)
+        # "уЯЕЫШ": a lowercase first letter before capitals is case swapped by the wrong code page.
+        swapped = sum(w[0].islower() and any(ch.isupper() for ch in w[1:]) for w in cyrillic)
+        score -= (0 if all_caps else 4 * inner_upper / inner) + 4 * swapped / len(cyrillic)
+        if score > best_score:
+            best, best_score = text, score
+    return best if best is not None and best_score > 1.5 else None
 
 
 def _looks_binary(text: str) -> bool:
