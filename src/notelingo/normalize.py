@@ -1,4 +1,278 @@
-"""Normalize: ``Post`` objects -> clean ``Note`` objects (contract; implemented by the normalize stage).
+"""Normalize: reader ``Post`` objects -> clean ``Note`` objects, one per post or paper.
 
-``normalize_posts(posts) -> NormalizeResult(notes, duplicates_dropped, paragraphs_dropped)``
+Steps, in order (each a general rule, none tuned to one sample):
+
+1. clean every block (``normalize_text``; code and formulas untouched) and drop
+   whole-line chrome and export artefacts (footers, buttons, counters);
+2. drop site chrome shared by documents of one site: the short lines that several
+   documents from one folder share at their top or bottom;
+3. split splittable posts into notes (see :mod:`notelingo.sections`), drop
+   paragraphs a document repeats, turn "Forwarded from" headers into
+   ``source.forwarded_from`` and link-preview cards into ``link_preview`` blocks;
+4. keep notes repeated across documents once, recording the other copies in ``also_in``.
+
+Blocks keep their text under the key ``"und"``: the detect stage re-keys them.
 """
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+
+from . import __version__
+from .refs import classify_url, dedupe_refs, find_refs
+from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
+from .sections import (attach_preview_urls, extract_cards, find_tandems, is_title_like, looks_like_repeated_dump,
+                       mark_structure, section_title_block, split_repeated_dump, split_sections)
+from .textclean import fingerprint, forwarded_from, is_artefact_line, normalize_text
+
+__all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
+
+_SITE_KINDS = ("text", "markdown", "html")
+_CHROME_MAX_CHARS = 160
+_CHROME_MAX_BLOCKS = 8
+_CHROME_NEIGHBOURS = 10
+_MIN_REPEAT_KEY = 20
+_MIN_DUPLICATE_KEY = 30
+_NEAR_DUPLICATE = 0.8
+_TITLE_MAX = 120
+_LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*\S+|\bdoi\s*:\s*\S+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
+
+
+@dataclass
+class NormalizeResult:
+    notes: list[Note] = field(default_factory=list)
+    duplicates_dropped: int = 0
+    paragraphs_dropped: int = 0
+
+
+def normalize_posts(posts: list[Post]) -> NormalizeResult:
+    """Clean, split and deduplicate the posts of every input into notes."""
+    result = NormalizeResult()
+    cleaned = [clean_blocks(post.blocks) for post in posts]
+    _drop_shared_chrome(posts, cleaned)
+    notes: list[Note] = []
+    for post, blocks in zip(posts, cleaned):
+        notes.extend(_notes_of_post(post, blocks, result))
+    result.notes = _drop_duplicate_notes(notes, result)
+    return result
+
+
+def clean_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Normalised copies of the blocks; empty blocks and artefact lines left out."""
+    out = []
+    for block in blocks:
+        text = block.text if block.kind in UNTRANSLATED_KINDS else normalize_text(block.text)
+        if not text.strip() or (block.kind not in UNTRANSLATED_KINDS and is_artefact_line(text)):
+            continue
+        out.append(RawBlock(block.kind, text, dict(block.attrs)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Chrome shared by documents of one site
+# --------------------------------------------------------------------------
+
+
+def _drop_shared_chrome(posts: list[Post], cleaned: list[list[RawBlock]]) -> None:
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, post in enumerate(posts):
+        if post.splittable and post.source.kind in _SITE_KINDS:
+            key = (post.source.kind, os.path.dirname(os.path.abspath(post.source.path)))
+            groups.setdefault(key, []).append(index)
+    for members in groups.values():
+        heads = {i: 0 for i in members}
+        tails = {i: 0 for i in members}
+        for pos, a in enumerate(members):
+            for b in members[pos + 1:pos + 1 + _CHROME_NEIGHBOURS]:
+                _widen(heads, a, b, _shared_run(cleaned[a], cleaned[b]))
+                _widen(tails, a, b, _shared_run(cleaned[a][::-1], cleaned[b][::-1]))
+        for i in members:
+            cleaned[i] = cleaned[i][heads[i]:len(cleaned[i]) - tails[i]]
+
+
+def _widen(edges: dict[int, int], a: int, b: int, run: int) -> None:
+    edges[a] = max(edges[a], run)
+    edges[b] = max(edges[b], run)
+
+
+def _shared_run(first: list[RawBlock], second: list[RawBlock]) -> int:
+    """Length of the common run at the start of both, if it is all short lines (chrome).
+
+    Years and counters differ between pages of one site, so digits are ignored. A
+    shared run that reaches real prose is repeated content, not chrome.
+    """
+    run = 0
+    for a, b in zip(first, second):
+        if _chrome_key(a) != _chrome_key(b):
+            break
+        if len(a.text) > _CHROME_MAX_CHARS or run >= _CHROME_MAX_BLOCKS:
+            return 0
+        run += 1
+    if run == min(len(first), len(second)):
+        return 0  # one document is nothing but the other's edge: keep it
+    return run
+
+
+def _chrome_key(block: RawBlock) -> str:
+    return "".join(ch for ch in fingerprint(block.text) if not ch.isdigit())
+
+
+# --------------------------------------------------------------------------
+# One post -> notes
+# --------------------------------------------------------------------------
+
+
+def _notes_of_post(post: Post, blocks: list[RawBlock], result: NormalizeResult) -> list[Note]:
+    repeated_dump = False
+    if post.splittable:
+        tandems = find_tandems(blocks)
+        repeated_dump = looks_like_repeated_dump(blocks, tandems)
+        if repeated_dump:
+            split = split_repeated_dump(blocks, tandems)
+            sections = split.posts
+            result.paragraphs_dropped += split.repeats_dropped
+        else:
+            sections = split_sections(blocks, strict=post.source.kind == "html")
+    else:
+        sections = [blocks]
+    deduped = _drop_repeated_paragraphs(sections, result)
+    # A whole section repeated leaves only its heading behind: that is a duplicate note.
+    stubs = [i for i, s in enumerate(deduped) if len(s) < len(sections[i]) and all(b.kind == "heading" or is_title_like(b) for b in s)]
+    result.duplicates_dropped += len(stubs)
+    sections = [s for i, s in enumerate(deduped) if i not in stubs]
+    notes = []
+    for index, section in enumerate(sections):
+        if not repeated_dump:
+            section = extract_cards(section)
+            if post.source.kind in ("text", "markdown"):
+                section = mark_structure(section, first_is_title=len(sections) > 1 or post.title is None)
+        note = _build_note(post, section, index, len(sections))
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def _drop_repeated_paragraphs(sections: list[list[RawBlock]], result: NormalizeResult) -> list[list[RawBlock]]:
+    """A paragraph seen earlier in the same document is dropped (export repeats)."""
+    seen: set[str] = set()
+    out = []
+    for section in sections:
+        kept = []
+        for block in section:
+            key = fingerprint(block.text)
+            repeatable = block.kind in ("paragraph", "list_item", "quote", "link_preview") and not forwarded_from(block.text)
+            if repeatable and len(key) >= _MIN_REPEAT_KEY:
+                if key in seen:
+                    result.paragraphs_dropped += 1
+                    continue
+                seen.add(key)
+            kept.append(block)
+        out.append(kept)
+    return out
+
+
+def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> Note | None:
+    forwarded = next((name for b in section if (name := forwarded_from(b.text))), None)
+    section = [b for b in section if not forwarded_from(b.text)]
+    if not section:
+        return None
+    attach_preview_urls(section)
+    source = post.source.model_copy(update={"forwarded_from": forwarded}) if forwarded else post.source
+    blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
+    body = "\n".join(raw.text for raw in section)
+    title = post.title if count == 1 and post.title else _title_of(section)
+    return Note(
+        id=_note_id(source, index, body),
+        lang="und",
+        lang_confidence=0.0,
+        title=title,
+        date=post.date,
+        source=source,
+        refs=_refs_of(post, section, body, index),
+        blocks=blocks,
+        signature=Signature(notelingo=__version__),
+    )
+
+
+def _to_block(index: int, raw: RawBlock) -> Block:
+    attrs = {key: str(value) for key, value in raw.attrs.items() if not key.startswith("_")}
+    return Block(id=f"b{index}", kind=raw.kind, lang=None, text={"und": raw.text}, attrs=attrs)
+
+
+def _title_of(section: list[RawBlock]) -> str:
+    first = section_title_block(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+    line = _without_links(first.text.strip().split("\n", 1)[0].strip())
+    if len(line) <= _TITLE_MAX:
+        return line
+    cut = line[:_TITLE_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:—-") + "…"
+
+
+def _without_links(line: str) -> str:
+    """'LoRA (arxiv.org/abs/2106.09685)' -> 'LoRA': a title names the paper, the ref is in refs."""
+    stripped = _LINK_IN_TITLE.sub("", line)
+    stripped = re.sub(r"\(\s*\)|\[\s*\]", "", stripped).strip(" ,;:—–-")
+    return stripped if len(stripped) >= 3 else line
+
+
+def _note_id(source: Source, index: int, body: str) -> str:
+    identity = "\x1f".join(str(part) for part in (
+        source.kind, source.channel, source.message_id, source.url,
+        os.path.basename(source.path), index, body,
+    ))
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:16]
+
+
+def _refs_of(post: Post, section: list[RawBlock], body: str, index: int) -> list[Ref]:
+    """The post's own links (all of them, or those this section mentions) and those in its text."""
+    post_refs = [classify_url(ref.url) for ref in post.refs]
+    if index > 0:
+        post_refs = [ref for ref in post_refs if ref.id in body or ref.url in body]
+    found = list(post_refs)
+    for raw in section:
+        for key in ("url", "href"):
+            if raw.attrs.get(key):
+                found.append(classify_url(raw.attrs[key]))
+        if raw.kind != "code":
+            found.extend(find_refs(raw.text))
+    return dedupe_refs(found)
+
+
+# --------------------------------------------------------------------------
+# Notes repeated across documents
+# --------------------------------------------------------------------------
+
+
+def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[Note]:
+    kept: list[Note] = []
+    by_key: dict[str, Note] = {}
+    by_title: dict[str, list[tuple[Note, set]]] = {}
+    for note in notes:
+        key = fingerprint("\n".join(b.original() for b in note.blocks))
+        shingles = _shingles(key)
+        twin = by_key.get(key) if len(key) >= _MIN_DUPLICATE_KEY else None
+        if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
+            twin = next((n for n, s in by_title.get(fingerprint(note.title), []) if _jaccard(s, shingles) >= _NEAR_DUPLICATE), None)
+        if twin is not None and twin.source.path == note.source.path:
+            twin = None  # two messages of one export are two posts, even with the same text
+        if twin is not None:
+            if note.source != twin.source and note.source not in twin.also_in:
+                twin.also_in.append(note.source)
+            result.duplicates_dropped += 1
+            continue
+        by_key[key] = note
+        by_title.setdefault(fingerprint(note.title), []).append((note, shingles))
+        kept.append(note)
+    return kept
+
+
+def _shingles(key: str) -> set[tuple[str, ...]]:
+    words = key.split()
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

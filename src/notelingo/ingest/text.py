@@ -1,0 +1,200 @@
+"""Plain-text and Markdown dumps -> ``Post`` objects (one per document part).
+
+The reader only finds the *shape* of the text: paragraphs, headings, list items,
+quotes, fenced code and display formulas. Deciding where one note ends and the
+next begins is normalize's job (it sees every document at once), so each part is
+returned as one ``splittable`` post. Thematic breaks (``---``, ``* * *``,
+``=====``) separate parts: dumps use them between entries.
+
+Text is never rewritten here: block texts are the source lines, joined with
+``\\n`` where a paragraph was hard-wrapped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import Post, RawBlock, Source
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
+_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_BREAK = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|={3,}|~{3,})$")
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•◦▪▫‣⁃–●○■□➤►✓✔]|\d{1,3}[.)])\s+(?P<text>\S.*)$")
+_QUOTE = re.compile(r"^\s{0,3}>\s?(?P<text>.*)$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,150})\1\s*$")
+_FORMULA_OPEN = re.compile(r"^\s*(\$\$|\\\[)")
+_FORMULA_CLOSE = {"$$": "$$", "\\[": "\\]"}
+_STARTS_WITH_LINK = re.compile(r"^(https?://|www\.|[\w\-]+(\.[\w\-]+)*\.[a-z]{2,24}(/|$))", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?:;…»)\"”]\s*$")
+
+
+def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
+    """Read a plain-text (``kind="text"``) or Markdown (``kind="markdown"``) dump."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    meta: dict[str, str] = {}
+    if kind == "markdown":
+        lines, meta = _strip_front_matter(lines)
+    posts = []
+    for part in _split_at_breaks(lines, kind):
+        blocks = _blocks_of(part, kind)
+        if blocks:
+            source = Source(kind=kind, path=path)
+            posts.append(Post(source=source, blocks=blocks, splittable=True))
+    if posts and meta:
+        posts[0].title = meta.get("title") or None
+        posts[0].date = meta.get("date") or None
+    return posts
+
+
+def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """YAML front matter (``---`` ... ``---`` at the very top): keep title and date."""
+    if not lines or lines[0].strip() != "---":
+        return lines, {}
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() in ("---", "..."):
+            meta = {}
+            for line in lines[1:end]:
+                key, sep, value = line.partition(":")
+                if sep and key.strip() in ("title", "date"):
+                    meta[key.strip()] = value.strip().strip("\"'")
+            return lines[end + 1:], meta
+    return lines, {}
+
+
+def _split_at_breaks(lines: list[str], kind: str) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        previous = lines[index - 1].strip() if index else ""
+        # A "---" right under a text line is a Markdown setext heading, not a break.
+        setext = kind == "markdown" and previous and _SETEXT.match(line)
+        if not in_fence and _BREAK.match(line.strip()) and not setext:
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return [part for part in parts if any(line.strip() for line in part)]
+
+
+def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
+    blocks: list[RawBlock] = []
+    one_per_line = _has_no_blank_lines(lines)
+    index = 0
+    while index < len(lines):
+        index = _read_block(lines, index, kind, blocks, one_per_line)
+    return blocks
+
+
+def _has_no_blank_lines(lines: list[str]) -> bool:
+    """Copies of chat pages have no blank lines: each line is then a paragraph of its own."""
+    content = [line for line in lines if line.strip()]
+    inner = lines[lines.index(content[0]):len(lines) - lines[::-1].index(content[-1])] if content else []
+    return len(content) >= 3 and all(line.strip() for line in inner)
+
+
+def _read_block(lines: list[str], index: int, kind: str, blocks: list[RawBlock], one_per_line: bool) -> int:
+    """Read the block starting at ``lines[index]`` into ``blocks``; return the next index."""
+    line = lines[index]
+    if not line.strip():
+        return index + 1
+    fence = _FENCE.match(line)
+    if fence:
+        return _read_fenced(lines, index, fence, blocks)
+    if _FORMULA_OPEN.match(line):
+        return _read_formula(lines, index, blocks)
+    heading = _ATX_HEADING.match(line)
+    if heading:
+        blocks.append(RawBlock("heading", heading.group(2), {"level": str(len(heading.group(1)))}))
+        return index + 1
+    if kind == "markdown" and index + 1 < len(lines) and _SETEXT.match(lines[index + 1]) and not _BULLET.match(line):
+        level = "1" if lines[index + 1].strip().startswith("=") else "2"
+        blocks.append(RawBlock("heading", line.strip(), {"level": level}))
+        return index + 2
+    bold = _BOLD_LINE.match(line) if kind == "markdown" else None
+    if bold:
+        blocks.append(RawBlock("heading", bold.group("text").strip(), {"level": "4"}))
+        return index + 1
+    if _QUOTE.match(line):
+        return _read_quote(lines, index, blocks)
+    bullet = _BULLET.match(line)
+    if bullet:
+        return _read_list_item(lines, index, bullet, blocks)
+    if one_per_line:
+        blocks.append(RawBlock("paragraph", line.strip()))
+        return index + 1
+    return _read_paragraph(lines, index, blocks)
+
+
+def _read_fenced(lines: list[str], index: int, fence: re.Match, blocks: list[RawBlock]) -> int:
+    marker = fence.group(1)
+    end = index + 1
+    while end < len(lines) and not lines[end].strip().startswith(marker):
+        end += 1
+    attrs = {"language": fence.group(2)} if fence.group(2) else {}
+    blocks.append(RawBlock("code", "\n".join(lines[index + 1:end]), attrs))
+    return end + 1
+
+
+def _read_formula(lines: list[str], index: int, blocks: list[RawBlock]) -> int:
+    opener = _FORMULA_OPEN.match(lines[index]).group(1)
+    closer = _FORMULA_CLOSE[opener]
+    first = lines[index].strip()
+    end = index
+    if not (len(first) > len(opener) and first.endswith(closer)):
+        end = index + 1
+        while end < len(lines) and closer not in lines[end]:
+            end += 1
+    blocks.append(RawBlock("formula", "\n".join(lines[index:end + 1]).strip()))
+    return end + 1
+
+
+def _read_quote(lines: list[str], index: int, blocks: list[RawBlock]) -> int:
+    parts = []
+    while index < len(lines) and lines[index].strip() and _QUOTE.match(lines[index]):
+        parts.append(_QUOTE.match(lines[index]).group("text"))
+        index += 1
+    blocks.append(RawBlock("quote", "\n".join(parts).strip()))
+    return index
+
+
+def _read_list_item(lines: list[str], index: int, bullet: re.Match, blocks: list[RawBlock]) -> int:
+    indent = len(bullet.group("indent").expandtabs(4))
+    parts = [bullet.group("text")]
+    index += 1
+    # Continuation lines of a hard-wrapped item are indented deeper than its marker.
+    while index < len(lines) and lines[index].strip() and not _BULLET.match(lines[index]):
+        own_indent = len(lines[index]) - len(lines[index].lstrip())
+        if own_indent <= indent or _FENCE.match(lines[index]):
+            break
+        parts.append(lines[index].strip())
+        index += 1
+    marker = bullet.group("marker")
+    attrs = {"marker": marker, "depth": str(indent // 2)}
+    blocks.append(RawBlock("list_item", "\n".join(parts).strip(), attrs))
+    return index
+
+
+def _read_paragraph(lines: list[str], index: int, blocks: list[RawBlock]) -> int:
+    parts = [lines[index].strip()]
+    index += 1
+    while index < len(lines) and _continues_paragraph(parts[-1], lines[index]):
+        parts.append(lines[index].strip())
+        index += 1
+    blocks.append(RawBlock("paragraph", "\n".join(parts)))
+    return index
+
+
+def _continues_paragraph(previous: str, line: str) -> bool:
+    """A line break is a soft wrap when the sentence runs on into a lower-case word.
+
+    Dumps without blank lines (Telegram web copies) put one paragraph per line;
+    hard-wrapped prose breaks mid-sentence. Anything that starts a block ends it.
+    """
+    stripped = line.strip()
+    if not stripped or _FENCE.match(line) or _ATX_HEADING.match(line) or _BULLET.match(line) or _QUOTE.match(line):
+        return False
+    if _SENTENCE_END.search(previous) or _STARTS_WITH_LINK.match(stripped):
+        return False
+    return stripped[0].islower()

@@ -1,0 +1,127 @@
+"""References in note text: arXiv ids, DOIs and URLs.
+
+``find_refs(text)`` finds them in prose (with or without a URL scheme, in any of
+the usual arXiv spellings); ``classify_url(url)`` turns one link into a ``Ref``
+whose id is normalised (arXiv ids without version, DOIs without resolver), so the
+same paper cited two ways is one reference.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import Ref
+
+# Old-style arXiv archives (before 2007): "hep-th/9901001", "math.GT/0309136".
+_OLD_ARCHIVES = (
+    "acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|"
+    "cond-mat|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|mtrl-th|nlin|"
+    "nucl-ex|nucl-th|patt-sol|physics|plasm-ph|q-alg|q-bio|quant-ph|solv-int|supr-con"
+)
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = rf"(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}}"
+_ARXIV_ID = rf"(?:{_NEW_ID}|{_OLD_ID})"
+_VERSION = r"(?:v\d+)?"
+
+_ARXIV_URL = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{_ARXIV_ID}){_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{_ARXIV_ID}){_VERSION}$", re.IGNORECASE)
+_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_DOI_BODY = r"10\.\d{4,9}/[^\s\"<>]+"
+
+_ARXIV_LABEL = re.compile(rf"\barxiv\s*:\s*(?P<id>{_ARXIV_ID}){_VERSION}(?![\w/])", re.IGNORECASE)
+_OLD_BARE = re.compile(rf"(?<![\w/.\-])(?P<id>{_OLD_ID}){_VERSION}(?![\w/])")
+_DOI_TEXT = re.compile(rf"(?<![\w/.])(?:doi\s*:\s*)?(?P<doi>{_DOI_BODY})", re.IGNORECASE)
+
+# Top-level domains are letters only; at least two labels; a scheme-less URL needs
+# a path so that "DeepLearning.ai" in prose or "X.T" in a formula is not a link.
+_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+_URL_WITH_SCHEME = r"https?://[^\s<>\"'`]+"
+_URL_WWW = rf"www\.{_HOST}(?:[/?#:][^\s<>\"'`]*)?"
+_URL_BARE = rf"{_HOST}/[^\s<>\"'`]*"
+_URL = re.compile(rf"(?<![\w@/.\-])(?:{_URL_WITH_SCHEME}|{_URL_WWW}|{_URL_BARE})")
+
+_TRAILING = ".,;:!?'\"»«“”’…*_"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def trim_url(candidate: str) -> str:
+    """Drop trailing punctuation that belongs to the sentence, not to the URL.
+
+    A closing bracket stays when the URL itself opened it (Wikipedia's ``Foo_(bar)``).
+    """
+    url = candidate
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def classify_url(url: str) -> Ref:
+    """A link (or an 'arXiv:ID' / 'doi:DOI' label) as a ``Ref`` with a normalised id."""
+    text = trim_url(url.strip())
+    label = _ARXIV_LABEL.fullmatch(text)
+    if label:
+        return _arxiv_ref(label.group("id"))
+    match = _ARXIV_URL.match(text)
+    if match:
+        return _arxiv_ref(match.group("id"))
+    doi = _doi_of(text)
+    if doi:
+        arxiv = _ARXIV_DOI.match(doi)
+        return _arxiv_ref(arxiv.group("id")) if arxiv else Ref(kind="doi", id=doi, url=f"https://doi.org/{doi}")
+    if not re.match(r"^[a-z][a-z0-9+.\-]*:", text, re.IGNORECASE):
+        text = "https://" + text
+    return Ref(kind="url", id=text, url=text)
+
+
+def _doi_of(text: str) -> str | None:
+    match = _DOI_URL.match(text)
+    if match:
+        return match.group("doi")
+    bare = re.fullmatch(rf"(?:doi\s*:\s*)?({_DOI_BODY})", text, re.IGNORECASE)
+    return bare.group(1) if bare else None
+
+
+def _arxiv_ref(arxiv_id: str) -> Ref:
+    return Ref(kind="arxiv", id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
+
+
+def find_refs(text: str) -> list[Ref]:
+    """Every arXiv id, DOI and URL in ``text``, deduplicated, in order of appearance."""
+    found: list[tuple[int, Ref]] = []
+    taken: list[tuple[int, int]] = []
+    for match in _URL.finditer(text):
+        url = trim_url(match.group(0))
+        if url:
+            taken.append((match.start(), match.start() + len(url)))
+            found.append((match.start(), classify_url(url)))
+    for pattern, group in ((_ARXIV_LABEL, "id"), (_OLD_BARE, "id"), (_DOI_TEXT, "doi")):
+        for match in pattern.finditer(text):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            taken.append(match.span())
+            value = trim_url(match.group(group))
+            ref = _arxiv_ref(value) if group == "id" else classify_url(value)
+            found.append((match.start(), ref))
+    found.sort(key=lambda item: item[0])
+    return dedupe_refs(ref for _, ref in found)
+
+
+def dedupe_refs(refs) -> list[Ref]:
+    """Refs in their first order, one per (kind, id)."""
+    seen: set[tuple[str, str]] = set()
+    unique: list[Ref] = []
+    for ref in refs:
+        key = (ref.kind, ref.id.lower() if ref.kind != "url" else ref.id)
+        if key not in seen:
+            seen.add(key)
+            unique.append(ref)
+    return unique

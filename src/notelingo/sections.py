@@ -1,0 +1,332 @@
+"""Where one note ends and the next begins inside a document (part of normalize).
+
+Two shapes are told apart:
+
+* **Repeated-body dumps** (Telegram web copies): every post shows its header
+  line(s) and body, then the body again. The repeats are *tandem* runs of blocks
+  (``B`` right after an identical ``B``); each one marks a post's end, the line
+  before the first copy is its title. Blocks between posts are link-preview cards
+  (of the post before) or one-line posts (a post that has no body to repeat).
+* **Section documents** (blogs, paper-notes dumps): new notes start at headings,
+  title-like lines, numbered section lines, bulleted paper titles and "Forwarded
+  from" lines; generic sub-headings ("Motivation", "Results:") never start one.
+
+Functions take and return lists of ``RawBlock``; nothing here builds notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .refs import find_refs
+from .schema import RawBlock
+from .textclean import fingerprint, forwarded_from
+
+# Generic names of the parts of one paper note or article: never a new note.
+_SUBHEADINGS = {
+    "abstract", "summary", "tl dr", "tldr", "motivation", "idea", "ideas", "main idea", "key idea", "key ideas",
+    "comments", "comment", "remarks", "notes", "note", "results", "result", "details", "some details",
+    "problem", "problem statement", "proposed solution", "solution", "method", "methods", "approach",
+    "model", "architecture", "experiments", "experiment", "evaluation", "conclusion", "conclusions",
+    "introduction", "background", "related work", "discussion", "limitations", "contributions",
+    "takeaways", "takeaway", "pros", "cons", "pros and cons", "setup", "data", "dataset", "datasets",
+    "ablations", "ablation", "training", "implementation", "code", "links", "references", "ref", "refs",
+    "source", "sources", "paper", "papers", "thoughts", "my thoughts", "opinion", "questions", "software",
+    "update", "upd", "edit", "p s", "ps",
+    "аннотация", "кратко", "мотивация", "идея", "идеи", "основная идея", "главная идея", "суть",
+    "комментарии", "комментарий", "замечания", "заметки", "результаты", "результат", "детали",
+    "подробности", "проблема", "постановка задачи", "задача", "решение", "метод", "методы", "подход",
+    "модель", "архитектура", "эксперименты", "оценка", "выводы", "вывод", "итог", "итоги",
+    "введение", "обсуждение", "ограничения", "вклад", "плюсы", "минусы", "данные", "датасет",
+    "датасеты", "обучение", "реализация", "код", "ссылки", "ссылка", "источник", "источники",
+    "статья", "мнение", "вопросы",
+}
+_CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк[аи]|источники?|статья)\b\s*(:.*)?$", re.IGNORECASE)
+_TITLE_END_PUNCT = ".,;:!…"
+_MAX_TITLE_WORDS = 12
+_TANDEM_MAX_BLOCKS = 80
+
+
+@dataclass
+class TandemSplit:
+    """Posts found in a repeated-body dump, and how many repeated blocks were dropped."""
+
+    posts: list[list[RawBlock]] = field(default_factory=list)
+    repeats_dropped: int = 0
+
+
+def is_subheading(text: str) -> bool:
+    """A generic part name ("Motivation", "Main idea:") or any short line ending with ':'."""
+    stripped = text.strip()
+    words = fingerprint(stripped)
+    return words in _SUBHEADINGS or (stripped.endswith(":") and 0 < len(words.split()) <= 5)
+
+
+def is_title_like(block: RawBlock) -> bool:
+    """A short single line that reads as a title, not as a sentence or a sub-heading."""
+    text = block.text.strip()
+    if block.kind not in ("paragraph", "heading") or not text or "\n" in text or len(text) > 100:
+        return False
+    if text[-1] in _TITLE_END_PUNCT or _CLOSER.match(text) or is_subheading(text):
+        return False
+    words = text.split()
+    first_letter = next((ch for ch in text if ch.isalpha()), "")
+    if not first_letter or first_letter.islower() or len(words) > _MAX_TITLE_WORDS:
+        return False
+    return not _is_only_refs(text)
+
+
+def _is_only_refs(text: str) -> bool:
+    refs = find_refs(text)
+    return bool(refs) and len(text.split()) <= len(refs)
+
+
+# --------------------------------------------------------------------------
+# Repeated-body dumps
+# --------------------------------------------------------------------------
+
+
+def find_tandems(blocks: list[RawBlock]) -> list[tuple[int, int]]:
+    """(start of first copy, length) of each run of blocks repeated right after itself."""
+    keys = [fingerprint(block.text) for block in blocks]
+    tandems: list[tuple[int, int]] = []
+    claimed = 0
+    pos = 1
+    while pos < len(keys):
+        longest = min(_TANDEM_MAX_BLOCKS, pos - claimed, len(keys) - pos)
+        found = next((k for k in range(longest, 0, -1) if _is_tandem(keys, pos, k)), 0)
+        if found:
+            tandems.append((pos - found, found))
+            claimed = pos + found
+            pos = claimed + 1
+        else:
+            pos += 1
+    return tandems
+
+
+def _is_tandem(keys: list[str], pos: int, length: int) -> bool:
+    first, second = keys[pos - length:pos], keys[pos:pos + length]
+    return first == second and sum(len(key) for key in first) >= 15 and all(first)
+
+
+def looks_like_repeated_dump(blocks: list[RawBlock], tandems: list[tuple[int, int]]) -> bool:
+    """At least two repeated bodies covering a good share of the document."""
+    covered = sum(2 * length for _, length in tandems)
+    return len(tandems) >= 2 and covered >= 0.25 * len(blocks)
+
+
+def split_repeated_dump(blocks: list[RawBlock], tandems: list[tuple[int, int]]) -> TandemSplit:
+    """One post per repeated body (title line + body), plus the one-line posts between."""
+    result = TandemSplit()
+    cursor = 0
+    for start, length in tandems:
+        title = start - 1 if start - 1 >= cursor and not _is_header(blocks[start - 1]) else start
+        head = title
+        while head - 1 >= cursor and _is_header(blocks[head - 1]):
+            head -= 1
+        _split_gap(blocks[cursor:head], result.posts)
+        result.posts.append(list(blocks[head:start + length]))
+        result.repeats_dropped += length
+        cursor = start + 2 * length
+    _split_gap(blocks[cursor:], result.posts)
+    return result
+
+
+def _is_header(block: RawBlock) -> bool:
+    return forwarded_from(block.text) is not None
+
+
+def _split_gap(gap: list[RawBlock], posts: list[list[RawBlock]]) -> None:
+    """Blocks between two repeated posts: preview cards of the post before, one-line posts."""
+    pending: list[RawBlock] = []
+    index = 0
+    while index < len(gap):
+        card = preview_card(gap, index, loose=True) if posts and not pending else None
+        if card:
+            block, used = card
+            posts[-1].append(block)
+            index += used
+            continue
+        pending.append(gap[index])
+        if not _is_header(gap[index]):
+            posts.append(pending)
+            pending = []
+        index += 1
+    if pending:
+        posts.append(pending)
+
+
+# --------------------------------------------------------------------------
+# Link-preview cards: site name, title, description (after a post or a URL)
+# --------------------------------------------------------------------------
+
+
+def _is_site_name(text: str, loose: bool, hosts: list[str]) -> bool:
+    stripped = text.strip()
+    if not stripped or "\n" in stripped or len(stripped) > 40 or stripped[-1] in ".,;:!?…":
+        return False
+    if re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", stripped):
+        return True
+    letters = re.sub(r"[^a-zа-я0-9]", "", stripped.casefold())
+    if letters and any(letters in re.sub(r"[^a-z0-9]", "", host) for host in hosts):
+        return True
+    return loose and len(stripped.split()) <= 4 and forwarded_from(stripped) is None
+
+
+def preview_card(blocks: list[RawBlock], index: int, loose: bool, hosts: list[str] | None = None):
+    """A link-preview card starting at ``blocks[index]``: (link_preview block, blocks used) or None."""
+    lines = [b for b in blocks[index:index + 3] if b.kind == "paragraph" and "\n" not in b.text.strip()]
+    if len(lines) < 2 or lines[0] is not blocks[index] or lines[1] is not blocks[index + 1]:
+        return None
+    if not _is_site_name(lines[0].text, loose, hosts or []):
+        return None
+    used = 3 if len(lines) == 3 and lines[2] is blocks[index + 2] else 2
+    site, title = lines[0].text.strip(), lines[1].text.strip()
+    description = lines[2].text.strip() if used == 3 else ""
+    text = f"{title}\n{description}" if description else title
+    return RawBlock("link_preview", text, {"site": site, "title": title}), used
+
+
+def attach_preview_urls(blocks: list[RawBlock]) -> None:
+    """Give each preview card the link it previews: the last URL before it on the same site, if any."""
+    urls: list[str] = []
+    for block in blocks:
+        if block.kind == "link_preview":
+            site = re.sub(r"[^a-z0-9]", "", block.attrs.get("site", "").casefold())
+            match = next((u for u in reversed(urls) if site and site in re.sub(r"[^a-z0-9]", "", u.casefold())), None)
+            domain = block.attrs.get("site", "")
+            if match:
+                block.attrs["url"] = match
+            elif re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", domain):
+                block.attrs["url"] = f"https://{domain}"
+            continue
+        urls.extend(ref.url for ref in find_refs(block.text) if ref.kind != "arxiv")
+
+
+def extract_cards(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Outside repeated dumps: a card must follow a block with a URL of the card's site."""
+    out: list[RawBlock] = []
+    index = 0
+    while index < len(blocks):
+        hosts = [ref.url.split("/")[2].casefold() for ref in find_refs(out[-1].text)] if out else []
+        card = preview_card(blocks, index, loose=False, hosts=hosts) if hosts else None
+        if card:
+            out.append(card[0])
+            index += card[1]
+        else:
+            out.append(blocks[index])
+            index += 1
+    return out
+
+
+# --------------------------------------------------------------------------
+# Section documents
+# --------------------------------------------------------------------------
+
+
+def split_sections(blocks: list[RawBlock], strict: bool) -> list[list[RawBlock]]:
+    """Cut a document into notes; ``strict`` (blog pages) cuts only between separate papers."""
+    has_headings = any(b.kind == "heading" for b in blocks)
+    strong = _heading_starts(blocks, strict) if has_headings else set()
+    strong |= _list_title_starts(blocks) if not strict else set()
+    starts = strong | (set() if has_headings else _title_line_starts(blocks))
+    starts |= {i for i, block in enumerate(blocks) if forwarded_from(block.text)}
+    sections: list[list[RawBlock]] = []
+    current: list[RawBlock] = []
+    for index, block in enumerate(blocks):
+        if index in starts and _has_body(current):
+            sections.append(current)
+            current = []
+        current.append(_as_section_title(block) if index in strong else block)
+    if current:
+        sections.append(current)
+    return sections
+
+
+def _as_section_title(block: RawBlock) -> RawBlock:
+    """Mark a heading or list line that opens a section (``_start`` is dropped on output)."""
+    attrs = dict(block.attrs, _start="1")
+    if block.kind == "list_item":
+        return RawBlock("heading", block.text, dict(attrs, level="2"))
+    return RawBlock(block.kind, block.text, attrs)
+
+
+def section_title_block(section: list[RawBlock]) -> RawBlock | None:
+    """The block naming a section: the last section-opening line, else its top heading."""
+    opened = [b for b in section if b.attrs.get("_start")]
+    if opened:
+        return opened[-1]
+    headings = [b for b in section if b.kind == "heading"]
+    return min(headings, key=lambda b: int(b.attrs.get("level", "2") or 2)) if headings else None
+
+
+def _has_body(section: list[RawBlock]) -> bool:
+    """A section that is only headers (title, authors, 'Forwarded from', an intro line
+    ending with ':') runs on into the next."""
+    return any(not (b.kind == "heading" or is_title_like(b) or forwarded_from(b.text) or is_subheading(b.text))
+               for b in section)
+
+
+def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
+    headings = [(i, int(b.attrs.get("level", "2") or 2)) for i, b in enumerate(blocks)
+                if b.kind == "heading" and not is_subheading(b.text)]
+    levels = sorted({level for _, level in headings})
+    split_level = next((lv for lv in levels if sum(1 for _, l in headings if l == lv) >= 2), None)
+    if split_level is None:
+        return set()
+    starts = {i for i, level in headings if level <= split_level}
+    single_top = sum(1 for _, level in headings if level < split_level) == 1
+    if (strict or single_top) and not _sections_cite_own_papers(blocks, sorted(starts)):
+        return set()
+    return starts
+
+
+def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool:
+    """Each section (most of them, at least two) cites a paper no other section cites."""
+    bounds = list(zip(starts, starts[1:] + [len(blocks)]))
+    papers = [
+        {(r.kind, r.id) for b in blocks[a:z] for r in find_refs(b.text) if r.kind in ("arxiv", "doi")}
+        for a, z in bounds
+    ]
+    own = [p - set().union(*(q for j, q in enumerate(papers) if j != i)) for i, p in enumerate(papers)]
+    with_own = sum(1 for p in own if p)
+    return with_own >= 2 and with_own * 2 >= len(bounds)
+
+
+def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
+    return {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)}
+
+
+def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
+    """Numbered section lines and bulleted paper titles, when a document has two or more."""
+    items = [(i, b) for i, b in enumerate(blocks) if b.kind == "list_item"]
+    if not items:
+        return set()
+    top = min(int(b.attrs.get("depth", "0") or 0) for _, b in items)
+    starts = set()
+    for i, block in items:
+        if int(block.attrs.get("depth", "0") or 0) != top or i + 1 >= len(blocks):
+            continue
+        follower = blocks[i + 1]
+        has_children = follower.kind != "list_item" or int(follower.attrs.get("depth", "0") or 0) > top
+        cites = any(r.kind in ("arxiv", "doi") for r in find_refs(block.text))
+        short = "\n" not in block.text and len(block.text.split()) <= 20 and block.text.strip()[-1:] not in ".;:"
+        previous = blocks[i - 1] if i else None
+        isolated = previous is None or previous.kind != "list_item" or int(previous.attrs.get("depth", "0") or 0) > top
+        nested = follower.kind == "list_item" and is_title_like(RawBlock("paragraph", block.text))
+        if has_children and isolated and short and (cites or nested or block.attrs.get("marker", "")[:1].isdigit()):
+            starts.add(i)
+    return starts if len(starts) >= 2 else set()
+
+
+def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlock]:
+    """In plain text, the note's title line becomes a heading and sub-heading lines too."""
+    out = []
+    for index, block in enumerate(section):
+        if block.kind == "paragraph" and index == 0 and first_is_title and is_title_like(block):
+            block = RawBlock("heading", block.text, {"level": "2"})
+        elif block.kind == "paragraph" and "\n" not in block.text.strip() and is_subheading(block.text) and index + 1 < len(section):
+            block = RawBlock("heading", block.text, {"level": "3"})
+        out.append(block)
+    return out

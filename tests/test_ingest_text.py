@@ -1,0 +1,68 @@
+"""read_text_dump: the shape of plain-text and Markdown dumps (blocks, never rewritten text)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from notelingo.ingest.text import read_text_dump
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def shape(text, kind="text"):
+    posts = read_text_dump(text, "dump.txt", kind)
+    return [[(b.kind, b.text) for b in post.blocks] for post in posts]
+
+
+@pytest.mark.parametrize("text, kind, expected", [
+    ("Title\n\nBody line one\nwraps here.\n", "text",
+     [[("paragraph", "Title"), ("paragraph", "Body line one\nwraps here.")]]),
+    ("One.\nTwo.\nThree.", "text", [[("paragraph", "One."), ("paragraph", "Two."), ("paragraph", "Three.")]]),
+    ("Authors et al\narxiv.org/abs/2010.01825\nbody", "text",
+     [[("paragraph", "Authors et al"), ("paragraph", "arxiv.org/abs/2010.01825"), ("paragraph", "body")]]),
+    ("# A\n\ntext\n\n## B", "markdown", [[("heading", "A"), ("paragraph", "text"), ("heading", "B")]]),
+    ("Setext\n======\n\nx", "markdown", [[("heading", "Setext"), ("paragraph", "x")]]),
+    ("  • item one\n  • item two", "text", [[("list_item", "item one"), ("list_item", "item two")]]),
+    ("> quoted\n> more", "markdown", [[("quote", "quoted\nmore")]]),
+    ("```py\nx  =  1\n\n\ny = 2\n```", "markdown", [[("code", "x  =  1\n\n\ny = 2")]]),
+    ("$$\na^2 + b^2\n$$", "markdown", [[("formula", "$$\na^2 + b^2\n$$")]]),
+    ("first\n\n---\n\nsecond", "markdown", [[("paragraph", "first")], [("paragraph", "second")]]),
+    ("**Bold title**\n\nbody", "markdown", [[("heading", "Bold title"), ("paragraph", "body")]]),
+    ("", "text", []),
+])
+def test_block_shapes(text, kind, expected):
+    assert shape(text, kind) == expected
+
+
+def test_list_item_attrs_keep_marker_and_depth():
+    post = read_text_dump("1. first\n    - nested", "x.md", "markdown")[0]
+    assert [b.attrs for b in post.blocks] == [{"marker": "1.", "depth": "0"}, {"marker": "-", "depth": "2"}]
+
+
+def test_front_matter_gives_title_and_date():
+    post = read_text_dump((FIXTURES / "text" / "markdown_notes.md").read_text(), "m.md", "markdown")[0]
+    assert (post.title, post.date) == ("Reading log", "2023-03-01")
+    assert post.splittable and post.source.kind == "markdown" and post.source.path == "m.md"
+
+
+def test_latex_line_kept_byte_for_byte():
+    text = (FIXTURES / "corpus" / "text" / "001_41bcbe830a1a4b01.txt").read_text()
+    formula = r"\Delta w_{i,j} = \eta_w (A_w o_i o_j + B_w o_i +C_w o_j + D_w)"
+    texts = [b.text for b in read_text_dump(text, "001.txt", "text")[0].blocks]
+    assert any(formula in t for t in texts)
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("corpus/text/000_7a8b3d789364741e.txt", "text"),
+    ("corpus/text/004_579db69af2cfe4c6.txt", "text"),
+    ("text/markdown_notes.md", "markdown"),
+])
+def test_no_text_lost(name, kind):
+    """Every non-blank source word is in some block (markers aside)."""
+    text = (FIXTURES / name).read_text()
+    posts = read_text_dump(text, name, kind)
+    joined = " ".join([b.text for p in posts for b in p.blocks] + [f"{p.title} {p.date}" for p in posts])
+    markup = re.compile(r"^([-*•◦#>$]+|\d+[.)]|`{3}\w*|title:|date:)$")
+    lost = [w for w in text.split() if not markup.match(w) and w not in joined]
+    assert lost == []
