@@ -1,0 +1,563 @@
+"""Protected spans: what must come out of translation exactly as it went in.
+
+URLs, emails, @mentions, #hashtags, inline code, LaTeX, arXiv ids, DOIs, glossary
+terms and (by default) acronyms / model names are found as :class:`Span` s. A
+segment is masked, translated, restored and *verified*; when a span is missing or
+altered the segment is translated again as the pieces between its spans and the
+span renderings are spliced back. So every span is present on any model, even one
+that returns noise or nothing.
+
+Placeholders
+------------
+A masked span becomes ``<prefix><index>``, e.g. ``XQ0``: two distinct Latin
+capitals and a fixed-width number. Marian opus-mt models copy short alphanumeric
+codes (product codes, model names such as ``A4``, ``T5``) far more reliably than
+brackets, underscores or rare Unicode, which their SentencePiece vocabularies map
+to pieces the model drops or to ``<unk>``. The prefix is chosen per segment so it
+occurs nowhere in the text (case-insensitively); with a fixed width the index never
+swallows a digit that follows, so mask -> restore is the identity on any text.
+Acronyms and keep-terms that look like acronyms stay *visible*: the model copies
+them as readily as a placeholder and keeps the sentence's meaning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from .errors import TranslationError
+
+FLAG_FALLBACK_SPLICE = "protect:fallback-splice"
+FLAG_EMPTY_KEPT_SOURCE = "protect:empty-output-kept-source"
+
+TranslateBatch = Callable[[list[str], str, str], list[str]]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the source that must appear in the output exactly as ``rendering``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # url|email|mention|hashtag|code|latex|arxiv|doi|term|acronym
+    rendering: str
+    entry: Optional[str] = None  # canonical English of the glossary entry (kind == "term")
+    policy: Optional[str] = None  # keep|translate|gloss (kind == "term")
+
+
+@dataclass
+class SegmentRequest:
+    text: str
+    src: str
+    tgt: str
+    note_key: str = ""  # segments of one note share gloss first-use; "" = a note of its own
+
+
+@dataclass
+class SegmentResult:
+    text: str
+    flags: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)  # found in the source
+
+
+# ----- detection -------------------------------------------------------------
+
+# Common TLDs only: file extensions such as .md, .py, .sh, .js must not turn
+# "README.md" into a URL.
+_TLDS = "com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|gl|gg|tv|to|news|blog|science"
+_URL_RE = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+"
+    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")(?![\w-])(?:[/?#][^\s<>\"'`]*)?",
+    re.I,
+)
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{1,31}\b")
+_HASHTAG_RE = re.compile(r"(?<![\w#&/])#[^\W\d_]\w*")
+_CODE_RE = re.compile(r"```[\s\S]*?```|``[^`\n]+?``|`[^`\n]+`")
+_LATEX_DELIMITED_RE = re.compile(
+    r"\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)"
+    # Pandoc's rule for inline $...$: no space inside either $, no digit right after
+    # the closing one, so "$20 and $30" is money, not math.
+    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
+)
+_ARXIV_RE = re.compile(
+    r"\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b"
+    r"|(?<![\w.])\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?(?![\w]|\.\d)",
+    re.I,
+)
+_DOI_RE = re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s\"<>]+", re.I)
+
+# (pattern, kind, trim trailing punctuation); overlaps are settled later.
+_REGEX_DETECTORS = [
+    (_URL_RE, "url", True), (_EMAIL_RE, "email", True), (_MENTION_RE, "mention", False),
+    (_HASHTAG_RE, "hashtag", False), (_CODE_RE, "code", False), (_LATEX_DELIMITED_RE, "latex", False),
+    (_ARXIV_RE, "arxiv", False), (_DOI_RE, "doi", True),
+]
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _trim_trailing(s: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets from a match's end."""
+    s = s.rstrip()
+    while s and s[-1] in ".,;:!?'\"»)]}":
+        ch = s[-1]
+        if ch in _CLOSERS and s.count(_CLOSERS[ch]) >= s.count(ch):
+            break
+        s = s[:-1].rstrip()
+    return s
+
+
+def _regex_candidates(pattern: re.Pattern, text: str, kind: str, trim: bool = False) -> list[tuple]:
+    found = []
+    for m in pattern.finditer(text):
+        s = _trim_trailing(m.group()) if trim else m.group()
+        if s:
+            found.append((m.start(), m.start() + len(s), kind, None))
+    return found
+
+
+# ----- bare LaTeX and plain formulas ---------------------------------------
+
+_TOKEN_RE = re.compile(r"\S+")
+_STRONG_MATH_RE = re.compile(r"\\[A-Za-z]+|[_^]\{|(?:(?<![A-Za-z])[A-Za-z]|[})])[_^][A-Za-z0-9{]")
+_MATH_CHARS = set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789()[]{}+-*/=<>|.,'!~^_\\"
+    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ≈≤≥≠±×·∑∏∫√∞∈∀∃→←⇒∂∇"
+)
+_OPERATORS = set("=+*/<>|~≈≤≥≠±×·∑∏∫√∈→←⇒")
+_RELATIONS = set("=<>≈≤≥≠∈→⇒")
+_FUNC_CALL_RE = re.compile(r"[A-Za-z0-9]\(")
+_LETTER_RUN_RE = re.compile(r"[A-Za-z]+")
+_EDGE_WORDS = {"a", "A", "I"}  # English words that are also one-letter math names
+
+
+def _is_math_token(tok: str) -> bool:
+    if _STRONG_MATH_RE.search(tok):
+        return True
+    core = tok.rstrip(".,;:!?") or tok
+    if not set(core) <= _MATH_CHARS:
+        return False
+    if any(len(run) > 3 for run in _LETTER_RUN_RE.findall(core)):
+        return False  # a prose word, not a variable or a function name
+    if set(core) & _OPERATORS or _FUNC_CALL_RE.search(core):
+        return True
+    # Short names ("PMI", "x", "ab") and numbers; prose words at a run's edges are trimmed.
+    return len(core) <= 3 or core.replace(".", "").isdigit()
+
+
+def _is_prose_edge(tok: str) -> bool:
+    core = tok.strip(".,;:!?")
+    return core in _EDGE_WORDS or (core.isalpha() and core.islower() and len(core) >= 2)
+
+
+def _is_formula(tokens: list[str]) -> bool:
+    if any(_STRONG_MATH_RE.search(t) for t in tokens):
+        return True
+    has_relation = any(set(t) & _RELATIONS for t in tokens)
+    single_inline = len(tokens) == 1 and re.search(r"\w[=<>]+\w", tokens[0])
+    return bool(has_relation and (len(tokens) >= 3 or single_inline))
+
+
+def _latex_run_candidates(text: str) -> list[tuple]:
+    """Runs of math-looking tokens that contain a LaTeX command, a sub/superscript or a relation."""
+    found, run = [], []
+    for m in itertools.chain(_TOKEN_RE.finditer(text), [None]):
+        joined = m is not None and _is_math_token(m.group())
+        if joined and run and "\n" in text[run[-1].end():m.start()]:
+            joined = False  # a formula does not run across lines
+        if joined:
+            run.append(m)
+            continue
+        found.extend(_formula_span(text, run))
+        run = [m] if m is not None and _is_math_token(m.group()) else []
+    return found
+
+
+def _blank_out(text: str, candidates: list[tuple]) -> str:
+    chars = list(text)
+    for start, end, *_ in candidates:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _formula_span(text: str, run: list) -> list[tuple]:
+    while run and _is_prose_edge(run[0].group()):
+        run = run[1:]
+    while run and _is_prose_edge(run[-1].group()):
+        run = run[:-1]
+    if not run or not _is_formula([m.group() for m in run]):
+        return []
+    start = run[0].start()
+    body = _trim_trailing(text[start:run[-1].end()])
+    return [(start, start + len(body), "latex", None)] if body.strip() else []
+
+
+# ----- acronyms and model names --------------------------------------------
+
+_NAME_RUN_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
+_PART_RE = re.compile(r"[^-.]+(?:\.\d[^-.]*)*")  # "1.3B" stays one part
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)", re.I)
+# Lower-case words that name a model variant and belong to the name ("BERT-base").
+_VARIANT_WORDS = {
+    "base", "large", "small", "tiny", "mini", "medium", "xl", "xxl", "huge",
+    "cased", "uncased", "instruct", "chat", "distilled",
+}
+
+
+def _is_acronym_part(part: str) -> bool:
+    if _ORDINAL_RE.fullmatch(part):
+        return False
+    has_letter = any(c.isalpha() for c in part)
+    has_digit = any(c.isdigit() for c in part)
+    return sum(c.isupper() for c in part) >= 2 or (has_letter and has_digit)
+
+
+def _is_name_part(part: str) -> bool:
+    return _is_acronym_part(part) or part.isdigit() or part[:1].isupper() or part.lower() in _VARIANT_WORDS
+
+
+def _is_shouting(text: str) -> bool:
+    """Mostly upper-case text ("VIEW IN TELEGRAM"): its caps words are words, not acronyms."""
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    # Acronyms are short; a long all-caps word means the line is shouted.
+    return len(words) >= 2 and max(map(len, words)) >= 6 and not any(c.islower() for c in text)
+
+
+def _acronym_candidates(text: str) -> list[tuple]:
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        found.extend(_line_acronyms(line.group(), line.start()))
+    return found
+
+
+def _line_acronyms(line: str, base: int) -> list[tuple]:
+    shouting = _is_shouting(line)
+    found = []
+    for m in _NAME_RUN_RE.finditer(line):
+        offset, parts = base + m.start(), []
+        for part_m in _PART_RE.finditer(m.group()):
+            parts.append((offset + part_m.start(), offset + part_m.end(), part_m.group()))
+        found.extend(_name_groups(parts, shouting))
+    return found
+
+
+def _name_groups(parts: list[tuple], shouting: bool) -> list[tuple]:
+    """Contiguous name-like parts that hold at least one acronym-like part."""
+    found, group = [], []
+    for part in parts + [None]:
+        if part is not None and _is_name_part(part[2]):
+            group.append(part)
+            continue
+        while group and group[0][2].lower() in _VARIANT_WORDS:
+            group = group[1:]
+        qualifies = [p for p in group if _is_acronym_part(p[2])]
+        if shouting and not any(c.isdigit() for p in group for c in p[2]):
+            qualifies = []
+        if qualifies:
+            found.append((group[0][0], group[-1][1], "acronym", None))
+        group = []
+    return found
+
+
+# ----- glossary terms and overlap resolution --------------------------------
+
+# Equal length: the more specific kind wins (a glossary term over a bare acronym).
+_PRIORITY = {k: i for i, k in enumerate(
+    ["url", "email", "code", "latex", "doi", "arxiv", "mention", "hashtag", "term", "acronym"])}
+
+
+def _term_candidates(text: str, src: str, glossary) -> list[tuple]:
+    if glossary is None:
+        return []
+    return [(m.start, m.end, "term", m) for m in glossary.find(text, lang=src)]
+
+
+def _resolve_overlaps(candidates: Iterable[tuple], size: int) -> list[tuple]:
+    """Longest first, then most specific; a candidate touching a chosen one is dropped."""
+    taken = bytearray(size)
+    chosen = []
+    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0])):
+        start, end = cand[0], cand[1]
+        if start < end and not any(taken[start:end]):
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _term_span(text: str, cand: tuple, tgt: str, glossed: set[str]) -> Optional[Span]:
+    start, end, _, match = cand
+    entry, surface = match.entry, text[start:end]
+    policy = entry.policy
+    if policy == "keep":
+        rendering = surface
+    else:
+        target = entry.target(tgt)
+        if not target:
+            return None  # nothing to enforce in this language: the model translates it
+        rendering = target
+        if policy == "gloss" and entry.en not in glossed:
+            rendering = f"{target} ({surface})"
+            glossed.add(entry.en)
+    return Span(start, end, surface, "term", rendering, entry=entry.en, policy=policy)
+
+
+def find_protected_spans(
+    text: str,
+    src: str,
+    tgt: str,
+    glossary=None,
+    keep_acronyms: bool = True,
+    glossed: set[str] | None = None,
+) -> list[Span]:
+    """Sorted, non-overlapping spans of ``text`` that translation must not touch.
+
+    ``glossary`` is anything with ``find(text, lang) -> [TermMatch]``. ``glossed``
+    holds the entries already glossed in this note; it is updated in place, so a
+    gloss term gets "target (surface)" only on its first use.
+    """
+    glossed = set() if glossed is None else glossed
+    candidates = []
+    for pattern, kind, trim in _REGEX_DETECTORS:
+        candidates += _regex_candidates(pattern, text, kind, trim)
+    # Bare formulas are looked for outside the spans found so far so they cannot swallow them.
+    candidates += _latex_run_candidates(_blank_out(text, candidates))
+    candidates += _term_candidates(text, src, glossary)
+    if keep_acronyms:
+        candidates += _acronym_candidates(text)
+    spans = []
+    for cand in _resolve_overlaps(candidates, len(text)):
+        if cand[2] == "term":
+            span = _term_span(text, cand, tgt, glossed)
+        else:
+            span = Span(cand[0], cand[1], text[cand[0]:cand[1]], cand[2], text[cand[0]:cand[1]])
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+# ----- mask and restore ------------------------------------------------------
+
+_PREFIX_LETTERS = "XQZJKVWY"  # rare in English, absent from Russian
+
+
+@dataclass(frozen=True)
+class MaskTable:
+    """How a segment was masked: placeholder ``prefix + index`` (fixed width) -> span."""
+
+    prefix: str
+    width: int
+    masked: tuple[Span, ...]
+
+    def placeholder(self, index: int) -> str:
+        return f"{self.prefix}{index:0{self.width}d}"
+
+    @property
+    def pattern(self) -> re.Pattern:
+        # Lenient on case and one space after the prefix: models write "Xq0" or "XQ 0".
+        return re.compile(re.escape(self.prefix) + r"\s?(\d{%d})" % self.width, re.I)
+
+
+def is_visible(span: Span) -> bool:
+    """Spans left in the text for the model: acronyms and acronym-shaped keep-terms."""
+    if span.kind == "acronym":
+        return True
+    return span.kind == "term" and span.policy == "keep" and bool(
+        _NAME_RUN_RE.fullmatch(span.text)) and any(_is_acronym_part(p) for p in _PART_RE.findall(span.text))
+
+
+def _choose_prefix(texts: list[str]) -> str:
+    """The first prefix of distinct letters found in none of ``texts`` (case-insensitive).
+
+    Distinct letters give the prefix no border with itself, so no occurrence of it
+    can start in the text and end inside a placeholder.
+    """
+    haystack = "\x00".join(texts).upper()
+    for length in range(2, len(_PREFIX_LETTERS) + 1):
+        for letters in itertools.permutations(_PREFIX_LETTERS, length):
+            if "".join(letters) not in haystack:
+                return "".join(letters)
+    raise TranslationError("cannot choose a placeholder prefix: the text contains every candidate")
+
+
+def mask(text: str, spans: list[Span]) -> tuple[str, MaskTable]:
+    """Replace every non-visible span by a placeholder; ``restore`` inverts it."""
+    hidden = [s for s in spans if not is_visible(s)]
+    prefix = _choose_prefix([text] + [s.rendering for s in spans])
+    table = MaskTable(prefix, len(str(max(len(hidden) - 1, 0))), tuple(hidden))
+    out, pos = [], 0
+    for index, span in enumerate(hidden):
+        out.append(text[pos:span.start])
+        out.append(table.placeholder(index))
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out), table
+
+
+def restore(masked_text: str, table: MaskTable) -> str:
+    """Put each span's rendering where its placeholder is; unknown indices stay as they are."""
+    def put_back(m: re.Match) -> str:
+        index = int(m.group(1))
+        return table.masked[index].rendering if index < len(table.masked) else m.group()
+
+    return table.pattern.sub(put_back, masked_text) if table.masked else masked_text
+
+
+def _placeholders_intact(translated: str, table: MaskTable) -> bool:
+    """Each placeholder exactly once and no leftover fragment of the prefix."""
+    indices = [int(i) for i in table.pattern.findall(translated)]
+    if sorted(indices) != list(range(len(table.masked))):
+        return False
+    return table.prefix.upper() not in table.pattern.sub("", translated).upper()
+
+
+def renderings_present(output: str, spans: list[Span]) -> bool:
+    """Every span's rendering occurs in ``output`` exactly as often as the spans need it."""
+    joined = "\x00".join(s.rendering for s in spans)
+    return all(output.count(r) == joined.count(r) for r in {s.rendering for s in spans})
+
+
+# ----- translation with verification and the splice fallback -----------------
+
+
+@dataclass
+class _Plan:
+    request: SegmentRequest
+    spans: list[Span]
+    masked: str
+    table: MaskTable
+    output: Optional[str] = None
+    flags: list[str] = field(default_factory=list)
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """(leading whitespace, core, trailing whitespace): models drop the outer whitespace."""
+    core = text.strip()
+    if not core:
+        return text, "", ""
+    start = text.index(core)
+    return text[:start], core, text[start + len(core):]
+
+
+def _without_spans(plan: _Plan) -> str:
+    text = plan.table.pattern.sub(" ", plan.masked) if plan.table.masked else plan.masked
+    for span in plan.spans:
+        if is_visible(span):
+            text = text.replace(span.text, " ")
+    return text
+
+
+def _translate_unique(translate_batch: TranslateBatch, texts: list[str], src: str, tgt: str) -> dict[str, str]:
+    """One call of ``translate_batch`` for the distinct ``texts``; text -> translation."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return {}
+    outputs = translate_batch(unique, src, tgt)
+    if len(outputs) != len(unique):
+        raise TranslationError(
+            f"{src}->{tgt}: the translate function returned {len(outputs)} texts for "
+            f"{len(unique)} segments; it must return exactly one per input, in order")
+    return {text: out or "" for text, out in zip(unique, outputs)}
+
+
+def _accept_masked_output(plan: _Plan, translated: str) -> bool:
+    """Restore ``translated`` into ``plan.output`` if it passes verification."""
+    lead, _, trail = _edges(plan.request.text)
+    translated = translated.strip()
+    if not plan.spans:
+        if not translated:
+            plan.output = plan.request.text
+            plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
+        else:
+            plan.output = lead + translated + trail
+        return True
+    if not _placeholders_intact(translated, plan.table):
+        return False
+    restored = restore(translated, plan.table)
+    if not renderings_present(restored, plan.spans):
+        return False
+    plan.output = lead + restored + trail
+    return True
+
+
+def _pieces(text: str, spans: list[Span]) -> list[tuple[bool, str]]:
+    """The text cut at its spans: (is_span, source text or rendering), in order."""
+    pieces, pos = [], 0
+    for span in spans:
+        if span.start > pos:
+            pieces.append((False, text[pos:span.start]))
+        pieces.append((True, span.rendering))
+        pos = span.end
+    if pos < len(text):
+        pieces.append((False, text[pos:]))
+    return pieces
+
+
+def _splice(plan: _Plan, translations: dict[str, str]) -> None:
+    out = []
+    for is_span, piece in _pieces(plan.request.text, plan.spans):
+        lead, core, trail = _edges(piece)
+        if is_span or not _has_words(core):
+            out.append(piece)  # renderings, and pieces of only spaces, punctuation, digits
+        elif translations[core].strip():
+            out.append(lead + translations[core].strip() + trail)
+        else:
+            out.append(piece)
+            if FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
+                plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
+    plan.output = "".join(out)
+    plan.flags.append(FLAG_FALLBACK_SPLICE)
+
+
+def _translate_pair(plans: list[_Plan], src: str, tgt: str, translate_batch: TranslateBatch) -> None:
+    """At most two model calls: every masked segment, then the pieces of those that failed."""
+    for plan in plans:
+        if not _has_words(_without_spans(plan)):
+            plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
+    pending = [p for p in plans if p.output is None]
+    first = _translate_unique(translate_batch, [_edges(p.masked)[1] for p in pending], src, tgt)
+    failed = [p for p in pending if not _accept_masked_output(p, first[_edges(p.masked)[1]])]
+    cores = [
+        _edges(piece)[1]
+        for p in failed
+        for is_span, piece in _pieces(p.request.text, p.spans)
+        if not is_span and _has_words(piece)
+    ]
+    second = _translate_unique(translate_batch, cores, src, tgt)
+    for plan in failed:
+        _splice(plan, second)
+
+
+def translate_protected(
+    requests: list[SegmentRequest],
+    translate_batch: TranslateBatch,
+    glossary=None,
+    keep_acronyms: bool = True,
+) -> list[SegmentResult]:
+    """Translate segments so that every protected span comes out exactly as its rendering.
+
+    ``translate_batch(texts, src, tgt)`` returns one translation per text, in order;
+    it is called at most twice per (src, tgt). Gloss terms get "target (surface)" on
+    their first use within a ``note_key`` (per target language).
+    """
+    glossed_by_note: dict[tuple[str, str], set[str]] = {}
+    plans = []
+    for req in requests:
+        glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
+        spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, glossed)
+        plans.append(_Plan(req, spans, *mask(req.text, spans)))
+    by_pair: dict[tuple[str, str], list[_Plan]] = {}
+    for plan in plans:
+        if plan.request.text.strip():
+            by_pair.setdefault((plan.request.src, plan.request.tgt), []).append(plan)
+        else:
+            plan.output = plan.request.text
+    for (src, tgt), group in by_pair.items():
+        _translate_pair(group, src, tgt, translate_batch)
+    return [SegmentResult(p.output, p.flags, p.spans) for p in plans]
