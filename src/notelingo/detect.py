@@ -1,4 +1,500 @@
-"""Detect: tag notes and blocks with their language (contract; implemented by the detect stage).
+"""Detect: tag notes and blocks with their language.
 
-``detect_notes(notes, options: DetectOptions) -> list[Note]``
+``detect_notes(notes, options) -> notes`` sets every block's ``lang`` and re-keys its
+text from ``"und"`` to that language; ``detect_text(text, langs, context, engine)``
+is the one-line detector other stages call.
+
+Why rules first: a statistical model guesses badly on short lines ("GPT3" -> de,
+"Reformer" -> da) and is slow (langdetect reads ~400 lines/s). Most lines are
+settled without one:
+
+1. URLs, e-mails, mentions and *tokens* (words with digits, ``/``, ``_``,
+   CamelCase or all-caps acronyms) are not words of any language.
+2. The script decides: Han/kana/Hangul, Arabic (Persian/Urdu by their letters),
+   Hebrew, Greek, Thai, Indic scripts; Cyrillic is Russian unless letters of
+   another Cyrillic language (і ї є ґ ў, ј љ њ, ә қ ң, non-Russian ъ) say otherwise.
+3. Cyrillic/CJK words next to Latin ones: the side that forms a phrase wins;
+   when both do, the note's language (``context``) settles it, else the
+   non-Latin side when it has >= 30 % of the letters (Russian prose full of
+   English terms is Russian).
+4. Latin text with English function words outnumbering those of other
+   languages is English.
+5. Fewer than three Latin words (a model name, a citation, a URL) take the
+   note's language; in a Latin-script note so does a Latin phrase with no sign
+   of another language.
+6. What is left goes to the statistical engine (langdetect with seed 0, or
+   lingua), whose answer outside ``langs`` is kept only with evidence for it.
+
+``engine="langdetect"`` skips the rules: langdetect alone, the measured baseline.
 """
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from .errors import BackendError, UsageError
+from .schema import UNTRANSLATED_KINDS, Block, Note
+
+if TYPE_CHECKING:  # pipeline imports this module lazily; avoid a cycle at run time
+    from .pipeline import DetectOptions
+
+UND = "und"
+ENGINES = ("auto", "langdetect", "lingua")
+SEED = 0
+RULES_VERSION = 1
+
+# --------------------------------------------------------------------------
+# Scripts
+# --------------------------------------------------------------------------
+
+# (first code point, script) for the blocks that matter; a code point belongs to the
+# last start <= it. Gaps map to None (symbols, punctuation, emoji).
+_SCRIPT_STARTS: list[tuple[int, Optional[str]]] = [
+    (0x0000, None), (0x0041, "latin"), (0x005B, None), (0x0061, "latin"), (0x007B, None),
+    (0x00C0, "latin"), (0x0250, None), (0x0370, "greek"), (0x0400, "cyrillic"),
+    (0x0530, "armenian"), (0x0590, "hebrew"), (0x0600, "arabic"), (0x0780, None),
+    (0x0900, "devanagari"), (0x0980, "bengali"), (0x0A00, None), (0x0B80, "tamil"),
+    (0x0C00, None), (0x0E00, "thai"), (0x0E80, None), (0x10A0, "georgian"), (0x1100, "hangul"),
+    (0x1200, None), (0x1E00, "latin"), (0x1F00, "greek"), (0x2000, None), (0x3040, "kana"),
+    (0x3100, None), (0x3130, "hangul"), (0x3190, None), (0x3400, "han"), (0xA000, None),
+    (0xAC00, "hangul"), (0xD7B0, None), (0xF900, "han"), (0xFB00, None), (0xFB50, "arabic"),
+    (0xFE00, None), (0xFE70, "arabic"), (0xFF00, None), (0x20000, "han"), (0x30000, None),
+]
+_STARTS = [start for start, _ in _SCRIPT_STARTS]
+
+#: Script -> language when the script alone names it (others need their letters).
+_SCRIPT_LANG = {
+    "greek": "el", "armenian": "hy", "hebrew": "he", "devanagari": "hi", "bengali": "bn",
+    "tamil": "ta", "thai": "th", "georgian": "ka", "hangul": "ko", "kana": "ja", "han": "zh",
+}
+#: Scripts written without spaces: one character carries about a syllable.
+_DENSE = frozenset({"han", "kana", "thai"})
+
+
+def _script(char: str) -> Optional[str]:
+    if not char.isalpha():
+        return None
+    return _SCRIPT_STARTS[bisect_right(_STARTS, ord(char)) - 1][1]
+
+
+# --------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------
+
+_NOT_WORDS = re.compile(
+    r"(?:https?://|www\.)\S+"  # URLs
+    r"|\S+@\S+\.\w+"  # e-mails
+    r"|[@#]\w+"  # mentions, hashtags
+    r"|\b(?:[\w-]+\.)+[a-zA-Z]{2,}(?:/\S*)?"  # bare domains and paths: arxiv.org/abs/...
+    r"|\bet\s+al\b\.?"  # citation "et al." is no word of the sentence around it
+)
+_CHUNK_EDGES = "\"'“”‘’«»„()[]{}<>.,:;!?…·•*–—-|"
+_TOKEN_CHARS = re.compile(r"[\d/_\\@#=+^{}$%&~<>|]")
+_CAMEL = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+_FUNCTION_WORDS = {
+    "en": "the of and to is are was were be been with that this these those for from by on at as it its "
+    "we our you your they their he she his her i me my not or but if can could will would should which "
+    "what who how when where why there than then has have had do does did into about more also only very "
+    "some such each just an out up in",
+    "de": "in der die das und ist nicht mit ein eine einen dem den von zu auf für sich auch es wir ich sie "
+    "werden wird sind dass oder wie bei aus nach",
+    "fr": "le la les des du et est une un dans pour que qui pas sur avec sont ce cette nous vous il elle "
+    "au aux par mais ou être",
+    "es": "el la los las del y es una un en por para que con no se su sus lo como más pero está son al",
+    "it": "il lo la gli le di e è una un per che con non si sono della del delle dei nel alla anche come più ma",
+    "pt": "o os as do da dos das e é um uma em no na para que com não se por mais como mas são",
+    "nl": "in de het een en van op niet met dat voor zijn er ook aan wordt ik je maar om bij",
+    "ru": "в и на не что это с по для как но из к у же от за то так или бы мы вы они он она его их",
+    "uk": "і та що це не на з до як але для від за й ми ви вони",
+}
+_FUNCTION_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+# Lower-case only and no IGNORECASE: under it "i" would match the Turkish dotless "ı".
+_NON_ENGLISH_LATIN = re.compile("[äöüßàâçéèêëîïôœùûÿñáíóúãõąęłńśźżčďěňřšťůžğışőűåæø]")
+
+
+@dataclass
+class _Profile:
+    """What a text is made of, once URLs and tokens are set aside."""
+
+    letters: dict[str, int]  # script -> letters in words
+    words: dict[str, list[str]]  # script -> lowercased words
+    has_letters: bool  # any letter at all, tokens and URLs included
+
+    def function_hits(self, lang: str, script: str = "latin") -> int:
+        vocabulary = _FUNCTION_SETS[lang]
+        return sum(1 for word in self.words.get(script, ()) if word in vocabulary)
+
+
+def _profile(text: str) -> _Profile:
+    has_letters = any(char.isalpha() for char in text)
+    shouting = text.upper() == text  # an all-caps line: case says nothing about acronyms
+    letters: dict[str, int] = {}
+    words: dict[str, list[str]] = {}
+    for chunk in _NOT_WORDS.sub(" ", text).split():
+        chunk = chunk.strip(_CHUNK_EDGES)
+        if not chunk or _TOKEN_CHARS.search(chunk) or _CAMEL.search(chunk):
+            continue
+        for word in _LETTER_RUN.findall(chunk):
+            script = _word_script(word)
+            if script is None or (script == "latin" and not shouting and len(word) > 1 and word.isupper()):
+                continue
+            letters[script] = letters.get(script, 0) + len(word)
+            words.setdefault(script, []).append(word.lower())
+    return _Profile(letters, words, has_letters)
+
+
+def _word_script(word: str) -> Optional[str]:
+    if word.isascii():
+        return "latin"
+    counts: dict[str, int] = {}
+    for char in word:
+        script = _script(char)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+# --------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A language decision; ``basis`` says which rule made it (for tests and debugging)."""
+
+    lang: str
+    confidence: float
+    basis: str  # empty | script | letters | function-words | context | default | model
+
+
+def _weight(script: str, letters: int) -> int:
+    return letters * 2 if script in _DENSE else letters
+
+
+def _forms_phrase(profile: _Profile, script: str) -> bool:
+    """Enough words of one script to be a phrase rather than a name or a term."""
+    words = profile.words.get(script, [])
+    if script in _DENSE:
+        return profile.letters.get(script, 0) >= 4
+    if script == "latin":
+        return len(words) >= 3 or (len(words) == 2 and profile.function_hits("en") > 0)
+    return len(words) >= 3 or profile.function_hits("ru", script) + profile.function_hits("uk", script) > 0
+
+
+def _dominant_script(profile: _Profile, context: Optional[str]) -> Optional[str]:
+    others = {s: _weight(s, n) for s, n in profile.letters.items() if s != "latin"}
+    if not others:
+        return "latin" if profile.letters else None
+    other = max(others, key=others.get)
+    if "latin" not in profile.letters:
+        return other
+    other_phrase, latin_phrase = _forms_phrase(profile, other), _forms_phrase(profile, "latin")
+    if other_phrase != latin_phrase:
+        return other if other_phrase else "latin"
+    if context and other_phrase:
+        if _language_script(context) in (other, "latin"):
+            return _language_script(context)
+    share = others[other] / (others[other] + profile.letters["latin"])
+    return other if share >= 0.3 else "latin"
+
+
+def _language_script(lang: str) -> str:
+    if lang in _CYRILLIC_LANGS:
+        return "cyrillic"
+    for script, script_lang in _SCRIPT_LANG.items():
+        if script_lang == lang:
+            return script
+    return "arabic" if lang in ("ar", "fa", "ur") else "latin"
+
+
+_CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk", "kk", "mn")
+_CYRILLIC_MARKS = [  # (language, letters only it uses among the Cyrillic languages here)
+    ("mk", "ѓќѕ"), ("sr", "ђћ"), ("sr", "јљњџ"), ("kk", "әғқңұһ"), ("mn", "өү"), ("be", "ў"), ("uk", "їєґі"),
+]
+_RUSSIAN_MARKS = re.compile(r"[ыэё]|ъ(?=[еёюя])")
+_BULGARIAN_MARKS = re.compile(r"ъ(?![еёюя])|ѝ")
+#: Function words of Russian that Ukrainian and Bulgarian do not use (they are spelt otherwise there).
+_RUSSIAN_ONLY_WORDS = frozenset("что это для из же бы мы вы они его их уже если когда может очень который которые".split())
+
+
+def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine: str) -> Guess:
+    lower = text.lower()
+    russian = len(_RUSSIAN_MARKS.findall(lower))
+    for lang, marks in _CYRILLIC_MARKS:
+        found = sum(lower.count(mark) for mark in marks)
+        if found > russian:
+            return Guess(lang, 0.95, "letters")
+    if russian:
+        return Guess("ru", 0.97, "letters")
+    if any(word in _RUSSIAN_ONLY_WORDS for word in _LETTER_RUN.findall(lower)):
+        return Guess("ru", 0.9, "function-words")
+    if _BULGARIAN_MARKS.search(lower):
+        return Guess("bg", 0.9, "letters")
+    if context in _CYRILLIC_LANGS:
+        return Guess(context, 0.7, "context")
+    if sum(ch.isalpha() for ch in text) >= 40:  # long enough for the model to tell ru/uk/bg/mk apart
+        return _model_guess(text, _CYRILLIC_LANGS, engine, restrict=True)
+    default = next((lang for lang in langs if lang in _CYRILLIC_LANGS), "ru")
+    return Guess(default, 0.7, "default")
+
+
+def _arabic(text: str) -> Guess:
+    if re.search("[ٹڈڑںےۓ]", text):
+        return Guess("ur", 0.9, "letters")
+    if re.search("[پچژگکی]", text):
+        return Guess("fa", 0.9, "letters")
+    return Guess("ar", 0.9, "script")
+
+
+def _han_family(profile: _Profile) -> Guess:
+    lang = "ja" if "kana" in profile.letters else "ko" if "hangul" in profile.letters else "zh"
+    return Guess(lang, 0.95, "script")
+
+
+def _latin(
+    text: str, profile: _Profile, langs: tuple[str, ...], context: Optional[str], engine: str, defer: bool
+) -> Guess:
+    english = profile.function_hits("en")
+    rivals = max(profile.function_hits(lang) for lang in ("de", "fr", "es", "it", "pt", "nl"))
+    accents = len(_NON_ENGLISH_LATIN.findall(text.lower()))
+    if english >= 2 and english > 2 * rivals and accents < 2:
+        return Guess("en", min(0.99, 0.75 + 0.04 * english), "function-words")
+    if english and not rivals and not accents and 3 * english >= len(profile.words["latin"]):
+        return Guess("en", 0.75, "function-words")  # short, but "from", "the", "with" are English
+    foreign = (rivals >= 2 and rivals > english) or accents >= 2
+    latin_context = context is not None and _language_script(context) == "latin"
+    if not foreign and (latin_context or not _forms_phrase(profile, "latin")):
+        return Guess(context or _default_latin(langs), 0.6, "context" if context else "default")
+    # a sentence-long run of Latin words without one English function word is some other language
+    unknown = foreign or (english == 0 and len(profile.words["latin"]) >= 6)
+    if not unknown or (defer and not foreign):  # a title in Latin script: the Latin language in play
+        return Guess(_default_latin(langs), 0.6, "default")
+    guess = _model_guess(text, None, engine, restrict=False)
+    if guess.lang in langs or guess.confidence >= (0.8 if foreign else 0.9):
+        return guess
+    return Guess(_default_latin(langs), 0.55, "default")
+
+
+def _default_latin(langs: tuple[str, ...]) -> str:
+    return next((lang for lang in langs if _language_script(lang) == "latin"), "en")
+
+
+def detect_text(
+    text: str,
+    langs: tuple[str, ...] = ("ru", "en"),
+    context: Optional[str] = None,
+    engine: str = "auto",
+) -> tuple[str, float]:
+    """The language of ``text`` as (ISO 639-1 code, confidence in [0, 1]).
+
+    ``context`` is the language of the note around the text: short or all-token
+    lines ("GPT3", a URL, "Sanh et al.") take it. ``langs`` are the languages in
+    play, most likely first: ambiguous Latin or Cyrillic text falls back to them,
+    while clear text in another language (Chinese, German, Persian...) keeps its
+    own code. Returns ('und', 0.0) for text without letters.
+    """
+    guess = guess_language(text, tuple(langs), context, engine)
+    return guess.lang, guess.confidence
+
+
+def guess_language(
+    text: str, langs: tuple[str, ...], context: Optional[str], engine: str, defer: bool = False
+) -> Guess:
+    """``detect_text`` with the rule that decided (``Guess.basis``).
+
+    ``defer``: a Latin sentence with no sign of its language is left to the note's
+    context (basis 'default') instead of the slow model; detect_notes asks again.
+    """
+    _check_engine(engine)
+    context = context if context and context != UND else None
+    if not text or not any(char.isalpha() for char in text):
+        return Guess(UND, 0.0, "empty")
+    if engine == "langdetect":
+        return _model_guess(text, None, engine, restrict=False)
+    profile = _profile(text)
+    script = _dominant_script(profile, context)
+    if script is None:  # letters only inside tokens and URLs
+        default = context or _default_latin(langs)
+        return Guess(default, 0.5, "context" if context else "default")
+    if script == "latin":
+        return _latin(text, profile, langs, context, engine, defer)
+    if script == "cyrillic":
+        return _cyrillic(text, langs, context, engine)
+    if script == "arabic":
+        return _arabic(text)
+    if script in ("han", "kana", "hangul"):
+        return _han_family(profile)
+    return Guess(_SCRIPT_LANG[script], 0.95, "script")
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+# --------------------------------------------------------------------------
+# Statistical engines (loaded on first use, then cached)
+# --------------------------------------------------------------------------
+
+
+def _model_guess(text: str, candidates: Optional[Iterable[str]], engine: str, restrict: bool) -> Guess:
+    """The engine's best language, among ``candidates`` when ``restrict``."""
+    scores = _lingua_scores(text) if engine == "lingua" else _langdetect_scores(text)
+    if restrict and candidates is not None:
+        allowed = set(candidates)
+        scores = [(lang, p) for lang, p in scores if lang in allowed]
+    if not scores:
+        return Guess(UND, 0.0, "model")
+    lang, probability = max(scores, key=lambda pair: pair[1])
+    return Guess(lang, round(min(1.0, max(0.0, probability)), 4), "model")
+
+
+@lru_cache(maxsize=1)
+def _langdetect_factory():
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.seed = SEED  # per factory, so nobody else's langdetect state is touched
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+def _langdetect_scores(text: str) -> list[tuple[str, float]]:
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _langdetect_factory().create()
+    detector.append(text)
+    try:
+        found = detector.get_probabilities()
+    except LangDetectException:  # no features it knows (symbols only)
+        return []
+    return [(item.lang.split("-")[0], item.prob) for item in found]
+
+
+@lru_cache(maxsize=1)
+def _lingua_detector():
+    try:
+        from lingua import LanguageDetectorBuilder
+    except ImportError as exc:
+        raise BackendError(
+            f"the lingua engine needs lingua-language-detector ({exc}); install it with: pip install 'notelingo[lingua]'"
+        ) from exc
+    # Low-accuracy mode (trigrams only) loads in ~1.5 s instead of ~27 s; the rules
+    # keep the short texts, where the full models would matter, away from it.
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def _lingua_scores(text: str) -> list[tuple[str, float]]:
+    values = _lingua_detector().compute_language_confidence_values(text)
+    return [(value.language.iso_code_639_1.name.lower(), value.value) for value in values if value.value > 0]
+
+
+@lru_cache(maxsize=None)
+def _library_version(distribution: str) -> Optional[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# Notes
+# --------------------------------------------------------------------------
+
+
+def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
+    """Tag every note and block with its language; notes already tagged pass through.
+
+    Blocks are first judged on their own; the note's language is the
+    length-weighted vote of the blocks that were decided by their own words; blocks
+    that needed context (names, URLs, short lines) are then judged again in it.
+    """
+    _check_engine(options.engine)
+    detector = _detector_signature(options)
+    done = []
+    for note in notes:
+        if _already_detected(note):
+            done.append(note)
+        elif options.force_lang:
+            done.append(_force_note(note, options.force_lang.lower(), detector))
+        else:
+            done.append(_detect_note(note, options, detector))
+    return done
+
+
+def _already_detected(note: Note) -> bool:
+    return note.lang != UND or any(key != UND for block in note.blocks for key in block.text)
+
+
+def _detector_signature(options: "DetectOptions") -> dict:
+    library = "lingua-language-detector" if options.engine == "lingua" else "langdetect"
+    return {
+        "engine": options.engine,
+        "langs": list(options.langs),
+        "force_lang": options.force_lang,
+        "seed": SEED,
+        "rules": RULES_VERSION if options.engine != "langdetect" else None,
+        "library": library,
+        "library_version": _library_version(library),
+    }
+
+
+def _force_note(note: Note, lang: str, detector: dict) -> Note:
+    blocks = [_tag_block(block, None if block.kind in UNTRANSLATED_KINDS else lang, 1.0, lang) for block in note.blocks]
+    signature = note.signature.model_copy(update={"detector": detector})
+    return note.model_copy(update={"lang": lang, "lang_confidence": 1.0, "blocks": blocks, "signature": signature})
+
+
+def _detect_note(note: Note, options: "DetectOptions", detector: dict) -> Note:
+    langs = tuple(options.langs)
+    prose = {b.id: b.original() for b in note.blocks if b.kind not in UNTRANSLATED_KINDS}
+    first = {bid: guess_language(text, langs, None, options.engine, defer=True) for bid, text in prose.items()}
+    lang, confidence = _vote(first, prose, note.title, langs, options.engine)
+    tagged = []
+    for block in note.blocks:
+        if block.kind in UNTRANSLATED_KINDS:
+            tagged.append(_tag_block(block, None, None, lang))
+            continue
+        guess = first[block.id]
+        if guess.basis in ("default", "context") and lang != UND:
+            guess = guess_language(prose[block.id], langs, lang, options.engine)
+        if guess.lang == UND:  # no letters: it belongs to the note ("—", "1.")
+            guess = Guess(lang, 0.0, "context")
+        tagged.append(_tag_block(block, guess.lang, guess.confidence, lang))
+    signature = note.signature.model_copy(update={"detector": detector})
+    return note.model_copy(
+        update={"lang": lang, "lang_confidence": confidence, "blocks": tagged, "signature": signature}
+    )
+
+
+def _vote(guesses: dict[str, Guess], texts: dict[str, str], title: str, langs, engine) -> tuple[str, float]:
+    """Length-weighted vote; blocks decided by their own words count before guessed ones."""
+    decisive = {bid: g for bid, g in guesses.items() if g.basis not in ("default", "context", "empty")}
+    pool = decisive or {bid: g for bid, g in guesses.items() if g.lang != UND}
+    if not pool:
+        guess = guess_language(title or "", langs, None, engine)
+        return guess.lang, guess.confidence
+    weights: dict[str, float] = {}
+    total = 0.0
+    for bid, guess in pool.items():
+        size = len(texts[bid]) or 1
+        weights[guess.lang] = weights.get(guess.lang, 0.0) + size * guess.confidence
+        total += size
+    lang = max(weights, key=weights.get)
+    return lang, round(min(1.0, weights[lang] / total), 4)
+
+
+def _tag_block(block: Block, lang: Optional[str], confidence: Optional[float], note_lang: str) -> Block:
+    """The block with its language set and its original text keyed by it."""
+    key = lang or note_lang
+    text = {(key if k == UND else k): v for k, v in block.text.items()}
+    return block.model_copy(update={"lang": lang, "lang_confidence": confidence, "text": text})
