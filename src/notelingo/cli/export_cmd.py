@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from ._app import app
+from ._app import app, err, error_boundary, show_progress
+
+_WHAT = {"tmx": "translation units", "markdown": "note files", "jsonl": "notes"}
 
 
 @app.command("export")
@@ -14,4 +16,14 @@ def export_command(
     output: str = typer.Option(..., "--output", "-o", help="Output file (tmx, jsonl) or folder (markdown)."),
 ) -> None:
     """Export notes for CAT tools (TMX 1.4), note vaults (Markdown + front matter) or re-validated JSONL."""
-    raise NotImplementedError
+    with error_boundary():
+        from ..errors import UsageError
+        from ..export import EXPORT_FORMATS, export_notes
+        from ..fileio import read_notes
+
+        fmt = fmt.strip().lower()
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+        count = export_notes(read_notes(notes), fmt, output, source=notes)
+        if show_progress():
+            err(f"export: wrote {output} ({count} {_WHAT[fmt]})")

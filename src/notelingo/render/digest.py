@@ -1,0 +1,142 @@
+"""What a digest holds, independent of its format: selected notes, groups, counts.
+
+Date filters compare the day part of ``Note.date`` (ISO 8601) with inclusive
+``since``/``until`` bounds. Notes without a usable date are kept only when no
+date filter is given: a filter asks for a period, and an undated note cannot be
+shown to fall inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Sequence
+
+from ..errors import UsageError
+from ..schema import UNTRANSLATED_KINDS, Note, Signature
+from .grouping import GROUP_BY_CHOICES, Group, group_notes, note_day, source_label
+from .terms import GlossaryRow, glossary_rows
+
+DIGEST_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+DEFAULT_TITLE = "notelingo digest"
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    """How to build a digest. ``langs`` None: every language the notes have, most used first."""
+
+    group_by: str = "paper"
+    since: date | None = None
+    until: date | None = None
+    title: str = DEFAULT_TITLE
+    langs: tuple[str, ...] | None = None
+
+
+@dataclass
+class Digest:
+    """The notes of a digest, grouped, with what the header and the appendices show."""
+
+    title: str
+    langs: tuple[str, ...]
+    groups: list[Group]
+    notes: list[Note]
+    by_lang: Counter = field(default_factory=Counter)
+    by_source: Counter = field(default_factory=Counter)
+    glossary: list[GlossaryRow] = field(default_factory=list)
+    signatures: list[tuple[Signature, int]] = field(default_factory=list)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 note', '2 notes'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def filter_by_date(notes: Sequence[Note], since: date | None, until: date | None) -> list[Note]:
+    """Notes whose day lies in [since, until]; undated notes only when neither is given."""
+    if since is None and until is None:
+        return list(notes)
+    low = since.isoformat() if since else "0000-00-00"
+    high = until.isoformat() if until else "9999-99-99"
+    kept = []
+    for note in notes:
+        day = note_day(note)
+        if day is not None and low <= day <= high:
+            kept.append(note)
+    return kept
+
+
+def digest_langs(notes: Sequence[Note]) -> tuple[str, ...]:
+    """Languages found in the notes' translatable blocks, most blocks first, then by code."""
+    counts: Counter = Counter()
+    for note in notes:
+        for block in note.blocks:
+            if block.kind not in UNTRANSLATED_KINDS:
+                counts.update(lang for lang, text in block.text.items() if text)
+        counts.setdefault(note.lang, 0)
+    return tuple(sorted(counts, key=lambda lang: (-counts[lang], lang))) or ("und",)
+
+
+def distinct_signatures(notes: Sequence[Note]) -> list[tuple[Signature, int]]:
+    """Each distinct signature with the number of notes that carry it, most common first."""
+    counts: Counter = Counter()
+    first: dict[str, Signature] = {}
+    for note in notes:
+        key = json.dumps(note.signature.model_dump(), sort_keys=True, ensure_ascii=False)
+        counts[key] += 1
+        first.setdefault(key, note.signature)
+    return [(first[key], counts[key]) for key in sorted(counts, key=lambda k: (-counts[k], k))]
+
+
+def build_digest(notes: Sequence[Note], options: DigestOptions = DigestOptions()) -> Digest:
+    """Select, group and count ``notes`` for rendering."""
+    if options.group_by not in GROUP_BY_CHOICES:
+        raise UsageError(f"--group-by {options.group_by!r}: choose one of {', '.join(GROUP_BY_CHOICES)}")
+    if options.since and options.until and options.since > options.until:
+        raise UsageError(f"--since {options.since} is after --until {options.until}; swap them")
+    selected = filter_by_date(notes, options.since, options.until)
+    return Digest(
+        title=options.title.strip() or DEFAULT_TITLE,
+        langs=options.langs or digest_langs(selected),
+        groups=group_notes(selected, options.group_by),
+        notes=selected,
+        by_lang=Counter(note.lang for note in selected),
+        by_source=Counter(source_label(note) for note in selected),
+        glossary=glossary_rows(selected),
+        signatures=distinct_signatures(selected),
+    )
+
+
+def digest_format(path: str | os.PathLike) -> str:
+    """'html' or 'markdown', picked by the output file's extension."""
+    ext = os.path.splitext(str(path))[1].lower()
+    if ext not in DIGEST_FORMATS:
+        raise UsageError(f"-o {path}: end the file name with .html or .md to pick the digest format")
+    return DIGEST_FORMATS[ext]
+
+
+def render_digest(digest: Digest, fmt: str) -> str:
+    """The digest as an HTML page or a Markdown document."""
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(digest)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(digest)
+    raise UsageError(f"unknown digest format {fmt!r}; use html or markdown")
+
+
+def write_digest(notes: Sequence[Note], path: str | os.PathLike, options: DigestOptions = DigestOptions()) -> Digest:
+    """Build the digest of ``notes`` and write it atomically to ``path`` (format from the extension)."""
+    from ..fileio import atomic_write
+
+    fmt = digest_format(path)
+    digest = build_digest(notes, options)
+    text = render_digest(digest, fmt)
+    with atomic_write(path) as fh:
+        fh.write(text)
+    return digest

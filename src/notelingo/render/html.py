@@ -1,0 +1,215 @@
+"""The HTML digest: one self-contained page (inline CSS, no scripts, no web fonts).
+
+Every string from a note goes through :func:`esc` (``html.escape`` with quotes)
+and every href through :func:`~notelingo.render.safety.safe_href` or
+:func:`~notelingo.render.safety.ref_href`; nothing from a note is ever written
+unescaped. Languages sit side by side on wide screens and stack on phones; each
+language's text carries its ``lang`` attribute.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable, Sequence
+
+from .. import __version__
+from ..schema import UNTRANSLATED_KINDS, Block, Note
+from .digest import Digest, plural
+from .grouping import Group, note_day, paper_ref, source_label
+from .safety import ref_href, ref_label, safe_href
+from .terms import split_by_spans, term_spans
+
+_LINK_REL = 'rel="noopener noreferrer nofollow"'
+#: Defence in depth: even if some text slipped through unescaped, no script could run.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+_CSS = """
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:78rem;padding:1rem 1.25rem 3rem;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d1f21;background:#fff}
+h1{font-size:1.7rem;margin:.5rem 0}
+h2{font-size:1.3rem;margin:2.2rem 0 .6rem;padding-bottom:.2rem;border-bottom:2px solid #d7dce2}
+h3{font-size:1.08rem;margin:1.2rem 0 .3rem}
+a{color:#0b57a4;overflow-wrap:anywhere}
+.summary,.meta,.refs,.sig{color:#4a5560;font-size:.9rem}
+.summary p,.meta,.refs{margin:.2rem 0}
+nav.toc ol{padding-left:1.4rem}nav.toc li{margin:.15rem 0}
+.note{margin:0 0 1.4rem;padding:.7rem .9rem;border:1px solid #e3e7ec;border-radius:6px}
+.group .note+.note{border-top:3px solid #c4d3e6}
+.note>h2{margin-top:.2rem}
+.row{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:.25rem 1.6rem;margin:.45rem 0}
+.row.wide{grid-template-columns:minmax(0,1fr)}
+.cell{overflow-wrap:anywhere;white-space:pre-line}
+.cell.missing{color:#8a949e;font-style:italic}
+.heading{font-weight:600}
+.list_item{padding-left:1rem;text-indent:-.8rem}
+.quote{border-left:3px solid #c8ced6;padding-left:.6rem;color:#3b444d}
+.preview{font-size:.92rem;color:#3b444d;background:#f6f8fa;padding:.3rem .5rem;border-radius:4px}
+pre{margin:.45rem 0;padding:.6rem;background:#f6f8fa;border-radius:4px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.88rem}
+mark.term{background:#fff3c4;color:inherit;border-bottom:1px dotted #a07d00;padding:0 .05em}
+.lang-head{font-size:.78rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7680}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left;vertical-align:top}
+code{font-size:.88em}
+@media (max-width:700px){
+ body{padding:.6rem .7rem 2rem;font-size:15px}
+ .row{grid-template-columns:minmax(0,1fr)}
+ .row.heads{display:none}
+ .cell[lang]::before{content:attr(lang);display:block;font-size:.7rem;text-transform:uppercase;color:#6b7680}
+ .note{padding:.5rem .55rem}
+ .row{padding-bottom:.4rem;border-bottom:1px dashed #e3e7ec}
+}
+@media print{
+ body{max-width:none;padding:0;font-size:11pt}
+ nav.toc{break-after:page}
+ .note{break-inside:avoid-page;border:none;padding:0}
+ h2,h3{break-after:avoid-page}
+ a{color:inherit}
+ a[href^="http"]::after{content:" <" attr(href) ">";font-size:.8em;color:#555}
+ mark.term{background:none;border-bottom:1px dotted #000}
+}
+"""
+
+
+def esc(text: object) -> str:
+    """Note text made safe for HTML content and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def link(href: str | None, label: str) -> str:
+    """An escaped label, clickable only when ``href`` passed the safety checks."""
+    if not href:
+        return esc(label)
+    return f'<a href="{esc(href)}" {_LINK_REL}>{esc(label)}</a>'
+
+
+def marked_text(note: Note, block: Block, lang: str) -> str:
+    """The block's text in ``lang``, escaped, glossary terms wrapped in ``<mark>``."""
+    text = block.text.get(lang, "")
+    out = []
+    for piece, span in split_by_spans(text, term_spans(note, block, lang)):
+        if span is None:
+            out.append(esc(piece))
+        elif span.hint:
+            out.append(f'<mark class="term" title="{esc(span.hint)}">{esc(piece)}</mark>')
+        else:
+            out.append(f'<mark class="term">{esc(piece)}</mark>')
+    return "".join(out)
+
+
+def _block_row(note: Note, block: Block, langs: Sequence[str]) -> str:
+    if block.kind in UNTRANSLATED_KINDS:
+        code_lang = block.attrs.get("language", "")
+        label = f' data-lang="{esc(code_lang)}"' if code_lang else ""
+        return f'<pre class="{esc(block.kind)}"{label}><code>{esc(block.original(note.lang))}</code></pre>'
+    present = [lang for lang in langs if block.text.get(lang)]
+    if not present:
+        present = [block.lang or note.lang] if block.original(note.lang) else []
+    cls = f"cell {esc(block.kind)}"
+    cells = [f'<div class="{cls}" lang="{esc(lang)}">{marked_text(note, block, lang)}{_preview_link(block)}</div>' for lang in present]
+    wide = " wide" if len(present) < 2 else ""
+    return f'<div class="row{wide}">{"".join(cells)}</div>'
+
+
+def _preview_link(block: Block) -> str:
+    href = safe_href(block.attrs.get("url")) if block.kind == "link_preview" else None
+    return f" {link(href, '↗')}" if href else ""
+
+
+def _note_meta(note: Note) -> str:
+    parts = [esc(source_label(note))]
+    if note.source.author:
+        parts.append(esc(note.source.author))
+    if note.date:
+        parts.append(f'<time datetime="{esc(note.date)}">{esc(note_day(note) or note.date)}</time>')
+    if note.source.forwarded_from:
+        parts.append("forwarded from " + esc(note.source.forwarded_from))
+    href = safe_href(note.source.url)
+    if href:
+        parts.append(link(href, "source"))
+    parts.append(f"origin {esc(note.lang)}")
+    return '<p class="meta">' + " · ".join(parts) + "</p>"
+
+
+def _note_refs(note: Note) -> str:
+    if not note.refs:
+        return ""
+    items = [link(ref_href(ref), ref_label(ref)) for ref in note.refs]
+    return '<p class="refs">Refs: ' + " · ".join(items) + "</p>"
+
+
+def render_note(note: Note, langs: Sequence[str], anchor: str, heading: str = "h3") -> str:
+    """One note: title, source line, refs and its blocks side by side."""
+    title = f'<{heading} id="{anchor}" lang="{esc(note.lang)}">{esc(note.title or "(untitled)")}</{heading}>'
+    rows = "\n".join(_block_row(note, block, langs) for block in note.blocks)
+    missing = [lang for lang in langs if lang not in note.languages()]
+    notice = f'<p class="cell missing">not yet in {esc(", ".join(missing))}</p>' if missing and note.blocks else ""
+    return f'<article class="note">\n{title}\n{_note_meta(note)}{_note_refs(note)}{notice}\n{rows}\n</article>'
+
+
+def _group_html(group: Group, number: int, langs: Sequence[str]) -> str:
+    if len(group.notes) == 1:
+        return render_note(group.notes[0], langs, f"g{number}", heading="h2")
+    refs = "".join(" · " + link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
+    sub = f'<p class="refs">{len(group.notes)} notes{refs}</p>'
+    notes = "\n".join(render_note(note, langs, f"g{number}n{i}") for i, note in enumerate(group.notes, start=1))
+    return f'<section class="group">\n<h2 id="g{number}">{esc(group.title)}</h2>{sub}\n{notes}\n</section>'
+
+
+def _toc(groups: Sequence[Group]) -> str:
+    items = []
+    for number, group in enumerate(groups, start=1):
+        inner = ""
+        if len(group.notes) > 1:
+            subs = "".join(f'<li><a href="#g{number}n{i}">{esc(note.title or "(untitled)")}</a> <span class="meta">{esc(source_label(note))}</span></li>' for i, note in enumerate(group.notes, start=1))
+            inner = f"<ol>{subs}</ol>"
+        items.append(f'<li><a href="#g{number}">{esc(group.title or "(untitled)")}</a>{inner}</li>\n')
+    return f'<nav class="toc"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def _counts(label: str, counts) -> str:
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return f"<p><b>{esc(label)}:</b> " + ", ".join(f"{esc(key)} {count}" for key, count in ordered) + "</p>"
+
+
+def _summary(digest: Digest) -> str:
+    parts = [f"<p>{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')} · languages shown: {esc(', '.join(digest.langs))}</p>"]
+    if digest.notes:
+        parts += [_counts("Notes by language", digest.by_lang), _counts("Notes by source", digest.by_source)]
+    return '<div class="summary">' + "".join(parts) + "</div>"
+
+
+def _glossary(digest: Digest) -> str:
+    if not digest.glossary:
+        return ""
+    head = "".join(f'<th lang="{esc(lang)}">{esc(lang)}</th>' for lang in digest.langs)
+    rows = []
+    for row in digest.glossary:
+        cells = "".join(f'<td lang="{esc(lang)}">{esc(", ".join(sorted(row.forms.get(lang, ()))))}</td>' for lang in digest.langs)
+        rows.append(f"<tr><td>{esc(row.entry)}</td>{cells}<td>{esc(row.policy)}</td><td>{len(row.notes)}</td></tr>\n")
+    table = f"<table><thead><tr><th>entry</th>{head}<th>policy</th><th>notes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<section class="glossary"><h2 id="glossary">Glossary terms used</h2>{table}</section>'
+
+
+def _signature_lines(digest: Digest) -> Iterable[str]:
+    for sig, count in digest.signatures:
+        models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
+        detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items()))
+        yield (f"<li>{plural(count, 'note')} · notelingo {esc(sig.notelingo)} · models {esc(models)} · backend {esc(sig.backend or '-')}"
+               f" · glossary {esc(sig.glossary_hash or '-')} · detector {esc(detector or '-')}</li>")
+
+
+def render_html(digest: Digest) -> str:
+    """The whole digest as one HTML document."""
+    cols = max(1, len(digest.langs))
+    lang_head = "".join(f'<div class="lang-head" lang="{esc(lang)}">{esc(lang)}</div>' for lang in digest.langs)
+    body = "\n".join(_group_html(group, number, digest.langs) for number, group in enumerate(digest.groups, start=1))
+    signature = f'<footer class="sig"><h2>Signature</h2><ul>{"".join(_signature_lines(digest))}</ul><p>Rendered by notelingo {esc(__version__)}.</p></footer>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        f"<title>{esc(digest.title)}</title>\n<style>:root{{--cols:{cols}}}{_CSS}</style>\n</head>\n<body>\n"
+        f"<header><h1>{esc(digest.title)}</h1>{_summary(digest)}</header>\n{_toc(digest.groups)}\n"
+        f'<div class="row heads">{lang_head}</div>\n<main>\n{body}\n</main>\n{_glossary(digest)}\n{signature}\n</body>\n</html>\n'
+    )

@@ -1,0 +1,171 @@
+"""The Markdown digest (CommonMark + GFM tables), and one note as Markdown (used by the vault).
+
+Languages follow each other block after block: the first language shown as a
+paragraph, the others quoted under it, so pairs stay visible in any viewer.
+Note text is escaped so it cannot inject markup: characters that open emphasis,
+links, code, tables or raw HTML get a backslash, as do line-start markers
+(``#``, ``>``, ``-``, ``1.``); links are written only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .. import __version__
+from ..schema import UNTRANSLATED_KINDS, Block, Note
+from .digest import Digest, plural
+from .grouping import Group, note_day, paper_ref, source_label
+from .safety import ref_href, ref_label, safe_href
+from .terms import split_by_spans, term_spans
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+_BACKTICK_RUN = re.compile(r"`+")
+_FENCE_INFO = re.compile(r"[^A-Za-z0-9_+.#-]")
+
+
+def _escape_inline(text: str) -> str:
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_start(line: str) -> str:
+    return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+
+
+def md_escape(text: str) -> str:
+    """A piece of note text inside a line, made inert for Markdown (no markup, no raw HTML).
+
+    Newlines become spaces: a piece never starts a new block.
+    """
+    return _escape_inline(" ".join(text.split()))
+
+
+def md_lines(text: str, joiner: str = "  \n") -> str:
+    """Multi-line note text as one paragraph with hard line breaks, empty lines dropped."""
+    return joiner.join(_escape_line_start(md_escape(line)) for line in text.splitlines() if line.strip())
+
+
+def md_link(href: str | None, label: str) -> str:
+    """``[label](href)`` when ``href`` passed the safety checks, else the escaped label."""
+    return f"[{md_escape(label)}]({href})" if href else md_escape(label)
+
+
+def _marked(note: Note, block: Block, lang: str) -> str:
+    text = block.text.get(lang, "")
+    if block.kind == "heading":
+        return "**" + md_lines(text, " ") + "**"
+    lines = [""]
+    for piece, span in split_by_spans(text, term_spans(note, block, lang)):
+        if span is not None and piece.strip() == piece and "\n" not in piece:
+            lines[-1] += f"**{_escape_inline(piece)}**"
+            continue
+        first, *rest = piece.split("\n")
+        lines[-1] += _escape_inline(first)
+        lines.extend(_escape_inline(chunk) for chunk in rest)
+    return "  \n".join(_escape_line_start(line.strip()) for line in lines if line.strip())
+
+
+def _fence(code: str, info: str) -> str:
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{_FENCE_INFO.sub('', info)}\n{code.rstrip()}\n{fence}"
+
+
+def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
+    """One block: the first language as a paragraph, the others quoted below it."""
+    if block.kind in UNTRANSLATED_KINDS:
+        return _fence(block.original(note.lang), block.attrs.get("language", ""))
+    present = [lang for lang in langs if block.text.get(lang, "").strip()]
+    if not present and block.original(note.lang).strip():
+        present = [block.lang or note.lang]
+    bullet = "• " if block.kind == "list_item" else ""
+    href = safe_href(block.attrs.get("url")) if block.kind == "link_preview" else None
+    tail = f" {md_link(href, '↗')}" if href else ""
+    paragraphs = []
+    for index, lang in enumerate(present):
+        body = f"`{md_escape(lang)}` {bullet}{_marked(note, block, lang)}{tail}"
+        paragraphs.append(body if index == 0 else "> " + body.replace("\n", "\n> "))
+    return "\n\n".join(paragraphs)
+
+
+def note_meta_line(note: Note) -> str:
+    """Source, author, date, link and origin language on one line."""
+    parts = [md_escape(source_label(note))]
+    if note.source.author:
+        parts.append(md_escape(note.source.author))
+    if note.date:
+        parts.append(md_escape(note_day(note) or note.date))
+    if note.source.forwarded_from:
+        parts.append("forwarded from " + md_escape(note.source.forwarded_from))
+    href = safe_href(note.source.url)
+    if href:
+        parts.append(md_link(href, "source"))
+    parts.append(f"origin {md_escape(note.lang)}")
+    return _escape_line_start(" · ".join(parts))
+
+
+def note_body_markdown(note: Note, langs: Sequence[str]) -> str:
+    """A note's source line, refs and blocks (no title heading)."""
+    lines = [note_meta_line(note)]
+    if note.refs:
+        lines.append("Refs: " + " · ".join(md_link(ref_href(ref), ref_label(ref)) for ref in note.refs))
+    missing = [lang for lang in langs if lang not in note.languages()]
+    if missing and note.blocks:
+        lines.append(f"*not yet in {md_escape(', '.join(missing))}*")
+    blocks = [block_markdown(note, block, langs) for block in note.blocks]
+    return "  \n".join(lines) + "\n\n" + "\n\n".join(b for b in blocks if b)
+
+
+def _group_markdown(group: Group, number: int, langs: Sequence[str]) -> str:
+    if len(group.notes) == 1:
+        note = group.notes[0]
+        return f'<a id="g{number}"></a>\n\n## {md_escape(note.title or "(untitled)")}\n\n{note_body_markdown(note, langs)}'
+    refs = "".join(" · " + md_link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
+    parts = [f'<a id="g{number}"></a>\n\n## {md_escape(group.title or "(untitled)")}\n\n{len(group.notes)} notes{refs}']
+    for index, note in enumerate(group.notes, start=1):
+        parts.append(f'<a id="g{number}n{index}"></a>\n\n### {md_escape(note.title or "(untitled)")}\n\n{note_body_markdown(note, langs)}')
+    return "\n\n".join(parts)
+
+
+def _toc(groups: Sequence[Group]) -> str:
+    lines = ["## Contents", ""]
+    for number, group in enumerate(groups, start=1):
+        lines.append(f"{number}. [{md_escape(group.title or '(untitled)')}](#g{number})")
+        if len(group.notes) > 1:
+            lines += [f"    - [{md_escape(note.title or '(untitled)')}](#g{number}n{i}) · {md_escape(source_label(note))}" for i, note in enumerate(group.notes, start=1)]
+    return "\n".join(lines)
+
+
+def _counts(counts) -> str:
+    return ", ".join(f"{md_escape(key)} {count}" for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _glossary(digest: Digest) -> str:
+    if not digest.glossary:
+        return ""
+    head = "| entry | " + " | ".join(md_escape(lang) for lang in digest.langs) + " | policy | notes |"
+    rule = "|" + " --- |" * (len(digest.langs) + 3)
+    rows = [f"| {md_escape(row.entry)} | " + " | ".join(md_escape(", ".join(sorted(row.forms.get(lang, ())))) for lang in digest.langs) + f" | {row.policy} | {len(row.notes)} |" for row in digest.glossary]
+    return "\n".join(["## Glossary terms used", "", head, rule, *rows])
+
+
+def _signature(digest: Digest) -> str:
+    lines = ["## Signature", ""]
+    for sig, count in digest.signatures:
+        models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
+        detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items())) or "-"
+        lines.append(f"- {plural(count, 'note')} · notelingo {md_escape(sig.notelingo)} · models {md_escape(models)} · backend {md_escape(sig.backend or '-')} · glossary {md_escape(sig.glossary_hash or '-')} · detector {md_escape(detector)}")
+    lines += ["", f"Rendered by notelingo {__version__}."]
+    return "\n".join(lines)
+
+
+def render_markdown(digest: Digest) -> str:
+    """The whole digest as one Markdown document."""
+    summary = [f"{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')} · languages shown: {md_escape(', '.join(digest.langs))}"]
+    if digest.notes:
+        summary += [f"Notes by language: {_counts(digest.by_lang)}", f"Notes by source: {_counts(digest.by_source)}"]
+    sections = [f"# {md_escape(digest.title)}", "  \n".join(summary), _toc(digest.groups)]
+    sections += [_group_markdown(group, number, digest.langs) for number, group in enumerate(digest.groups, start=1)]
+    sections += [_glossary(digest), _signature(digest)]
+    return "\n\n".join(section for section in sections if section) + "\n"

@@ -1,0 +1,111 @@
+"""Where glossary terms stand in a block's text, and the glossary appendix.
+
+In the text a term was found in, its span comes from ``TermUse.start/end``
+(checked against ``surface``; when offsets are stale the first occurrence of the
+surface is used). In the other languages' text the term's rendering is looked up
+by exact match, since translations carry no offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..schema import Block, Note, TermUse
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of a text are a term; ``hint`` is its form in the other language(s)."""
+
+    start: int
+    end: int
+    hint: str
+
+
+@dataclass
+class GlossaryRow:
+    """One glossary entry used in a digest: its forms per language and how many notes use it."""
+
+    entry: str
+    policy: str
+    forms: dict[str, set[str]] = field(default_factory=dict)
+    notes: set[str] = field(default_factory=set)
+
+
+def _other_forms(term: TermUse, lang: str) -> str:
+    forms = [form for code, form in sorted((term.rendering or {}).items()) if code != lang and form]
+    if not forms and term.entry != term.surface:
+        forms = [term.entry]
+    return " / ".join(dict.fromkeys(forms))
+
+
+def _original_span(term: TermUse, text: str) -> Span | None:
+    start, end = term.start, term.end
+    if not (0 <= start < end <= len(text) and text[start:end] == term.surface):
+        start = text.find(term.surface) if term.surface else -1
+        if start < 0:
+            return None
+        end = start + len(term.surface)
+    return Span(start, end, _other_forms(term, term.lang))
+
+
+def _rendered_spans(term: TermUse, text: str, lang: str) -> list[Span]:
+    form = (term.rendering or {}).get(lang)
+    if not form:
+        return []
+    spans, start = [], text.find(form)
+    while start >= 0:
+        spans.append(Span(start, start + len(form), term.surface))
+        start = text.find(form, start + len(form))
+    return spans
+
+
+def term_spans(note: Note, block: Block, lang: str) -> list[Span]:
+    """Non-overlapping term spans in ``block.text[lang]``, sorted by start."""
+    text = block.text.get(lang, "")
+    candidates: list[Span] = []
+    for term in note.terms:
+        if term.block != block.id or not text:
+            continue
+        if term.lang == lang:
+            span = _original_span(term, text)
+            candidates.extend([span] if span else [])
+        else:
+            candidates.extend(_rendered_spans(term, text, lang))
+    return _drop_overlaps(candidates)
+
+
+def _drop_overlaps(spans: Iterable[Span]) -> list[Span]:
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def split_by_spans(text: str, spans: Sequence[Span]) -> list[tuple[str, Span | None]]:
+    """``text`` cut into pieces, each with the span it belongs to (None for plain text)."""
+    pieces, cursor = [], 0
+    for span in spans:
+        if span.start > cursor:
+            pieces.append((text[cursor:span.start], None))
+        pieces.append((text[span.start:span.end], span))
+        cursor = span.end
+    if cursor < len(text):
+        pieces.append((text[cursor:], None))
+    return pieces
+
+
+def glossary_rows(notes: Iterable[Note]) -> list[GlossaryRow]:
+    """Every glossary entry the notes use, sorted by entry (case-insensitive)."""
+    rows: dict[str, GlossaryRow] = {}
+    for note in notes:
+        for term in note.terms:
+            row = rows.setdefault(term.entry, GlossaryRow(entry=term.entry, policy=term.policy))
+            row.forms.setdefault(term.lang, set()).add(term.surface)
+            for lang, form in (term.rendering or {}).items():
+                if form:
+                    row.forms.setdefault(lang, set()).add(form)
+            row.notes.add(note.id)
+    return [rows[key] for key in sorted(rows, key=lambda k: (k.casefold(), k))]

@@ -1,0 +1,222 @@
+"""Digests: grouping, date and language selection, HTML and Markdown output, golden files, CLI."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import lxml.html
+import pytest
+from typer.testing import CliRunner
+
+from notelingo.cli import app
+from notelingo.errors import UsageError
+from notelingo.render import DigestOptions, build_digest, digest_langs, filter_by_date, group_notes, render_digest
+from notelingo.render.grouping import normalize_title, title_key
+from test_render_helpers import BILINGUAL, check_golden, load_fixture_notes, make_note
+
+runner = CliRunner()
+GOLDEN_OPTIONS = DigestOptions(langs=("ru", "en"), title="ML notes digest")
+
+
+@pytest.fixture(scope="module")
+def notes():
+    return load_fixture_notes()
+
+
+def ids(groups):
+    return [[note.id for note in group.notes] for group in groups]
+
+
+# --- grouping ---------------------------------------------------------------
+
+
+def test_fixture_paper_grouping_joins_russian_review_and_english_blog(notes):
+    groups = group_notes(notes, "paper")
+    assert ids(groups) == [["n-ru-pmi", "n-en-pmi"], ["n-ru-t0", "n-en-t0"], ["n-en-supcon"], ["n-ru-ads"]]
+    assert groups[0].title == "PMI-Masking Principled Masking of Correlated Spans"
+    assert groups[0].refs == ["arxiv:2010.01825"]
+
+
+@pytest.mark.parametrize(
+    "specs, expected",
+    [
+        # same arXiv id (one with a version suffix) joins, whatever the language
+        ([("a", "Review one", "ru", [("arxiv", "2010.01825")]), ("b", "Other", "en", []), ("c", "Blog post", "en", [("arxiv", "2010.01825v2")])], [["a", "c"], ["b"]]),
+        # same DOI, case-insensitive
+        ([("a", "x1", "en", [("doi", "10.1000/ABC")]), ("b", "x2", "ru", [("doi", "10.1000/abc")])], [["a", "b"]]),
+        # transitive: a-b share an id, b-c share a title
+        ([("a", "first", "ru", [("arxiv", "1111.11111")]), ("b", "Attention Is All You Need", "en", [("arxiv", "1111.11111")]),
+          ("z", "unrelated", "en", []), ("c", "attention is all you need!", "en", [])], [["a", "b", "c"], ["z"]]),
+        # short generic titles never join
+        ([("a", "UPD", "ru", []), ("b", "UPD", "ru", [])], [["a"], ["b"]]),
+        # near-identical titles: punctuation, case, ё/е
+        ([("a", "Обучение ёмких моделей: обзор", "ru", []), ("b", "обучение емких моделей обзор", "ru", [])], [["a", "b"]]),
+        # different papers stay apart
+        ([("a", "t1", "en", [("arxiv", "2010.01825")]), ("b", "t2", "en", [("arxiv", "2110.08207")])], [["a"], ["b"]]),
+    ],
+)
+def test_group_by_paper(specs, expected):
+    made = [make_note(nid, title, lang=lang, refs=refs) for nid, title, lang, refs in specs]
+    assert ids(group_notes(made, "paper")) == expected
+
+
+def test_group_by_source_and_date_and_none():
+    made = [make_note("a", date="2021-10-02", channel="Beta"), make_note("b", date="2021-10-01T10:00:00+03:00", channel="alpha"),
+            make_note("c", channel="Beta"), make_note("d", date="not a date", url="https://blog.example.com/x")]
+    assert ids(group_notes(made, "source")) == [["b"], ["a", "c"], ["d"]]
+    assert [g.title for g in group_notes(made, "source")] == ["alpha", "Beta", "blog.example.com"]
+    assert [(g.title, [n.id for n in g.notes]) for g in group_notes(made, "date")] == [("2021-10-01", ["b"]), ("2021-10-02", ["a"]), ("undated", ["c", "d"])]
+    assert ids(group_notes(made, "none")) == [["a", "b", "c", "d"]]
+    assert group_notes([], "none") == []
+
+
+@pytest.mark.parametrize("title, key", [("PMI-Masking: Principled Masking of Correlated Spans.", "pmi masking principled masking of correlated spans"),
+                                        ("UPD", None), ("Short one", None)])
+def test_title_key(title, key):
+    assert title_key(title) == key
+    assert normalize_title(title) == normalize_title(title.upper())
+
+
+def test_paper_grouping_is_linear_enough():
+    # 3,000 notes where every 3 share a paper: quadratic grouping would take far longer than this bound.
+    made = [make_note(f"n{i}", f"Paper number {i // 3} on things", refs=[("arxiv", f"2101.{i // 3:05d}")]) for i in range(3000)]
+    started = time.perf_counter()
+    groups = group_notes(made, "paper")
+    assert len(groups) == 1000 and all(len(g.notes) == 3 for g in groups)
+    assert time.perf_counter() - started < 2.0
+
+
+# --- selection ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "since, until, expected",
+    [
+        (None, None, ["a", "b", "c", "undated"]),
+        (date(2021, 10, 2), None, ["b", "c"]),
+        (None, date(2021, 10, 2), ["a", "b"]),
+        (date(2021, 10, 2), date(2021, 10, 2), ["b"]),
+        (date(2022, 1, 1), None, []),
+    ],
+)
+def test_filter_by_date(since, until, expected):
+    made = [make_note("a", date="2021-10-01"), make_note("b", date="2021-10-02T23:59:00+03:00"), make_note("c", date="2021-10-03"), make_note("undated")]
+    assert [n.id for n in filter_by_date(made, since, until)] == expected
+
+
+def test_since_after_until_and_bad_grouping_are_usage_errors(notes):
+    with pytest.raises(UsageError):
+        build_digest(notes, DigestOptions(since=date(2022, 1, 1), until=date(2021, 1, 1)))
+    with pytest.raises(UsageError):
+        build_digest(notes, DigestOptions(group_by="colour"))
+
+
+def test_digest_langs_default_and_override(notes):
+    assert set(digest_langs(notes)) == {"ru", "en"}
+    translated = [note for note in notes if note.id != "n-ru-ads"]
+    tree = lxml.html.fromstring(render_digest(build_digest(translated, DigestOptions(langs=("en",))), "html"))
+    assert not tree.xpath('//main//div[contains(@class,"cell")][@lang="ru"]')
+    assert tree.xpath('//main//div[contains(@class,"cell")][@lang="en"]')
+    # A note with no text in the chosen languages still shows its original rather than nothing.
+    tree = lxml.html.fromstring(render_digest(build_digest(notes, DigestOptions(langs=("en",))), "html"))
+    assert {cell.get("lang") for cell in tree.xpath('//main//div[contains(@class,"cell")][@lang="ru"]')} == {"ru"}
+
+
+# --- HTML -----------------------------------------------------------------------
+
+
+def test_html_paper_group_has_both_notes_adjacent(notes):
+    tree = lxml.html.fromstring(render_digest(build_digest(notes, GOLDEN_OPTIONS), "html"))
+    titles = [article.xpath("./h2|./h3")[0].text_content() for article in tree.xpath("//main//article")]
+    first = titles.index("PMI-Masking Principled Masking of Correlated Spans")
+    assert titles[first + 1] == "Notes on PMI-Masking"
+    section = tree.xpath("//main/section")[0]
+    assert len(section.xpath("./article")) == 2
+
+
+def test_html_structure(notes):
+    html = render_digest(build_digest(notes, GOLDEN_OPTIONS), "html")
+    tree = lxml.html.fromstring(html)
+    assert "<script" not in html and "<link" not in html and "@import" not in html and "url(" not in html
+    assert "@media (max-width" in html and "@media print" in html and "grid-template-columns" in html
+    assert tree.xpath("//nav[@class='toc']//a[@href='#g1']")
+    assert "Notes by language:" in tree.xpath("//header")[0].text_content()
+    assert tree.xpath("//footer[@class='sig']")[0].text_content().count("sha256:3f1a9c0d") == 1
+    marks = {m.text_content(): m.get("title") for m in tree.xpath("//mark[@class='term']")}
+    assert marks["взаимной информации"] == "mutual information" and marks["mutual information"] == "взаимной информации"
+    assert tree.xpath("//a[@href='https://arxiv.org/abs/2010.01825']")
+    assert all(a.get("rel") == "noopener noreferrer nofollow" for a in tree.xpath("//a[starts-with(@href,'http')]"))
+    glossary = tree.xpath("//section[@class='glossary']//td")
+    assert "взаимной информации" in [td.text_content() for td in glossary]
+
+
+def test_every_note_shows_both_languages_or_says_it_is_not_translated(notes):
+    tree = lxml.html.fromstring(render_digest(build_digest(notes, GOLDEN_OPTIONS), "html"))
+    for article in tree.xpath("//main//article"):
+        langs = {cell.get("lang") for cell in article.xpath(".//div[contains(@class,'cell')][@lang]")}
+        assert langs == {"ru", "en"} or "not yet in en" in article.text_content()
+
+
+def test_html_golden(notes):
+    check_golden("digest.html", render_digest(build_digest(notes, GOLDEN_OPTIONS), "html"))
+
+
+def test_markdown_golden(notes):
+    check_golden("digest.md", render_digest(build_digest(notes, GOLDEN_OPTIONS), "markdown"))
+
+
+def test_rendering_is_deterministic(notes):
+    first = render_digest(build_digest(notes, GOLDEN_OPTIONS), "html")
+    again = render_digest(build_digest(list(load_fixture_notes()), GOLDEN_OPTIONS), "html")
+    assert first == again
+
+
+def test_monolingual_and_empty_notes_render():
+    mono = make_note("m", "Только по-русски", lang="ru", texts={"ru": "Текст без перевода."})
+    empty = make_note("e", "Empty", blocks=[])
+    for fmt in ("html", "markdown"):
+        out = render_digest(build_digest([mono, empty]), fmt)
+        assert "Текст без перевода." in out
+    assert "0 notes" in render_digest(build_digest([]), "markdown")
+
+
+# --- CLI ------------------------------------------------------------------------
+
+
+def test_cli_digest_writes_html_and_markdown(tmp_path):
+    for name in ("digest.html", "digest.md"):
+        result = runner.invoke(app, ["digest", str(BILINGUAL), "-o", str(tmp_path / name), "--group-by", "paper", "--langs", "ru,en", "--title", "T"])
+        assert result.exit_code == 0, result.output
+        assert "6 notes in 4 groups" in result.output
+        assert "Notes on PMI-Masking" in (tmp_path / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["-o", "{tmp}/d.txt"], 2, "end the file name with .html or .md"),
+        (["-o", "{tmp}/d.html", "--group-by", "colour"], 2, "--group-by 'colour'"),
+        (["-o", "{tmp}/d.html", "--since", "yesterday"], 2, "--since 'yesterday'"),
+        (["-o", "{tmp}/d.html", "--langs", "russian"], 2, "--langs"),
+        (["-o", "{tmp}/missing/d.html"], 1, "does not exist"),
+    ],
+)
+def test_cli_digest_errors(tmp_path, args, code, message):
+    result = runner.invoke(app, ["digest", str(BILINGUAL), *[a.replace("{tmp}", str(tmp_path)) for a in args]])
+    assert result.exit_code == code
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_cli_digest_since_drops_undated(tmp_path):
+    out = tmp_path / "d.md"
+    result = runner.invoke(app, ["digest", str(BILINGUAL), "-o", str(out), "--since", "2021-10-19", "--until", "2021-10-31"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Реклама в Телеграме" in text and "Supervised contrastive" not in text and "Multitask prompted training enables zero-shot task generalization." not in text
+
+
+def test_cli_digest_missing_input(tmp_path):
+    result = runner.invoke(app, ["digest", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "d.html")])
+    assert result.exit_code == 1 and "no such file" in result.output
+    assert not (tmp_path / "d.html").exists()
