@@ -2,15 +2,243 @@
 
 from __future__ import annotations
 
+import json
+from typing import List, Optional
+
 import typer
 
-from ._app import app
+from ._app import app, error_boundary
 
 glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
 
+GLOSSARY_OPTION = typer.Option(None, "--glossary", "-g", help="Glossary YAML file (default: the shipped glossaries/ml.yaml).")
+
+
+def _load(path: Optional[str], check: bool = True):
+    from ..glossary import load_glossary
+
+    return load_glossary(path, check=check)
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    from ..errors import UsageError
+
+    if value not in allowed:
+        raise UsageError(f"{option} {value!r}: use one of {', '.join(allowed)}")
+    return value
+
 
 @glossary_app.command("list")
-def list_command() -> None:
+def list_command(fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """List the glossary's entries."""
-    raise NotImplementedError
+    with error_boundary():
+        _choice(fmt, ("table", "json", "csv"), "--format")
+        g = _load(glossary)
+        if fmt == "json":
+            typer.echo(json.dumps([e.to_dict() for e in g.entries], ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            from ..glossary.formats import export_glossary
+
+            typer.echo(export_glossary(g, "csv"), nl=False)
+        else:
+            typer.echo(f"{'term':<32} {'policy':<9} {'domain':<15} russian")
+            for e in g.entries:
+                typer.echo(f"{e.en:<32} {e.policy:<9} {e.domain or '-':<15} {' / '.join(e.ru) or '-'}".rstrip())
+
+
+@glossary_app.command("show")
+def show_command(term: str = typer.Argument(..., help="Canonical English term, or any of its forms."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+    """Show one entry in full."""
+    with error_boundary():
+        from ..errors import GlossaryError
+
+        g = _load(glossary)
+        entry = g.lookup(term)
+        if entry is None:
+            raise GlossaryError(f"{g.path}: no entry {term!r}; see 'notelingo glossary list'")
+        typer.echo(f"en: {entry.en}")
+        typer.echo(f"ru: {' / '.join(entry.ru) or '-'}")
+        for lang in ("en", "ru"):
+            if entry.variants.get(lang):
+                typer.echo(f"variants.{lang}: {', '.join(entry.variants[lang])}")
+        typer.echo(f"policy: {entry.policy}")
+        for key in ("domain", "note"):
+            if getattr(entry, key):
+                typer.echo(f"{key}: {getattr(entry, key)}")
+        typer.echo(f"line: {entry.line}")
+
+
+@glossary_app.command("add")
+def add_command(
+    term: str = typer.Argument(..., help="Canonical English form."),
+    ru: List[str] = typer.Option([], "--ru", help="Russian rendering (repeat; the first is preferred)."),
+    variant: List[str] = typer.Option([], "--variant", help="Surface variant, English or Russian (repeat)."),
+    policy: str = typer.Option("translate", "--policy", help="keep, translate or gloss."),
+    note: Optional[str] = typer.Option(None, "--note"),
+    domain: Optional[str] = typer.Option(None, "--domain"),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Add an entry (refuses duplicates and conflicts)."""
+    with error_boundary():
+        from ..glossary import save_glossary
+        from ..glossary.edit import add_entry, make_entry
+
+        g = _load(glossary)
+        path = save_glossary(add_entry(g, make_entry(term, ru, variant, policy, note, domain)))
+        typer.echo(f"added {term!r} to {path}")
+
+
+@glossary_app.command("edit")
+def edit_command(
+    term: str = typer.Argument(..., help="Canonical English form of the entry to change."),
+    en: Optional[str] = typer.Option(None, "--en", help="New canonical English form."),
+    ru: List[str] = typer.Option([], "--ru", help="Replace the Russian renderings (repeat)."),
+    variant: List[str] = typer.Option([], "--variant", help="Replace the variants (repeat)."),
+    policy: Optional[str] = typer.Option(None, "--policy", help="keep, translate or gloss."),
+    note: Optional[str] = typer.Option(None, "--note", help="New note ('' clears it)."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="New domain ('' clears it)."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Change fields of an entry; only the options given are changed."""
+    with error_boundary():
+        from ..errors import UsageError
+        from ..glossary import save_glossary
+        from ..glossary.edit import edit_entry
+
+        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "variants": variant or None}
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            raise UsageError("nothing to change; give --en, --ru, --variant, --policy, --note or --domain")
+        path = save_glossary(edit_entry(_load(glossary), term, **changes))
+        typer.echo(f"edited {term!r} in {path}")
+
+
+@glossary_app.command("remove")
+def remove_command(term: str = typer.Argument(..., help="Canonical English form."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+    """Remove an entry."""
+    with error_boundary():
+        from ..glossary import save_glossary
+        from ..glossary.edit import remove_entry
+
+        path = save_glossary(remove_entry(_load(glossary), term))
+        typer.echo(f"removed {term!r} from {path}")
+
+
+@glossary_app.command("lint")
+def lint_command(glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+    """Check for duplicates, conflicting renderings, shadowing variants and empty fields."""
+    with error_boundary():
+        from ..glossary.lint import lint_glossary
+
+        g = _load(glossary, check=False)
+        problems = lint_glossary(g)
+        for problem in problems:
+            typer.echo(problem.format(g.path))
+    if problems:
+        typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {len(g.entries)} entries", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {len(g.entries)} entries, no problems")
+
+
+@glossary_app.command("import")
+def import_command(
+    file: str = typer.Argument(..., help="CSV, TSV, TBX, Markdown table (.md/.mdx) or YAML glossary."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the imported entries to this YAML file instead of merging."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Import entries: into --glossary (new terms only), or as a new glossary with -o."""
+    with error_boundary():
+        from ..glossary import Glossary, save_glossary
+        from ..glossary.edit import merge_entries
+        from ..glossary.formats import import_glossary
+
+        imported = import_glossary(file)
+        if output:
+            path = save_glossary(Glossary(imported.entries, output))
+            typer.echo(f"imported {len(imported.entries)} entries from {file} into {path}")
+            return
+        g, existing, refused = merge_entries(_load(glossary), imported.entries)
+        path = save_glossary(g)
+        added = len(imported.entries) - len(existing) - len(refused)
+        typer.echo(f"imported {added} entries from {file} into {path}; kept {len(existing)} existing; skipped {len(refused)} that conflict")
+        for line in refused:
+            typer.echo(f"skipped {line}", err=True)
+
+
+@glossary_app.command("export")
+def export_command(
+    fmt: str = typer.Option(..., "--format", "-f", help="csv, tsv or tbx."),
+    output: str = typer.Option(..., "--output", "-o", help="Output file ('-' for stdout)."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Export for CAT tools and MT services (DeepL-style CSV/TSV, TBX-Basic)."""
+    with error_boundary():
+        from ..fileio import write_text_atomic
+        from ..glossary.formats import FORMATS, export_glossary
+        from ..glossary.yamlio import refuse_special_file
+
+        text = export_glossary(_load(glossary), _choice(fmt, FORMATS, "--format"))
+        if output == "-":
+            typer.echo(text, nl=False)
+            return
+        refuse_special_file(output)
+        write_text_atomic(output, text)
+        typer.echo(f"exported to {output}")
+
+
+@glossary_app.command("find")
+def find_command(
+    text: str = typer.Argument(..., help="Text to search for glossary terms."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Language of the text: ru or en."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Find glossary terms in TEXT: span, surface form, entry."""
+    with error_boundary():
+        _choice(fmt, ("text", "json"), "--format")
+        matches = _load(glossary).find(text, _choice(lang, ("ru", "en"), "--lang"))
+        rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru, "policy": m.entry.policy} for m in matches]
+        if fmt == "json":
+            typer.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        for row in rows:
+            typer.echo(f"{row['start']}-{row['end']}\t{row['surface']}\t{row['en']}\t{' / '.join(row['ru']) or '-'}")
+
+
+@glossary_app.command("suggest")
+def suggest_command(
+    inputs: List[str] = typer.Argument(..., help="Text files to mine."),
+    top: int = typer.Option(30, "--top", "-n", min=1, help="How many candidates to list."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Candidate terms from a corpus that are not glossary entries yet."""
+    with error_boundary():
+        from ..fileio import read_text
+        from ..glossary.suggest import mine_candidates
+
+        g = _load(glossary)
+        for c in mine_candidates([read_text(path) for path in inputs], g, top):
+            typer.echo(f"{c.count}\t{c.kind}\t{c.term}\t{c.example}")
+
+
+@glossary_app.command("stats")
+def stats_command(
+    notes: str = typer.Argument(..., help="notes.jsonl written by notelingo."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    glossary: Optional[str] = GLOSSARY_OPTION,
+) -> None:
+    """Per term: how often it occurred and how it was rendered (consistency report)."""
+    with error_boundary():
+        from ..fileio import read_notes
+        from ..glossary.stats import format_stats_line, term_stats
+
+        _choice(fmt, ("text", "json"), "--format")
+        items = term_stats(read_notes(notes), _load(glossary))
+        if fmt == "json":
+            typer.echo(json.dumps([s.to_dict() for s in items], ensure_ascii=False, indent=2))
+            return
+        for item in items:
+            typer.echo(format_stats_line(item))
+        bad = sum(not s.consistent for s in items)
+        typer.echo(f"{len(items)} terms, {bad} inconsistent")

@@ -1,0 +1,109 @@
+"""Editing a glossary: add, edit, remove. Every edit is checked before it is accepted.
+
+An edit is refused (``GlossaryError``) when it introduces a problem the glossary
+did not have before: a duplicate term, a conflicting rendering, a form that
+shadows another entry, an empty field. Problems already in the file are left to
+``lint`` so an old flaw does not block an unrelated fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..errors import GlossaryError
+from .lint import lint_glossary
+from .model import POLICIES, Entry, Glossary
+from .yamlio import text_problem
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def split_variants(variants: list[str]) -> dict[str, list[str]]:
+    """Sort variants into languages by script: Cyrillic -> "ru", anything else -> "en"."""
+    out: dict[str, list[str]] = {}
+    for variant in variants:
+        out.setdefault("ru" if _CYRILLIC.search(variant) else "en", []).append(variant)
+    return out
+
+
+def make_entry(en: str, ru: list[str], variants: list[str], policy: str, note: str | None = None, domain: str | None = None) -> Entry:
+    """A validated entry from command-line values."""
+    if policy not in POLICIES:
+        raise GlossaryError(f"policy {policy!r} is unknown; use keep, translate or gloss")
+    entry = Entry(en=en, ru=list(ru), variants=split_variants(variants), policy=policy, note=note or None, domain=domain or None)
+    check_entry_text(entry)
+    return entry
+
+
+def check_entry_text(entry: Entry) -> None:
+    """Refuse values the file format cannot hold (empty, padded, multi-line, '|')."""
+    values = [("en", entry.en)] + [("ru", v) for v in entry.ru]
+    values += [(f"variants.{lang}", v) for lang, forms in entry.variants.items() for v in forms]
+    values += [(key, getattr(entry, key)) for key in ("note", "domain") if getattr(entry, key) is not None]
+    for key, value in values:
+        problem = text_problem(value, key)
+        if problem:
+            raise GlossaryError(f"{entry.en!r}: {key!r} {problem}")
+
+
+def _checked(before: Glossary, after: Glossary, term: str) -> Glossary:
+    old = {(p.entry, p.message) for p in lint_glossary(before)}
+    new = [p for p in lint_glossary(after) if (p.entry, p.message) not in old]
+    if new:
+        raise GlossaryError(f"{before.path}: refused to change {term!r}: {new[0].entry!r}: {new[0].message}")
+    return after
+
+
+def add_entry(glossary: Glossary, entry: Entry) -> Glossary:
+    """A copy of ``glossary`` with ``entry`` appended; refuses duplicates and conflicts."""
+    existing = glossary.get(entry.en)
+    if existing is not None:
+        where = f" (line {existing.line})" if existing.line else ""
+        raise GlossaryError(f"{glossary.path}: term {entry.en!r} already exists{where}; change it with 'notelingo glossary edit'")
+    return _checked(glossary, Glossary(glossary.entries + [entry], glossary.path), entry.en)
+
+
+def edit_entry(glossary: Glossary, term: str, **changes) -> Glossary:
+    """A copy of ``glossary`` with the fields in ``changes`` replaced on entry ``term``."""
+    old = _require(glossary, term)
+    if "variants" in changes and isinstance(changes["variants"], list):
+        changes["variants"] = split_variants(changes["variants"])
+    if changes.get("policy") is not None and changes["policy"] not in POLICIES:
+        raise GlossaryError(f"policy {changes['policy']!r} is unknown; use keep, translate or gloss")
+    for key in ("note", "domain"):
+        if changes.get(key) == "":
+            changes[key] = None  # an empty option clears the field
+    new = replace(old, **changes)
+    check_entry_text(new)
+    if new.en.casefold() != old.en.casefold() and glossary.get(new.en) is not None:
+        raise GlossaryError(f"{glossary.path}: cannot rename {old.en!r} to {new.en!r}: that term already exists")
+    entries = [new if e is old else e for e in glossary.entries]
+    return _checked(glossary, Glossary(entries, glossary.path), term)
+
+
+def remove_entry(glossary: Glossary, term: str) -> Glossary:
+    """A copy of ``glossary`` without entry ``term``."""
+    old = _require(glossary, term)
+    return Glossary([e for e in glossary.entries if e is not old], glossary.path)
+
+
+def _require(glossary: Glossary, term: str) -> Entry:
+    entry = glossary.get(term)
+    if entry is None:
+        raise GlossaryError(f"{glossary.path}: no entry {term!r}; see 'notelingo glossary list' (terms are canonical English)")
+    return entry
+
+
+def merge_entries(glossary: Glossary, entries: list[Entry]) -> tuple[Glossary, list[str], list[str]]:
+    """Add the entries that fit: returns (glossary, terms already present, one line per refused entry)."""
+    existing, refused = [], []
+    for entry in entries:
+        if glossary.get(entry.en) is not None:
+            existing.append(entry.en)
+            continue
+        try:
+            glossary = add_entry(glossary, entry)
+        except GlossaryError as exc:
+            refused.append(str(exc).split(": refused to change ", 1)[-1])
+    return glossary, existing, refused

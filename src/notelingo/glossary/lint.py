@@ -1,0 +1,91 @@
+"""Glossary checks: duplicates, conflicting renderings, shadowing variants, empty fields.
+
+Each problem names its line (when the entry came from a file) and its entry, so
+``notelingo glossary lint`` output can be clicked through in an editor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import LANGS, Entry, Glossary
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one entry."""
+
+    line: int | None
+    entry: str
+    message: str
+
+    def format(self, path: str) -> str:
+        where = f"{path}:{self.line}" if self.line else path
+        return f"{where}: {self.entry!r}: {self.message}"
+
+
+def lint_glossary(glossary: Glossary, shadowing: bool = True) -> list[Problem]:
+    """Every problem of ``glossary``, in file order. ``shadowing`` needs spaCy (slower)."""
+    problems = _duplicates(glossary) + _empty_fields(glossary) + _conflicting_renderings(glossary)
+    if shadowing:
+        problems += _shadowing(glossary)
+    return sorted(problems, key=lambda p: (p.line or 0, p.entry, p.message))
+
+
+def _where(entry: Entry) -> str:
+    return f"line {entry.line}" if entry.line else f"entry {entry.en!r}"
+
+
+def _duplicates(glossary: Glossary) -> list[Problem]:
+    problems, seen = [], {}
+    for entry in glossary.entries:
+        first = seen.setdefault(entry.en.casefold(), entry)
+        if first is not entry:
+            problems.append(Problem(entry.line, entry.en, f"duplicate term (also on {_where(first)}); merge the two entries"))
+    return problems
+
+
+def _empty_fields(glossary: Glossary) -> list[Problem]:
+    problems = []
+    for entry in glossary.entries:
+        if entry.policy != "keep" and not entry.ru:
+            problems.append(Problem(entry.line, entry.en, f"policy {entry.policy!r} but no Russian form; add 'ru: [...]' or set 'policy: keep'"))
+        if entry.policy == "keep" and entry.ru:
+            problems.append(Problem(entry.line, entry.en, "policy 'keep' never renders 'ru'; move those forms to 'variants: ru:'"))
+        for lang in LANGS:
+            forms = entry.forms(lang)  # exact: acronyms differ by case ("LLaMA", "Llama")
+            for form in sorted({f for f in forms if forms.count(f) > 1}):
+                problems.append(Problem(entry.line, entry.en, f"{lang} form {form!r} is listed twice; keep one"))
+    return problems
+
+
+def _conflicting_renderings(glossary: Glossary) -> list[Problem]:
+    """Two entries rendered the same way in Russian cannot be told apart on the way back."""
+    problems, owner = [], {}
+    for entry in glossary.entries:
+        if entry.policy == "keep" or not entry.ru:
+            continue
+        first = owner.setdefault(entry.ru[0].casefold(), entry)
+        if first is not entry and first.en.casefold() != entry.en.casefold():
+            problems.append(Problem(entry.line, entry.en, f"Russian rendering {entry.ru[0]!r} is also the rendering of {first.en!r} ({_where(first)}); choose a distinct rendering"))
+    return problems
+
+
+def _shadowing(glossary: Glossary) -> list[Problem]:
+    """Forms of two entries that match exactly the same text (after lemmas and stems)."""
+    from .matcher import match_keys, pattern_surfaces
+
+    problems, owner = [], {}
+    for entry in glossary.entries:
+        keys_seen: set[tuple[str, ...]] = set()
+        for lang in LANGS:
+            for form in entry.forms(lang):
+                for surface in pattern_surfaces(form):
+                    keys = match_keys(surface, "ru")
+                    if not keys or keys in keys_seen:
+                        continue
+                    keys_seen.add(keys)
+                    first, first_form = owner.setdefault(keys, (entry, form))
+                    if first is not entry:
+                        problems.append(Problem(entry.line, entry.en, f"form {form!r} matches the same text as {first_form!r} of {first.en!r} ({_where(first)}); remove or change one of them"))
+    return problems

@@ -1,0 +1,259 @@
+"""Finding glossary terms in text, inflection-aware, in English and Russian.
+
+Both the patterns (every form of every entry) and the text go through the same
+spaCy pipeline: a blank tokenizer, spaCy's Russian lemmatizer in pymorphy3 mode,
+then :func:`term_key`, which rewrites each token's LEMMA into a match key:
+
+* acronyms and mixed-case names (BPE, LoRA, GPT-3, T5) keep their case, so they
+  match case-sensitively ("LLMs" -> "LLM");
+* Russian words pymorphy3 knows -> their lemma; slang it does not know
+  ("зафайнтюнили", "промтами") -> a suffix-stripped stem, so that the
+  dictionary form in the glossary and any inflected form meet on one key;
+* Latin words -> a light English stem (fine-tuned / fine-tuning -> "fine - tun").
+
+A PhraseMatcher on LEMMA then finds the keys; the longest match wins. spaCy is
+imported on first use only, and pipelines and matchers are cached.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .model import Entry, Glossary, TermMatch
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_VOWELS = re.compile(r"[aeiouy]")
+
+# Inflectional endings of Russian nouns, adjectives and verbs, longest first. They
+# are stripped only from words pymorphy3 does not know (borrowed slang), so a
+# common word is never cut by these rules.
+_RU_ENDINGS = sorted(
+    """нуть нула нули нуло нул ить ать ять еть уть ешь ишь ете ите ют ут ят ит ет ем им ила или ило ил ала али
+    ало ал яла яли ял ами ями ого его ому ему ыми ими ов ев ей ой ий ый ая яя ое ее ые ие ую юю ым их ых ом ам ям
+    ах ях а я у ю ы и е о ь""".split(),
+    key=len,
+    reverse=True,
+)
+_MIN_STEM = 3
+
+# Spans where terms are never looked for: URLs (with or without scheme), emails,
+# inline and fenced code, LaTeX ($...$ with the pandoc rule that keeps prices out).
+_PROTECTED = re.compile(
+    r"```.*?```|`[^`\n]+`"
+    r"|\$\$.+?\$\$|\$(?=\S)[^$\n]*(?<=\S)\$(?!\d)|\\\(.+?\\\)"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://|ftp://|www\.)\S+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|ru|dev|edu|gov|co|me|info|uk|de|html?)\b(?:/\S*)?",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def is_acronym(word: str) -> bool:
+    """Acronyms and mixed-case names: an upper-case letter after the first, or letters with digits."""
+    letters = [ch for ch in word if ch.isalpha()]
+    if not letters:
+        return False
+    upper_inside = any(ch.isupper() for ch in word[1:])
+    return upper_inside or (any(ch.isupper() for ch in word) and any(ch.isdigit() for ch in word))
+
+
+def acronym_key(word: str) -> str:
+    """Acronyms match as written, except an English plural 's' ("LLMs" -> "LLM")."""
+    if len(word) > 2 and word.endswith("s") and sum(ch.isupper() for ch in word[:-1]) >= 2 and word[:-1].upper() == word[:-1]:
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def english_stem(word: str) -> str:
+    """A small, deterministic English stemmer: plural and -ed/-ing removed, doubled consonant and final e dropped."""
+    stem = word.lower().removesuffix("'s").removesuffix("’s")
+    if len(stem) > 4 and stem.endswith("ies"):
+        stem = stem[:-3] + "y"
+    elif stem.endswith("sses"):
+        stem = stem[:-2]
+    elif len(stem) > 3 and stem.endswith("s") and not stem.endswith(("ss", "us", "is")):
+        stem = stem[:-1]
+    for suffix in ("ing", "ed"):
+        rest = stem[: -len(suffix)]
+        if stem.endswith(suffix) and len(rest) >= 3 and _VOWELS.search(rest):
+            stem = rest
+            break
+    if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+        stem = stem[:-1]
+    if len(stem) > 3 and stem.endswith("e"):
+        stem = stem[:-1]
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def russian_stem(word: str) -> str:
+    """Strip endings (longest first) until none is left, keeping at least three letters.
+
+    Stripping to a fixed point makes the dictionary form and an inflected form meet
+    even when the dictionary form itself ends like an inflection: "датасет" and
+    "датасетах" both end at "датас", "тюториал" and "тюториала" at "тютори".
+    """
+    stem = word.lower().replace("ё", "е")
+    while True:
+        ending = next((e for e in _RU_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= _MIN_STEM), None)
+        if ending is None:
+            return stem
+        stem = stem[: -len(ending)]
+
+
+_PROPER = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad"})
+
+
+class _Morph:
+    """pymorphy3 lookups, cached: the lemma of a known word, or None for an unknown one."""
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+        self.known_lemma = lru_cache(maxsize=65536)(self._known_lemma)
+
+    def _known_lemma(self, word: str) -> str | None:
+        # Proper-name readings do not count: "промптов" is a known surname, yet here a plural of "промпт".
+        known = [p for p in self.analyzer.parse(word) if p.is_known and not (_PROPER & p.tag.grammemes)]
+        return known[0].normal_form.replace("ё", "е") if known else None
+
+
+def token_key(text: str, lemma: str, morph: _Morph | None) -> str:
+    """The match key of one token (see the module docstring)."""
+    if is_acronym(text):
+        return acronym_key(text)
+    lower = text.lower().replace("ё", "е")
+    if _CYRILLIC.search(lower):
+        known = morph.known_lemma(lower) if morph else None
+        if known is None:
+            return russian_stem(lower)
+        spacy_lemma = lemma.lower().replace("ё", "е")
+        return spacy_lemma if spacy_lemma != lower else known
+    if _LATIN.search(lower):
+        return english_stem(lower)
+    return lower
+
+
+def _make_key_component(morph: _Morph | None):
+    def set_term_keys(doc):
+        for token in doc:
+            token.lemma_ = token_key(token.text, token.lemma_ or token.text, morph)
+        return doc
+
+    return set_term_keys
+
+
+@lru_cache(maxsize=2)
+def pipeline(lang: str):
+    """The cached spaCy pipeline of ``lang``: tokenizer, (ru) pymorphy3 lemmatizer, term keys."""
+    import spacy
+    from spacy.language import Language
+
+    nlp = spacy.blank("ru" if lang == "ru" else "en")
+    morph = None
+    if lang == "ru":
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        nlp.initialize()
+        morph = _Morph(getattr(lemmatizer, "_morph", None) or _new_analyzer())
+    name = f"notelingo_term_keys_{lang}"
+    if name not in Language.factories:
+        Language.component(name, func=_make_key_component(morph))
+    nlp.add_pipe(name, last=True)
+    return nlp
+
+
+def _new_analyzer():
+    from pymorphy3 import MorphAnalyzer
+
+    return MorphAnalyzer(lang="ru")
+
+
+def pattern_surfaces(form: str) -> list[str]:
+    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'."""
+    surfaces = [form]
+    if "-" in form and not is_acronym(form):
+        surfaces += [form.replace("-", " "), form.replace("-", "")]
+    return list(dict.fromkeys(surfaces))
+
+
+@lru_cache(maxsize=65536)
+def match_keys(form: str, lang: str) -> tuple[str, ...]:
+    """The key sequence a form matches on (used by lint to spot shadowing)."""
+    return tuple(token.lemma_ for token in pipeline(lang)(form) if not token.is_space)
+
+
+class TermMatcher:
+    """A PhraseMatcher over every form of every entry, for one language of text."""
+
+    def __init__(self, glossary: Glossary, lang: str) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.lang = lang
+        self.entries = list(glossary.entries)
+        self.nlp = pipeline(lang)
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # Russian text often carries English terms in Latin script, so the ru
+        # matcher knows the English forms as well.
+        langs = ("ru", "en") if lang == "ru" else ("en",)
+        for index, entry in enumerate(self.entries):
+            forms = [s for la in langs for form in entry.forms(la) for s in pattern_surfaces(form)]
+            self.matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
+
+    def find(self, text: str) -> list[TermMatch]:
+        if not text.strip():
+            return []
+        doc = self.nlp(text)
+        protected = [m.span() for m in _PROTECTED.finditer(text)]
+        candidates = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            if any(span.start_char < p_end and p_start < span.end_char for p_start, p_end in protected):
+                continue
+            if not _on_word_boundaries(text, span.start_char, span.end_char):
+                continue
+            index = int(self.nlp.vocab.strings[match_id])
+            candidates.append((span.start_char, span.end_char, index))
+        return _longest_first(text, candidates, self.entries)
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Tokens glued to letters ("T5x") or inside identifiers (snake_case) are no terms."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before == "_" or after == "_" or (before.isalnum() and text[start].isalnum()))
+
+
+def _longest_first(text: str, candidates: list[tuple[int, int, int]], entries: list[Entry]) -> list[TermMatch]:
+    """Keep non-overlapping matches: longer first, then earlier, then the entry listed first."""
+    taken: list[tuple[int, int, int]] = []
+    for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, index))
+    return [TermMatch(s, e, text[s:e], entries[i]) for s, e, i in sorted(taken)]
+
+
+_MATCHERS: dict[tuple, TermMatcher] = {}
+
+
+def matcher_for(glossary: Glossary, lang: str) -> TermMatcher:
+    """The cached matcher of a glossary's current content for ``lang``."""
+    if lang not in ("en", "ru"):
+        from ..errors import UsageError
+
+        raise UsageError(f"--lang {lang!r}: the glossary matches 'en' or 'ru' text")
+    # Entries are frozen, so their identities fingerprint the content cheaply; the
+    # cached matcher keeps them alive, so an id cannot be reused while cached.
+    key = (lang, tuple(map(id, glossary.entries)))
+    if key not in _MATCHERS:
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[key] = TermMatcher(glossary, lang)
+    return _MATCHERS[key]
+
+
+def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
+    """Glossary terms in ``text``: sorted, non-overlapping, longest match first; never inside URLs, emails, code or LaTeX."""
+    return matcher_for(glossary, lang).find(text)

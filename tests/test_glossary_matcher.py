@@ -1,0 +1,104 @@
+"""Matching glossary terms in English and Russian text (shipped glossary)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from notelingo.glossary import load_glossary
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return load_glossary()
+
+
+def found(glossary, text: str, lang: str) -> list[str]:
+    return [m.entry.en for m in glossary.find(text, lang)]
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("Мы зафайнтюнили модель на трёх датасетах", "ru", ["fine-tuning", "dataset"]),
+        ("Трансформерами с промтами занимаются все", "ru", ["transformer", "prompt"]),
+        ("эмбеддинги токенов после BPE-токенизации", "ru", ["embedding", "token", "BPE", "tokenization"]),
+        ("We fine-tuned transformers on several datasets with few-shot prompts", "en", ["fine-tuning", "transformer", "dataset", "few-shot", "prompt"]),
+    ],
+)
+def test_done_when_sentences(glossary, text, lang, expected):
+    assert found(glossary, text, lang) == expected
+
+
+# (surface form inside a short sentence, language, expected entry)
+INFLECTED = [
+    ("зафайнтюнили", "ru", "fine-tuning"), ("зафайнтюнить", "ru", "fine-tuning"), ("зафайнтюнил", "ru", "fine-tuning"),
+    ("файнтюнингом", "ru", "fine-tuning"), ("файн-тюнинга", "ru", "fine-tuning"), ("дообучения", "ru", "fine-tuning"),
+    ("дообучили", "ru", "fine-tuning"), ("дообученной", "ru", "fine-tuning"), ("датасетах", "ru", "dataset"),
+    ("датасетов", "ru", "dataset"), ("датасет", "ru", "dataset"), ("наборе данных", "ru", "dataset"),
+    ("промтами", "ru", "prompt"), ("промптов", "ru", "prompt"), ("промпт", "ru", "prompt"),
+    ("эмбеддинги", "ru", "embedding"), ("эмбеддингами", "ru", "embedding"), ("трансформеров", "ru", "transformer"),
+    ("Трансформер", "ru", "transformer"), ("пейпер", "ru", "paper"), ("пейперы", "ru", "paper"),
+    ("статьи", "ru", "paper"), ("реджекта", "ru", "reject"), ("зареджектили", "ru", "reject"),
+    ("реджектнули", "ru", "reject"), ("скейлинга", "ru", "scaling"), ("масштабированием", "ru", "scaling"),
+    ("языковой моделью", "ru", "language model"), ("языковых моделей", "ru", "language model"),
+    ("маскированного языкового моделирования", "ru", "masked language modeling"), ("маскирование", "ru", "masking"),
+    ("вниманием", "ru", "attention"), ("батчами", "ru", "batch"), ("инференса", "ru", "inference"),
+    ("чекпоинты", "ru", "checkpoint"), ("функцию потерь", "ru", "loss function"), ("лосса", "ru", "loss"),
+    ("контрастивного обучения", "ru", "contrastive learning"), ("обучением с подкреплением", "ru", "reinforcement learning"),
+    ("нейросетями", "ru", "neural network"), ("токенизатора", "ru", "tokenizer"), ("бейзлайном", "ru", "baseline"),
+    ("Т5", "ru", "T5"), ("fine-tuning", "ru", "fine-tuning"), ("PMI-маскирование", "ru", "PMI"),
+    ("fine-tuned", "en", "fine-tuning"), ("fine-tuning", "en", "fine-tuning"), ("finetuning", "en", "fine-tuning"),
+    ("fine tuning", "en", "fine-tuning"), ("fine-tunes", "en", "fine-tuning"), ("datasets", "en", "dataset"),
+    ("transformers", "en", "transformer"), ("Transformers", "en", "transformer"), ("prompts", "en", "prompt"),
+    ("prompted", "en", "prompt"), ("embeddings", "en", "embedding"), ("pre-trained model", "en", "pretrained model"),
+    ("pretraining", "en", "pre-training"), ("LLMs", "en", "LLM"), ("GANs", "en", "GAN"),
+    ("masked language modelling", "en", "masked language modeling"), ("self-attention", "en", "self-attention"),
+    ("checkpoints", "en", "checkpoint"), ("hallucinated", "en", "hallucination"), ("tokenizers", "en", "tokenizer"),
+    ("GPT-3", "en", "GPT-3"), ("state-of-the-art", "en", "state of the art"), ("rejected", "en", "reject"),
+]
+
+
+@pytest.mark.parametrize("surface, lang, expected", INFLECTED)
+def test_inflected_forms(glossary, surface, lang, expected):
+    text = f"Вот {surface} тут." if lang == "ru" else f"Here {surface} there."
+    matches = glossary.find(text, lang)
+    assert [m.entry.en for m in matches][:1] == [expected]
+    assert text[matches[0].start:matches[0].end] == matches[0].surface
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("bpe is lower case", "en"),  # acronyms are case-sensitive
+        ("see https://example.com/datasets/prompt and arxiv.org/abs/BPE", "en"),
+        ("write to dataset@example.org", "en"),
+        ("call `fine_tune(dataset)` now", "en"),
+        ("the value $\\mathcal{L}_{BPE}$ here", "en"),
+        ("код `датасет` и $BPE$", "ru"),
+    ],
+)
+def test_no_match_in_protected_spans_or_wrong_case(glossary, text, lang):
+    assert glossary.find(text, lang) == []
+
+
+def test_longest_match_wins(glossary):
+    matches = glossary.find("masked language modeling and language models", "en")
+    assert [(m.surface, m.entry.en) for m in matches] == [
+        ("masked language modeling", "masked language modeling"),
+        ("language models", "language model"),
+    ]
+
+
+def test_prices_are_not_latex(glossary):
+    assert found(glossary, "it cost $5M and $10M to train the transformer", "en") == ["training", "transformer"]
+
+
+def test_find_is_fast_enough_per_sentence(glossary):
+    sentences = ["Мы зафайнтюнили модель на трёх датасетах", "We fine-tuned transformers on several datasets with few-shot prompts"] * 50
+    glossary.find("warm up", "ru"), glossary.find("warm up", "en")
+    start = time.perf_counter()
+    for i, sentence in enumerate(sentences):
+        glossary.find(sentence, "ru" if i % 2 == 0 else "en")
+    assert (time.perf_counter() - start) / len(sentences) < 0.02
