@@ -51,3 +51,10 @@ def test_atomic_write_replaces_on_success(tmp_path):
 def test_missing_output_folder_names_the_fix(tmp_path):
     with pytest.raises(OutputError, match="does not exist; create it first"):
         write_text_atomic(tmp_path / "missing" / "out.txt", "x")
+
+
+def test_atomic_write_to_a_device_writes_through_and_keeps_the_device():
+    import stat
+
+    write_text_atomic("/dev/null", "discarded")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
