@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ._app import app, error_boundary
+from ._app import app, err, error_boundary
 
 glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
@@ -208,18 +208,25 @@ def find_command(
 
 @glossary_app.command("suggest")
 def suggest_command(
-    inputs: List[str] = typer.Argument(..., help="Text files to mine."),
+    inputs: List[str] = typer.Argument(..., help="Anything 'ingest' reads: text dumps, Telegram exports, blog pages, folders, notes.jsonl."),
     top: int = typer.Option(30, "--top", "-n", min=1, help="How many candidates to list."),
     glossary: Optional[str] = GLOSSARY_OPTION,
 ) -> None:
     """Candidate terms from a corpus that are not glossary entries yet."""
     with error_boundary():
-        from ..fileio import read_text
         from ..glossary.suggest import mine_candidates
+        from ..pipeline import ingest
+        from ..schema import UNTRANSLATED_KINDS
 
         g = _load(glossary)
-        for c in mine_candidates([read_text(path) for path in inputs], g, top):
+        notes, report = ingest(inputs)
+        for failure in report.failures:
+            err(f"error: {failure}")
+        texts = ["\n".join(b.original(n.lang) for b in n.blocks if b.kind not in UNTRANSLATED_KINDS) for n in notes]
+        for c in mine_candidates(texts, g, top):
             typer.echo(f"{c.count}\t{c.kind}\t{c.term}\t{c.example}")
+        if report.failures:
+            raise typer.Exit(1)
 
 
 @glossary_app.command("stats")
