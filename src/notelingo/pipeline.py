@@ -29,6 +29,7 @@ class IngestReport:
     paragraphs_dropped: int = 0
     languages: Counter = field(default_factory=Counter)
     failures: list[InputError] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # inputs read without error that held no notes
 
 
 @dataclass
@@ -67,6 +68,8 @@ def ingest(
             report.failures.append(exc)
         else:
             report.files += 1
+            if not result.notes and not result.posts:
+                report.empty.append(path)
             if result.notes:
                 ready.extend(result.notes)
             posts.extend(result.posts)
@@ -80,3 +83,49 @@ def ingest(
     report.notes = len(notes)
     report.languages = Counter(note.lang for note in notes)
     return notes, report
+
+
+def _is_notes_file(path: str) -> bool:
+    """A notes.jsonl written by notelingo (checked by content, not only by name)."""
+    from pathlib import Path
+
+    from .fileio import is_notes_jsonl, read_text
+
+    candidate = Path(path)
+    if path == "-" or not candidate.is_file() or candidate.suffix.lower() not in (".jsonl", ".json", ".ndjson"):
+        return False
+    try:
+        return is_notes_jsonl(read_text(candidate))
+    except InputError:
+        return False
+
+
+def translate(
+    inputs: Sequence[str],
+    options=None,
+    detect: DetectOptions | None = None,
+    progress: ProgressFn | None = None,
+):
+    """Translate notes (notes.jsonl, or anything ``ingest`` reads) into the languages they lack.
+
+    Returns ``(notes, TranslateReport, failures)``; ``failures`` lists inputs that could
+    not be read (the others are still translated). ``options`` is a
+    :class:`notelingo.translate.TranslateOptions`.
+    """
+    from .fileio import read_notes
+    from .translate import TranslateOptions
+    from .translate.engine import translate_notes
+
+    options = options or TranslateOptions()
+    notes: list[Note] = []
+    others = [path for path in inputs if not _is_notes_file(path)]
+    for path in inputs:
+        if path not in others:
+            notes.extend(read_notes(path))
+    failures: list[InputError] = []
+    if others:
+        ingested, report = ingest(others, detect)
+        notes.extend(ingested)
+        failures = report.failures
+    translated, translate_report = translate_notes(notes, options, progress)
+    return translated, translate_report, failures

@@ -2,15 +2,67 @@
 
 from __future__ import annotations
 
+from typing import List
+
 import typer
 
-from ._app import app
+from ._app import app, error_boundary
+from ._options import parse_langs
 
 models_app = typer.Typer(help="List, download and locate Marian translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
+_MODEL_HELP = "SRC-TGT=HUB_ID_OR_PATH (repeatable) instead of Helsinki-NLP/opus-mt-SRC-TGT."
+
+
+def _pairs(langs: tuple[str, ...]) -> list[str]:
+    return [f"{a}-{b}" for a in langs for b in langs if a != b]
+
 
 @models_app.command("list")
-def list_command() -> None:
+def list_command(
+    langs: str = typer.Option("ru,en", "--langs", help="Languages in play; every direction between them is listed."),
+    model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
+) -> None:
     """List the models notelingo would use and whether they are available offline."""
-    raise NotImplementedError
+    from ..translate.models import model_status, parse_model_options
+
+    with error_boundary():
+        overrides = parse_model_options(model)
+        for pair in _pairs(parse_langs(langs)):
+            model_id, path = model_status(pair, overrides)
+            typer.echo(f"{pair}\t{model_id}\t{path or 'not downloaded'}")
+
+
+@models_app.command("download")
+def download_command(
+    pairs: List[str] = typer.Argument(None, help="Pairs such as ru-en en-ru (default: every direction between --langs)."),
+    langs: str = typer.Option("ru,en", "--langs", help="Languages whose directions are downloaded when no pair is given."),
+    model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
+) -> None:
+    """Download models into the Hugging Face cache (safetensors, configs and tokenizers only)."""
+    from ..translate.models import parse_model_options, parse_pair, resolve_pair
+
+    with error_boundary():
+        overrides = parse_model_options(model)
+        for pair in pairs or _pairs(parse_langs(langs)):
+            src, tgt = parse_pair(pair, "pair")
+            for resolved in resolve_pair(src, tgt, overrides):
+                typer.echo(f"{resolved.pair}\t{resolved.model_id}\t{resolved.path}")
+
+
+@models_app.command("path")
+def path_command(
+    pair: str = typer.Argument(..., help="A pair such as ru-en."),
+    model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
+) -> None:
+    """Print the local folder of the model for PAIR (exit 1 when it is not downloaded)."""
+    from ..errors import ModelNotFoundError
+    from ..translate.models import model_status, not_found_message, parse_model_options, parse_pair
+
+    with error_boundary():
+        src, tgt = parse_pair(pair, "pair")
+        model_id, path = model_status(f"{src}-{tgt}", parse_model_options(model))
+        if path is None:
+            raise ModelNotFoundError(not_found_message(f"{src}-{tgt}", model_id))
+        typer.echo(path)

@@ -1,0 +1,87 @@
+"""The translation cache: SQLite (stdlib, no server), one row per translated model input.
+
+The key is the sha256 of everything that decides the output: the exact string the
+model was given (after masking, so a glossary edit only invalidates the segments
+it changes), the model id and revision, the backend, the compute type and the
+decoding options. Values are plain text: nothing is pickled.
+
+WAL mode and a busy timeout let two runs share the file; every ``put_many`` is
+its own transaction, so work finished before Ctrl-C or a kill stays cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from ..errors import OutputError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    model TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
+BUSY_TIMEOUT_MS = 30_000
+_CHUNK = 500  # SQLite limits the number of bound parameters per statement
+
+
+def cache_key(text: str, signature: dict) -> str:
+    """sha256 of the model input and the parts of the signature that change the output."""
+    parts = {k: signature.get(k) for k in ("models", "backend", "compute_type", "decoding")}
+    blob = json.dumps([text, parts], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class TranslationCache:
+    """A key -> translation store in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"{self.path}: the translation cache cannot be opened ({exc}); set NOTELINGO_CACHE_DIR to a writable folder or use --no-cache") from None
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT key, target FROM translations WHERE key IN ({marks})", chunk)
+            found.update(rows.fetchall())
+        return found
+
+    def put_many(self, rows: list[tuple[str, str, str]], model: str) -> None:
+        """Store (key, source, target) rows in one transaction."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO translations (key, source, target, model, created) VALUES (?, ?, ?, ?, ?)",
+                [(key, source, target, model, now) for key, source, target in rows],
+            )
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "TranslationCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,268 @@
+"""translate_notes: notes -> notes with every listed language, sentence-aligned.
+
+1. Plan: every translatable block lacking a target language is cut into sentences
+   (:mod:`.segment`, fitted to the model's input limit); code and formula blocks
+   are copied. Identical segments of a note are requested once.
+2. Translate: :func:`notelingo.protect.translate_protected` masks, translates,
+   verifies and repairs protected spans, calling :class:`BatchRunner`, which serves
+   what it can from the cache and sends only misses to the model, in batches
+   sorted by token length (little padding), committing each batch to the cache
+   (Ctrl-C keeps finished work).
+3. Fill: ``sentences`` gets aligned pairs, ``text[tgt]`` their join keeping line
+   breaks; ``terms``, ``flags`` and the signature are recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .. import __version__
+from ..schema import UNTRANSLATED_KINDS, Block, Note, TermUse
+from . import TranslateOptions, Translator, cache_root, check_options, load_translator
+from .segment import Piece, join_translations, split_block
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class TranslateReport:
+    """Counts for the closing summary and for tests (backend calls, cache hits)."""
+
+    notes: int = 0
+    blocks_translated: int = 0
+    segments: int = 0
+    model_inputs: int = 0
+    cache_hits: int = 0
+    backend_batches: int = 0
+    backend_inputs: int = 0
+    seconds: float = 0.0
+    flags: Counter = field(default_factory=Counter)
+
+
+class BatchRunner:
+    """The ``translate_batch(texts, src, tgt)`` handed to protect: cache first, then the model."""
+
+    def __init__(self, options: TranslateOptions, report: TranslateReport, progress: Optional[ProgressFn] = None) -> None:
+        from .cache import TranslationCache
+
+        self.options = options
+        self.report = report
+        self.progress = progress or (lambda done, total: None)
+        self.cache = TranslationCache(f"{cache_root(options.cache_dir)}/translations.sqlite3") if options.use_cache else None
+        self.translators: dict[str, Translator] = {}
+        self.chains: dict[tuple[str, str], list] = {}
+        self.done = self.total = 0
+
+    def chain(self, src: str, tgt: str) -> list[Translator]:
+        """Loaded translators for the pair: one, or two pivoting through English."""
+        if (src, tgt) not in self.chains:
+            from .models import resolve_pair
+
+            models = resolve_pair(src, tgt, self.options.models)
+            self.chains[(src, tgt)] = [self._load(model) for model in models]
+        return self.chains[(src, tgt)]
+
+    def _load(self, model) -> Translator:
+        if model.label not in self.translators:
+            self.translators[model.label] = load_translator(self.options.backend, model, self.options.device, self.options.decoding, self.options.cache_dir)
+        return self.translators[model.label]
+
+    def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        self.total += len(texts)
+        self.progress(self.done, self.total)
+        for translator in self.chain(src, tgt):
+            texts = self.translate_hop(list(texts), translator)
+        self.done += len(texts)
+        self.progress(self.done, self.total)
+        return texts
+
+    def translate_hop(self, texts: list[str], translator: Translator) -> list[str]:
+        from .cache import cache_key
+
+        signature = translator.signature
+        keys = [cache_key(text, signature) for text in texts]
+        found = self.cache.get_many(keys) if self.cache is not None else {}
+        self.report.model_inputs += len(texts)
+        self.report.cache_hits += sum(1 for key in keys if key in found)
+        misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
+        for batch in self.length_batches(misses, translator):
+            outputs = translator.translate_batch(batch)
+            self.report.backend_batches += 1
+            self.report.backend_inputs += len(batch)
+            rows = [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
+            found.update((key, out) for key, _, out in rows)
+            if self.cache is not None:
+                self.cache.put_many(rows, next(iter(signature["models"].values())))
+        return [found.get(key, "") for key in keys]
+
+    def length_batches(self, texts: list[str], translator: Translator) -> list[list[str]]:
+        """Texts sorted by token length, cut into batches of similar length (little padding)."""
+        if not texts:
+            return []
+        lengths = translator.token_lengths(texts)
+        ordered = [text for _, text in sorted(zip(lengths, texts), key=lambda pair: pair[0])]
+        size = max(1, self.options.decoding.batch_size) * getattr(translator, "inter_threads", 1)
+        return [ordered[start:start + size] for start in range(0, len(ordered), size)]
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+
+@dataclass
+class BlockJob:
+    """One block to translate into one language: its pieces and the request index of each."""
+
+    note: int
+    block: int
+    src: str
+    tgt: str
+    original: str
+    pieces: list[Piece]
+    requests: list[int]
+
+
+def block_source_lang(block: Block, note: Note) -> Optional[str]:
+    lang = block.lang or note.lang
+    return None if not lang or lang == "und" else lang
+
+
+def plan_jobs(notes: list[Note], options: TranslateOptions, runner: BatchRunner) -> tuple[list[BlockJob], list]:
+    """Cut every block that lacks a target language into requests (deduplicated per note)."""
+    from ..protect import SegmentRequest
+
+    jobs: list[BlockJob] = []
+    requests: list = []
+    index: dict[tuple[str, str, str, str], int] = {}
+    for n, note in enumerate(notes):
+        for b, block in enumerate(note.blocks):
+            src = block_source_lang(block, note)
+            original = block.original(note.lang)
+            if block.kind in UNTRANSLATED_KINDS or src is None or not original.strip():
+                continue
+            for tgt in (t for t in options.to if t != src and t not in block.text):
+                first = runner.chain(src, tgt)[0]
+                pieces = split_block(original, src, first.max_source_tokens, lambda s, t=first: t.token_lengths([s])[0])
+                ids = []
+                for piece in pieces:
+                    key = (piece.text, src, tgt, note.id)
+                    if key not in index:
+                        index[key] = len(requests)
+                        requests.append(SegmentRequest(piece.text, src, tgt, note.id))
+                    ids.append(index[key])
+                jobs.append(BlockJob(n, b, src, tgt, original, pieces, ids))
+    return jobs, requests
+
+
+def copy_untranslated(note: Note, targets: tuple[str, ...]) -> None:
+    """Code, formulas, and blocks of unknown language keep their text in every target language."""
+    for block in note.blocks:
+        original = block.original(note.lang)
+        if block.kind in UNTRANSLATED_KINDS or block_source_lang(block, note) is None:
+            for tgt in targets:
+                block.text.setdefault(tgt, original)
+            if block.kind not in UNTRANSLATED_KINDS and "untranslated:unknown-language" not in block.flags:
+                block.flags.append("untranslated:unknown-language")
+
+
+def piece_offsets(original: str, pieces: list[Piece]) -> list[int]:
+    """Where each piece starts in the block's original text."""
+    position = len(original) - len(original.lstrip())
+    offsets = []
+    for piece in pieces:
+        offsets.append(position)
+        position += len(piece.text) + len(piece.sep)
+    return offsets
+
+
+def merge_sentences(block: Block, job: BlockJob, translations: list[str]) -> None:
+    """Aligned pairs; an earlier target's pairs are kept when they cover the same source sentences."""
+    same = len(block.sentences) == len(job.pieces) and all(s.get(job.src) == p.text for s, p in zip(block.sentences, job.pieces))
+    if not same:
+        block.sentences = [{job.src: piece.text} for piece in job.pieces]
+    for pair, translation in zip(block.sentences, translations):
+        pair[job.tgt] = translation.strip()
+
+
+def term_uses(job: BlockJob, block_id: str, results: list) -> list[TermUse]:
+    """TermUse records for the glossary terms protect found in the block's sentences."""
+    uses = []
+    for offset, request_id in zip(piece_offsets(job.original, job.pieces), job.requests):
+        for span in results[request_id].spans:
+            if span.kind != "term":
+                continue
+            start = offset + span.start
+            uses.append(TermUse(entry=span.entry or span.text, lang=job.src, block=block_id, start=start, end=start + len(span.text),
+                                surface=span.text, policy=span.policy or "keep", rendering={job.tgt: span.rendering}))
+    return uses
+
+
+def add_terms(note: Note, uses: list[TermUse]) -> None:
+    """Add term uses; the same source span seen for another target gains a rendering."""
+    existing = {(t.block, t.start, t.end, t.lang): t for t in note.terms}
+    for use in uses:
+        key = (use.block, use.start, use.end, use.lang)
+        if key in existing:
+            existing[key].rendering = {**(existing[key].rendering or {}), **(use.rendering or {})}
+        else:
+            existing[key] = use
+            note.terms.append(use)
+
+
+def fill_block(note: Note, job: BlockJob, results: list) -> list[str]:
+    block = note.blocks[job.block]
+    translations = [results[i].text for i in job.requests]
+    block.text[job.tgt] = join_translations(job.pieces, translations)
+    merge_sentences(block, job, translations)
+    flags = [flag for i in job.requests for flag in results[i].flags]
+    for flag in dict.fromkeys(flags):
+        if flag not in block.flags:
+            block.flags.append(flag)
+    add_terms(note, term_uses(job, block.id, results))
+    return flags
+
+
+def sign(note: Note, runner: BatchRunner, pairs: set[tuple[str, str]], glossary_hash: Optional[str]) -> None:
+    """Record what translated the note (models per pair, backend, compute type, glossary, decoding)."""
+    signature = note.signature
+    signature.notelingo = __version__
+    for src, tgt in sorted(pairs):
+        chain = runner.chain(src, tgt)
+        signature.models[f"{src}-{tgt}"] = " -> ".join(next(iter(t.signature["models"].values())) for t in chain)
+        signature.backend = chain[0].signature["backend"]
+        signature.compute_type = chain[0].signature["compute_type"]
+        signature.decoding = dict(chain[0].signature["decoding"])
+    signature.glossary_hash = glossary_hash
+
+
+def translate_notes(notes: list[Note], options: TranslateOptions, progress: Optional[ProgressFn] = None) -> tuple[list[Note], TranslateReport]:
+    """Translate every note into each language of ``options.to`` it lacks. Returns new notes."""
+    from ..glossary import load_glossary
+    from ..protect import translate_protected
+
+    check_options(options)
+    started = time.perf_counter()
+    report = TranslateReport(notes=len(notes))
+    notes = [note.model_copy(deep=True) for note in notes]
+    glossary = load_glossary(options.glossary)
+    runner = BatchRunner(options, report, progress)
+    try:
+        jobs, requests = plan_jobs(notes, options, runner)
+        report.segments = len(requests)
+        results = translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms) if requests else []
+    finally:
+        runner.close()
+    pairs: dict[int, set] = {}
+    for job in jobs:
+        report.flags.update(fill_block(notes[job.note], job, results))
+        pairs.setdefault(job.note, set()).add((job.src, job.tgt))
+    for n, note in enumerate(notes):
+        copy_untranslated(note, options.to)
+        if n in pairs:
+            sign(note, runner, pairs[n], glossary.hash)
+    report.blocks_translated = len(jobs)
+    report.seconds = time.perf_counter() - started
+    return notes, report

@@ -1,0 +1,155 @@
+"""Sentence splitting for translation, with no model downloads and no truncation.
+
+Blocks are cut at line breaks, lines into sentences with a blank spaCy pipeline +
+sentencizer (cached per language), and a sentence longer than the model accepts
+is cut again at clause boundaries (, ; : and dashes), then between words, and as
+a last resort between characters. Cuts never fall inside LaTeX, inline code or a
+URL, so protection sees them whole.
+
+Invariant: ``"".join(p.text + p.sep for p in pieces)`` is the block text without
+its leading whitespace. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Optional
+
+TokenCounter = Callable[[str], int]
+
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+_NO_CUT = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.S)
+_CLAUSE_CUT = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–-]\s)")
+_WORD_CUT = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One unit sent to the model and the whitespace that followed it in the source."""
+
+    text: str
+    sep: str = ""
+
+
+@lru_cache(maxsize=None)
+def sentencizer(lang: str):
+    """A blank spaCy pipeline with a sentencizer; languages spaCy lacks use the multi-language one."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):  # spaCy raises ImportError for unknown language codes
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(line: str, lang: str) -> list[Piece]:
+    """Sentences of one line (no line breaks inside), each with the whitespace after it."""
+    nlp = sentencizer(lang)
+    nlp.max_length = max(nlp.max_length, len(line) + 1)
+    doc = nlp(line)
+    bounds = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    bounds = _merge_cuts_inside_zones(line, bounds)
+    pieces = []
+    for i, (start, end) in enumerate(bounds):
+        nxt = bounds[i + 1][0] if i + 1 < len(bounds) else len(line)
+        text = line[start:end]
+        stripped = text.rstrip()
+        pieces.append(Piece(stripped, text[len(stripped):] + line[end:nxt]))
+    return pieces
+
+
+def _merge_cuts_inside_zones(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo sentence cuts that fall inside a formula, code span or URL."""
+    zones = [m.span() for m in _NO_CUT.finditer(line)]
+    merged: list[tuple[int, int]] = []
+    for start, end in bounds:
+        if merged and any(z0 < start < z1 for z0, z1 in zones):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def split_block(text: str, lang: str, max_tokens: Optional[int] = None, count_tokens: Optional[TokenCounter] = None) -> list[Piece]:
+    """All translation units of a block, in order; long sentences cut to fit ``max_tokens``."""
+    pieces: list[Piece] = []
+    body = text.lstrip()
+    position = 0
+    for match in list(_LINE_BREAK.finditer(body)) + [None]:
+        end = match.start() if match else len(body)
+        line, brk = body[position:end], (match.group() if match else "")
+        position = match.end() if match else len(body)
+        line_pieces = split_sentences(line, lang) if line.strip() else []
+        if max_tokens and count_tokens:
+            line_pieces = [part for piece in line_pieces for part in fit_piece(piece, max_tokens, count_tokens)]
+        if line_pieces:
+            last = line_pieces[-1]
+            line_pieces[-1] = Piece(last.text, last.sep + brk)
+            pieces.extend(line_pieces)
+        elif pieces:
+            pieces[-1] = Piece(pieces[-1].text, pieces[-1].sep + line + brk)
+    return pieces
+
+
+def fit_piece(piece: Piece, max_tokens: int, count: TokenCounter) -> list[Piece]:
+    """``piece`` as is when it fits, else cut at clauses, then words, then characters."""
+    if count(piece.text) <= max_tokens:
+        return [piece]
+    for cutter in (_CLAUSE_CUT, _WORD_CUT):
+        units = _cut(piece.text, cutter)
+        if len(units) > 1:
+            parts = [part for unit in units for part in fit_piece(unit, max_tokens, count)]
+            packed = _pack(parts, max_tokens, count)
+            return packed[:-1] + [Piece(packed[-1].text, packed[-1].sep + piece.sep)]
+    chars = _cut_characters(piece.text, max_tokens, count)
+    return chars[:-1] + [Piece(chars[-1].text, piece.sep)]
+
+
+def _cut(text: str, pattern: re.Pattern) -> list[Piece]:
+    zones = [m.span() for m in _NO_CUT.finditer(text)]
+    units, start = [], 0
+    for match in pattern.finditer(text):
+        if match.start() == 0 or any(z0 < match.start() < z1 for z0, z1 in zones):
+            continue
+        units.append(Piece(text[start:match.start()], match.group()))
+        start = match.end()
+    units.append(Piece(text[start:], ""))
+    return [u for u in units if u.text] or [Piece(text, "")]
+
+
+def _pack(units: list[Piece], max_tokens: int, count: TokenCounter) -> list[Piece]:
+    """Join neighbouring units greedily while the joined text still fits."""
+    packed = [units[0]]
+    for unit in units[1:]:
+        joined = packed[-1].text + packed[-1].sep + unit.text
+        if count(joined) <= max_tokens:
+            packed[-1] = Piece(joined, unit.sep)
+        else:
+            packed.append(unit)
+    return packed
+
+
+def _cut_characters(text: str, max_tokens: int, count: TokenCounter) -> list[Piece]:
+    """Longest prefixes that fit, found by bisection (a word longer than the model's limit)."""
+    pieces = []
+    while text:
+        low, high = 1, len(text)
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if count(text[:mid]) <= max_tokens else (low, mid - 1)
+        pieces.append(Piece(text[:low], ""))
+        text = text[low:]
+    return pieces
+
+
+def join_translations(pieces: list[Piece], translations: list[str]) -> str:
+    """The translated block: each translation followed by its source separator (line breaks kept)."""
+    parts = []
+    for piece, translation in zip(pieces, translations):
+        sep = piece.sep if "\n" in piece.sep or not piece.sep else " "
+        parts.append(translation.strip() + sep)
+    return "".join(parts).rstrip()

@@ -1,0 +1,88 @@
+"""Model resolution: --model options, local folders, offline errors, pivots, `notelingo models`."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from notelingo.cli import app
+from notelingo.errors import ModelError, ModelNotFoundError, UsageError
+from notelingo.translate.models import parse_model_options, resolve_pair
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["ru-en=Helsinki-NLP/opus-mt-ru-en"], {"ru-en": "Helsinki-NLP/opus-mt-ru-en"}),
+        (["EN-RU=org/model.v2"], {"en-ru": "org/model.v2"}),
+        ([], {}),
+    ],
+)
+def test_parse_model_options(values, expected):
+    assert parse_model_options(values) == expected
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("ru-en", "SRC-TGT=HUB_ID_OR_PATH"),
+        ("ru-ru=org/m", "two different"),
+        ("russian-en=org/m", "SRC-TGT"),
+        ("ru-en=./no/such/folder", "no such folder"),
+        ("ru-en=org/../m", "no such folder"),
+        ("ru-en=just-a-name", "not a hub id"),
+    ],
+)
+def test_bad_model_options_are_usage_errors(value, message):
+    with pytest.raises(UsageError, match=message):
+        parse_model_options([value])
+
+
+def test_local_folder_resolves_offline(tiny_models):
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    assert model.path == tiny_models["ru-en"] and model.revision.startswith("local-")
+
+
+def test_missing_model_offline_is_one_line():
+    with pytest.raises(ModelNotFoundError) as info:
+        resolve_pair("ru", "en", {})
+    message = str(info.value)
+    assert "\n" not in message
+    assert "Helsinki-NLP/opus-mt-ru-en" in message and "--model ru-en=PATH" in message and "notelingo models download ru-en" in message
+
+
+def test_pair_without_model_pivots_through_english(tiny_models):
+    # ru-de has no local model; ru-en and en-de (here: the en-ru folder standing in) do.
+    chain = resolve_pair("ru", "de", {"ru-en": tiny_models["ru-en"], "en-de": tiny_models["en-ru"]})
+    assert [m.pair for m in chain] == ["ru-en", "en-de"]
+
+
+@pytest.mark.parametrize("drop, message", [("model.safetensors", "model.safetensors"), ("source.spm", "source.spm")])
+def test_incomplete_folder_is_refused(tiny_models, tmp_path, drop, message):
+    folder = tmp_path / "m"
+    shutil.copytree(tiny_models["ru-en"], folder)
+    (folder / drop).unlink()
+    if drop == "model.safetensors":
+        (folder / "pytorch_model.bin").write_bytes(b"pickle")
+    with pytest.raises(ModelError, match=message):
+        resolve_pair("ru", "en", {"ru-en": str(folder)})
+
+
+def test_models_path_and_list_cli(tiny_models):
+    result = runner.invoke(app, ["models", "path", "ru-en", "--model", f"ru-en={tiny_models['ru-en']}"])
+    assert result.exit_code == 0 and result.stdout.strip() == tiny_models["ru-en"]
+    result = runner.invoke(app, ["models", "list", "--model", f"ru-en={tiny_models['ru-en']}"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [f"ru-en\t{tiny_models['ru-en']}\t{tiny_models['ru-en']}", "en-ru\tHelsinki-NLP/opus-mt-en-ru\tnot downloaded"]
+
+
+@pytest.mark.parametrize("args", [["models", "path", "en-ru"], ["models", "download", "en-ru"]])
+def test_models_cli_offline_missing_is_one_line_exit_1(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("error: model Helsinki-NLP/opus-mt-en-ru for en-ru is not available offline")

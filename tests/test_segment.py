@@ -1,0 +1,76 @@
+"""Sentence splitting: exact partition of the block, long sentences cut, never truncated."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notelingo.translate.segment import Piece, join_translations, sentencizer, split_block
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def rebuilt(text: str, pieces: list[Piece]) -> str:
+    return "".join(p.text + p.sep for p in pieces)
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("ru", "Первое предложение. Второе предложение!", ["Первое предложение.", "Второе предложение!"]),
+        ("en", "One. Two? Three!", ["One.", "Two?", "Three!"]),
+        ("en", "Line one\nLine two", ["Line one", "Line two"]),
+        ("ru", "Абзац один.\n\nАбзац два.", ["Абзац один.", "Абзац два."]),
+        ("en", "See https://arxiv.org/abs/2010.01825. Next.", ["See https://arxiv.org/abs/2010.01825.", "Next."]),
+        ("en", "Formula $p(a). b$ stays whole.", ["Formula $p(a). b$ stays whole."]),
+        ("de", "Erster Satz. Zweiter Satz.", ["Erster Satz.", "Zweiter Satz."]),
+        ("en", "   ", []),
+    ],
+)
+def test_split_block_sentences(lang, text, expected):
+    pieces = split_block(text, lang)
+    assert [p.text for p in pieces] == expected
+    assert rebuilt(text, pieces) == text.lstrip()
+
+
+@pytest.mark.parametrize("limit", [3, 5, 8])
+def test_long_sentence_is_cut_to_fit_and_nothing_is_lost(limit):
+    text = "Это очень длинное предложение, в котором много слов; оно идёт и идёт — без конца, пока модель не устанет считать токены."
+    pieces = split_block(text, "ru", limit, words)
+    assert len(pieces) > 1
+    assert all(words(p.text) <= limit for p in pieces)
+    assert rebuilt(text, pieces) == text
+
+
+def test_a_word_longer_than_the_limit_is_cut_between_characters():
+    text = "x" * 50
+    pieces = split_block(text, "en", 10, len)
+    assert [len(p.text) for p in pieces] == [10] * 5
+    assert rebuilt(text, pieces) == text
+
+
+def test_clause_cuts_avoid_formulas():
+    text = "Intro words here, then $a, b, c, d, e$ and more words after it."
+    pieces = split_block(text, "en", 6, words)
+    assert any("$a, b, c, d, e$" in p.text for p in pieces)
+
+
+def test_join_keeps_line_breaks():
+    pieces = split_block("Один. Два.\n\nТри.", "ru")
+    assert join_translations(pieces, ["One.", "Two.", "Three."]) == "One. Two.\n\nThree."
+
+
+def test_sentencizer_is_cached_per_language():
+    assert sentencizer("ru") is sentencizer("ru")
+    assert sentencizer("ru") is not sentencizer("en")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .,;!?\n$`—") + ["слово", "word", "MLM", " "]), max_size=40).map("".join))
+def test_split_is_an_exact_partition(text):
+    pieces = split_block(text, "en", 4, words)
+    assert rebuilt(text, pieces) == text.lstrip()
+    assert all(p.text.strip() for p in pieces)
