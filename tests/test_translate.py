@@ -94,7 +94,7 @@ def test_second_run_is_served_from_the_cache_and_no_cache_bypasses_it(tiny_model
     assert first.backend_inputs > 0 and first.cache_hits == 0
     again_notes, again = translate_notes(sample_notes(), options(tiny_models, backend, cache_dir))
     assert again.backend_inputs == 0 and again.backend_batches == 0
-    assert again.cache_hits == first.model_inputs
+    assert again.block_hits == first.blocks_translated > 0  # whole blocks served: no model, spaCy or matcher
     assert [n.to_json() for n in again_notes] == [n.to_json() for n in first_notes]
     _, bypass = translate_notes(sample_notes(), options(tiny_models, backend, cache_dir, use_cache=False))
     assert bypass.backend_inputs == first.backend_inputs and bypass.cache_hits == 0
@@ -156,3 +156,21 @@ def test_cli_bad_backend_is_a_usage_error(tmp_path):
     source.write_text(sample_notes()[0].to_json() + "\n", encoding="utf-8")
     result = runner.invoke(app, ["translate", str(source), "-o", str(tmp_path / "o.jsonl"), "--backend", "nope"])
     assert result.exit_code == 2 and "--backend 'nope'" in result.stderr
+
+
+def test_glossary_edit_retranslates_only_the_segments_it_affects(tiny_models, cache_dir, tmp_path):
+    from notelingo.glossary import load_glossary, save_glossary
+
+    import dataclasses
+
+    glossary = load_glossary(None)
+    path = str(tmp_path / "ml.yaml")
+    save_glossary(glossary, path)
+    base = options(tiny_models, "ctranslate2", cache_dir, glossary=path)
+    _, first = translate_notes(sample_notes(), base)
+    glossary.entries = [dataclasses.replace(e, policy="translate", ru=["БПЕ-кодирование"]) if e.en == "BPE" else e for e in glossary.entries]
+    save_glossary(glossary, path)
+    edited_notes, again = translate_notes(sample_notes(), base)
+    assert again.block_hits < first.blocks_translated  # blocks mentioning BPE are redone ...
+    assert 0 < again.backend_inputs < first.backend_inputs  # ... but unchanged segments come from the cache
+    assert "БПЕ-кодирование" in edited_notes[1].blocks[1].text["ru"]

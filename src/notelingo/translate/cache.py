@@ -5,6 +5,11 @@ model was given (after masking, so a glossary edit only invalidates the segments
 it changes), the model id and revision, the backend, the compute type and the
 decoding options. Values are plain text: nothing is pickled.
 
+A second table keeps finished *blocks* (their aligned sentences, flags and terms),
+keyed by the block text, the note, the models, backend, decoding options, glossary
+hash and notelingo version: a rerun of the same input is served from it without
+loading spaCy, the glossary matcher or any model.
+
 WAL mode and a busy timeout let two runs share the file; every ``put_many`` is
 its own transaction, so work finished before Ctrl-C or a kill stays cached.
 """
@@ -25,6 +30,11 @@ CREATE TABLE IF NOT EXISTS translations (
     source TEXT NOT NULL,
     target TEXT NOT NULL,
     model TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blocks (
+    key TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
     created REAL NOT NULL
 )
 """
@@ -50,17 +60,30 @@ class TranslationCache:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute(_SCHEMA)
+            self.db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"{self.path}: the translation cache cannot be opened ({exc}); set NOTELINGO_CACHE_DIR to a writable folder or use --no-cache") from None
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
+        return self._select("SELECT key, target FROM translations WHERE key IN ({marks})", keys)
+
+    def get_blocks(self, keys: list[str]) -> dict[str, str]:
+        """Finished block records (JSON text) by key; see :mod:`notelingo.translate.engine`."""
+        return self._select("SELECT key, record FROM blocks WHERE key IN ({marks})", keys)
+
+    def put_blocks(self, rows: list[tuple[str, str]]) -> None:
+        """Store (key, JSON record) rows in one transaction."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO blocks (key, record, created) VALUES (?, ?, ?)", [(k, r, now) for k, r in rows])
+
+    def _select(self, query: str, keys: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT key, target FROM translations WHERE key IN ({marks})", chunk)
+            rows = self.db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
             found.update(rows.fetchall())
         return found
 

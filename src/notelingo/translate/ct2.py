@@ -47,6 +47,9 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
         return target
     from ctranslate2.converters import TransformersConverter
 
+    from .hf import quiet_transformers
+
+    quiet_transformers()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

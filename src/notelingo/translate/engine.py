@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,10 +23,12 @@ from typing import Callable, Optional
 
 from .. import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note, TermUse
-from . import TranslateOptions, Translator, cache_root, check_options, load_translator
+from . import TranslateOptions, Translator, cache_root, check_options, choose_backend, load_translator
 from .segment import Piece, join_translations, split_block
 
 ProgressFn = Callable[[int, int], None]
+#: Bump when what a block record holds, or how protect/segment build it, changes.
+BLOCK_RECORD_VERSION = 1
 
 
 @dataclass
@@ -36,6 +40,7 @@ class TranslateReport:
     segments: int = 0
     model_inputs: int = 0
     cache_hits: int = 0
+    block_hits: int = 0
     backend_batches: int = 0
     backend_inputs: int = 0
     seconds: float = 0.0
@@ -54,16 +59,42 @@ class BatchRunner:
         self.cache = TranslationCache(f"{cache_root(options.cache_dir)}/translations.sqlite3") if options.use_cache else None
         self.translators: dict[str, Translator] = {}
         self.chains: dict[tuple[str, str], list] = {}
+        self.resolved: dict[tuple[str, str], list] = {}
         self.done = self.total = 0
+
+    def models(self, src: str, tgt: str) -> list:
+        """The resolved model folders for the pair (no model is loaded)."""
+        if (src, tgt) not in self.resolved:
+            from .models import resolve_pair
+
+            self.resolved[(src, tgt)] = resolve_pair(src, tgt, self.options.models)
+        return self.resolved[(src, tgt)]
+
+    def plan_signature(self, src: str, tgt: str) -> dict:
+        """What will decide the pair's output, known before loading anything (for block records)."""
+        return {
+            "models": [model.label for model in self.models(src, tgt)],
+            "backend": choose_backend(self.options.backend),
+            "device": self.options.device,
+            "decoding": self.options.decoding.as_dict(),
+        }
 
     def chain(self, src: str, tgt: str) -> list[Translator]:
         """Loaded translators for the pair: one, or two pivoting through English."""
         if (src, tgt) not in self.chains:
-            from .models import resolve_pair
-
-            models = resolve_pair(src, tgt, self.options.models)
-            self.chains[(src, tgt)] = [self._load(model) for model in models]
+            self.chains[(src, tgt)] = [self._load(model) for model in self.models(src, tgt)]
         return self.chains[(src, tgt)]
+
+    def pair_signature(self, src: str, tgt: str) -> dict:
+        """The note-signature fields for a pair whose translators are loaded."""
+        chain = self.chain(src, tgt)
+        first = chain[0].signature
+        return {
+            "model": " -> ".join(next(iter(t.signature["models"].values())) for t in chain),
+            "backend": first["backend"],
+            "compute_type": first["compute_type"],
+            "decoding": dict(first["decoding"]),
+        }
 
     def _load(self, model) -> Translator:
         if model.label not in self.translators:
@@ -130,30 +161,37 @@ def block_source_lang(block: Block, note: Note) -> Optional[str]:
     return None if not lang or lang == "und" else lang
 
 
-def plan_jobs(notes: list[Note], options: TranslateOptions, runner: BatchRunner) -> tuple[list[BlockJob], list]:
-    """Cut every block that lacks a target language into requests (deduplicated per note)."""
+def wanted_blocks(notes: list[Note], options: TranslateOptions):
+    """(note index, block index, src, tgt) for every translatable block lacking a target language."""
+    for n, note in enumerate(notes):
+        for b, block in enumerate(note.blocks):
+            src = block_source_lang(block, note)
+            if block.kind in UNTRANSLATED_KINDS or src is None or not block.original(note.lang).strip():
+                continue
+            for tgt in (t for t in options.to if t != src and t not in block.text):
+                yield n, b, src, tgt
+
+
+def plan_jobs(notes: list[Note], wanted: list[tuple[int, int, str, str]], runner: BatchRunner) -> tuple[list[BlockJob], list]:
+    """Cut every wanted block into requests (deduplicated per note)."""
     from ..protect import SegmentRequest
 
     jobs: list[BlockJob] = []
     requests: list = []
     index: dict[tuple[str, str, str, str], int] = {}
-    for n, note in enumerate(notes):
-        for b, block in enumerate(note.blocks):
-            src = block_source_lang(block, note)
-            original = block.original(note.lang)
-            if block.kind in UNTRANSLATED_KINDS or src is None or not original.strip():
-                continue
-            for tgt in (t for t in options.to if t != src and t not in block.text):
-                first = runner.chain(src, tgt)[0]
-                pieces = split_block(original, src, first.max_source_tokens, lambda s, t=first: t.token_lengths([s])[0])
-                ids = []
-                for piece in pieces:
-                    key = (piece.text, src, tgt, note.id)
-                    if key not in index:
-                        index[key] = len(requests)
-                        requests.append(SegmentRequest(piece.text, src, tgt, note.id))
-                    ids.append(index[key])
-                jobs.append(BlockJob(n, b, src, tgt, original, pieces, ids))
+    for n, b, src, tgt in wanted:
+        note = notes[n]
+        original = note.blocks[b].original(note.lang)
+        first = runner.chain(src, tgt)[0]
+        pieces = split_block(original, src, first.max_source_tokens, lambda s, t=first: t.token_lengths([s])[0])
+        ids = []
+        for piece in pieces:
+            key = (piece.text, src, tgt, note.id)
+            if key not in index:
+                index[key] = len(requests)
+                requests.append(SegmentRequest(piece.text, src, tgt, note.id))
+            ids.append(index[key])
+        jobs.append(BlockJob(n, b, src, tgt, original, pieces, ids))
     return jobs, requests
 
 
@@ -178,13 +216,13 @@ def piece_offsets(original: str, pieces: list[Piece]) -> list[int]:
     return offsets
 
 
-def merge_sentences(block: Block, job: BlockJob, translations: list[str]) -> None:
+def merge_sentences(block: Block, src: str, tgt: str, sources: list[str], translations: list[str]) -> None:
     """Aligned pairs; an earlier target's pairs are kept when they cover the same source sentences."""
-    same = len(block.sentences) == len(job.pieces) and all(s.get(job.src) == p.text for s, p in zip(block.sentences, job.pieces))
+    same = len(block.sentences) == len(sources) and all(s.get(src) == text for s, text in zip(block.sentences, sources))
     if not same:
-        block.sentences = [{job.src: piece.text} for piece in job.pieces]
+        block.sentences = [{src: text} for text in sources]
     for pair, translation in zip(block.sentences, translations):
-        pair[job.tgt] = translation.strip()
+        pair[tgt] = translation.strip()
 
 
 def term_uses(job: BlockJob, block_id: str, results: list) -> list[TermUse]:
@@ -212,34 +250,74 @@ def add_terms(note: Note, uses: list[TermUse]) -> None:
             note.terms.append(use)
 
 
-def fill_block(note: Note, job: BlockJob, results: list) -> list[str]:
+def fill_block(note: Note, job: BlockJob, results: list) -> dict:
+    """Write one job's translations into its block; returns the block record for the cache."""
     block = note.blocks[job.block]
     translations = [results[i].text for i in job.requests]
-    block.text[job.tgt] = join_translations(job.pieces, translations)
-    merge_sentences(block, job, translations)
-    flags = [flag for i in job.requests for flag in results[i].flags]
-    for flag in dict.fromkeys(flags):
-        if flag not in block.flags:
-            block.flags.append(flag)
-    add_terms(note, term_uses(job, block.id, results))
-    return flags
+    flags = list(dict.fromkeys(flag for i in job.requests for flag in results[i].flags))
+    uses = term_uses(job, block.id, results)
+    record = {
+        "text": join_translations(job.pieces, translations),
+        "sources": [piece.text for piece in job.pieces],
+        "translations": translations,
+        "flags": flags,
+        "terms": [use.model_dump() for use in uses],
+    }
+    apply_record(note, job.block, job.src, job.tgt, record)
+    return record
 
 
-def sign(note: Note, runner: BatchRunner, pairs: set[tuple[str, str]], glossary_hash: Optional[str]) -> None:
+def apply_record(note: Note, index: int, src: str, tgt: str, record: dict) -> None:
+    """Fill a block's target text, aligned pairs, flags and terms from a block record."""
+    block = note.blocks[index]
+    block.text[tgt] = record["text"]
+    merge_sentences(block, src, tgt, record["sources"], record["translations"])
+    block.flags.extend(flag for flag in record["flags"] if flag not in block.flags)
+    add_terms(note, [TermUse(**{**use, "block": block.id}) for use in record["terms"]])
+
+
+def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
+    """sha256 of everything that decides a block's translation (the note id covers gloss first use)."""
+    original = note.blocks[index].original(note.lang)
+    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, original, src, tgt, plan], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional[str]) -> None:
     """Record what translated the note (models per pair, backend, compute type, glossary, decoding)."""
     signature = note.signature
     signature.notelingo = __version__
-    for src, tgt in sorted(pairs):
-        chain = runner.chain(src, tgt)
-        signature.models[f"{src}-{tgt}"] = " -> ".join(next(iter(t.signature["models"].values())) for t in chain)
-        signature.backend = chain[0].signature["backend"]
-        signature.compute_type = chain[0].signature["compute_type"]
-        signature.decoding = dict(chain[0].signature["decoding"])
+    for (src, tgt), pair in sorted(pairs.items()):
+        signature.models[f"{src}-{tgt}"] = pair["model"]
+        signature.backend = pair["backend"]
+        signature.compute_type = pair["compute_type"]
+        signature.decoding = dict(pair["decoding"])
     signature.glossary_hash = glossary_hash
 
 
+def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
+    """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
+    records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
+    missing = []
+    for (n, b, src, tgt), key in zip(wanted, keys):
+        if key not in records:
+            missing.append((n, b, src, tgt))
+            continue
+        record = json.loads(records[key])
+        apply_record(notes[n], b, src, tgt, record)
+        signed.setdefault(n, {})[(src, tgt)] = record["signature"]
+        runner.report.flags.update(record["flags"])
+        runner.report.block_hits += 1
+    return missing
+
+
 def translate_notes(notes: list[Note], options: TranslateOptions, progress: Optional[ProgressFn] = None) -> tuple[list[Note], TranslateReport]:
-    """Translate every note into each language of ``options.to`` it lacks. Returns new notes."""
+    """Translate every note into each language of ``options.to`` it lacks. Returns new notes.
+
+    Blocks finished by an earlier run with the same models, options and glossary are
+    served whole from the cache; the rest go through protect and the model, and
+    only the segments the cache lacks reach the model.
+    """
     from ..glossary import load_glossary
     from ..protect import translate_protected
 
@@ -249,20 +327,30 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
     notes = [note.model_copy(deep=True) for note in notes]
     glossary = load_glossary(options.glossary)
     runner = BatchRunner(options, report, progress)
+    signed: dict[int, dict] = {}
     try:
-        jobs, requests = plan_jobs(notes, options, runner)
+        wanted = list(wanted_blocks(notes, options))
+        extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
+        keys = [block_key(notes[n], b, src, tgt, {**runner.plan_signature(src, tgt), **extra}) for n, b, src, tgt in wanted]
+        missing = serve_from_records(notes, wanted, keys, runner, signed)
+        jobs, requests = plan_jobs(notes, missing, runner)
         report.segments = len(requests)
         results = translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms) if requests else []
+        rows, key_of = [], dict(zip(wanted, keys))
+        for job in jobs:
+            record = fill_block(notes[job.note], job, results)
+            record["signature"] = runner.pair_signature(job.src, job.tgt)
+            signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
+            report.flags.update(record["flags"])
+            rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
+        if runner.cache is not None and rows:
+            runner.cache.put_blocks(rows)
     finally:
         runner.close()
-    pairs: dict[int, set] = {}
-    for job in jobs:
-        report.flags.update(fill_block(notes[job.note], job, results))
-        pairs.setdefault(job.note, set()).add((job.src, job.tgt))
     for n, note in enumerate(notes):
         copy_untranslated(note, options.to)
-        if n in pairs:
-            sign(note, runner, pairs[n], glossary.hash)
-    report.blocks_translated = len(jobs)
+        if n in signed:
+            sign(note, signed[n], glossary.hash)
+    report.blocks_translated = len(wanted)
     report.seconds = time.perf_counter() - started
     return notes, report

@@ -13,6 +13,13 @@ from ..errors import ModelError, TranslationError
 from . import DecodingOptions, cpu_count
 
 
+def quiet_transformers() -> None:
+    """No per-tensor "Loading weights" bars: notelingo draws its own progress."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def load_tokenizer(path: str):
     """The Marian sentencepiece tokenizer of a model folder (shared with the CTranslate2 backend)."""
     from transformers import MarianTokenizer
@@ -89,6 +96,7 @@ class HFTranslator(MarianTokens):
         self.compute_type = str(dtype).removeprefix("torch.")
         if self.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
             torch.set_num_threads(torch_threads(cpu_count()))
+        quiet_transformers()
         try:
             self.model = MarianMTModel.from_pretrained(model.path, use_safetensors=True, dtype=dtype, trust_remote_code=False)
         except (OSError, ValueError) as exc:
