@@ -40,8 +40,8 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    else:
+        text = _lenient_utf8(data)
+    if text is not None:
         if _looks_binary(text):
             raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
         return text
@@ -63,6 +63,39 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     if _looks_binary(text):
         raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
     return text
+
+
+def _lenient_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes: a download cut mid-character, a corrupted byte.
+
+    Without this a 5 MB UTF-8 file cut inside its last character was rejected as
+    "not text in any known encoding". Legacy Cyrillic (cp1251, koi8-r) never passes:
+    most of its letters are invalid UTF-8, so broken sequences outnumber intact ones.
+    """
+    cut = _cut_mid_character(data)
+    if cut is not None:
+        return cut
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    intact = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    return text if broken > 0 and intact >= 50 * broken else None
+
+
+def _cut_mid_character(data: bytes) -> str | None:
+    """The text before an incomplete multi-byte sequence at the very end, if that is the only flaw."""
+    for size in (1, 2, 3):
+        tail = data[-size:]
+        lead = tail[0] if tail else 0
+        need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+        if need > size and all(0x80 <= byte <= 0xBF for byte in tail[1:]):
+            head = data[:-size]
+            if not any(byte > 127 for byte in head):  # "Hello" + one cp1251 letter is not cut UTF-8
+                return None
+            try:
+                return head.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 # Relative frequencies of Russian letters (per mille), to tell cp1251 from koi8-r.
@@ -135,12 +168,18 @@ def read_text(path: str | os.PathLike) -> str:
     return decode_bytes(data, str(path))
 
 
+def check_output_path(path: str | os.PathLike) -> None:
+    """Fail before any work when ``path`` cannot be written ('-' is stdout); raises :class:`OutputError`."""
+    if str(path) != "-":
+        _check_output_folder(Path(path))
+
+
 def _check_output_folder(target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise OutputError(f"{target}: folder {folder} does not exist; create it first (mkdir -p {folder})")
     if not folder.is_dir():
-        raise OutputError(f"{target}: {folder} is not a folder")
+        raise OutputError(f"{target}: {folder} is a file, not a folder; choose an output path inside a folder")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"{target}: folder {folder} is not writable; choose another output path")
     if target.is_dir():
@@ -151,8 +190,14 @@ def _check_output_folder(target: Path) -> None:
 def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write ``path`` all or nothing: to a temp file beside it, renamed on success."""
     target = Path(path)
-    _check_output_folder(target)
     binary = "b" in mode
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # A device or pipe (-o /dev/null, a FIFO): renaming onto it would replace it
+        # with a regular file, so write straight through.
+        with open(target, mode, encoding=None if binary else encoding) as fh:
+            yield fh
+        return
+    _check_output_folder(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
@@ -209,7 +254,8 @@ def parse_notes(text: str, path: str = "<notes>") -> list:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            raise FormatError(path, f"line {lineno}: not a valid note ({where}: {first.get('msg')}); regenerate it with 'notelingo ingest'") from None
+            detail = f"{where}: {first.get('msg')}" if where else first.get("msg")
+            raise FormatError(path, f"line {lineno}: not a valid note ({detail}); regenerate it with 'notelingo ingest'") from None
     return notes
 
 

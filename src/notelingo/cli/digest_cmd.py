@@ -35,11 +35,12 @@ def digest_command(
 ) -> None:
     """Write a bilingual digest (HTML or Markdown), notes grouped by paper, source or date."""
     with error_boundary():
-        from ..fileio import read_notes
+        from ..fileio import check_output_path, read_notes
         from ..render import DigestOptions, digest_format, write_digest
         from ..render.digest import plural
 
         digest_format(output)  # a bad extension is a usage error before any reading
+        check_output_path(output)
         options = DigestOptions(
             group_by=group_by, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"),
             title=title, langs=parse_langs(langs) if langs else None,

@@ -19,11 +19,13 @@ def export_command(
     with error_boundary():
         from ..errors import UsageError
         from ..export import EXPORT_FORMATS, export_notes
-        from ..fileio import read_notes
+        from ..fileio import check_output_path, read_notes
 
         fmt = fmt.strip().lower()
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+        if fmt != "markdown":  # markdown writes a folder, checked by the vault writer
+            check_output_path(output)
         count = export_notes(read_notes(notes), fmt, output, source=notes)
         if show_progress():
             err(f"export: wrote {output} ({count} {_WHAT[fmt]})")

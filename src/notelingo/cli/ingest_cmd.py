@@ -19,13 +19,16 @@ def ingest_command(
     engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo[lingua])."),
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
-    from ..fileio import write_notes
+    from ..fileio import check_output_path, write_notes
     from ..pipeline import DetectOptions, ingest
 
     with error_boundary():
         options = DetectOptions(langs=parse_langs(langs), force_lang=lang, engine=engine)
+        check_output_path(output)  # a bad -o fails now, not after reading everything
         with _progress_bar("Reading") as advance:
             notes, report = ingest(inputs, options, progress=advance)
+        for path in report.empty:
+            err(f"warning: {path}: no notes found (empty, or no text notelingo recognises); nothing from it is in the output")
         for failure in report.failures:
             err(f"error: {failure}")
         if notes or not report.failures:

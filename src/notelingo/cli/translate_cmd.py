@@ -54,7 +54,7 @@ def translate_command(
     no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help="Let the model translate acronyms and model names not in the glossary."),
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
-    from ..fileio import write_notes
+    from ..fileio import check_output_path, write_notes
     from ..pipeline import translate
     from ..translate import DecodingOptions, TranslateOptions
 
@@ -64,6 +64,7 @@ def translate_command(
             decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=not no_cache,
             keep_acronyms=not no_keep_acronyms,
         )
+        check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()
         with _sentence_bar() as advance:
             notes, report, failures = translate(inputs, options, progress=advance)

@@ -1,0 +1,220 @@
+"""Security: no remote code, safetensors only, nothing unpickled, validated --model,
+no network unless the user asked for a download, sanitised output names, escaped HTML.
+
+Grep checks read src/ as text; behaviour checks run the code with the hub and the
+network replaced by recorders.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import make_note
+from notelingo.cli import app
+from notelingo.errors import ModelError, ModelNotFoundError, UsageError
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "notelingo"
+runner = CliRunner()
+
+
+def source_lines():
+    for path in sorted(SRC.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            yield f"{path.relative_to(SRC)}:{number}", line
+
+
+def test_remote_code_is_never_trusted():
+    uses = [(where, line.strip()) for where, line in source_lines() if "trust_remote_code" in line]
+    assert all(re.search(r"trust_remote_code\s*=\s*False\b", line) for _, line in uses), uses
+
+
+# Anything that can run code while loading data: pickle and its wrappers, torch.load, unsafe YAML.
+UNSAFE_LOADERS = re.compile(
+    r"\bimport (c?pickle|dill|joblib|shelve|marshal)\b|\bfrom (c?pickle|dill|joblib|shelve|marshal) import"
+    r"|\bpickle\.loads?\(|\btorch\.load\(|allow_pickle\s*=\s*True|\byaml\.(unsafe_load|load)\(|yaml\.(Full|Unsafe)?Loader\b"
+)
+
+
+def test_nothing_is_unpickled_or_loaded_unsafely():
+    hits = [(where, line.strip()) for where, line in source_lines() if UNSAFE_LOADERS.search(line)]
+    assert hits == []
+
+
+def test_model_weights_are_loaded_from_safetensors_only():
+    loads = [(where, line.strip()) for where, line in source_lines() if re.search(r"\w*Model\w*\.from_pretrained\(", line)]
+    assert loads, "no model loading found: update this test to the new loading code"
+    assert all("use_safetensors=True" in line for _, line in loads), loads
+
+
+def test_hub_downloads_fetch_no_pickled_files():
+    from notelingo.translate.models import ALLOW_PATTERNS
+
+    pickled = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5", ".msgpack", ".joblib")
+    assert "*" not in ALLOW_PATTERNS
+    assert not [pattern for pattern in ALLOW_PATTERNS if pattern.endswith(pickled)]
+
+
+def fake_marian_folder(folder: Path, weights: str) -> Path:
+    folder.mkdir(parents=True)
+    for name in ("config.json", "source.spm", "target.spm", "vocab.json", weights):
+        (folder / name).write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_with_only_pickled_weights_is_refused(tmp_path):
+    from notelingo.translate.models import check_model_folder
+
+    with pytest.raises(ModelError, match="only pickled weights, which notelingo never loads"):
+        check_model_folder(fake_marian_folder(tmp_path / "m", "pytorch_model.bin"))
+    check_model_folder(fake_marian_folder(tmp_path / "ok", "model.safetensors"))
+
+
+@pytest.mark.parametrize("value", [
+    "ru-en=../../no/such/folder", "ru-en=./missing-folder", "ru-en=~/missing-folder", "ru-en=/no/such/folder",
+    "ru-en=https://evil.example/model", "ru-en=org/name/extra", "ru-en=org/..", "ru-en=org name/model",
+    "ru-en=org/model;rm -rf ~", "ru-en=$(whoami)/model", "ru-en=", "ru-en", "ru=org/model", "ru-ru=org/model",
+    "RU_EN=org/model", "../x=org/model",
+])
+def test_bad_model_options_are_usage_errors(value):
+    from notelingo.translate.models import parse_model_options
+
+    with pytest.raises(UsageError):
+        parse_model_options([value])
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "{tmp}", "{tmp}/pickled"])
+def test_model_paths_that_are_no_safe_marian_folder_are_refused(target, tmp_path):
+    from notelingo.translate.models import parse_model_options
+
+    fake_marian_folder(tmp_path / "pickled", "pytorch_model.bin")
+    with pytest.raises(ModelError, match="not a folder|not a Marian model folder"):
+        parse_model_options([f"ru-en={target.format(tmp=tmp_path)}"])
+
+
+def test_good_model_options_are_kept(tmp_path):
+    from notelingo.translate.models import parse_model_options
+
+    folder = fake_marian_folder(tmp_path / "opus", "model.safetensors")
+    parsed = parse_model_options(["ru-en=Helsinki-NLP/opus-mt-ru-en", f"en-ru={folder}"])
+    assert parsed == {"ru-en": "Helsinki-NLP/opus-mt-ru-en", "en-ru": str(folder.resolve())}
+
+
+def test_bad_model_option_on_the_cli_is_exit_2_before_any_work(tmp_path):
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl"), "--model", "ru-en=../../x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --model ru-en=../../x:") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.fixture()
+def hub_recorder(monkeypatch):
+    """Replace the hub download with a recorder that finds nothing locally."""
+    import huggingface_hub
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    calls = []
+
+    def snapshot_download(repo_id, **kwargs):
+        calls.append({"repo_id": repo_id, **kwargs})
+        raise LocalEntryNotFoundError("not in the local cache")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    return calls
+
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_hub_is_asked_for_local_files_only_when_offline(offline, hub_recorder, monkeypatch):
+    from huggingface_hub import constants
+
+    from notelingo.translate.models import fetch_hub_model
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", offline)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    with pytest.raises(ModelNotFoundError):
+        fetch_hub_model("ru-en", "Helsinki-NLP/opus-mt-ru-en")
+    assert [call["local_files_only"] for call in hub_recorder] == [offline]
+
+
+def test_tests_run_offline():
+    import os
+
+    from huggingface_hub import constants
+
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and constants.HF_HUB_OFFLINE
+
+
+def test_translate_without_local_models_opens_no_connection(tmp_path, monkeypatch, cache_dir):
+    """Offline, a missing model is one line and exit 1 — and not a single socket connect is tried."""
+    attempts = []
+
+    def refuse(self, address, *args):
+        attempts.append(address)
+        raise OSError("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1, result.output
+    assert "not available offline" in result.stderr
+    assert attempts == []
+
+
+HOSTILE_TITLES = ["../../escape", "/etc/passwd", "a/b\\c", "..", ".hidden", "CON", "nul.txt", "x" * 400,
+                  "line\nbreak\ttab", "zero\u200bwidth", "trailing dot.", "  ", "<>:\"|?*"]
+BIDI_TITLES = ["\u202eexe.md", "invoice\u202dgpj.exe", "\u2067isolated\u2069", "embed\u202aed\u202c"]
+
+
+def export_vault(titles: list[str], tmp_path: Path) -> list[Path]:
+    notes = []
+    for i, title in enumerate(titles):
+        note = make_note(f"n{i}", "en", [("paragraph", f"Body of note {i}.")])
+        notes.append(note.model_copy(update={"title": title}))
+    source = tmp_path / "notes.jsonl"
+    source.write_text("".join(note.to_json() + "\n" for note in notes), encoding="utf-8")
+    vault = tmp_path / "vault"
+    result = runner.invoke(app, ["export", str(source), "--format", "markdown", "-o", str(vault)])
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p != source]
+    assert len(written) == len(titles) and all(path.parent == vault for path in written)
+    return written
+
+
+def test_exported_file_names_stay_inside_the_vault(tmp_path):
+    for path in export_vault(HOSTILE_TITLES, tmp_path):
+        assert not path.name.startswith(".") and len(path.name.encode("utf-8")) <= 255
+        assert not re.search(r"[\x00-\x1f\u200b/\\<>:\"|?*]", path.name)
+
+
+def test_exported_file_names_have_no_bidi_controls(tmp_path):
+    for path in export_vault(BIDI_TITLES, tmp_path):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", path.name), ascii(path.name)
+
+
+HOSTILE_TEXT = ("<script>alert('x')</script> <img src=x onerror=alert(1)> "
+                "[click](javascript:alert(1)) \u202eevil\u202c & </div></body>")
+
+
+def test_digest_html_escapes_hostile_text(tmp_path):
+    """The digest's own tests own escaping; this checks it end to end through the CLI."""
+    note = make_note("n1", "en", [("paragraph", HOSTILE_TEXT), ("heading", "<b>title</b>")])
+    note = note.model_copy(update={"title": "<script>t()</script>"})
+    source = tmp_path / "notes.jsonl"
+    source.write_text(note.to_json() + "\n", encoding="utf-8")
+    out = tmp_path / "digest.html"
+    result = runner.invoke(app, ["digest", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    lowered = html.lower()
+    assert "<script>alert" not in lowered and "<script>t()" not in lowered
+    assert "<img" not in lowered and "</div></body>" not in lowered.split("<body")[-1].split("</body>")[0]
+    assert 'href="javascript:' not in lowered
+    assert "&lt;script&gt;" in html
