@@ -107,9 +107,9 @@ def test_good_model_options_are_kept(tmp_path):
 def test_bad_model_option_on_the_cli_is_exit_2_before_any_work(tmp_path):
     notes = tmp_path / "notes.jsonl"
     notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl"), "--model", "ru-en=../../x"])
+    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl"), "--model", "ru-en=../../no-such-model-folder-4f2a"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: --model ru-en=../../x:") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: --model ru-en=../../no-such-model-folder-4f2a:") and result.stderr.count("\n") == 1
     assert not (tmp_path / "out.jsonl").exists()
 
 
