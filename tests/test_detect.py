@@ -241,3 +241,52 @@ def test_chinese_note_is_carried():
 def test_bad_engine_in_options_is_a_usage_error():
     with pytest.raises(UsageError):
         detect_notes([_note("n9", RUSSIAN_POST)], DetectOptions(engine="cld3"))
+
+
+@pytest.mark.parametrize(("text", "langs", "expected"), [
+    # plain Russian without ы/э/ё: langdetect calls these Bulgarian or Macedonian with certainty
+    ("Привет! Скинь, пожалуйста, тот ноутбук с RLHF на TRL", ("ru", "en"), "ru"),
+    ("Вот: https://github.com/huggingface/trl\nТам reward model на датасете Anthropic/hh-rlhf.", ("ru", "en"), "ru"),
+    ("Почитать: QLoRA — 4-битная квантизация + LoRA, можно зафайнтюнить 65B на одной A100 48GB.", ("ru", "en"), "ru"),
+    # Bulgarian with its own words but no ъ is still Bulgarian
+    ("Това е модел, който ще се обучава на нови данни.", ("ru", "en"), "bg"),
+    # with no Cyrillic language in play, the model still tells the Cyrillic languages apart
+    ("Главная ошибка — забыть про chat template: без него модель отвечает мусором.", ("en", "de"), "ru"),
+])
+def test_cyrillic_without_telling_letters(text, langs, expected):
+    assert detect_text(text, langs)[0] == expected
+
+
+def test_long_text_is_judged_on_a_bounded_sample():
+    english = "The model is trained on the data and it works well for the tasks we tried. " * 40_000
+    russian = "Модель обучена на данных, и она хорошо работает на наших задачах. " * 40_000
+    assert len(detect.bounded_sample(english)) < 45_000
+    assert detect.bounded_sample("short text") == "short text"
+    assert detect_text(english)[0] == "en" and detect_text(russian)[0] == "ru"
+    # a long text that switches language after its head: the spread windows see the switch
+    assert detect_text("Intro in English, short. " * 800 + russian)[0] == "ru"
+
+
+def test_sample_windows_cut_at_spaces():
+    text = "слово " * 10_000
+    assert all(word == "слово" for word in detect.bounded_sample(text).split())
+
+
+def test_wordless_note_takes_its_channels_language():
+    source = Source(kind="telegram-json", path="r.json", channel="Канал")
+    notes = [
+        _note("a", [("paragraph", "Разбираем статью про LoRA и почему она работает так хорошо.")], source=source),
+        _note("b", [("paragraph", "https://arxiv.org/abs/2401.04088")], source=source),
+        _note("c", [("paragraph", "This one is written in English by a guest author, and it stays English.")], source=source),
+        _note("d", [("paragraph", "Второй пост канала: промпты, датасеты и немного про RLHF, как обычно у нас.")], source=source),
+    ]
+    tagged = detect_notes(notes, DetectOptions())
+    assert [n.lang for n in tagged] == ["ru", "ru", "en", "ru"]
+
+
+def test_quoted_preview_card_does_not_outvote_the_post():
+    note = _note("a", [("paragraph", "Новый бенчмарк для русскоязычных LLM — MERA."),
+                       ("link_preview", "GitHub - ai-forever/MERA: Multimodal Evaluation for Russian-language Architectures\n"
+                                        "MERA is a new open benchmark for evaluating foundation models on the Russian language.")])
+    (tagged,) = detect_notes([note], DetectOptions())
+    assert tagged.lang == "ru" and [b.lang for b in tagged.blocks] == ["ru", "en"]

@@ -148,3 +148,15 @@ def test_reader_never_raises_anything_but_input_errors(body):
         read_blog_html("<html><body>" + body, "garbage.html")
     except InputError:
         pass
+
+
+def test_blocks_carry_their_own_external_links():
+    page = """<html><head><title>Notes</title><link rel="canonical" href="https://blog.example.org/notes"></head><body>
+    <article><h1>Notes</h1>
+    <h2>Paper A</h2><p>Read <a href="https://arxiv.org/abs/2101.00001">the paper</a> and
+    <a href="/tags/a">our tag</a>. It shows that a long enough paragraph is kept by the extractor.</p>
+    <h2>Paper B</h2><p>Code is <a href="https://github.com/b/b">here</a>; this paragraph is long enough to be kept too.</p>
+    </article></body></html>"""
+    (post,) = read_blog_html(page, "notes.html")
+    links = {b.text.split()[0]: b.attrs.get("_links") for b in post.blocks if b.kind == "paragraph"}
+    assert links == {"Read": "https://arxiv.org/abs/2101.00001", "Code": "https://github.com/b/b"}

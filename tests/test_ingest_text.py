@@ -66,3 +66,24 @@ def test_no_text_lost(name, kind):
     markup = re.compile(r"^([-*•◦#>$]+|\d+[.)]|`{3}\w*|title:|date:)$")
     lost = [w for w in text.split() if not markup.match(w) and w not in joined]
     assert lost == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("See [[PPO]] and [[Reward modeling|reward models]].", [("paragraph", "See PPO and reward models.", {})]),
+    ("Jump to [[DPO#Loss]] or [[#Setup]].", [("paragraph", "Jump to DPO > Loss or Setup.", {})]),
+    ("Figure: ![[plot.png]] here", [("paragraph", "Figure:  here", {})]),
+    ("```\nx = [[1, 2]]\n```", [("code", "x = [[1, 2]]", {})]),
+    ("> [!warning]- Careful\n> LoRA r too small.", [("quote", "Careful\nLoRA r too small.", {"callout": "warning"})]),
+    ("> [!tip]\n> Use bf16.", [("quote", "Use bf16.", {"callout": "tip"})]),
+    ("> plain quote [!not a callout]", [("quote", "plain quote [!not a callout]", {})]),
+    ("- [ ] run evals\n- [x] write loader", [("list_item", "run evals", {"marker": "-", "depth": "0", "task": "todo"}),
+                                            ("list_item", "write loader", {"marker": "-", "depth": "0", "task": "done"})]),
+])
+def test_obsidian_markup(text, expected):
+    post = read_text_dump(text, "note.md", "markdown")[0]
+    assert [(b.kind, b.text, b.attrs) for b in post.blocks] == expected
+
+
+def test_wiki_brackets_in_plain_text_are_text():
+    post = read_text_dump("Matrix [[1, 2]] stays.", "a.txt", "text")[0]
+    assert post.blocks[0].text == "Matrix [[1, 2]] stays."

@@ -229,6 +229,9 @@ def test_telegram_messages_are_never_split():
 @pytest.mark.parametrize("line", [
     "Copyright © 2021 Some Lab", "© Example Inc.", "Powered by WordPress", "Theme by Anders Noren",
     "Subscribe", "Share on Twitter", "1.2K views", "👁 534", "VIEW IN TELEGRAM", "All rights reserved.",
+    "Unsubscribe | View in browser | Update your preferences", "Home · Archive · About", "45.3K subscribers",
+    "1200 подписчиков", "edited",
+    "You are receiving this email because you signed up for Deep Notes.",
 ])
 def test_chrome_lines_dropped(line):
     post = Post(source=Source(kind="text", path="a.txt"), blocks=[RawBlock("paragraph", "Real note text."), RawBlock("paragraph", line)],
@@ -236,7 +239,8 @@ def test_chrome_lines_dropped(line):
     assert [all_text(n) for n in normalize_posts([post]).notes] == [["Real note text."]]
 
 
-@pytest.mark.parametrize("line", ["Copyright law and model weights", "Share of compute went up.", "2021 was the year of CLIP."])
+@pytest.mark.parametrize("line", ["Copyright law and model weights", "Share of compute went up.", "2021 was the year of CLIP.",
+                                  "Model | Score | Params", "About 300 members of the lab", "Home is where the GPU is"])
 def test_prose_that_looks_like_chrome_is_kept(line):
     post = Post(source=Source(kind="text", path="a.txt"), blocks=[RawBlock("paragraph", line)], splittable=True)
     assert [all_text(n) for n in normalize_posts([post]).notes] == [[line]]
@@ -254,3 +258,71 @@ def test_section_repeated_inside_a_dump_is_kept_once():
     result = normalize_posts(read_text_dump(text, "d.txt", "text"))
     assert [n.title for n in result.notes] == ["Alpha paper", "Beta paper"]
     assert (result.duplicates_dropped, result.paragraphs_dropped) == (1, 1)
+
+
+def page_copy(*lines):
+    return Post(source=Source(kind="text", path="copy.txt"), blocks=[RawBlock("paragraph", line) for line in lines],
+                splittable=True)
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # footers (views, time, 'edited') close posts; the name opening every post is the channel
+    (["Chan", "First post about LoRA.", "1.1K views", "10:00", "Chan", "Second post about DPO.", "900 views",
+      "edited", "Apr 2 at 11:00"], [["First post about LoRA."], ["Second post about DPO."]]),
+    (["Chan", "@chan", "Chan", "Пост про RLHF.", "Подробности внутри.", "12 просмотров", "Chan", "Второй пост.", "18.04.2024 19:05"],
+     [["Пост про RLHF.", "Подробности внутри."], ["Второй пост."]]),
+    # a post body closed by a preview card (domain, title, description)
+    (["Post one text here.", "github.com", "org/repo: a tool", "It does things.", "5 views", "Post two text.", "6 views"],
+     [["Post one text here.", "org/repo: a tool\nIt does things."], ["Post two text."]]),
+    # one footer is not a page copy: the line is chrome, the text stays one note
+    (["Title of the note", "Body of the note, long enough.", "1.2K views"], [["Title of the note", "Body of the note, long enough."]]),
+])
+def test_page_copy_split_at_post_footers(lines, expected):
+    assert [all_text(n) for n in normalize_posts([page_copy(*lines)]).notes] == expected
+
+
+def test_page_copy_channel_name_becomes_metadata():
+    notes = normalize_posts([page_copy("Chan", "One.", "1 view", "Chan", "Two.", "2 views")]).notes
+    assert [n.source.channel for n in notes] == ["Chan", "Chan"]
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Gemma: Open Models (arXiv:2403.08295)", "Gemma: Open Models"),
+    ("Mamba [doi:10.1000/xyz123]", "Mamba"),
+    ("UPD: ссылка на код — https://github.com/a/b. Спасибо!", "UPD: ссылка на код — Спасибо!"),
+])
+def test_title_without_links(line, title):
+    post = Post(source=Source(kind="telegram-json", path="r.json"), blocks=[RawBlock("paragraph", line), RawBlock("paragraph", "Body text.")])
+    assert normalize_posts([post]).notes[0].title == title
+
+
+def test_lead_section_takes_the_document_title_and_only_its_own_refs():
+    blocks = [RawBlock("paragraph", "Notes on two papers."),
+              RawBlock("heading", "Paper A", {"level": "2"}), RawBlock("paragraph", "arXiv:2101.00001 text about A."),
+              RawBlock("heading", "Paper B", {"level": "2"}), RawBlock("paragraph", "arXiv:2101.00002 text about B.")]
+    post = Post(source=Source(kind="html", path="p.html"), blocks=blocks, title="Monthly notes", splittable=True,
+                refs=[Ref(kind="url", id=u, url=u) for u in ("https://arxiv.org/abs/2101.00001", "https://arxiv.org/abs/2101.00002")])
+    notes = normalize_posts([post]).notes
+    assert [(n.title, [r.id for r in n.refs]) for n in notes] == [
+        ("Monthly notes", []), ("Paper A", ["2101.00001"]), ("Paper B", ["2101.00002"])]
+
+
+def test_block_links_follow_their_section():
+    blocks = [RawBlock("heading", "Paper A", {"level": "2"}), RawBlock("paragraph", "arXiv:2101.00001 read it",
+                                                                     {"_links": "https://github.com/a/a"}),
+              RawBlock("heading", "Paper B", {"level": "2"}), RawBlock("paragraph", "arXiv:2101.00002 code",
+                                                                     {"_links": "https://github.com/b/b"})]
+    post = Post(source=Source(kind="html", path="p.html"), blocks=blocks, splittable=True)
+    notes = normalize_posts([post]).notes
+    assert [[r.id for r in n.refs] for n in notes] == [["https://github.com/a/a", "2101.00001"], ["https://github.com/b/b", "2101.00002"]]
+    assert all("_links" not in b.attrs for n in notes for b in n.blocks)
+
+
+def test_article_citing_papers_deep_in_sections_stays_one_note():
+    blocks = [RawBlock("heading", "My notes", {"level": "1"}), RawBlock("paragraph", "Intro."),
+              RawBlock("heading", "Part one", {"level": "2"}), RawBlock("paragraph", "Text."), RawBlock("paragraph", "More."),
+              RawBlock("paragraph", "See arXiv:2101.00001."),
+              RawBlock("heading", "Part two", {"level": "2"}), RawBlock("paragraph", "Text."), RawBlock("paragraph", "More."),
+              RawBlock("paragraph", "See arXiv:2101.00002.")]
+    post = Post(source=Source(kind="markdown", path="n.md"), blocks=blocks, splittable=True)
+    assert len(normalize_posts([post]).notes) == 1

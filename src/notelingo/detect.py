@@ -33,18 +33,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Optional
 
-from .errors import BackendError, UsageError
+from .detect_engines import (SEED, UND, Guess, _langdetect_factory, _library_version, _lingua_detector,  # noqa: F401
+                             _model_guess, bounded_sample)
+from .errors import UsageError
 from .schema import UNTRANSLATED_KINDS, Block, Note
 
 if TYPE_CHECKING:  # pipeline imports this module lazily; avoid a cycle at run time
     from .pipeline import DetectOptions
 
-UND = "und"
 ENGINES = ("auto", "langdetect", "lingua")
-SEED = 0
 RULES_VERSION = 1
 
 # --------------------------------------------------------------------------
@@ -165,15 +164,6 @@ def _word_script(word: str) -> Optional[str]:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Guess:
-    """A language decision; ``basis`` says which rule made it (for tests and debugging)."""
-
-    lang: str
-    confidence: float
-    basis: str  # empty | script | letters | function-words | context | default | model
-
-
 def _weight(script: str, letters: int) -> int:
     return letters * 2 if script in _DENSE else letters
 
@@ -221,10 +211,22 @@ _CYRILLIC_MARKS = [  # (language, letters only it uses among the Cyrillic langua
 _RUSSIAN_MARKS = re.compile(r"[ыэё]|ъ(?=[еёюя])")
 _BULGARIAN_MARKS = re.compile(r"ъ(?![еёюя])|ѝ")
 #: Function words of Russian that Ukrainian and Bulgarian do not use (they are spelt otherwise there).
-_RUSSIAN_ONLY_WORDS = frozenset("что это для из же бы мы вы они его их уже если когда может очень который которые".split())
+_RUSSIAN_ONLY_WORDS = frozenset(
+    "что это для из же бы мы вы они его их уже если когда может очень который которые "
+    "тот вот где есть нет чтобы тоже также мне меня было будет через почему потому надо пожалуйста сейчас только".split()
+)
+#: Frequent Bulgarian words that Russian does not have (Bulgarian without a telling ъ).
+_BULGARIAN_ONLY_WORDS = frozenset("е са това тази този които който която което ще няма беше също нещо защото обаче във със към".split())
 
 
 def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine: str) -> Guess:
+    """Cyrillic text: the letters and function words that only one language uses decide.
+
+    Without any such sign the statistical models are no help (langdetect calls plain
+    Russian chat lines Bulgarian or Macedonian with certainty), so the Cyrillic
+    language in play (or the note's) is taken; the model is asked only when no
+    Cyrillic language is in play at all.
+    """
     lower = text.lower()
     russian = len(_RUSSIAN_MARKS.findall(lower))
     for lang, marks in _CYRILLIC_MARKS:
@@ -233,16 +235,17 @@ def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine:
             return Guess(lang, 0.95, "letters")
     if russian:
         return Guess("ru", 0.97, "letters")
-    if any(word in _RUSSIAN_ONLY_WORDS for word in _LETTER_RUN.findall(lower)):
+    words = _LETTER_RUN.findall(lower)
+    if any(word in _RUSSIAN_ONLY_WORDS for word in words):
         return Guess("ru", 0.9, "function-words")
-    if _BULGARIAN_MARKS.search(lower):
-        return Guess("bg", 0.9, "letters")
+    if _BULGARIAN_MARKS.search(lower) or any(word in _BULGARIAN_ONLY_WORDS for word in words):
+        return Guess("bg", 0.85, "letters")
     if context in _CYRILLIC_LANGS:
         return Guess(context, 0.7, "context")
-    if sum(ch.isalpha() for ch in text) >= 40:  # long enough for the model to tell ru/uk/bg/mk apart
+    in_play = next((lang for lang in langs if lang in _CYRILLIC_LANGS), None)
+    if in_play is None and sum(ch.isalpha() for ch in text) >= 40:
         return _model_guess(text, _CYRILLIC_LANGS, engine, restrict=True)
-    default = next((lang for lang in langs if lang in _CYRILLIC_LANGS), "ru")
-    return Guess(default, 0.7, "default")
+    return Guess(in_play or "ru", 0.7, "default")
 
 
 def _arabic(text: str) -> Guess:
@@ -314,6 +317,7 @@ def guess_language(
     """
     _check_engine(engine)
     context = context if context and context != UND else None
+    text = bounded_sample(text)
     if not text or not any(char.isalpha() for char in text):
         return Guess(UND, 0.0, "empty")
     if engine == "langdetect":
@@ -340,73 +344,6 @@ def _check_engine(engine: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# Statistical engines (loaded on first use, then cached)
-# --------------------------------------------------------------------------
-
-
-def _model_guess(text: str, candidates: Optional[Iterable[str]], engine: str, restrict: bool) -> Guess:
-    """The engine's best language, among ``candidates`` when ``restrict``."""
-    scores = _lingua_scores(text) if engine == "lingua" else _langdetect_scores(text)
-    if restrict and candidates is not None:
-        allowed = set(candidates)
-        scores = [(lang, p) for lang, p in scores if lang in allowed]
-    if not scores:
-        return Guess(UND, 0.0, "model")
-    lang, probability = max(scores, key=lambda pair: pair[1])
-    return Guess(lang, round(min(1.0, max(0.0, probability)), 4), "model")
-
-
-@lru_cache(maxsize=1)
-def _langdetect_factory():
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    factory = DetectorFactory()
-    factory.seed = SEED  # per factory, so nobody else's langdetect state is touched
-    factory.load_profile(PROFILES_DIRECTORY)
-    return factory
-
-
-def _langdetect_scores(text: str) -> list[tuple[str, float]]:
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = _langdetect_factory().create()
-    detector.append(text)
-    try:
-        found = detector.get_probabilities()
-    except LangDetectException:  # no features it knows (symbols only)
-        return []
-    return [(item.lang.split("-")[0], item.prob) for item in found]
-
-
-@lru_cache(maxsize=1)
-def _lingua_detector():
-    try:
-        from lingua import LanguageDetectorBuilder
-    except ImportError as exc:
-        raise BackendError(
-            f"the lingua engine needs lingua-language-detector ({exc}); install it with: pip install 'notelingo[lingua]'"
-        ) from exc
-    # Low-accuracy mode (trigrams only) loads in ~1.5 s instead of ~27 s; the rules
-    # keep the short texts, where the full models would matter, away from it.
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-
-
-def _lingua_scores(text: str) -> list[tuple[str, float]]:
-    values = _lingua_detector().compute_language_confidence_values(text)
-    return [(value.language.iso_code_639_1.name.lower(), value.value) for value in values if value.value > 0]
-
-
-@lru_cache(maxsize=None)
-def _library_version(distribution: str) -> Optional[str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return None
-
-
-# --------------------------------------------------------------------------
 # Notes
 # --------------------------------------------------------------------------
 
@@ -428,7 +365,43 @@ def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
             done.append(_force_note(note, options.force_lang.lower(), detector))
         else:
             done.append(_detect_note(note, options, detector))
+    return _settle_by_source(notes, done, options, detector)
+
+
+def _settle_by_source(notes: list[Note], done: list[Note], options: "DetectOptions", detector: dict) -> list[Note]:
+    """Notes that no word of theirs could decide take the main language of their source."""
+    majority = _source_languages(done)
+    for index, (note, tagged) in enumerate(zip(notes, done)):
+        key = _source_key(note)
+        if tagged is note or key not in majority or tagged.lang == majority[key]:
+            continue
+        if options.force_lang is None and not _decided_by_own_words(tagged, options):
+            done[index] = _detect_note(note, options, detector, source_lang=majority[key])
     return done
+
+
+def _source_key(note: Note) -> tuple:
+    return (note.source.kind, note.source.channel or note.source.path)
+
+
+def _source_languages(notes: list[Note]) -> dict[tuple, str]:
+    """The most common note language of each source (channel, else file), by text length."""
+    weights: dict[tuple, dict[str, int]] = {}
+    for note in notes:
+        if note.lang != UND and note.lang_confidence >= 0.6:
+            size = sum(len(text) for block in note.blocks for text in block.text.values())
+            by_lang = weights.setdefault(_source_key(note), {})
+            by_lang[note.lang] = by_lang.get(note.lang, 0) + size
+    return {key: max(langs, key=langs.get) for key, langs in weights.items()}
+
+
+def _decided_by_own_words(note: Note, options: "DetectOptions") -> bool:
+    langs = tuple(options.langs)
+    return any(
+        guess_language(block.original(), langs, None, options.engine, defer=True).basis
+        not in ("default", "context", "empty")
+        for block in note.blocks if block.kind not in UNTRANSLATED_KINDS
+    )
 
 
 def _already_detected(note: Note) -> bool:
@@ -454,11 +427,16 @@ def _force_note(note: Note, lang: str, detector: dict) -> Note:
     return note.model_copy(update={"lang": lang, "lang_confidence": 1.0, "blocks": blocks, "signature": signature})
 
 
-def _detect_note(note: Note, options: "DetectOptions", detector: dict) -> Note:
+def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_lang: Optional[str] = None) -> Note:
+    """Tag one note; ``source_lang`` (the language of its channel or file) decides a note
+    none of whose blocks could decide by its own words (a bare link, a model name)."""
     langs = tuple(options.langs)
     prose = {b.id: b.original() for b in note.blocks if b.kind not in UNTRANSLATED_KINDS}
+    kinds = {b.id: b.kind for b in note.blocks}
     first = {bid: guess_language(text, langs, None, options.engine, defer=True) for bid, text in prose.items()}
-    lang, confidence = _vote(first, prose, note.title, langs, options.engine)
+    lang, confidence, decided = _vote(first, prose, kinds, note.title, langs, options.engine)
+    if not decided and source_lang:
+        lang, confidence = source_lang, 0.5
     tagged = []
     for block in note.blocks:
         if block.kind in UNTRANSLATED_KINDS:
@@ -476,13 +454,22 @@ def _detect_note(note: Note, options: "DetectOptions", detector: dict) -> Note:
     )
 
 
-def _vote(guesses: dict[str, Guess], texts: dict[str, str], title: str, langs, engine) -> tuple[str, float]:
-    """Length-weighted vote; blocks decided by their own words count before guessed ones."""
+#: Blocks that quote someone else (a preview card, a citation) vote only when nothing else can.
+_QUOTED_KINDS = frozenset({"link_preview", "quote"})
+
+
+def _vote(guesses: dict[str, Guess], texts: dict[str, str], kinds: dict[str, str], title: str, langs, engine):
+    """Length-weighted vote -> (lang, confidence, decided by the note's own words).
+
+    The author's own blocks decided by their words count first, then quoted ones,
+    then blocks that were only guessed (names, links, short lines).
+    """
     decisive = {bid: g for bid, g in guesses.items() if g.basis not in ("default", "context", "empty")}
-    pool = decisive or {bid: g for bid, g in guesses.items() if g.lang != UND}
+    authored = {bid: g for bid, g in decisive.items() if kinds.get(bid) not in _QUOTED_KINDS}
+    pool = authored or decisive or {bid: g for bid, g in guesses.items() if g.lang != UND}
     if not pool:
         guess = guess_language(title or "", langs, None, engine)
-        return guess.lang, guess.confidence
+        return guess.lang, guess.confidence, guess.basis not in ("default", "context", "empty")
     weights: dict[str, float] = {}
     total = 0.0
     for bid, guess in pool.items():
@@ -490,7 +477,7 @@ def _vote(guesses: dict[str, Guess], texts: dict[str, str], title: str, langs, e
         weights[guess.lang] = weights.get(guess.lang, 0.0) + size * guess.confidence
         total += size
     lang = max(weights, key=weights.get)
-    return lang, round(min(1.0, weights[lang] / total), 4)
+    return lang, round(min(1.0, weights[lang] / total), 4), bool(decisive)
 
 
 def _tag_block(block: Block, lang: Optional[str], confidence: Optional[float], note_lang: str) -> Block:

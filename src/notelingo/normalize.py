@@ -19,14 +19,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from . import __version__
 from .refs import classify_url, dedupe_refs, find_refs
 from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
-from .sections import (attach_preview_urls, extract_cards, find_tandems, is_title_like, looks_like_repeated_dump,
-                       mark_structure, section_title_block, split_repeated_dump, split_sections)
-from .textclean import fingerprint, forwarded_from, is_artefact_line, normalize_text
+from .sections import (FOOTER, attach_preview_urls, extract_cards, find_tandems, is_title_like,
+                       looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers,
+                       split_repeated_dump, split_sections, strip_post_headers, tail_card)
+from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text
 
 __all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
 
@@ -38,7 +40,7 @@ _MIN_REPEAT_KEY = 20
 _MIN_DUPLICATE_KEY = 30
 _NEAR_DUPLICATE = 0.8
 _TITLE_MAX = 120
-_LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*\S+|\bdoi\s*:\s*\S+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
+_LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
 
 
 @dataclass
@@ -51,7 +53,7 @@ class NormalizeResult:
 def normalize_posts(posts: list[Post]) -> NormalizeResult:
     """Clean, split and deduplicate the posts of every input into notes."""
     result = NormalizeResult()
-    cleaned = [clean_blocks(post.blocks) for post in posts]
+    cleaned = [clean_blocks(post.blocks, keep_footers=post.splittable) for post in posts]
     _drop_shared_chrome(posts, cleaned)
     notes: list[Note] = []
     for post, blocks in zip(posts, cleaned):
@@ -60,14 +62,21 @@ def normalize_posts(posts: list[Post]) -> NormalizeResult:
     return result
 
 
-def clean_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Normalised copies of the blocks; empty blocks and artefact lines left out."""
+def clean_blocks(blocks: list[RawBlock], keep_footers: bool = False) -> list[RawBlock]:
+    """Normalised copies of the blocks; empty blocks and artefact lines left out.
+
+    ``keep_footers``: post footers (view counters, time stamps) of a document that
+    may be a copied chat page are kept as ``FOOTER`` blocks: they mark where posts end.
+    """
     out = []
     for block in blocks:
         text = block.text if block.kind in UNTRANSLATED_KINDS else normalize_text(block.text)
-        if not text.strip() or (block.kind not in UNTRANSLATED_KINDS and is_artefact_line(text)):
+        if not text.strip():
             continue
-        out.append(RawBlock(block.kind, text, dict(block.attrs)))
+        if keep_footers and block.kind == "paragraph" and is_post_footer(text):
+            out.append(RawBlock(FOOTER, text))
+        elif block.kind in UNTRANSLATED_KINDS or not is_artefact_line(text):
+            out.append(RawBlock(block.kind, text, dict(block.attrs)))
     return out
 
 
@@ -126,6 +135,10 @@ def _chrome_key(block: RawBlock) -> str:
 
 
 def _notes_of_post(post: Post, blocks: list[RawBlock], result: NormalizeResult) -> list[Note]:
+    pages = split_at_footers(blocks) if post.splittable else None
+    if pages is not None:
+        return _notes_of_page_copy(post, pages, result)
+    blocks = [block for block in blocks if block.kind != FOOTER]
     repeated_dump = False
     if post.splittable:
         tandems = find_tandems(blocks)
@@ -150,6 +163,20 @@ def _notes_of_post(post: Post, blocks: list[RawBlock], result: NormalizeResult) 
             if post.source.kind in ("text", "markdown"):
                 section = mark_structure(section, first_is_title=len(sections) > 1 or post.title is None)
         note = _build_note(post, section, index, len(sections))
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
+def _notes_of_page_copy(post: Post, pages: list[list[RawBlock]], result: NormalizeResult) -> list[Note]:
+    """A copied chat page: one note per footer-closed post, the channel's name as metadata."""
+    pages, channel = strip_post_headers(pages)
+    if channel and not post.source.channel:
+        post = replace(post, source=post.source.model_copy(update={"channel": channel}))
+    pages = _drop_repeated_paragraphs([tail_card(page) for page in pages], result)
+    notes = []
+    for index, page in enumerate(pages):
+        note = _build_note(post, mark_structure(page, first_is_title=True), index, len(pages)) if page else None
         if note is not None:
             notes.append(note)
     return notes
@@ -183,7 +210,7 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
     source = post.source.model_copy(update={"forwarded_from": forwarded}) if forwarded else post.source
     blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
     body = "\n".join(raw.text for raw in section)
-    title = post.title if count == 1 and post.title else _title_of(section)
+    title = post.title if post.title and (count == 1 or _is_untitled_lead(section, index)) else _title_of(section)
     return Note(
         id=_note_id(source, index, body),
         lang="und",
@@ -191,10 +218,15 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
         title=title,
         date=post.date,
         source=source,
-        refs=_refs_of(post, section, body, index),
+        refs=_refs_of(post, section, body, count),
         blocks=blocks,
         signature=Signature(notelingo=__version__),
     )
+
+
+def _is_untitled_lead(section: list[RawBlock], index: int) -> bool:
+    """The part of a document before its first section heading: it goes under the document's title."""
+    return index == 0 and section_title_block(section) is None
 
 
 def _to_block(index: int, raw: RawBlock) -> Block:
@@ -204,7 +236,8 @@ def _to_block(index: int, raw: RawBlock) -> Block:
 
 def _title_of(section: list[RawBlock]) -> str:
     first = section_title_block(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
-    line = _without_links(first.text.strip().split("\n", 1)[0].strip())
+    # Only the head of a huge one-line block can become the title: strip links from that.
+    line = _without_links(first.text.strip()[:4 * _TITLE_MAX].split("\n", 1)[0].strip())
     if len(line) <= _TITLE_MAX:
         return line
     cut = line[:_TITLE_MAX].rsplit(" ", 1)[0]
@@ -214,7 +247,8 @@ def _title_of(section: list[RawBlock]) -> str:
 def _without_links(line: str) -> str:
     """'LoRA (arxiv.org/abs/2106.09685)' -> 'LoRA': a title names the paper, the ref is in refs."""
     stripped = _LINK_IN_TITLE.sub("", line)
-    stripped = re.sub(r"\(\s*\)|\[\s*\]", "", stripped).strip(" ,;:—–-")
+    stripped = re.sub(r"\(\s*\)|\[\s*\]", "", stripped)
+    stripped = re.sub(r"\s{2,}", " ", stripped).strip(" ,;:—–-")
     return stripped if len(stripped) >= 3 else line
 
 
@@ -226,16 +260,18 @@ def _note_id(source: Source, index: int, body: str) -> str:
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:16]
 
 
-def _refs_of(post: Post, section: list[RawBlock], body: str, index: int) -> list[Ref]:
-    """The post's own links (all of them, or those this section mentions) and those in its text."""
+def _refs_of(post: Post, section: list[RawBlock], body: str, count: int) -> list[Ref]:
+    """The post's links (all of them for a whole post; for one of several sections, those
+    its text mentions), the links its blocks carry, and the refs in its text."""
     post_refs = [classify_url(ref.url) for ref in post.refs]
-    if index > 0:
+    if count > 1:
         post_refs = [ref for ref in post_refs if ref.id in body or ref.url in body]
     found = list(post_refs)
     for raw in section:
         for key in ("url", "href"):
             if raw.attrs.get(key):
                 found.append(classify_url(raw.attrs[key]))
+        found.extend(classify_url(link) for link in raw.attrs.get("_links", "").split("\n") if link)
         if raw.kind != "code":
             found.extend(find_refs(raw.text))
     return dedupe_refs(found)
@@ -249,13 +285,12 @@ def _refs_of(post: Post, section: list[RawBlock], body: str, index: int) -> list
 def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[Note]:
     kept: list[Note] = []
     by_key: dict[str, Note] = {}
-    by_title: dict[str, list[tuple[Note, set]]] = {}
+    by_title: dict[str, list[tuple[Note, str]]] = {}
     for note in notes:
         key = fingerprint("\n".join(b.original() for b in note.blocks))
-        shingles = _shingles(key)
         twin = by_key.get(key) if len(key) >= _MIN_DUPLICATE_KEY else None
         if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
-            twin = next((n for n, s in by_title.get(fingerprint(note.title), []) if _jaccard(s, shingles) >= _NEAR_DUPLICATE), None)
+            twin = next((n for n, other in by_title.get(fingerprint(note.title), []) if _near(key, other)), None)
         if twin is not None and twin.source.path == note.source.path:
             twin = None  # two messages of one export are two posts, even with the same text
         if twin is not None:
@@ -264,14 +299,20 @@ def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[No
             result.duplicates_dropped += 1
             continue
         by_key[key] = note
-        by_title.setdefault(fingerprint(note.title), []).append((note, shingles))
+        by_title.setdefault(fingerprint(note.title), []).append((note, key))
         kept.append(note)
     return kept
 
 
-def _shingles(key: str) -> set[tuple[str, ...]]:
+def _near(key: str, other: str) -> bool:
+    """Near-identical texts (shingle overlap); shingles are built only for notes sharing a title."""
+    return _jaccard(_shingles(key), _shingles(other)) >= _NEAR_DUPLICATE
+
+
+@lru_cache(maxsize=256)
+def _shingles(key: str) -> frozenset[tuple[str, ...]]:
     words = key.split()
-    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    return frozenset(tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2)))
 
 
 def _jaccard(a: set, b: set) -> float:

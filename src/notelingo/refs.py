@@ -9,6 +9,7 @@ same paper cited two ways is one reference.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .schema import Ref
 
@@ -97,22 +98,55 @@ def _arxiv_ref(arxiv_id: str) -> Ref:
 def find_refs(text: str) -> list[Ref]:
     """Every arXiv id, DOI and URL in ``text``, deduplicated, in order of appearance."""
     found: list[tuple[int, Ref]] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
+    classified: dict[str, Ref] = {}  # a long text cites the same link many times
     for match in _URL.finditer(text):
         url = trim_url(match.group(0))
         if url:
-            taken.append((match.start(), match.start() + len(url)))
-            found.append((match.start(), classify_url(url)))
-    for pattern, group in ((_ARXIV_LABEL, "id"), (_OLD_BARE, "id"), (_DOI_TEXT, "doi")):
+            taken.add(match.start(), match.start() + len(url))
+            if url not in classified:
+                classified[url] = classify_url(url)
+                found.append((match.start(), classified[url]))
+    for pattern, group in _labelled_patterns(text):
         for match in pattern.finditer(text):
-            if any(start <= match.start() < end for start, end in taken):
+            if taken.covers(match.start()):
                 continue
-            taken.append(match.span())
+            taken.add(*match.span())
             value = trim_url(match.group(group))
-            ref = _arxiv_ref(value) if group == "id" else classify_url(value)
-            found.append((match.start(), ref))
+            if value not in classified:
+                classified[value] = _arxiv_ref(value) if group == "id" else classify_url(value)
+                found.append((match.start(), classified[value]))
     found.sort(key=lambda item: item[0])
     return dedupe_refs(ref for _, ref in found)
+
+
+class _Spans:
+    """Character spans already claimed by a reference, looked up in log time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+    def covers(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+
+def _labelled_patterns(text: str) -> list[tuple[re.Pattern, str]]:
+    """The label patterns worth running: each needs a substring that is cheap to look for first."""
+    patterns = []
+    if "arxiv" in text.lower():
+        patterns.append((_ARXIV_LABEL, "id"))
+    if "/" in text:
+        patterns.append((_OLD_BARE, "id"))
+    if "10." in text:
+        patterns.append((_DOI_TEXT, "doi"))
+    return patterns
 
 
 def dedupe_refs(refs) -> list[Ref]:

@@ -1,6 +1,10 @@
 """Where one note ends and the next begins inside a document (part of normalize).
 
-Two shapes are told apart:
+Three shapes are told apart:
+
+* **Chat-page copies with post footers** (t.me/s/..., web clients): each post
+  ends with a footer (view counter, time stamp, "edited") and opens with the
+  channel's name; a link-preview card may close its body.
 
 * **Repeated-body dumps** (Telegram web copies): every post shows its header
   line(s) and body, then the body again. The repeats are *tandem* runs of blocks
@@ -46,6 +50,7 @@ _CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк
 _TITLE_END_PUNCT = ".,;:!…"
 _MAX_TITLE_WORDS = 12
 _TANDEM_MAX_BLOCKS = 80
+_PAPER_NEAR_HEADING = 3  # the heading and the two blocks under it
 
 
 @dataclass
@@ -80,6 +85,59 @@ def is_title_like(block: RawBlock) -> bool:
 def _is_only_refs(text: str) -> bool:
     refs = find_refs(text)
     return bool(refs) and len(text.split()) <= len(refs)
+
+
+# --------------------------------------------------------------------------
+# Chat-page copies: posts closed by footers
+# --------------------------------------------------------------------------
+
+FOOTER = "_footer"  # kind of a footer line kept by normalize only to find post ends
+_HANDLE = re.compile(r"@\w{3,}")
+
+
+def split_at_footers(blocks: list[RawBlock]) -> list[list[RawBlock]] | None:
+    """Posts of a page copy, cut after each run of footer lines; None with fewer than two runs."""
+    posts: list[list[RawBlock]] = [[]]
+    runs = 0
+    for block in blocks:
+        if block.kind != FOOTER:
+            posts[-1].append(block)
+        elif posts[-1]:
+            runs += 1
+            posts.append([])
+    posts = [post for post in posts if post]
+    return posts if runs >= 2 else None
+
+
+def strip_post_headers(posts: list[list[RawBlock]]) -> tuple[list[list[RawBlock]], str | None]:
+    """Drop the line that opens most posts (the channel's name, with its @handle): (posts, name)."""
+    openers: dict[str, int] = {}
+    for post in posts:
+        first = post[0].text.strip()
+        if post[0].kind == "paragraph" and "\n" not in first and len(first) <= 60:
+            openers[fingerprint(first)] = openers.get(fingerprint(first), 0) + 1
+    name_key = max(openers, key=openers.get) if openers else ""
+    if not name_key or openers[name_key] < 2 or 2 * openers[name_key] < len(posts):
+        return posts, None
+    name = next(p[0].text.strip() for p in posts if fingerprint(p[0].text) == name_key)
+    stripped = []
+    for post in posts:
+        head = 0
+        while head < len(post) and (fingerprint(post[head].text) == name_key or _HANDLE.fullmatch(post[head].text.strip())):
+            head += 1
+        stripped.append(post[head:])
+    return [post for post in stripped if post], name
+
+
+def tail_card(post: list[RawBlock]) -> list[RawBlock]:
+    """A preview card (site domain, title, description) closing a post becomes a link_preview block."""
+    for size in (3, 2):
+        start = len(post) - size
+        if start >= 1:
+            card = preview_card(post, start, loose=False)
+            if card and card[1] == size:
+                return post[:start] + [card[0]]
+    return post
 
 
 # --------------------------------------------------------------------------
@@ -190,6 +248,8 @@ def preview_card(blocks: list[RawBlock], index: int, loose: bool, hosts: list[st
 
 def attach_preview_urls(blocks: list[RawBlock]) -> None:
     """Give each preview card the link it previews: the last URL before it on the same site, if any."""
+    if not any(block.kind == "link_preview" for block in blocks):
+        return  # nothing to attach: spare a scan of every block for URLs
     urls: list[str] = []
     for block in blocks:
         if block.kind == "link_preview":
@@ -283,10 +343,12 @@ def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
 
 
 def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool:
-    """Each section (most of them, at least two) cites a paper no other section cites."""
+    """Each section (most of them, at least two) cites a paper no other section cites,
+    under its heading (in its first blocks), as paper notes do: a paper mentioned deep
+    inside a section of an article is a citation, not the section's subject."""
     bounds = list(zip(starts, starts[1:] + [len(blocks)]))
     papers = [
-        {(r.kind, r.id) for b in blocks[a:z] for r in find_refs(b.text) if r.kind in ("arxiv", "doi")}
+        {(r.kind, r.id) for b in blocks[a:min(z, a + _PAPER_NEAR_HEADING)] for r in find_refs(b.text) if r.kind in ("arxiv", "doi")}
         for a, z in bounds
     ]
     own = [p - set().union(*(q for j, q in enumerate(papers) if j != i)) for i, p in enumerate(papers)]

@@ -122,6 +122,7 @@ class _XmlToBlocks:
     def __init__(self, base_url: str | None) -> None:
         self.blocks: list[RawBlock] = []
         self.links: list[str] = []
+        self.pending_links: list[str] = []  # links met since the last block was added
         self.base_url = base_url
 
     def walk(self, element, quoted: bool = False) -> None:
@@ -152,7 +153,8 @@ class _XmlToBlocks:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines())
         # Stray separators ("—", ",") left between removed widgets carry no text.
         if any(ch.isalnum() for ch in text):
-            self.blocks.append(RawBlock(kind, text, attrs or {}))
+            self.blocks.append(RawBlock(kind, text, dict(attrs or {}, _links=self.pending_links)))
+            self.pending_links = []
 
     def _add_text(self, kind: str, text: str) -> None:
         # A paragraph that is a display formula only is a formula block.
@@ -192,6 +194,7 @@ class _XmlToBlocks:
             target = urljoin(self.base_url, target)
         if target:
             self.links.append(target)
+            self.pending_links.append(target)
 
 
 def _code_attrs(element) -> dict[str, str]:
@@ -255,6 +258,16 @@ def external_refs(links: list[str], page_url: str | None) -> list[Ref]:
     return refs
 
 
+def _with_own_links(block: RawBlock, page_url: str | None) -> RawBlock:
+    """Record the external links inside a block (``_links``), so that a note cut out of
+    the page keeps the links of its own blocks, whatever their anchor text."""
+    links = block.attrs.pop("_links", [])
+    refs = external_refs(links, page_url) if links else []
+    if refs:
+        block.attrs["_links"] = "\n".join(ref.url for ref in refs)
+    return block
+
+
 def read_blog_html(text: str, path: str) -> list[Post]:
     """The main content of a web page as one Post (empty list for a page without text)."""
     tree = parse_page(text, path)
@@ -271,7 +284,7 @@ def read_blog_html(text: str, path: str) -> list[Post]:
     if not converter.blocks:
         return []
     title = strip_site_suffix(doc.get("title"), site)
-    blocks = converter.blocks
+    blocks = [_with_own_links(block, url) for block in converter.blocks]
     if title and blocks[0].kind == "heading" and blocks[0].text.strip().lower() == title.lower():
         blocks = blocks[1:]  # the page's h1 repeats the title
     source = Source(kind="html", path=path, channel=site, url=url, author=doc.get("author") or None)

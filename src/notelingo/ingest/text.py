@@ -7,7 +7,10 @@ returned as one ``splittable`` post. Thematic breaks (``---``, ``* * *``,
 ``=====``) separate parts: dumps use them between entries.
 
 Text is never rewritten here: block texts are the source lines, joined with
-``\\n`` where a paragraph was hard-wrapped.
+``\\n`` where a paragraph was hard-wrapped. The exceptions are Markdown's own
+markup where it is not text: Obsidian-style wiki links (``[[Page|shown]]`` ->
+``shown``; embeds ``![[file]]`` dropped), callout markers (``> [!note] Title`` ->
+a quote with ``callout`` attr) and task boxes (``- [x] item`` -> ``task`` attr).
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ _FORMULA_OPEN = re.compile(r"^\s*(\$\$|\\\[)")
 _FORMULA_CLOSE = {"$$": "$$", "\\[": "\\]"}
 _STARTS_WITH_LINK = re.compile(r"^(https?://|www\.|[\w\-]+(\.[\w\-]+)*\.[a-z]{2,24}(/|$))", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…»)\"”]\s*$")
+_WIKI_EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
+_WIKI_LINK = re.compile(r"\[\[(?P<page>[^\]|#\n]*)(?:#(?P<part>[^\]|\n]*))?(?:\|(?P<shown>[^\]\n]*))?\]\]")
+_CALLOUT = re.compile(r"^\[!(?P<type>[\w-]+)\][+-]?[ \t]*(?P<title>[^\n]*)\n?")
+_TASK = re.compile(r"^\[(?P<mark>[ xX])\][ \t]+")
 
 
 def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
@@ -35,6 +42,8 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     meta: dict[str, str] = {}
     if kind == "markdown":
         lines, meta = _strip_front_matter(lines)
+    if kind == "markdown":
+        lines = _without_wiki_markup(lines)
     posts = []
     for part in _split_at_breaks(lines, kind):
         blocks = _blocks_of(part, kind)
@@ -60,6 +69,26 @@ def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
                     meta[key.strip()] = value.strip().strip("\"'")
             return lines[end + 1:], meta
     return lines, {}
+
+
+def _without_wiki_markup(lines: list[str]) -> list[str]:
+    """Wiki links read as the text Obsidian shows; embedded files are no text. Code stays as is."""
+    out = []
+    in_fence = False
+    for line in lines:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and "[[" in line:
+            line = _WIKI_LINK.sub(_shown_text, _WIKI_EMBED.sub("", line))
+        out.append(line)
+    return out
+
+
+def _shown_text(link: re.Match) -> str:
+    if link.group("shown"):
+        return link.group("shown")
+    page, part = link.group("page").strip(), (link.group("part") or "").strip()
+    return f"{page} > {part}" if page and part else page or part
 
 
 def _split_at_breaks(lines: list[str], kind: str) -> list[list[str]]:
@@ -155,8 +184,18 @@ def _read_quote(lines: list[str], index: int, blocks: list[RawBlock]) -> int:
     while index < len(lines) and lines[index].strip() and _QUOTE.match(lines[index]):
         parts.append(_QUOTE.match(lines[index]).group("text"))
         index += 1
-    blocks.append(RawBlock("quote", "\n".join(parts).strip()))
+    blocks.append(_callout_or_quote("\n".join(parts).strip()))
     return index
+
+
+def _callout_or_quote(text: str) -> RawBlock:
+    """``[!warning] Title`` opening a quote is an Obsidian callout: the marker becomes an attr."""
+    callout = _CALLOUT.match(text)
+    if not callout:
+        return RawBlock("quote", text)
+    body = text[callout.end():].strip()
+    title = callout.group("title").strip()
+    return RawBlock("quote", "\n".join(part for part in (title, body) if part), {"callout": callout.group("type").lower()})
 
 
 def _read_list_item(lines: list[str], index: int, bullet: re.Match, blocks: list[RawBlock]) -> int:
@@ -172,7 +211,12 @@ def _read_list_item(lines: list[str], index: int, bullet: re.Match, blocks: list
         index += 1
     marker = bullet.group("marker")
     attrs = {"marker": marker, "depth": str(indent // 2)}
-    blocks.append(RawBlock("list_item", "\n".join(parts).strip(), attrs))
+    text = "\n".join(parts).strip()
+    task = _TASK.match(text)
+    if task:
+        attrs["task"] = "todo" if task.group("mark") == " " else "done"
+        text = text[task.end():]
+    blocks.append(RawBlock("list_item", text, attrs))
     return index
 
 
