@@ -58,3 +58,20 @@ def test_atomic_write_to_a_device_writes_through_and_keeps_the_device():
 
     write_text_atomic("/dev/null", "discarded")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_atomic_write_gives_new_files_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "digest.html", "x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "digest.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    target = tmp_path / "notes.jsonl"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    write_text_atomic(target, "new")
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -186,6 +186,16 @@ def _check_output_folder(target: Path) -> None:
         raise OutputError(f"{target}: is a folder; give a file name")
 
 
+def _new_file_mode(target: Path) -> int:
+    """The replaced file's mode, or what open() would give a new file (0666 less the umask)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write ``path`` all or nothing: to a temp file beside it, renamed on success."""
@@ -200,6 +210,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     _check_output_folder(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
     try:
+        os.fchmod(fd, _new_file_mode(target))  # mkstemp makes 0600; outputs are meant to be shared
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
             yield fh
             fh.flush()
