@@ -242,3 +242,14 @@ def test_cli_export_invalid_notes_file(tmp_path):
     bad.write_text(json.dumps({"id": "x"}) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["export", str(bad), "--format", "tmx", "-o", str(tmp_path / "x.tmx")])
     assert result.exit_code == 1 and "line 1" in result.output and not (tmp_path / "x.tmx").exists()
+
+
+def test_vault_title_repeated_by_the_first_block_is_written_once_with_its_translation(tmp_path):
+    note = make_note("t1", "Обзор PMI-маскирования", lang="ru", texts={"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"})
+    body = note.blocks[0].model_copy(update={"id": "b2", "text": {"ru": "Тело.", "en": "Body."}})
+    note = note.model_copy(update={"blocks": [note.blocks[0], body]})
+    [path] = write_vault([note], tmp_path / "vault")
+    text = path.read_text(encoding="utf-8")
+    assert "# Обзор PMI-маскирования\n\n> `en` A review of PMI masking\n\n" in text
+    assert text.count("Обзор PMI-маскирования") == 2  # front matter title and the heading
+    assert text.count("A review of PMI masking") == 1

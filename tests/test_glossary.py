@@ -177,3 +177,20 @@ def test_parser_never_accepts_what_reexport_would_change(entries):
     assert import_delimited(export_glossary(g, "csv"), ",", "x").entries == g.entries
     assert import_delimited(export_glossary(g, "tsv"), "\t", "x").entries == g.entries
     assert import_tbx(export_glossary(g, "tbx"), "x").entries == g.entries
+
+
+def test_generic_forms_roundtrip_and_lint(tmp_path):
+    entry = Entry("attention", ["внимание"], {"ru": ["механизм внимания"]}, generic=["внимание"])
+    g = Glossary([entry, Entry("paper", ["статья"], generic=["статейка"])])
+    text = dump_glossary(g)
+    assert "  generic: [внимание]\n" in text
+    assert parse_glossary(text).entries == g.entries
+    assert [p.message for p in lint_glossary(g, shadowing=False)] == [
+        "generic form 'статейка' is none of the entry's forms; add it to 'ru' or 'variants', or remove it from 'generic'"]
+
+
+def test_csv_export_without_the_generic_column_still_imports(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("en,ru,variants_en,variants_ru,policy,domain,note\ndataset,датасет,,дата-сет,translate,data,\n", encoding="utf-8")
+    [entry] = import_glossary(str(path)).entries
+    assert (entry.en, entry.ru, entry.variants, entry.generic) == ("dataset", ["датасет"], {"ru": ["дата-сет"]}, [])

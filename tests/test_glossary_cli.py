@@ -75,7 +75,7 @@ def test_add_edit_remove_roundtrip(runner, small):
         (["add", "corpus", "--ru", "дообучение"], "error: {path}: refused to change 'corpus': 'corpus': Russian rendering 'дообучение' is also the rendering of 'fine-tuning' (line 12); choose a distinct rendering"),
         (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: policy 'sometimes' is unknown; use keep, translate or gloss"),
         (["remove", "prompt"], "error: {path}: no entry 'prompt'; see 'notelingo glossary list' (terms are canonical English)"),
-        (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --policy, --note or --domain"),
+        (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --generic, --policy, --note or --domain"),
     ],
 )
 def test_refused_edits_give_one_line_and_leave_the_file(runner, small, args, message):
@@ -116,7 +116,7 @@ def test_import_merges_new_terms_only(runner, small):
     result = run(runner, "import", table, "--glossary", small)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"imported 106 entries from {table} into {small}; kept 1 existing; skipped 2 that conflict\n"
-    assert result.stderr.splitlines()[0] == "skipped 'fine-tune': 'fine-tune': form 'fine-tune' matches the same text as 'fine-tuning' of 'fine-tuning' (line 12); remove or change one of them"
+    assert result.stderr.splitlines()[0] == "skipped 'fine-tune': 'fine-tune': form 'fine-tune' matches the same text as 'fine-tune' of 'fine-tuning' (line 12); remove or change one of them"
 
 
 def test_writing_over_a_device_is_refused(runner, small):

@@ -220,3 +220,56 @@ def test_cli_digest_missing_input(tmp_path):
     result = runner.invoke(app, ["digest", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "d.html")])
     assert result.exit_code == 1 and "no such file" in result.output
     assert not (tmp_path / "d.html").exists()
+
+
+# --- titles that a block repeats ----------------------------------------------
+
+
+def _titled_note(kind: str, texts: dict[str, str], title: str = "Обзор PMI-маскирования") -> "Note":
+    note = make_note("t1", title, lang="ru", texts={"ru": "Тело заметки.", "en": "Body of the note."})
+    first = note.blocks[0].model_copy(update={"id": "b0", "kind": kind, "text": texts})
+    return note.model_copy(update={"blocks": [first, *note.blocks]})
+
+
+@pytest.mark.parametrize("kind", ["heading", "paragraph"])
+def test_html_title_shown_once_and_in_both_languages(kind):
+    note = _titled_note(kind, {"ru": "Обзор  PMI-маскирования", "en": "A review of PMI masking"})
+    tree = lxml.html.fromstring(render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "html"))
+    [article] = tree.xpath("//main//article")
+    [title] = article.xpath("./h2")
+    assert [(c.get("lang"), c.text_content()) for c in title.xpath("./span")] == [("ru", "Обзор  PMI-маскирования"), ("en", "A review of PMI masking")]
+    assert article.text_content().count("PMI masking") == 1  # the repeated block is not shown again
+    assert [c.text_content() for c in article.xpath(".//div[@lang='en']")] == ["Body of the note."]
+
+
+def test_untranslated_title_block_is_shown_once_without_a_second_column():
+    note = _titled_note("heading", {"ru": "Обзор PMI-маскирования"})
+    tree = lxml.html.fromstring(render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "html"))
+    [article] = tree.xpath("//main//article")
+    assert article.xpath("./h2")[0].get("lang") == "ru"
+    assert article.text_content().count("Обзор PMI-маскирования") == 1
+
+
+def test_markdown_title_shown_once_with_its_translation():
+    note = _titled_note("heading", {"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"})
+    text = render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "markdown")
+    assert "## Обзор PMI-маскирования\n\n> `en` A review of PMI masking\n\nt1.txt · origin ru\n\n`ru` Тело заметки." in text
+    assert text.count("Обзор PMI-маскирования") == 2  # the contents line and the heading, no repeated block
+    assert "Body of the note." in text
+
+
+def test_a_title_block_that_is_not_first_stays_in_place():
+    note = _titled_note("paragraph", {"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"})
+    note = note.model_copy(update={"blocks": [note.blocks[1], note.blocks[0]]})
+    html = render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "html")
+    assert html.count("A review of PMI masking") == 2  # title column and its own block
+
+
+@pytest.mark.parametrize("path, label", [("/home/alice/exports/notes.txt", "notes.txt"), ("notes/t0.md", "t0.md"),
+                                         ("C:\\Users\\bob\\post.html", "post.html"), ("-", "-")])
+def test_source_label_shows_the_file_name_not_the_folders(path, label):
+    from notelingo.render.grouping import source_label
+
+    note = make_note("s1")
+    note.source.path = path
+    assert source_label(note) == label

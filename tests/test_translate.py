@@ -174,3 +174,22 @@ def test_glossary_edit_retranslates_only_the_segments_it_affects(tiny_models, ca
     assert again.block_hits < first.blocks_translated  # blocks mentioning BPE are redone ...
     assert 0 < again.backend_inputs < first.backend_inputs  # ... but unchanged segments come from the cache
     assert "БПЕ-кодирование" in edited_notes[1].blocks[1].text["ru"]
+
+
+def test_enforced_terms_agree_in_number_and_are_highlighted_in_the_digest(tiny_models, cache_dir):
+    import lxml.html
+
+    from notelingo.render import DigestOptions, build_digest, render_digest
+
+    notes, _ = translate_notes(sample_notes()[:1], options(tiny_models, "ctranslate2", cache_dir))
+    note = notes[0]
+    tokens = [t for t in note.terms if t.entry == "token"]
+    assert tokens and {t.surface for t in tokens} == {"токены"}
+    assert all(t.rendering == {"en": "tokens"} for t in tokens)
+    assert "tokens" in note.blocks[1].text["en"]
+    digest = build_digest(notes, DigestOptions(langs=("ru", "en")))
+    tree = lxml.html.fromstring(render_digest(digest, "html"))
+    marks = {(m.getparent().get("lang"), m.text_content(), m.get("title")) for m in tree.xpath("//main//mark[@class='term']")}
+    assert ("ru", "токены", "tokens") in marks and ("en", "tokens", "токены") in marks
+    row = next(r for r in digest.glossary if r.entry == "token")
+    assert row.shown_forms("ru") == "токены" and row.shown_forms("en") == "tokens"

@@ -288,16 +288,18 @@ def _resolve_overlaps(candidates: Iterable[tuple], size: int) -> list[tuple]:
 
 
 def _term_span(text: str, cand: tuple, tgt: str, glossed: set[str]) -> Optional[Span]:
+    from .glossary.inflect import keep_spelling, render_term, sentence_case
+
     start, end, _, match = cand
     entry, surface = match.entry, text[start:end]
     policy = entry.policy
     if policy == "keep":
-        rendering = surface
+        rendering = keep_spelling(surface, entry)
     else:
-        target = entry.target(tgt)
+        target = render_term(entry, surface, tgt)
         if not target:
             return None  # nothing to enforce in this language: the model translates it
-        rendering = target
+        target = rendering = sentence_case(target, surface, text, start)
         if policy == "gloss" and entry.en not in glossed:
             rendering = f"{target} ({surface})"
             glossed.add(entry.en)

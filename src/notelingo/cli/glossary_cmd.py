@@ -62,6 +62,8 @@ def show_command(term: str = typer.Argument(..., help="Canonical English term, o
         for lang in ("en", "ru"):
             if entry.variants.get(lang):
                 typer.echo(f"variants.{lang}: {', '.join(entry.variants[lang])}")
+        if entry.generic:
+            typer.echo(f"generic: {', '.join(entry.generic)}")
         typer.echo(f"policy: {entry.policy}")
         for key in ("domain", "note"):
             if getattr(entry, key):
@@ -74,6 +76,7 @@ def add_command(
     term: str = typer.Argument(..., help="Canonical English form."),
     ru: List[str] = typer.Option([], "--ru", help="Russian rendering (repeat; the first is preferred)."),
     variant: List[str] = typer.Option([], "--variant", help="Surface variant, English or Russian (repeat)."),
+    generic: List[str] = typer.Option([], "--generic", help="A form that is an everyday word too: matched only in hyphenated compounds (repeat)."),
     policy: str = typer.Option("translate", "--policy", help="keep, translate or gloss."),
     note: Optional[str] = typer.Option(None, "--note"),
     domain: Optional[str] = typer.Option(None, "--domain"),
@@ -85,7 +88,7 @@ def add_command(
         from ..glossary.edit import add_entry, make_entry
 
         g = _load(glossary)
-        path = save_glossary(add_entry(g, make_entry(term, ru, variant, policy, note, domain)))
+        path = save_glossary(add_entry(g, make_entry(term, ru, variant, policy, note, domain, generic)))
         typer.echo(f"added {term!r} to {path}")
 
 
@@ -95,6 +98,7 @@ def edit_command(
     en: Optional[str] = typer.Option(None, "--en", help="New canonical English form."),
     ru: List[str] = typer.Option([], "--ru", help="Replace the Russian renderings (repeat)."),
     variant: List[str] = typer.Option([], "--variant", help="Replace the variants (repeat)."),
+    generic: List[str] = typer.Option([], "--generic", help="Replace the generic forms (repeat; '' clears them)."),
     policy: Optional[str] = typer.Option(None, "--policy", help="keep, translate or gloss."),
     note: Optional[str] = typer.Option(None, "--note", help="New note ('' clears it)."),
     domain: Optional[str] = typer.Option(None, "--domain", help="New domain ('' clears it)."),
@@ -106,10 +110,11 @@ def edit_command(
         from ..glossary import save_glossary
         from ..glossary.edit import edit_entry
 
-        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "variants": variant or None}
+        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "variants": variant or None,
+                   "generic": [g for g in generic if g] if generic else None}
         changes = {k: v for k, v in changes.items() if v is not None}
         if not changes:
-            raise UsageError("nothing to change; give --en, --ru, --variant, --policy, --note or --domain")
+            raise UsageError("nothing to change; give --en, --ru, --variant, --generic, --policy, --note or --domain")
         path = save_glossary(edit_entry(_load(glossary), term, **changes))
         typer.echo(f"edited {term!r} in {path}")
 

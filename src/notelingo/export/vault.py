@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import OutputError
-from ..render.markdown import md_escape, note_body_markdown
+from ..render.markdown import note_body_markdown, note_title_markdown
 from ..schema import Note
 
 MAX_STEM_BYTES = 120
@@ -110,7 +110,7 @@ def note_document(note: Note) -> str:
     # The libyaml dumper, when present, is the same safe dumper ~10x faster.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     meta = yaml.dump(front_matter(note), Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{meta}---\n\n# {md_escape(note.title or '(untitled)')}\n\n{note_body_markdown(note, langs)}\n"
+    return f"---\n{meta}---\n\n{note_title_markdown(note, langs, 1)}\n\n{note_body_markdown(note, langs)}\n"
 
 
 def prepare_folder(folder: str | os.PathLike) -> Path:

@@ -27,11 +27,13 @@ def split_variants(variants: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def make_entry(en: str, ru: list[str], variants: list[str], policy: str, note: str | None = None, domain: str | None = None) -> Entry:
+def make_entry(en: str, ru: list[str], variants: list[str], policy: str, note: str | None = None, domain: str | None = None,
+               generic: list[str] | None = None) -> Entry:
     """A validated entry from command-line values."""
     if policy not in POLICIES:
         raise GlossaryError(f"policy {policy!r} is unknown; use keep, translate or gloss")
-    entry = Entry(en=en, ru=list(ru), variants=split_variants(variants), policy=policy, note=note or None, domain=domain or None)
+    entry = Entry(en=en, ru=list(ru), variants=split_variants(variants), policy=policy, note=note or None, domain=domain or None,
+                  generic=list(generic or []))
     check_entry_text(entry)
     return entry
 
@@ -40,6 +42,7 @@ def check_entry_text(entry: Entry) -> None:
     """Refuse values the file format cannot hold (empty, padded, multi-line, '|')."""
     values = [("en", entry.en)] + [("ru", v) for v in entry.ru]
     values += [(f"variants.{lang}", v) for lang, forms in entry.variants.items() for v in forms]
+    values += [("generic", v) for v in entry.generic]
     values += [(key, getattr(entry, key)) for key in ("note", "domain") if getattr(entry, key) is not None]
     for key, value in values:
         problem = text_problem(value, key)

@@ -10,7 +10,8 @@ TBX: one ``termEntry`` per entry; English and Russian ``langSet``s whose terms
 carry ``administrativeStatus``: preferred (``en``, ``ru[0]``), admitted (other
 renderings), deprecated (variants: recognised, never produced). Policy goes in
 ``<admin type="projectSubset">policy:keep</admin>``, domain in
-``subjectField``, the note in ``<note>``.
+``subjectField``, the note in ``<note>``; a generic form (an everyday word too)
+carries ``<note>notelingo:generic</note>`` in its ``tig``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from .edit import check_entry_text
 from .model import POLICIES, Entry, Glossary
 from .yamlio import LIST_SEPARATOR, parse_glossary
 
-HEADER = ["en", "ru", "variants_en", "variants_ru", "policy", "domain", "note"]
+HEADER = ["en", "ru", "variants_en", "variants_ru", "policy", "domain", "note", "generic"]
+#: The header of exports written before the ``generic`` column existed; still read.
+HEADER_V1 = HEADER[:7]
 FORMATS = ("csv", "tsv", "tbx")
 
 
@@ -39,7 +42,7 @@ def _split(cell: str) -> list[str]:
 
 def _row(entry: Entry) -> list[str]:
     return [entry.en, _join(entry.ru), _join(entry.variants.get("en", [])), _join(entry.variants.get("ru", [])),
-            entry.policy, entry.domain or "", entry.note or ""]
+            entry.policy, entry.domain or "", entry.note or "", _join(entry.generic)]
 
 
 def export_delimited(glossary: Glossary, delimiter: str) -> str:
@@ -58,21 +61,23 @@ def import_delimited(text: str, delimiter: str, path: str) -> Glossary:
         rows = [line.split("\t") for line in text.lstrip("\ufeff").splitlines()]
     else:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
-    if rows and [c.strip().lower() for c in rows[0]] == HEADER:
-        entries = [_entry_from_row(row, path, n) for n, row in enumerate(rows[1:], start=2) if any(row)]
+    if rows and [c.strip().lower() for c in rows[0]] in (HEADER, HEADER_V1):
+        width = len(rows[0])
+        entries = [_entry_from_row(row, path, n, width) for n, row in enumerate(rows[1:], start=2) if any(row)]
     else:
         entries = [_pair_from_row(row, path, n) for n, row in enumerate(rows, start=1) if any(row)]
     return _validated(entries, path)
 
 
-def _entry_from_row(row: list[str], path: str, lineno: int) -> Entry:
-    if len(row) != len(HEADER):
-        raise GlossaryError(f"{path}:{lineno}: expected {len(HEADER)} columns ({', '.join(HEADER)}), found {len(row)}")
-    en, ru, var_en, var_ru, policy, domain, note = row
+def _entry_from_row(row: list[str], path: str, lineno: int, width: int = len(HEADER)) -> Entry:
+    if len(row) != width:
+        raise GlossaryError(f"{path}:{lineno}: expected {width} columns ({', '.join(HEADER[:width])}), found {len(row)}")
+    en, ru, var_en, var_ru, policy, domain, note, generic = (row + [""])[:len(HEADER)]
     if policy not in POLICIES:
         raise GlossaryError(f"{path}:{lineno}: policy {policy!r} is unknown; use keep, translate or gloss")
     variants = {lang: _split(cell) for lang, cell in (("en", var_en), ("ru", var_ru)) if _split(cell)}
-    return Entry(en=en, ru=_split(ru), variants=variants, policy=policy, domain=domain or None, note=note or None, line=lineno)
+    return Entry(en=en, ru=_split(ru), variants=variants, policy=policy, domain=domain or None, note=note or None,
+                 generic=_split(generic), line=lineno)
 
 
 def _pair_from_row(row: list[str], path: str, lineno: int) -> Entry:
@@ -99,6 +104,7 @@ def _validated(entries: list[Entry], path: str) -> Glossary:
 
 # ---------------------------------------------------------------- TBX
 
+_GENERIC_NOTE = "notelingo:generic"
 _STATUS = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts", "variant": "deprecatedTerm-admn-sts"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -118,15 +124,16 @@ def export_tbx(glossary: Glossary) -> str:
         ET.SubElement(node, "admin", {"type": "projectSubset"}).text = f"policy:{entry.policy}"
         if entry.note is not None:
             ET.SubElement(node, "note").text = entry.note
-        _lang_set(node, "en", [(entry.en, "preferred")] + [(v, "variant") for v in entry.variants.get("en", [])])
+        generic = {g.casefold() for g in entry.generic}
+        _lang_set(node, "en", [(entry.en, "preferred")] + [(v, "variant") for v in entry.variants.get("en", [])], generic)
         ru_terms = [(r, "preferred" if i == 0 else "admitted") for i, r in enumerate(entry.ru)]
-        _lang_set(node, "ru", ru_terms + [(v, "variant") for v in entry.variants.get("ru", [])])
+        _lang_set(node, "ru", ru_terms + [(v, "variant") for v in entry.variants.get("ru", [])], generic)
     ET.indent(root)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n'
     return head + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _lang_set(parent, lang: str, terms: list[tuple[str, str]]) -> None:
+def _lang_set(parent, lang: str, terms: list[tuple[str, str]], generic: set[str]) -> None:
     import xml.etree.ElementTree as ET
 
     if not terms:
@@ -136,6 +143,8 @@ def _lang_set(parent, lang: str, terms: list[tuple[str, str]]) -> None:
         tig = ET.SubElement(lang_set, "tig")
         ET.SubElement(tig, "term").text = term
         ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = _STATUS[status]
+        if term.casefold() in generic:
+            ET.SubElement(tig, "note").text = _GENERIC_NOTE
 
 
 def import_tbx(text: str, path: str) -> Glossary:
@@ -151,7 +160,7 @@ def import_tbx(text: str, path: str) -> Glossary:
 
 
 def _tbx_terms(node, lang: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {"preferred": [], "admitted": [], "variant": []}
+    found: dict[str, list[str]] = {"preferred": [], "admitted": [], "variant": [], "generic": []}
     status_of = {v: k for k, v in _STATUS.items()}
     for lang_set in node.iter("langSet"):
         if (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0] != lang:
@@ -161,6 +170,8 @@ def _tbx_terms(node, lang: str) -> dict[str, list[str]]:
             note = tig.find(".//termNote[@type='administrativeStatus']")
             status = status_of.get(note.text.strip() if note is not None and note.text else "", "")
             found[status or ("preferred" if not found["preferred"] else "admitted" if lang == "ru" else "variant")].append(term)
+            if any((n.text or "").strip() == _GENERIC_NOTE for n in tig.iter("note")):
+                found["generic"].append(term)
     return found
 
 
@@ -175,7 +186,8 @@ def _tbx_entry(node, path: str, number: int) -> Entry:
     domain, note = node.find("descrip[@type='subjectField']"), node.find("note")
     variants = {lang: forms for lang, forms in (("en", en["admitted"] + en["variant"]), ("ru", ru["variant"])) if forms}
     return Entry(en=en["preferred"][0], ru=ru["preferred"] + ru["admitted"], variants=variants, policy=policy,
-                 domain=domain.text if domain is not None else None, note=note.text if note is not None else None, line=number)
+                 domain=domain.text if domain is not None else None, note=note.text if note is not None else None,
+                 generic=en["generic"] + ru["generic"], line=number)
 
 
 # ---------------------------------------------------------------- Markdown tables

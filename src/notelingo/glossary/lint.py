@@ -56,6 +56,10 @@ def _empty_fields(glossary: Glossary) -> list[Problem]:
             forms = entry.forms(lang)  # exact: acronyms differ by case ("LLaMA", "Llama")
             for form in sorted({f for f in forms if forms.count(f) > 1}):
                 problems.append(Problem(entry.line, entry.en, f"{lang} form {form!r} is listed twice; keep one"))
+        all_forms = {f.casefold() for lang in LANGS for f in entry.forms(lang)}
+        for form in entry.generic:
+            if form.casefold() not in all_forms:
+                problems.append(Problem(entry.line, entry.en, f"generic form {form!r} is none of the entry's forms; add it to 'ru' or 'variants', or remove it from 'generic'"))
     return problems
 
 
@@ -79,7 +83,7 @@ def _shadowing(glossary: Glossary) -> list[Problem]:
     for entry in glossary.entries:
         keys_seen: set[tuple[str, ...]] = set()
         for lang in LANGS:
-            for form in entry.forms(lang):
+            for form in entry.matched_forms(lang):
                 for surface in pattern_surfaces(form):
                     keys = match_keys(surface, "ru")
                     if not keys or keys in keys_seen:

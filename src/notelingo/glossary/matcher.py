@@ -38,6 +38,7 @@ _RU_ENDINGS = sorted(
     reverse=True,
 )
 _MIN_STEM = 3
+GERUND_MARK = "~ing"
 
 # Spans where terms are never looked for: URLs (with or without scheme), emails,
 # inline and fenced code, LaTeX ($...$ with the pandoc rule that keeps prices out).
@@ -69,7 +70,11 @@ def acronym_key(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def english_stem(word: str) -> str:
-    """A small, deterministic English stemmer: plural and -ed/-ing removed, doubled consonant and final e dropped."""
+    """A small, deterministic English stemmer: plural and -ed/-ing removed, doubled consonant and final e dropped.
+
+    -ed forms meet the base form ("prompted" ~ "prompt"); -ing forms meet only -ing
+    forms ("fine-tunings" ~ "fine-tuning").
+    """
     stem = word.lower().removesuffix("'s").removesuffix("’s")
     if len(stem) > 4 and stem.endswith("ies"):
         stem = stem[:-3] + "y"
@@ -77,16 +82,19 @@ def english_stem(word: str) -> str:
         stem = stem[:-2]
     elif len(stem) > 3 and stem.endswith("s") and not stem.endswith(("ss", "us", "is")):
         stem = stem[:-1]
+    gerund = False
     for suffix in ("ing", "ed"):
         rest = stem[: -len(suffix)]
         if stem.endswith(suffix) and len(rest) >= 3 and _VOWELS.search(rest):
-            stem = rest
+            stem, gerund = rest, suffix == "ing"
             break
     if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
         stem = stem[:-1]
     if len(stem) > 3 and stem.endswith("e"):
         stem = stem[:-1]
-    return stem
+    # An -ing form names a process, not the thing: "sampling" is no "samples",
+    # "scaling" no "scale", "masking" no "mask"; the gerund keeps its own key.
+    return stem + GERUND_MARK if gerund else stem
 
 
 @lru_cache(maxsize=65536)
@@ -198,25 +206,40 @@ class TermMatcher:
         # Russian text often carries English terms in Latin script, so the ru
         # matcher knows the English forms as well.
         langs = ("ru", "en") if lang == "ru" else ("en",)
+        # Generic forms ("внимание", "train") are everyday words too: a separate
+        # matcher, whose matches count only inside hyphenated compounds.
+        self.generic = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         for index, entry in enumerate(self.entries):
-            forms = [s for la in langs for form in entry.forms(la) for s in pattern_surfaces(form)]
-            self.matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
+            for matcher, forms_of in ((self.matcher, entry.matched_forms), (self.generic, entry.generic_forms)):
+                forms = [s for la in langs for form in forms_of(la) for s in pattern_surfaces(form)]
+                if forms:
+                    matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
 
     def find(self, text: str) -> list[TermMatch]:
         if not text.strip():
             return []
         doc = self.nlp(text)
         protected = [m.span() for m in _PROTECTED.finditer(text)]
+        matches = [(m, False) for m in self.matcher(doc)] + [(m, True) for m in self.generic(doc)]
         candidates = []
-        for match_id, start, end in self.matcher(doc):
+        for (match_id, start, end), generic in matches:
             span = doc[start:end]
             if any(span.start_char < p_end and p_start < span.end_char for p_start, p_end in protected):
                 continue
             if not _on_word_boundaries(text, span.start_char, span.end_char):
                 continue
+            if generic and not _in_hyphen_compound(text, span.start_char, span.end_char):
+                continue
             index = int(self.nlp.vocab.strings[match_id])
             candidates.append((span.start_char, span.end_char, index))
         return _longest_first(text, candidates, self.entries)
+
+
+def _in_hyphen_compound(text: str, start: int, end: int) -> bool:
+    """A hyphen joins the span to a neighbouring word ("attention-based", "BPE-токенизация")."""
+    joined_before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+    joined_after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
+    return joined_before or joined_after
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

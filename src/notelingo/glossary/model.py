@@ -8,6 +8,10 @@ Invariants
   for ``keep`` entries (they are rendered as ``en`` in every language).
 * ``Entry.variants`` maps a language ("en"/"ru") to surface forms that are
   recognised in text but never produced as a rendering.
+* ``Entry.generic`` lists forms (renderings or variants, either language) that are
+  everyday words too ("внимание", "статья", "train"): they are still rendered, but
+  recognised in text only inside a hyphenated compound ("attention-based"), so
+  "обратите внимание" is no glossary term.
 * ``Glossary.hash`` depends on the entries' content only (not on file layout,
   comments or entry order).
 """
@@ -34,6 +38,7 @@ class Entry:
     policy: Policy = "translate"
     note: str | None = None
     domain: str | None = None
+    generic: list[str] = field(default_factory=list)
     line: int | None = field(default=None, compare=False, repr=False)
 
     def __hash__(self) -> int:  # lists inside: hash by the canonical key only
@@ -52,6 +57,16 @@ class Entry:
         base = [self.en] if lang == "en" else list(self.ru)
         return base + list(self.variants.get(lang, []))
 
+    def matched_forms(self, lang: str) -> list[str]:
+        """The forms recognised on their own: every form but the generic ones."""
+        generic = {g.casefold() for g in self.generic}
+        return [form for form in self.forms(lang) if form.casefold() not in generic]
+
+    def generic_forms(self, lang: str) -> list[str]:
+        """The forms of ``lang`` recognised only inside hyphenated compounds."""
+        generic = {g.casefold() for g in self.generic}
+        return [form for form in self.forms(lang) if form.casefold() in generic]
+
     def to_dict(self) -> dict:
         """Plain data in file order; empty optional fields are left out."""
         data: dict = {"en": self.en}
@@ -60,6 +75,8 @@ class Entry:
         variants = {lang: list(self.variants[lang]) for lang in LANGS if self.variants.get(lang)}
         if variants:
             data["variants"] = variants
+        if self.generic:
+            data["generic"] = list(self.generic)
         data["policy"] = self.policy
         if self.domain is not None:
             data["domain"] = self.domain

@@ -1,8 +1,10 @@
 """Term usage in translated notes: how often each term occurred and how it was rendered.
 
-Reads ``Note.terms`` (schema ``TermUse``). A term is *consistent* when, in every
-target language, all its uses got the same rendering and, when the glossary has
-the entry, that rendering is the glossary's target form.
+Reads ``Note.terms`` (schema ``TermUse``). When the glossary has the entry, a term
+is *consistent* when every use got a rendering the glossary allows: its target form,
+in the number of the source ("datasets" for "датасетах"), with a capital at a
+sentence start, or "target (original)" for a gloss; a keep-term, its source
+surface unchanged. Without the entry, when all uses got the same rendering.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ class TermStats:
     surfaces: Counter = field(default_factory=Counter)
     renderings: dict[str, Counter] = field(default_factory=dict)
     expected: dict[str, str] = field(default_factory=dict)
+    #: Uses rendered otherwise than the glossary allows; None when the glossary lacks the entry.
+    off: int | None = None
 
     @property
     def consistent(self) -> bool:
+        if self.off is not None:
+            return self.off == 0
         for lang, counter in self.renderings.items():
             forms = {form.casefold() for form in counter}
             if len(forms) > 1:
@@ -41,6 +47,7 @@ class TermStats:
 
 def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]:
     """Per-entry usage over ``notes``, most frequent first."""
+    entries = {e.en.casefold(): e for e in glossary.entries} if glossary is not None else {}
     stats: dict[str, TermStats] = {}
     for note in notes:
         for use in note.terms:
@@ -50,12 +57,31 @@ def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]
             for lang, form in (use.rendering or {}).items():
                 if lang != use.lang:
                     item.renderings.setdefault(lang, Counter())[form] += 1
-    if glossary is not None:
-        for item in stats.values():
-            entry = glossary.get(item.entry)
+            entry = entries.get(use.entry.casefold())
             if entry is not None:
-                item.expected = {lang: entry.target(lang) for lang in item.renderings}
+                item.off = (item.off or 0) + (not _allowed(entry, use))
+    for item in stats.values():
+        entry = entries.get(item.entry.casefold())
+        if entry is not None:
+            item.expected = {lang: entry.target(lang) for lang in item.renderings}
     return sorted(stats.values(), key=lambda s: (-s.count, s.entry.casefold()))
+
+
+def _allowed(entry, use) -> bool:
+    """Every rendering of one use is one the glossary allows (see the module docstring)."""
+    from .inflect import accepted_renderings
+
+    for lang, form in (use.rendering or {}).items():
+        if lang == use.lang or not form:
+            continue
+        if entry.policy == "keep" or use.policy == "keep":
+            if form not in (use.surface, entry.en):
+                return False
+            continue
+        bare = form.removesuffix(f" ({use.surface})")
+        if bare.casefold() not in accepted_renderings(entry, lang):
+            return False
+    return True
 
 
 def format_stats_line(item: TermStats) -> str:

@@ -17,14 +17,14 @@ from ..errors import GlossaryError
 from .model import LANGS, POLICIES, Entry, Glossary
 
 FORMAT_VERSION = 1
-ENTRY_KEYS = ("en", "ru", "variants", "policy", "domain", "note")
+ENTRY_KEYS = ("en", "ru", "variants", "generic", "policy", "domain", "note")
 #: Separator of several forms in one CSV/TSV cell, so it may not occur inside a form.
 LIST_SEPARATOR = "|"
 
 _HEADER = """\
 # notelingo ML glossary (format version 1). One entry per term:
 #   en: canonical English; ru: Russian renderings (first = preferred);
-#   variants: surface forms recognised in text but never produced;
+#   variants: surface forms recognised in text but never produced; generic: everyday-word forms, matched only in compounds;
 #   policy: keep (never translated) | translate | gloss (target form + original in parentheses on first use);
 #   domain, note: optional. Check edits with `notelingo glossary lint`.
 """
@@ -158,6 +158,7 @@ def _entry(loader: Any, node: Any, path: str) -> Entry:
     return Entry(
         en=_scalar(loader, fields["en"], path, "en"),
         ru=_string_list(loader, fields["ru"], path, "ru") if "ru" in fields else [],
+        generic=_string_list(loader, fields["generic"], path, "generic") if "generic" in fields else [],
         variants={lang: forms for lang, forms in variants.items() if forms},
         policy=policy,
         line=line,
@@ -194,6 +195,8 @@ def dump_glossary(glossary: Glossary) -> str:
         if "variants" in data:
             lines.append("  variants:")
             lines.extend(f"    {lang}: {_yaml_list(forms)}" for lang, forms in data["variants"].items())
+        if "generic" in data:
+            lines.append(f"  generic: {_yaml_list(data['generic'])}")
         lines.append(f"  policy: {data['policy']}")
         lines.extend(f"  {key}: {_yaml_str(data[key])}" for key in ("domain", "note") if key in data)
     return "\n".join(lines) + "\n"

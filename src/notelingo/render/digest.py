@@ -16,7 +16,7 @@ from datetime import date
 from typing import Sequence
 
 from ..errors import UsageError
-from ..schema import UNTRANSLATED_KINDS, Note, Signature
+from ..schema import UNTRANSLATED_KINDS, Block, Note, Signature
 from .grouping import GROUP_BY_CHOICES, Group, group_notes, note_day, source_label
 from .terms import GlossaryRow, glossary_rows
 
@@ -47,6 +47,65 @@ class Digest:
     by_source: Counter = field(default_factory=Counter)
     glossary: list[GlossaryRow] = field(default_factory=list)
     signatures: list[tuple[Signature, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MetaItem:
+    """One piece of a note's source line: plain text, a link (``href``) or a date (``day``)."""
+
+    text: str
+    href: str | None = None
+    day: str | None = None
+
+
+def note_meta_items(note: Note) -> list[MetaItem]:
+    """Source, author, date, forwarded-from, link and origin language, in display order (unescaped)."""
+    from .safety import safe_href
+
+    items = [MetaItem(source_label(note))]
+    if note.source.author:
+        items.append(MetaItem(note.source.author))
+    if note.date:
+        items.append(MetaItem(note_day(note) or note.date, day=note.date))
+    if note.source.forwarded_from:
+        items.append(MetaItem("forwarded from " + note.source.forwarded_from))
+    href = safe_href(note.source.url)
+    if href:
+        items.append(MetaItem("source", href=href))
+    items.append(MetaItem(f"origin {note.lang}"))
+    return items
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def title_block(note: Note) -> Block | None:
+    """The translatable block whose original text is the note's title (spacing and case aside).
+
+    Titles are not translated themselves; this block's translations stand in for
+    the title in the other languages.
+    """
+    if not note.title or not note.title.strip():
+        return None
+    for block in note.blocks:
+        if block.kind not in UNTRANSLATED_KINDS and _same_text(block.original(note.lang), note.title):
+            return block
+    return None
+
+
+def repeats_title(note: Note, block: Block) -> bool:
+    """The note's first block says just what its title says: shown once, as the title."""
+    first = next((b for b in note.blocks if b.original(note.lang).strip()), None)
+    return block is first and block is title_block(note)
+
+
+def title_langs(note: Note, langs: Sequence[str]) -> tuple[Block | None, list[str]]:
+    """The title block and the languages of ``langs`` it has text in (empty when none)."""
+    block = title_block(note)
+    if block is None:
+        return None, []
+    return block, [lang for lang in langs if block.text.get(lang, "").strip()]
 
 
 def plural(count: int, word: str) -> str:

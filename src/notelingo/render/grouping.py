@@ -141,14 +141,19 @@ def paper_title(notes: Sequence[Note]) -> str:
 
 
 def source_label(note: Note) -> str:
-    """A readable name for where a note came from: channel or site, else the input file."""
+    """A readable name for where a note came from: channel or site, else the input file's name.
+
+    Only the file name: digests are shared, and a full path shows the folders of the
+    machine that made them (``/home/alice/exports/...``).
+    """
     source = note.source
     if source.channel:
         return source.channel
     if source.url:
         host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", source.url.strip(), flags=re.IGNORECASE)
-        return host.split("/", 1)[0] or source.path
-    return source.path
+        if host.split("/", 1)[0]:
+            return host.split("/", 1)[0]
+    return re.split(r"[/\\]", source.path.rstrip("/\\"))[-1] or source.path
 
 
 def note_day(note: Note) -> str | None:

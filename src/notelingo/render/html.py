@@ -14,8 +14,8 @@ from typing import Iterable, Sequence
 
 from .. import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
-from .digest import Digest, plural
-from .grouping import Group, note_day, paper_ref, source_label
+from .digest import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
+from .grouping import Group, paper_ref, source_label
 from .safety import ref_href, ref_label, safe_href
 from .terms import split_by_spans, term_spans
 
@@ -30,7 +30,7 @@ h1{font-size:1.7rem;margin:.5rem 0}
 h2{font-size:1.3rem;margin:2.2rem 0 .6rem;padding-bottom:.2rem;border-bottom:2px solid #d7dce2}
 h3{font-size:1.08rem;margin:1.2rem 0 .3rem}
 a{color:#0b57a4;overflow-wrap:anywhere}
-.summary,.meta,.refs,.sig{color:#4a5560;font-size:.9rem}
+.summary,.meta,.refs,.sig{color:#4a5560;font-size:.9rem;overflow-wrap:anywhere}
 .summary p,.meta,.refs{margin:.2rem 0}
 nav.toc ol{padding-left:1.4rem}nav.toc li{margin:.15rem 0}
 .note{margin:0 0 1.4rem;padding:.7rem .9rem;border:1px solid #e3e7ec;border-radius:6px}
@@ -41,6 +41,7 @@ nav.toc ol{padding-left:1.4rem}nav.toc li{margin:.15rem 0}
 .cell{overflow-wrap:anywhere;white-space:pre-line}
 .cell.missing{color:#8a949e;font-style:italic}
 .heading{font-weight:600}
+.ntitle{margin-bottom:.3rem}.ntitle .cell{white-space:normal}
 .list_item{padding-left:1rem;text-indent:-.8rem}
 .quote{border-left:3px solid #c8ced6;padding-left:.6rem;color:#3b444d}
 .preview{font-size:.92rem;color:#3b444d;background:#f6f8fa;padding:.3rem .5rem;border-radius:4px}
@@ -48,7 +49,7 @@ pre{margin:.45rem 0;padding:.6rem;background:#f6f8fa;border-radius:4px;overflow-
 mark.term{background:#fff3c4;color:inherit;border-bottom:1px dotted #a07d00;padding:0 .05em}
 .lang-head{font-size:.78rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7680}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 code{font-size:.88em}
 @media (max-width:700px){
  body{padding:.6rem .7rem 2rem;font-size:15px}
@@ -56,6 +57,7 @@ code{font-size:.88em}
  .row.heads{display:none}
  .cell[lang]::before{content:attr(lang);display:block;font-size:.7rem;text-transform:uppercase;color:#6b7680}
  .note{padding:.5rem .55rem}
+ table{font-size:.82rem}th,td{padding:.25rem .2rem}
  .row{padding-bottom:.4rem;border-bottom:1px dashed #e3e7ec}
 }
 @media print{
@@ -115,19 +117,16 @@ def _preview_link(block: Block) -> str:
     return f" {link(href, '↗')}" if href else ""
 
 
+def _meta_item(item: MetaItem) -> str:
+    if item.href:
+        return link(item.href, item.text)
+    if item.day:
+        return f'<time datetime="{esc(item.day)}">{esc(item.text)}</time>'
+    return esc(item.text)
+
+
 def _note_meta(note: Note) -> str:
-    parts = [esc(source_label(note))]
-    if note.source.author:
-        parts.append(esc(note.source.author))
-    if note.date:
-        parts.append(f'<time datetime="{esc(note.date)}">{esc(note_day(note) or note.date)}</time>')
-    if note.source.forwarded_from:
-        parts.append("forwarded from " + esc(note.source.forwarded_from))
-    href = safe_href(note.source.url)
-    if href:
-        parts.append(link(href, "source"))
-    parts.append(f"origin {esc(note.lang)}")
-    return '<p class="meta">' + " · ".join(parts) + "</p>"
+    return '<p class="meta">' + " · ".join(map(_meta_item, note_meta_items(note))) + "</p>"
 
 
 def _note_refs(note: Note) -> str:
@@ -137,10 +136,19 @@ def _note_refs(note: Note) -> str:
     return '<p class="refs">Refs: ' + " · ".join(items) + "</p>"
 
 
+def _note_title(note: Note, langs: Sequence[str], anchor: str, heading: str) -> str:
+    """The title; where a block holds it and is translated, in every language side by side."""
+    block, present = title_langs(note, langs)
+    if block is None or len(present) < 2:
+        return f'<{heading} id="{anchor}" lang="{esc(note.lang)}">{esc(note.title or "(untitled)")}</{heading}>'
+    cells = "".join(f'<span class="cell" lang="{esc(lang)}">{marked_text(note, block, lang)}</span>' for lang in present)
+    return f'<{heading} id="{anchor}" class="row ntitle">{cells}</{heading}>'
+
+
 def render_note(note: Note, langs: Sequence[str], anchor: str, heading: str = "h3") -> str:
     """One note: title, source line, refs and its blocks side by side."""
-    title = f'<{heading} id="{anchor}" lang="{esc(note.lang)}">{esc(note.title or "(untitled)")}</{heading}>'
-    rows = "\n".join(_block_row(note, block, langs) for block in note.blocks)
+    title = _note_title(note, langs, anchor, heading)
+    rows = "\n".join(_block_row(note, block, langs) for block in note.blocks if not repeats_title(note, block))
     missing = [lang for lang in langs if lang not in note.languages()]
     notice = f'<p class="cell missing">not yet in {esc(", ".join(missing))}</p>' if missing and note.blocks else ""
     return f'<article class="note">\n{title}\n{_note_meta(note)}{_note_refs(note)}{notice}\n{rows}\n</article>'
@@ -184,7 +192,7 @@ def _glossary(digest: Digest) -> str:
     head = "".join(f'<th lang="{esc(lang)}">{esc(lang)}</th>' for lang in digest.langs)
     rows = []
     for row in digest.glossary:
-        cells = "".join(f'<td lang="{esc(lang)}">{esc(", ".join(sorted(row.forms.get(lang, ()))))}</td>' for lang in digest.langs)
+        cells = "".join(f'<td lang="{esc(lang)}">{esc(row.shown_forms(lang))}</td>' for lang in digest.langs)
         rows.append(f"<tr><td>{esc(row.entry)}</td>{cells}<td>{esc(row.policy)}</td><td>{len(row.notes)}</td></tr>\n")
     table = f"<table><thead><tr><th>entry</th>{head}<th>policy</th><th>notes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return f'<section class="glossary"><h2 id="glossary">Glossary terms used</h2>{table}</section>'

@@ -14,8 +14,8 @@ from typing import Sequence
 
 from .. import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
-from .digest import Digest, plural
-from .grouping import Group, note_day, paper_ref, source_label
+from .digest import Digest, note_meta_items, plural, repeats_title, title_langs
+from .grouping import Group, paper_ref, source_label
 from .safety import ref_href, ref_label, safe_href
 from .terms import split_by_spans, term_spans
 
@@ -91,17 +91,7 @@ def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
 
 def note_meta_line(note: Note) -> str:
     """Source, author, date, link and origin language on one line."""
-    parts = [md_escape(source_label(note))]
-    if note.source.author:
-        parts.append(md_escape(note.source.author))
-    if note.date:
-        parts.append(md_escape(note_day(note) or note.date))
-    if note.source.forwarded_from:
-        parts.append("forwarded from " + md_escape(note.source.forwarded_from))
-    href = safe_href(note.source.url)
-    if href:
-        parts.append(md_link(href, "source"))
-    parts.append(f"origin {md_escape(note.lang)}")
+    parts = [md_link(item.href, item.text) if item.href else md_escape(item.text) for item in note_meta_items(note)]
     return _escape_line_start(" · ".join(parts))
 
 
@@ -113,18 +103,27 @@ def note_body_markdown(note: Note, langs: Sequence[str]) -> str:
     missing = [lang for lang in langs if lang not in note.languages()]
     if missing and note.blocks:
         lines.append(f"*not yet in {md_escape(', '.join(missing))}*")
-    blocks = [block_markdown(note, block, langs) for block in note.blocks]
+    blocks = [block_markdown(note, block, langs) for block in note.blocks if not repeats_title(note, block)]
     return "  \n".join(lines) + "\n\n" + "\n\n".join(b for b in blocks if b)
+
+
+def note_title_markdown(note: Note, langs: Sequence[str], level: int) -> str:
+    """The title as a heading; where a block holds it, its translations quoted below, as blocks are."""
+    heading = f'{"#" * level} {md_escape(note.title or "(untitled)")}'
+    block, present = title_langs(note, langs)
+    origin = (block.lang or note.lang) if block is not None else note.lang
+    others = [f"> `{md_escape(lang)}` {md_lines(block.text[lang], ' ')}" for lang in present if lang != origin]
+    return "\n\n".join([heading, *others])
 
 
 def _group_markdown(group: Group, number: int, langs: Sequence[str]) -> str:
     if len(group.notes) == 1:
         note = group.notes[0]
-        return f'<a id="g{number}"></a>\n\n## {md_escape(note.title or "(untitled)")}\n\n{note_body_markdown(note, langs)}'
+        return f'<a id="g{number}"></a>\n\n{note_title_markdown(note, langs, 2)}\n\n{note_body_markdown(note, langs)}'
     refs = "".join(" · " + md_link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
     parts = [f'<a id="g{number}"></a>\n\n## {md_escape(group.title or "(untitled)")}\n\n{len(group.notes)} notes{refs}']
     for index, note in enumerate(group.notes, start=1):
-        parts.append(f'<a id="g{number}n{index}"></a>\n\n### {md_escape(note.title or "(untitled)")}\n\n{note_body_markdown(note, langs)}')
+        parts.append(f'<a id="g{number}n{index}"></a>\n\n{note_title_markdown(note, langs, 3)}\n\n{note_body_markdown(note, langs)}')
     return "\n\n".join(parts)
 
 
@@ -146,7 +145,7 @@ def _glossary(digest: Digest) -> str:
         return ""
     head = "| entry | " + " | ".join(md_escape(lang) for lang in digest.langs) + " | policy | notes |"
     rule = "|" + " --- |" * (len(digest.langs) + 3)
-    rows = [f"| {md_escape(row.entry)} | " + " | ".join(md_escape(", ".join(sorted(row.forms.get(lang, ())))) for lang in digest.langs) + f" | {row.policy} | {len(row.notes)} |" for row in digest.glossary]
+    rows = [f"| {md_escape(row.entry)} | " + " | ".join(md_escape(row.shown_forms(lang)) for lang in digest.langs) + f" | {row.policy} | {len(row.notes)} |" for row in digest.glossary]
     return "\n".join(["## Glossary terms used", "", head, rule, *rows])
 
 

@@ -32,6 +32,13 @@ class GlossaryRow:
     forms: dict[str, set[str]] = field(default_factory=dict)
     notes: set[str] = field(default_factory=set)
 
+    def shown_forms(self, lang: str) -> str:
+        """The forms of ``lang``, comma-separated; "Attention" (a sentence start) folds into "attention"."""
+        by_key: dict[str, str] = {}
+        for form in sorted(self.forms.get(lang, ()), key=lambda f: (f.casefold(), not f.islower(), f)):
+            by_key.setdefault(form.casefold(), form)
+        return ", ".join(by_key.values())
+
 
 def _other_forms(term: TermUse, lang: str) -> str:
     forms = [form for code, form in sorted((term.rendering or {}).items()) if code != lang and form]

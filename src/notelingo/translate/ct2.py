@@ -73,9 +73,7 @@ class CT2Translator(MarianTokens):
     def __init__(self, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None) -> None:
         import ctranslate2
 
-        super().__init__(model.path)
-        self.resolved = model
-        self.decoding = decoding or DecodingOptions()
+        super().__init__(model, decoding)
         self.device = "cuda" if device == "cuda" or (device == "auto" and ctranslate2.get_cuda_device_count() > 0) else "cpu"
         quantization = "float16" if self.device == "cuda" else "int8"
         folder = convert_once(model, quantization, cache_dir or tempfile.gettempdir())
@@ -83,11 +81,6 @@ class CT2Translator(MarianTokens):
         self.translator = ctranslate2.Translator(str(folder), device=self.device, compute_type=quantization,
                                                  inter_threads=self.inter_threads, intra_threads=self.intra_threads)
         self.compute_type = self.translator.compute_type
-
-    @property
-    def signature(self) -> dict:
-        return {"models": {self.resolved.pair: self.resolved.label}, "backend": self.backend,
-                "compute_type": self.compute_type, "device": self.device, "decoding": self.decoding.as_dict()}
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         if not texts:

@@ -59,11 +59,25 @@ def explicit_generation_config(config):
 
 
 class MarianTokens:
-    """Token counting and limits common to both backends."""
+    """What both backends share: the tokenizer, token counting and limits, the signature.
 
-    def __init__(self, path: str) -> None:
-        self.tokenizer = load_tokenizer(path)
-        self.limit = position_limit(path, self.tokenizer)
+    Subclasses set ``backend``, ``device`` and ``compute_type``.
+    """
+
+    backend = ""
+    device = "cpu"
+    compute_type = ""
+
+    def __init__(self, model, decoding: DecodingOptions | None = None) -> None:
+        self.resolved = model
+        self.decoding = decoding or DecodingOptions()
+        self.tokenizer = load_tokenizer(model.path)
+        self.limit = position_limit(model.path, self.tokenizer)
+
+    @property
+    def signature(self) -> dict:
+        return {"models": {self.resolved.pair: self.resolved.label}, "backend": self.backend,
+                "compute_type": self.compute_type, "device": self.device, "decoding": self.decoding.as_dict()}
 
     @property
     def max_source_tokens(self) -> int:
@@ -88,9 +102,7 @@ class HFTranslator(MarianTokens):
         import torch
         from transformers import MarianMTModel
 
-        super().__init__(model.path)
-        self.resolved = model
-        self.decoding = decoding or DecodingOptions()
+        super().__init__(model, decoding)
         self.device = "cuda" if device == "cuda" or (device == "auto" and torch.cuda.is_available()) else "cpu"
         dtype = torch.float16 if self.device == "cuda" else torch.float32
         self.compute_type = str(dtype).removeprefix("torch.")
@@ -104,11 +116,6 @@ class HFTranslator(MarianTokens):
         self.model.to(self.device).eval()
         # Replace opus-mt's saved defaults (beams 4, max_length 512) so they cannot leak into decoding.
         self.model.generation_config = explicit_generation_config(self.model.config)
-
-    @property
-    def signature(self) -> dict:
-        return {"models": {self.resolved.pair: self.resolved.label}, "backend": self.backend,
-                "compute_type": self.compute_type, "device": self.device, "decoding": self.decoding.as_dict()}
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         out: list[str] = []

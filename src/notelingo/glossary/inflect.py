@@ -1,0 +1,202 @@
+"""Glossary renderings that fit the term as it stands in the source: number, case, script.
+
+A ``translate`` entry is rendered as its target form; a plural source ("токены",
+"датасетах", "datasets") must give a plural rendering ("tokens", "датасеты"), or
+the enforced term reads as a grammar error in every translation.
+
+* Russian number: pymorphy3's most probable reading of the phrase's head noun (the
+  first noun: adjectives agree with it, genitive complements follow it, as in
+  "наборах данных"); for slang pymorphy3 does not know, the plural endings.
+  Verbs ("зафайнтюнили") carry no noun number: the rendering stays as it is.
+* English number: the head (the last word, or the word before "of") ends in a
+  plural "s" that the entry's own form of that word lacks ("weights" is no plural
+  of anything).
+* Uncountable English heads (attention, data, -ing forms, ...) never pluralise, in
+  either direction; the rendering is always correct, only its number changes.
+* Russian plural: the head noun and the words agreeing before it go to plural
+  nominative (``inflect({'plur', 'nomn'})``); English plural: regular -s/-es/-ies.
+
+Two smaller fits: a capitalised term at a sentence start gives a capitalised
+rendering (:func:`sentence_case`), and a keep-term typed with Cyrillic look-alike
+letters ("Т5") is rendered in the entry's Latin spelling (:func:`keep_spelling`).
+
+pymorphy3 is imported on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .model import Entry
+
+#: Heads (or whole terms) that have no plural in ML prose.
+UNCOUNTABLE = frozenset("""
+    attention data compute research feedback information knowledge inference supervision hype
+    production deployment precision recall perplexity throughput latency regularization convergence
+    quantization distillation tokenization summarization segmentation augmentation backpropagation
+    entropy dropout truth vision parallelism alignment acceptance software hardware art
+    """.split())
+#: -ing nouns that do have a plural.
+COUNTABLE_ING = frozenset("embedding encoding mapping setting finding ranking string thing".split())
+
+_RU_PLURAL_ENDINGS = ("ы", "и", "ов", "ев", "ам", "ям", "ами", "ями", "ах", "ях")
+_VERB_POS = frozenset({"VERB", "INFN", "PRTS", "GRND"})
+_AGREEING_POS = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    from pymorphy3 import MorphAnalyzer
+
+    return MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=65536)
+def _parse(word: str):
+    return _analyzer().parse(word.lower())[0]
+
+
+def _english_head(words: list[str]) -> int:
+    """Index of the head of an English noun phrase: before 'of', else the last word."""
+    lowered = [w.lower() for w in words]
+    return lowered.index("of") - 1 if "of" in lowered[1:] else len(words) - 1
+
+
+def is_uncountable(entry: Entry) -> bool:
+    """True when the entry's English form has no plural (attention, fine-tuning, data)."""
+    words = entry.en.split()
+    head = words[_english_head(words)].lower()
+    last_part = head.rsplit("-", 1)[-1]
+    return entry.en.lower() in UNCOUNTABLE or last_part in UNCOUNTABLE or (last_part.endswith("ing") and last_part not in COUNTABLE_ING)
+
+
+def is_plural_english(surface: str, entry: Entry) -> bool:
+    """A plural English surface: its head ends in a plural 's' the entry's forms lack there."""
+    words = surface.split()
+    if not words:
+        return False
+    head = words[_english_head(words)]
+    lower = head.lower()
+    if not lower.endswith("s") or lower.endswith(("ss", "us", "is")) or head.isupper():
+        return False
+    heads = {f.split()[_english_head(f.split())].lower() for f in entry.forms("en") if f.split()}
+    return lower not in heads
+
+
+def _is_plural_russian_word(word: str) -> bool | None:
+    """Number of one word: True/False for nouns, None for words without noun number (verbs)."""
+    last = word.rsplit("-", 1)[-1].lower()
+    parse = _parse(last)
+    if parse.tag.POS in _VERB_POS or last.endswith(("ли", "ть", "ться")):
+        return None
+    if parse.is_known:
+        return parse.tag.number == "plur" if parse.tag.number else None
+    return last.endswith(_RU_PLURAL_ENDINGS)
+
+
+def _russian_head(words: list[str]) -> int:
+    """Index of the head noun: the first word that is not an agreeing adjective or participle."""
+    for index, word in enumerate(words):
+        if _parse(word.rsplit("-", 1)[-1]).tag.POS not in _AGREEING_POS:
+            return index
+    return len(words) - 1
+
+
+def is_plural_russian(surface: str) -> bool:
+    """A plural Russian surface (its head noun is plural)."""
+    words = _WORD.findall(surface)
+    return bool(words) and bool(_is_plural_russian_word(words[_russian_head(words)]))
+
+
+def is_plural_surface(surface: str, entry: Entry) -> bool:
+    """Is ``surface`` (as found in the text) plural? Latin script is read as English."""
+    if _CYRILLIC.search(surface):
+        return is_plural_russian(surface)
+    return is_plural_english(surface, entry)
+
+
+def pluralize_english(phrase: str) -> str:
+    """'dataset' -> 'datasets', 'mixture of experts' -> 'mixtures of experts', 'F1 score' -> 'F1 scores'."""
+    words = phrase.split(" ")
+    index = _english_head(words)
+    head = words[index]
+    if re.search(r"(s|x|z|ch|sh)$", head):
+        head += "es"
+    elif re.search(r"[^aeiou]y$", head):
+        head = head[:-1] + "ies"
+    else:
+        head += "s"
+    words[index] = head
+    return " ".join(words)
+
+
+def _plural_nominative(word: str) -> str:
+    """One Russian word in plural nominative; hyphenated words change their last part."""
+    prefix, _, last = word.rpartition("-")
+    inflected = _parse(last).inflect({"plur", "nomn"})
+    if inflected is None:
+        return word
+    form = inflected.word
+    if last[:1].isupper():
+        form = form[:1].upper() + form[1:]
+    return f"{prefix}-{form}" if prefix else form
+
+
+def pluralize_russian(phrase: str) -> str:
+    """'языковая модель' -> 'языковые модели', 'набор данных' -> 'наборы данных'."""
+    words = phrase.split(" ")
+    head = _russian_head(words)
+    return " ".join(_plural_nominative(w) if i <= head else w for i, w in enumerate(words))
+
+
+def render_term(entry: Entry, surface: str, tgt: str) -> str:
+    """The entry's target form in ``tgt``, plural when ``surface`` is plural and the term countable."""
+    target = entry.target(tgt)
+    if entry.policy == "keep" or not target or is_uncountable(entry) or not is_plural_surface(surface, entry):
+        return target
+    if tgt == "en":
+        words = target.split()
+        head = words[_english_head(words)].lower()
+        return target if head.endswith("s") and not head.endswith("ss") else pluralize_english(target)
+    if tgt == "ru":
+        return target if is_plural_russian(target) else pluralize_russian(target)
+    return target
+
+
+def accepted_renderings(entry: Entry, lang: str) -> set[str]:
+    """Case-folded renderings the glossary allows in ``lang``: the target form and, if countable, its plural."""
+    target = entry.target(lang)
+    if not target:
+        return set()
+    forms = {target}
+    if entry.policy != "keep" and not is_uncountable(entry):
+        forms.add(pluralize_english(target) if lang == "en" else pluralize_russian(target) if lang == "ru" else target)
+    return {form.casefold() for form in forms}
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Nothing but quotes, brackets or a list marker before ``start`` since the sentence began."""
+    before = text[:start].rstrip(" \t\"'«„(*-–—•")
+    return not before or before[-1] in ".!?:\n"
+
+
+def sentence_case(rendering: str, surface: str, text: str, start: int) -> str:
+    """A capitalised surface at a sentence start gives a capitalised rendering ("Датасеты" -> "Datasets")."""
+    if surface[:1].isupper() and rendering[:1].islower() and _starts_sentence(text, start):
+        return rendering[:1].upper() + rendering[1:]
+    return rendering
+
+
+# Cyrillic letters that look like Latin ones; Russian posts often type "Т5" or "ВERT".
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсху", "ABEKMHOPCTXaeopcxy")
+
+
+def keep_spelling(surface: str, entry) -> str:
+    """A keep-term typed with Cyrillic look-alike letters ("Т5") is rendered as the entry spells it ("T5")."""
+    latin = surface.translate(_LOOKALIKES)
+    if latin != surface and latin in entry.forms("en"):
+        return latin
+    return surface
