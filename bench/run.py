@@ -31,6 +31,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+from engines import convert_for_notelingo  # noqa: E402
 from report import check_targets, markdown_table  # noqa: E402
 
 PYTHON = sys.executable
@@ -236,11 +237,13 @@ def run(mode_name: str, engines: tuple[str, ...]) -> dict:
         "source": "tests/fixtures/corpus/text/004_579db69af2cfe4c6.txt", "output_length": "int(1.1 x source tokens)"}}
     started = time.perf_counter()
     model_dir = build_model("ru-en")
+    convert_for_notelingo(str(model_dir), "ru-en")
     for engine in engines:
         print(f"{engine} (ru-en)", flush=True)
         results[engine] = measure_engine(engine, model_dir, mode)
     if mode["en_ru"]:
         en_model = build_model("en-ru")
+        convert_for_notelingo(str(en_model), "en-ru")
         results["en_ru"] = {e: measure_engine(e, en_model, mode, "en-ru") for e in engines if e != "naive_hf_b1"}
     print("notelingo translate CLI", flush=True)
     results["cli"] = measure_cli(model_dir, mode)

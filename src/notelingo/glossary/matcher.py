@@ -17,6 +17,8 @@ imported on first use only, and pipelines and matchers are cached.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -122,6 +124,11 @@ class _Morph:
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
         self.known_lemma = lru_cache(maxsize=65536)(self._known_lemma)
+        # spaCy's pymorphy3 lemmatizer parses every token through this same analyzer
+        # (the hot spot of matching): words repeat, so each is parsed once. Parses
+        # are read-only lists of named tuples, safe to share.
+        if not hasattr(analyzer.parse, "cache_info"):
+            analyzer.parse = lru_cache(maxsize=65536)(analyzer.parse)
 
     def _known_lemma(self, word: str) -> str | None:
         # Proper-name readings do not count: "промптов" is a known surname, yet here a plural of "промпт".
@@ -157,7 +164,9 @@ def _make_key_component(morph: _Morph | None):
 @lru_cache(maxsize=2)
 def pipeline(lang: str):
     """The cached spaCy pipeline of ``lang``: tokenizer, (ru) pymorphy3 lemmatizer, term keys."""
-    import spacy
+    from ..spacy_loader import import_spacy  # torch stays unloaded (see there)
+
+    spacy = import_spacy()
     from spacy.language import Language
 
     nlp = spacy.blank("ru" if lang == "ru" else "en")
@@ -215,7 +224,8 @@ class TermMatcher:
                 if forms:
                     matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
 
-    def find(self, text: str) -> list[TermMatch]:
+    def find(self, text: str, entries: list[Entry] | None = None) -> list[TermMatch]:
+        """Matches in ``text``; ``entries`` (same content, same order) are the ones reported."""
         if not text.strip():
             return []
         doc = self.nlp(text)
@@ -232,7 +242,7 @@ class TermMatcher:
                 continue
             index = int(self.nlp.vocab.strings[match_id])
             candidates.append((span.start_char, span.end_char, index))
-        return _longest_first(text, candidates, self.entries)
+        return _longest_first(text, candidates, self.entries if entries is None else entries)
 
 
 def _in_hyphen_compound(text: str, start: int, end: int) -> bool:
@@ -259,24 +269,42 @@ def _longest_first(text: str, candidates: list[tuple[int, int, int]], entries: l
 
 
 _MATCHERS: dict[tuple, TermMatcher] = {}
+_BY_IDENTITY: dict[tuple, tuple[tuple, TermMatcher]] = {}
+_CACHED = 8
+
+
+def content_key(glossary: Glossary) -> str:
+    """sha256 of the entries' content in order (order decides ties between matches)."""
+    blob = json.dumps([entry.to_dict() for entry in glossary.entries], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def matcher_for(glossary: Glossary, lang: str) -> TermMatcher:
-    """The cached matcher of a glossary's current content for ``lang``."""
+    """The cached matcher of a glossary's current content for ``lang``.
+
+    Every translate call reloads the glossary (new entry objects) while building a
+    matcher takes about a second, so matchers are kept by content. The identity of
+    the entries is a cheap first lookup; the cached tuple keeps them alive, so an
+    id cannot be reused while cached.
+    """
     if lang not in ("en", "ru"):
         from ..errors import UsageError
 
         raise UsageError(f"--lang {lang!r}: the glossary matches 'en' or 'ru' text")
-    # Entries are frozen, so their identities fingerprint the content cheaply; the
-    # cached matcher keeps them alive, so an id cannot be reused while cached.
-    key = (lang, tuple(map(id, glossary.entries)))
-    if key not in _MATCHERS:
-        if len(_MATCHERS) > 8:
-            _MATCHERS.clear()
-        _MATCHERS[key] = TermMatcher(glossary, lang)
-    return _MATCHERS[key]
+    entries = tuple(glossary.entries)
+    identity = (lang, tuple(map(id, entries)))
+    if identity not in _BY_IDENTITY:
+        key = (lang, content_key(glossary))
+        if key not in _MATCHERS:
+            if len(_MATCHERS) >= _CACHED:
+                _MATCHERS.clear()
+            _MATCHERS[key] = TermMatcher(glossary, lang)
+        if len(_BY_IDENTITY) >= _CACHED:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[identity] = (entries, _MATCHERS[key])
+    return _BY_IDENTITY[identity][1]
 
 
 def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     """Glossary terms in ``text``: sorted, non-overlapping, longest match first; never inside URLs, emails, code or LaTeX."""
-    return matcher_for(glossary, lang).find(text)
+    return matcher_for(glossary, lang).find(text, glossary.entries)

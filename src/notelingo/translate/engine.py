@@ -47,6 +47,26 @@ class TranslateReport:
     flags: Counter = field(default_factory=Counter)
 
 
+_LOADED: dict[tuple, Translator] = {}
+#: Loaded models kept for later calls in the same process (a pivot chain needs two).
+LOADED_MODELS_KEPT = 4
+
+
+def loaded_translator(model, options: TranslateOptions) -> Translator:
+    """The translator for ``model`` and these options, loaded once per process.
+
+    A library user (or the benchmark) calling translate_notes repeatedly would
+    otherwise reload and re-read the model each time (seconds, and twice the memory
+    until the old one is freed).
+    """
+    key = (choose_backend(options.backend), model.label, model.path, options.device, options.decoding, cache_root(options.cache_dir))
+    if key not in _LOADED:
+        if len(_LOADED) >= LOADED_MODELS_KEPT:
+            _LOADED.clear()
+        _LOADED[key] = load_translator(options.backend, model, options.device, options.decoding, options.cache_dir)
+    return _LOADED[key]
+
+
 class BatchRunner:
     """The ``translate_batch(texts, src, tgt)`` handed to protect: cache first, then the model."""
 
@@ -98,7 +118,7 @@ class BatchRunner:
 
     def _load(self, model) -> Translator:
         if model.label not in self.translators:
-            self.translators[model.label] = load_translator(self.options.backend, model, self.options.device, self.options.decoding, self.options.cache_dir)
+            self.translators[model.label] = loaded_translator(model, self.options)
         return self.translators[model.label]
 
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:

@@ -68,11 +68,32 @@ class MarianTokens:
     device = "cpu"
     compute_type = ""
 
+    #: Texts whose token counts are remembered: each text is counted by segmenting,
+    #: batching and the backend; the bound keeps a long run's memory flat.
+    TOKEN_CACHE_SIZE = 20_000
+
     def __init__(self, model, decoding: DecodingOptions | None = None) -> None:
         self.resolved = model
         self.decoding = decoding or DecodingOptions()
-        self.tokenizer = load_tokenizer(model.path)
+        self.tokenizer = self.load_tokenizer(model.path)
         self.limit = position_limit(model.path, self.tokenizer)
+        self._token_cache: dict[str, list] = {}
+
+    def load_tokenizer(self, path: str):
+        return load_tokenizer(path)
+
+    def encode(self, texts: list[str]) -> list[list]:
+        """Model input ids (or pieces) of each text, ``</s>`` included; uncached."""
+        return self.tokenizer(list(texts))["input_ids"]
+
+    def cached_tokens(self, texts: list[str]) -> list[list]:
+        """:meth:`encode`, each distinct text encoded once while it stays in the bounded cache."""
+        if len(self._token_cache) > self.TOKEN_CACHE_SIZE:
+            self._token_cache.clear()
+        missing = [text for text in dict.fromkeys(texts) if text not in self._token_cache]
+        if missing:
+            self._token_cache.update(zip(missing, self.encode(missing)))
+        return [self._token_cache[text] for text in texts]
 
     @property
     def signature(self) -> dict:
@@ -85,7 +106,7 @@ class MarianTokens:
         return max(8, self.limit // 2)
 
     def token_lengths(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
+        return [len(ids) for ids in self.cached_tokens(texts)]
 
     def check_lengths(self, lengths: list[int], texts: list[str]) -> None:
         for length, text in zip(lengths, texts):

@@ -36,7 +36,9 @@ class Piece:
 @lru_cache(maxsize=None)
 def sentencizer(lang: str):
     """A blank spaCy pipeline with a sentencizer; languages spaCy lacks use the multi-language one."""
-    import spacy
+    from ..spacy_loader import import_spacy
+
+    spacy = import_spacy()
 
     try:
         nlp = spacy.blank(lang)

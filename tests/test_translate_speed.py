@@ -1,0 +1,130 @@
+"""The fast path's plumbing: length chunks, token caches, the tokenizer without transformers, loaded-model reuse."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from notelingo.translate.ct2 import length_chunks
+
+
+@given(st.lists(st.integers(1, 200), max_size=80), st.integers(1, 4), st.sampled_from([1, 2, 4, 8]))
+def test_length_chunks_partition_the_batch_sorted_and_within_budget(lengths, workers, beams):
+    chunks = length_chunks(lengths, workers, beams)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(lengths)))
+    longest_of = [max(lengths[i] for i in chunk) for chunk in chunks]
+    assert longest_of == sorted(longest_of, reverse=True)  # longest chunk first
+    for chunk in chunks:
+        assert [lengths[i] for i in chunk] == sorted(lengths[i] for i in chunk)
+        if len(chunk) > 1:  # a lone sentence may exceed the budget; a group never does
+            assert len(chunk) * max(lengths[i] for i in chunk) <= max(max(lengths), -(-sum(lengths) // (2 * workers)))
+
+
+@pytest.mark.parametrize("beams, expected_more", [(1, False), (4, True)])
+def test_beam_search_gets_smaller_chunks(beams, expected_more):
+    lengths = [20] * 64
+    assert (len(length_chunks(lengths, 2, beams)) > len(length_chunks(lengths, 2, 1))) is expected_more
+
+
+def test_ct2_keeps_input_order_across_chunks(tiny_models, tmp_path):
+    from notelingo.translate import DecodingOptions, load_translator
+    from notelingo.translate.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    translator = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
+    # Distinct lengths: the chunks hold the same sentences whatever the input order.
+    texts = [" ".join(["слово"] * n) + "." for n in range(1, 40, 3)]
+    forward = translator.translate_batch(texts)
+    backward = translator.translate_batch(texts[::-1])
+    assert forward == backward[::-1] and len(forward) == len(texts)
+
+
+MARIAN_SAMPLES = [
+    "", "  лишние   пробелы  ", "Обычно в MLM мы маскируем все токены с одинаковой вероятностью.",
+    "emoji 🚀 и неразрывный\u00a0пробел", "Модель T0pp на 11B — $p(ab)$, см. arxiv.org/abs/2010.01825",
+    "OpenAI released GPT-3 with 175B parameters; see @openai.", ">>en<< с кодом языка", "Ωmega ∑ 中文 ½",
+]
+
+
+@pytest.mark.parametrize("pair", ["ru-en", "en-ru"])
+def test_sentencepiece_tokenizer_agrees_with_marian_tokenizer(tiny_models, pair):
+    import random
+
+    from transformers import MarianTokenizer
+
+    from notelingo.translate.spm import MarianSpm
+
+    reference, light = MarianTokenizer.from_pretrained(tiny_models[pair]), MarianSpm(tiny_models[pair])
+    for text, pieces in zip(MARIAN_SAMPLES, light.encode_pieces(MARIAN_SAMPLES)):
+        assert pieces == reference.convert_ids_to_tokens(reference.encode(text)), text
+    rng, vocab = random.Random(0), list(light.vocab)
+    for _ in range(200):  # model outputs are any vocabulary pieces, special tokens included
+        pieces = [rng.choice(vocab) for _ in range(rng.randint(0, 20))]
+        assert light.decode_pieces(pieces) == reference.decode(reference.convert_tokens_to_ids(pieces), skip_special_tokens=True)
+    assert light.model_max_length == reference.model_max_length
+
+
+def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
+    from notelingo.translate import DecodingOptions, load_translator
+    from notelingo.translate.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    translator = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
+    encoded = []
+    original = translator.encode
+    monkeypatch.setattr(translator, "encode", lambda texts: encoded.extend(texts) or original(texts))
+    first = translator.token_lengths(["Привет.", "Мир.", "Привет."])
+    assert translator.token_lengths(["Мир.", "Привет."]) == first[1:] and first[0] == first[2]
+    assert encoded == ["Привет.", "Мир."]
+
+
+def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models, cache_dir, monkeypatch):
+    from conftest import make_note
+
+    from notelingo.glossary import matcher
+    from notelingo.translate import DecodingOptions, TranslateOptions, engine
+
+    loads, builds = [], []
+    original_load, original_matcher = engine.load_translator, matcher.TermMatcher
+    monkeypatch.setattr(engine, "load_translator", lambda *a, **k: loads.append(1) or original_load(*a, **k))
+    monkeypatch.setattr(matcher, "TermMatcher", lambda *a, **k: builds.append(1) or original_matcher(*a, **k))
+    monkeypatch.setattr(engine, "_LOADED", {})
+    monkeypatch.setattr(matcher, "_MATCHERS", {})
+    monkeypatch.setattr(matcher, "_BY_IDENTITY", {})
+    options = TranslateOptions(to=("en",), models=tiny_models, backend="ctranslate2", use_cache=False,
+                               decoding=DecodingOptions(beams=1), cache_dir=cache_dir)
+    for text in ("Мы обучили LLM.", "Другая заметка про BPE."):
+        (note,), _ = engine.translate_notes([make_note("n", "ru", [("paragraph", text)])], options)
+        assert note.blocks[0].text["en"]
+    assert len(loads) == 1 and len(builds) == 1
+
+
+def test_ctranslate2_path_never_imports_torch_or_transformers(tiny_models, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from notelingo.translate.ct2 import convert_once
+    from notelingo.translate.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    convert_once(model, "int8", str(tmp_path))  # a first-ever run converts, which needs transformers
+    script = f"""
+import json, sys
+from notelingo.translate import DecodingOptions, TranslateOptions
+from notelingo.translate.engine import translate_notes
+from notelingo.schema import Block, Note, Signature, Source
+note = Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"),
+            blocks=[Block(id="b0", kind="paragraph", lang="ru", text={{"ru": "Мы обучили LLM на arxiv.org. Вторая фраза."}})],
+            signature=Signature(notelingo="test"))
+options = TranslateOptions(to=("en",), models={{"ru-en": {tiny_models["ru-en"]!r}}}, backend="ctranslate2",
+                           use_cache=False, cache_dir={str(tmp_path)!r}, decoding=DecodingOptions(beams=1))
+(out,), _ = translate_notes([note], options)
+loaded = [name for name in ("torch", "transformers") if name in sys.modules]
+import torch  # still importable afterwards
+print(json.dumps([loaded, out.blocks[0].text["en"]]))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded, text = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert loaded == [] and "arxiv.org" in text
