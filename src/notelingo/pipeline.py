@@ -85,21 +85,6 @@ def ingest(
     return notes, report
 
 
-def _is_notes_file(path: str) -> bool:
-    """A notes.jsonl written by notelingo (checked by content, not only by name)."""
-    from pathlib import Path
-
-    from .fileio import is_notes_jsonl, read_text
-
-    candidate = Path(path)
-    if path == "-" or not candidate.is_file() or candidate.suffix.lower() not in (".jsonl", ".json", ".ndjson"):
-        return False
-    try:
-        return is_notes_jsonl(read_text(candidate))
-    except InputError:
-        return False
-
-
 def translate(
     inputs: Sequence[str],
     options=None,
@@ -112,20 +97,10 @@ def translate(
     not be read (the others are still translated). ``options`` is a
     :class:`notelingo.translate.TranslateOptions`.
     """
-    from .fileio import read_notes
     from .translate import TranslateOptions
     from .translate.engine import translate_notes
 
-    options = options or TranslateOptions()
-    notes: list[Note] = []
-    others = [path for path in inputs if not _is_notes_file(path)]
-    for path in inputs:
-        if path not in others:
-            notes.extend(read_notes(path))
-    failures: list[InputError] = []
-    if others:
-        ingested, report = ingest(others, detect)
-        notes.extend(ingested)
-        failures = report.failures
-    translated, translate_report = translate_notes(notes, options, progress)
-    return translated, translate_report, failures
+    # ingest reads notes.jsonl files back as they are, and everything else through the readers.
+    notes, report = ingest(inputs, detect)
+    translated, translate_report = translate_notes(notes, options or TranslateOptions(), progress)
+    return translated, translate_report, report.failures
