@@ -33,7 +33,6 @@ RU_TO_EN = [
     ("loss", "лоссы", "losses"),
     ("weights", "весов", "weights"),  # already plural
     ("attention", "механизмах внимания", "attention"),  # uncountable
-    ("fine-tuning", "зафайнтюнили", "fine-tuning"),  # a verb: no noun number, and -ing
     ("reject", "зареджектили", "reject"),  # a verb: no noun number
     ("dataset", "datasets", "datasets"),  # English in Russian text
 ]
@@ -53,7 +52,7 @@ EN_TO_RU = [
     ("weights", "weights", "веса"),
     ("logits", "logits", "логиты"),
     ("attention", "attention", "внимание"),
-    ("fine-tuning", "fine-tunes", "дообучение"),
+    ("fine-tuning", "fine-tunings", "дообучение"),  # verb forms: see VERBS below
 ]
 
 
@@ -140,3 +139,29 @@ def test_stats_keep_terms_are_consistent_when_unchanged(glossary):
     terms = [_use("t-SNE", "tSNE", "tSNE", "keep"), _use("t-SNE", "t-SNE", "t-SNE", "keep"), _use("T5", "Т5", "T5", "keep")]
     note = Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"), terms=terms, signature=Signature(notelingo="0"))
     assert [item.consistent for item in term_stats([note], glossary)] == [True, True]
+
+
+# Verb forms of noun entries: Russian slang verbs become English verbs; English verbs going
+# to Russian are left to the model (a forced noun would read "Мы дообучение модель").
+VERBS = [
+    ("fine-tuning", "зафайнтюнили", "en", "fine-tuned"),
+    ("fine-tuning", "зафайнтюнить", "en", "fine-tune"),
+    ("fine-tuning", "дообучили", "en", "fine-tuned"),
+    ("pre-training", "претрейнили", "en", "pre-trained"),
+    ("fine-tuning", "файнтюнинг", "en", "fine-tuning"),  # the noun stays a noun
+    ("fine-tuning", "fine-tuned", "ru", ""),
+    ("fine-tuning", "fine-tune", "ru", ""),
+    ("fine-tuning", "Fine-tuning", "ru", "дообучение"),
+]
+
+
+@pytest.mark.parametrize("entry, surface, tgt, expected", VERBS)
+def test_verb_forms_render_as_verbs_or_are_left_to_the_model(glossary, entry, surface, tgt, expected):
+    assert render_term(glossary.get(entry), surface, tgt) == expected
+
+
+def test_english_verb_form_is_not_forced_into_a_russian_noun(glossary):
+    spans = find_protected_spans("We fine-tuned BERT on datasets.", "en", "ru", glossary)
+    renderings = {span.text: span.rendering for span in spans}
+    assert "fine-tuned" not in renderings
+    assert renderings["BERT"] == "BERT" and renderings["datasets"] == "датасеты"

@@ -152,9 +152,62 @@ def pluralize_russian(phrase: str) -> str:
     return " ".join(_plural_nominative(w) if i <= head else w for i, w in enumerate(words))
 
 
+def english_verb(entry: Entry) -> str | None:
+    """The entry's English verb ('fine-tune' for fine-tuning), taken from its English variants."""
+    canonical = entry.en.lower()
+    if not canonical.endswith("ing"):
+        return None
+    for variant in getattr(entry, "variants", {}).get("en", []):
+        low = variant.lower()
+        if not low.endswith("ing") and " " not in low and canonical.startswith(low.rstrip("e")):
+            return variant
+    return None
+
+
+def _russian_verb_tense(surface: str) -> str | None:
+    """'past' or 'base' when the surface's last word is a Russian verb form, else None."""
+    words = _WORD.findall(surface)
+    if not words or not _CYRILLIC.search(words[-1]):
+        return None
+    tag = _parse(words[-1]).tag
+    if tag.POS not in _VERB_POS:
+        return None
+    return "past" if tag.tense == "past" or tag.POS == "PRTS" else "base"
+
+
+def is_english_verb_form(surface: str, entry: Entry) -> bool:
+    """'fine-tuned', 'fine-tunes', 'fine-tune' for the noun entry fine-tuning."""
+    verb = english_verb(entry)
+    low = surface.lower()
+    return verb is not None and (low.endswith("ed") or low in (verb.lower(), verb.lower() + "s"))
+
+
+def verb_rendering(entry: Entry, surface: str, tgt: str) -> str | None:
+    """How a verb-form surface of a noun entry renders: an English verb for Russian slang
+    ("зафайнтюнили" -> "fine-tuned"); "" for English verbs going to Russian, which the model
+    inflects better than a forced noun would ("We fine-tuned" is not "Мы дообучение");
+    None when the surface is no verb form."""
+    if tgt == "en":
+        tense = _russian_verb_tense(surface)
+        verb = english_verb(entry) if tense else None
+        if verb is None:
+            return None
+        return verb if tense == "base" else verb + ("d" if verb.endswith("e") else "ed")
+    if tgt == "ru" and is_english_verb_form(surface, entry):
+        return ""
+    return None
+
+
 def render_term(entry: Entry, surface: str, tgt: str) -> str:
-    """The entry's target form in ``tgt``, plural when ``surface`` is plural and the term countable."""
+    """The entry's target form in ``tgt``, plural when ``surface`` is plural and the term countable.
+
+    Verb forms of noun entries render as verbs (see :func:`verb_rendering`).
+    """
     target = entry.target(tgt)
+    if entry.policy != "keep" and target:
+        verb = verb_rendering(entry, surface, tgt)
+        if verb is not None:
+            return verb
     if entry.policy == "keep" or not target or is_uncountable(entry) or not is_plural_surface(surface, entry):
         return target
     if tgt == "en":
