@@ -28,7 +28,7 @@ from .segment import Piece, join_translations, split_block
 
 ProgressFn = Callable[[int, int], None]
 #: Bump when what a block record holds, or how protect/segment build it, changes.
-BLOCK_RECORD_VERSION = 2  # 2: renderings agree in number, sentence case, Latin keep-terms
+BLOCK_RECORD_VERSION = 3  # 2: renderings agree in number, sentence case, Latin keep-terms; 3: verb forms
 
 
 @dataclass
