@@ -138,7 +138,7 @@ def write_vault(notes: Sequence[Note], folder: str | os.PathLike) -> list[Path]:
     written = []
     for note in notes:
         path = note_path(target, note, taken)
-        with atomic_write(path) as fh:
+        with atomic_write(path, durable=False) as fh:  # one fsync per note made 3,000 notes take 30 s
             fh.write(note_document(note))
         written.append(path)
     return written
