@@ -103,7 +103,8 @@ def test_second_run_is_served_from_the_cache_and_no_cache_bypasses_it(tiny_model
 def test_identical_segments_are_translated_once(tiny_models, cache_dir):
     note = make_note("dup", "ru", [("paragraph", "Одно и то же. Одно и то же."), ("paragraph", "Одно и то же.")])
     (out,), report = translate_notes([note], options(tiny_models, "ctranslate2", cache_dir, use_cache=False))
-    assert report.segments == 1
+    assert report.segments == 3  # one request per sentence (gloss first use is per position) ...
+    assert report.backend_inputs == 1  # ... but the model sees the sentence once
     assert len(out.blocks[0].sentences) == 2 and out.blocks[1].text["en"]
 
 
@@ -193,3 +194,63 @@ def test_enforced_terms_agree_in_number_and_are_highlighted_in_the_digest(tiny_m
     assert ("ru", "токены", "tokens") in marks and ("en", "tokens", "токены") in marks
     row = next(r for r in digest.glossary if r.entry == "token")
     assert row.shown_forms("ru") == "токены" and row.shown_forms("en") == "tokens"
+
+
+# --- regressions found in review: gloss first use, pivots, blank blocks ----------------
+
+GLOSS_GLOSSARY = """version: 1
+entries:
+- en: attention
+  ru: [внимание]
+  policy: gloss
+  domain: nlp
+"""
+
+
+def _gloss_count(note) -> list[int]:
+    return [block.text["ru"].count("(attention)") + block.text["ru"].count("(Attention)") for block in note.blocks]
+
+
+@pytest.fixture
+def gloss_glossary(tmp_path):
+    path = tmp_path / "gloss.yaml"
+    path.write_text(GLOSS_GLOSSARY, encoding="utf-8")
+    return str(path)
+
+
+def test_repeated_sentence_is_glossed_on_first_use_only(tiny_models, cache_dir, gloss_glossary):
+    note = make_note("g1", "en", [("paragraph", "Attention is key."), ("paragraph", "Attention is key.")])
+    out, _ = translate_notes([note], options(tiny_models, "ctranslate2", cache_dir, glossary=gloss_glossary, use_cache=False))
+    assert _gloss_count(out[0]) == [1, 0]
+
+
+@pytest.mark.parametrize(
+    "first, edited",
+    [
+        (["We study attention today.", "The attention layer is big."], ["We study models today.", "The attention layer is big."]),
+        (["We study attention today.", "The attention layer is big."], ["We study attention today.", "The attention layer is small."]),
+    ],
+)
+def test_editing_a_note_keeps_exactly_one_gloss(tiny_models, cache_dir, gloss_glossary, first, edited):
+    opts = options(tiny_models, "ctranslate2", cache_dir, glossary=gloss_glossary)
+    translate_notes([make_note("g2", "en", [("paragraph", text) for text in first])], opts)
+    out, _ = translate_notes([make_note("g2", "en", [("paragraph", text) for text in edited])], opts)
+    assert sum(_gloss_count(out[0])) == 1
+
+
+def test_blank_block_does_not_make_the_note_untranslated(tiny_models, cache_dir):
+    note = make_note("w1", "ru", [("paragraph", "Модель учится."), ("paragraph", "   "), ("paragraph", "Слой работает.")])
+    out, _ = translate_notes([note], options(tiny_models, "ctranslate2", cache_dir))
+    assert out[0].languages() == {"ru", "en"}
+
+
+def test_pivot_output_longer_than_the_second_model_limit_is_split_not_rejected(tiny_models, cache_dir):
+    from notelingo.translate.engine import BatchRunner, TranslateReport
+
+    runner = BatchRunner(options(tiny_models, "ctranslate2", cache_dir, use_cache=False), TranslateReport())
+    second = runner.chain("en", "ru")[0]
+    limit = second.max_source_tokens
+    long_english = " ".join(["The model learns fast and the layer attends well."] * (limit // 4))
+    assert second.token_lengths([long_english])[0] > limit
+    out = runner.pivot_hop([long_english, " "], second)
+    assert out[0].strip() and out[1] == ""

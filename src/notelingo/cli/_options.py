@@ -11,13 +11,21 @@ from ..errors import UsageError
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 
-def parse_langs(value: str) -> tuple[str, ...]:
+def parse_langs(value: str, option: str = "--langs") -> tuple[str, ...]:
     """'ru,en' -> ('ru', 'en'); rejects anything that is not an ISO 639 code."""
     langs = tuple(part.strip().lower() for part in value.split(",") if part.strip())
     bad = [lang for lang in langs if not _LANG.match(lang)]
     if not langs or bad:
-        raise UsageError(f"--langs {value!r}: give ISO 639-1 codes separated by commas, e.g. 'ru,en'")
+        raise UsageError(f"{option} {value!r}: give ISO 639-1 codes separated by commas, e.g. 'ru,en'")
     return langs
+
+
+def parse_lang(value: str, option: str = "--lang") -> str:
+    """One ISO 639 code ('ru'); rejects names like 'russian'."""
+    lang = value.strip().lower()
+    if not _LANG.match(lang):
+        raise UsageError(f"{option} {value!r}: give an ISO 639-1 code, e.g. 'ru'")
+    return lang
 
 
 @contextlib.contextmanager

@@ -29,3 +29,5 @@ def export_command(
         count = export_notes(read_notes(notes), fmt, output, source=notes)
         if show_progress():
             err(f"export: wrote {output} ({count} {_WHAT[fmt]})")
+        if fmt == "tmx" and count == 0:
+            err(f"warning: {notes}: no translated sentences, so the TMX has no units; run 'notelingo translate' first")

@@ -21,6 +21,9 @@ def _load(path: Optional[str], check: bool = True):
     return load_glossary(path, check=check)
 
 
+POLICIES = ("keep", "translate", "gloss")
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     from ..errors import UsageError
 
@@ -88,6 +91,7 @@ def add_command(
         from ..glossary.edit import add_entry, make_entry
 
         g = _load(glossary)
+        _choice(policy, POLICIES, "--policy")
         path = save_glossary(add_entry(g, make_entry(term, ru, variant, policy, note, domain, generic)))
         typer.echo(f"added {term!r} to {path}")
 
@@ -110,6 +114,8 @@ def edit_command(
         from ..glossary import save_glossary
         from ..glossary.edit import edit_entry
 
+        if policy is not None:
+            _choice(policy, POLICIES, "--policy")
         changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "variants": variant or None,
                    "generic": [g for g in generic if g] if generic else None}
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -159,6 +165,10 @@ def import_command(
         from ..glossary.formats import import_glossary
 
         imported = import_glossary(file)
+        if not imported.entries:
+            from ..errors import FormatError
+
+            raise FormatError(file, "no glossary entries found; give a CSV/TSV (DeepL style), TBX, notelingo YAML or a Markdown table of term pairs")
         if output:
             path = save_glossary(Glossary(imported.entries, output))
             typer.echo(f"imported {len(imported.entries)} entries from {file} into {path}")

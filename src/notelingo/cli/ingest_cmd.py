@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ._app import app, err, error_boundary, show_progress
-from ._options import parse_langs
+from ._options import parse_lang, parse_langs
 
 
 @app.command("ingest")
@@ -16,14 +16,15 @@ def ingest_command(
     output: str = typer.Option(..., "--output", "-o", help="Where to write the notes (JSON Lines); '-' for stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Force the origin language of every note (ISO 639-1), skipping detection."),
     langs: str = typer.Option("ru,en", "--langs", help="Languages in play, most likely first; detection prefers these."),
-    engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo[lingua])."),
+    engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo\\[lingua])."),
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
     from ..fileio import check_output_path, write_notes
     from ..pipeline import DetectOptions, ingest
 
     with error_boundary():
-        options = DetectOptions(langs=parse_langs(langs), force_lang=lang, engine=engine)
+        force = parse_lang(lang) if lang is not None else None
+        options = DetectOptions(langs=parse_langs(langs), force_lang=force, engine=engine)
         check_output_path(output)  # a bad -o fails now, not after reading everything
         with _progress_bar("Reading") as advance:
             notes, report = ingest(inputs, options, progress=advance)

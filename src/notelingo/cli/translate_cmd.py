@@ -60,7 +60,7 @@ def translate_command(
 
     with error_boundary():
         options = TranslateOptions(
-            to=parse_langs(to), models=_model_options(model), glossary=glossary, backend=backend, device=device,
+            to=parse_langs(to, "--to"), models=_model_options(model), glossary=glossary, backend=backend, device=device,
             decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=not no_cache,
             keep_acronyms=not no_keep_acronyms,
         )

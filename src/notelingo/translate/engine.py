@@ -28,7 +28,7 @@ from .segment import Piece, join_translations, split_block
 
 ProgressFn = Callable[[int, int], None]
 #: Bump when what a block record holds, or how protect/segment build it, changes.
-BLOCK_RECORD_VERSION = 3  # 2: renderings agree in number, sentence case, Latin keep-terms; 3: verb forms
+BLOCK_RECORD_VERSION = 4  # 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix
 
 
 @dataclass
@@ -124,11 +124,21 @@ class BatchRunner:
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
         self.total += len(texts)
         self.progress(self.done, self.total)
-        for translator in self.chain(src, tgt):
-            texts = self.translate_hop(list(texts), translator)
+        for hop, translator in enumerate(self.chain(src, tgt)):
+            texts = self.translate_hop(list(texts), translator) if hop == 0 else self.pivot_hop(texts, translator)
         self.done += len(texts)
         self.progress(self.done, self.total)
         return texts
+
+    def pivot_hop(self, texts: list[str], translator: Translator) -> list[str]:
+        """A later hop of a pivot chain: the first model's output may be longer than this
+        model's input limit, so it is split to fit (never truncated) and joined again."""
+        from .models import PIVOT_LANG
+
+        count = lambda s, t=translator: t.token_lengths([s])[0]  # noqa: E731
+        cuts = [split_block(text, PIVOT_LANG, translator.max_source_tokens, count) if text.strip() else [] for text in texts]
+        outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator))
+        return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
     def translate_hop(self, texts: list[str], translator: Translator) -> list[str]:
         from .cache import cache_key
@@ -193,36 +203,33 @@ def wanted_blocks(notes: list[Note], options: TranslateOptions):
 
 
 def plan_jobs(notes: list[Note], wanted: list[tuple[int, int, str, str]], runner: BatchRunner) -> tuple[list[BlockJob], list]:
-    """Cut every wanted block into requests (deduplicated per note)."""
+    """Cut every wanted block into requests, one per piece and in note order: a gloss term
+    is glossed on its first use only, so a repeated sentence is a request of its own (protect
+    and the runner still send identical model inputs to the model once)."""
     from ..protect import SegmentRequest
 
     jobs: list[BlockJob] = []
     requests: list = []
-    index: dict[tuple[str, str, str, str], int] = {}
     for n, b, src, tgt in wanted:
         note = notes[n]
         original = note.blocks[b].original(note.lang)
         first = runner.chain(src, tgt)[0]
         pieces = split_block(original, src, first.max_source_tokens, lambda s, t=first: t.token_lengths([s])[0])
-        ids = []
-        for piece in pieces:
-            key = (piece.text, src, tgt, note.id)
-            if key not in index:
-                index[key] = len(requests)
-                requests.append(SegmentRequest(piece.text, src, tgt, note.id))
-            ids.append(index[key])
+        ids = list(range(len(requests), len(requests) + len(pieces)))
+        requests.extend(SegmentRequest(piece.text, src, tgt, note.id) for piece in pieces)
         jobs.append(BlockJob(n, b, src, tgt, original, pieces, ids))
     return jobs, requests
 
 
 def copy_untranslated(note: Note, targets: tuple[str, ...]) -> None:
-    """Code, formulas, and blocks of unknown language keep their text in every target language."""
+    """Code, formulas, blank blocks and blocks of unknown language keep their text in every target language."""
     for block in note.blocks:
         original = block.original(note.lang)
-        if block.kind in UNTRANSLATED_KINDS or block_source_lang(block, note) is None:
+        unknown = block_source_lang(block, note) is None
+        if block.kind in UNTRANSLATED_KINDS or unknown or not original.strip():
             for tgt in targets:
                 block.text.setdefault(tgt, original)
-            if block.kind not in UNTRANSLATED_KINDS and "untranslated:unknown-language" not in block.flags:
+            if block.kind not in UNTRANSLATED_KINDS and unknown and "untranslated:unknown-language" not in block.flags:
                 block.flags.append("untranslated:unknown-language")
 
 
@@ -297,9 +304,10 @@ def apply_record(note: Note, index: int, src: str, tgt: str, record: dict) -> No
 
 
 def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
-    """sha256 of everything that decides a block's translation (the note id covers gloss first use)."""
-    original = note.blocks[index].original(note.lang)
-    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, original, src, tgt, plan], sort_keys=True, ensure_ascii=False)
+    """sha256 of everything that decides a block's translation: its text and the note's
+    blocks before it (a gloss term is glossed on its first use in the note), models, options."""
+    texts = [block.original(note.lang) for block in note.blocks[:index + 1]]
+    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -318,9 +326,12 @@ def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
     """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
     records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
+    # A note's blocks for one language are served all or none: glossing on first use
+    # runs through the note in order, so a half-served note could gloss twice or never.
+    stale = {(n, tgt) for (n, _, _, tgt), key in zip(wanted, keys) if key not in records}
     missing = []
     for (n, b, src, tgt), key in zip(wanted, keys):
-        if key not in records:
+        if key not in records or (n, tgt) in stale:
             missing.append((n, b, src, tgt))
             continue
         record = json.loads(records[key])
