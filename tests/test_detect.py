@@ -290,3 +290,16 @@ def test_quoted_preview_card_does_not_outvote_the_post():
                                         "MERA is a new open benchmark for evaluating foundation models on the Russian language.")])
     (tagged,) = detect_notes([note], DetectOptions())
     assert tagged.lang == "ru" and [b.lang for b in tagged.blocks] == ["ru", "en"]
+
+
+def test_short_note_in_another_language_than_its_channel_keeps_its_own():
+    """A two-word Russian post in an English channel: its only block is ru, so the note is ru."""
+    source = Source(kind="telegram-json", path="r.json", channel="Channel")
+    notes = [
+        _note("a", [("paragraph", "This channel is mostly written in English, about models and data.")], source=source),
+        _note("b", [("paragraph", "тестирование utf-8.")], source=source),
+        _note("c", [("paragraph", "Another English post about tokenizers and how they split words.")], source=source),
+    ]
+    tagged = detect_notes(notes, DetectOptions())
+    assert [n.lang for n in tagged] == ["en", "ru", "en"]
+    assert tagged[1].blocks[0].lang == "ru"

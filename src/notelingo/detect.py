@@ -437,14 +437,20 @@ def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_la
     lang, confidence, decided = _vote(first, prose, kinds, note.title, langs, options.engine)
     if not decided and source_lang:
         lang, confidence = source_lang, 0.5
+    final = {}
+    for bid, guess in first.items():
+        if guess.basis in ("default", "context") and lang != UND:
+            guess = guess_language(prose[bid], langs, lang, options.engine)
+        final[bid] = guess
+    spoken = {g.lang for g in final.values() if g.lang != UND}
+    if len(spoken) == 1 and lang not in spoken:  # every block says otherwise: trust them over the source
+        lang, confidence = spoken.pop(), max(confidence, 0.5)
     tagged = []
     for block in note.blocks:
         if block.kind in UNTRANSLATED_KINDS:
             tagged.append(_tag_block(block, None, None, lang))
             continue
-        guess = first[block.id]
-        if guess.basis in ("default", "context") and lang != UND:
-            guess = guess_language(prose[block.id], langs, lang, options.engine)
+        guess = final[block.id]
         if guess.lang == UND:  # no letters: it belongs to the note ("—", "1.")
             guess = Guess(lang, 0.0, "context")
         tagged.append(_tag_block(block, guess.lang, guess.confidence, lang))
