@@ -87,3 +87,21 @@ def test_obsidian_markup(text, expected):
 def test_wiki_brackets_in_plain_text_are_text():
     post = read_text_dump("Matrix [[1, 2]] stays.", "a.txt", "text")[0]
     assert post.blocks[0].text == "Matrix [[1, 2]] stays."
+
+
+@pytest.mark.parametrize(
+    "markdown, title",
+    [
+        ("# Byte-Pair Encoding tokenization[[byte-pair-encoding-tokenization]]\n\nBPE is a subword method.\n", "Byte-Pair Encoding tokenization"),
+        ("# Obsidian [[Page]] link in a heading\n\nText.\n", "Obsidian Page link in a heading"),
+    ],
+)
+def test_heading_anchor_ids_are_not_text(markdown, title):
+    (post,) = read_text_dump(markdown, "doc.mdx", "markdown")
+    assert post.blocks[0].kind == "heading" and post.blocks[0].text == title
+
+
+def test_table_row_above_a_rule_is_no_setext_heading():
+    markdown = "| Term | Перевод |\n|---|---|\n| Batch | батч |\n=======\n\nNext part.\n"
+    posts = read_text_dump(markdown, "glossary.md", "markdown")
+    assert all(block.kind != "heading" for post in posts for block in post.blocks)

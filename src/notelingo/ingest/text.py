@@ -34,6 +34,9 @@ _WIKI_EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
 _WIKI_LINK = re.compile(r"\[\[(?P<page>[^\]|#\n]*)(?:#(?P<part>[^\]|\n]*))?(?:\|(?P<shown>[^\]\n]*))?\]\]")
 _CALLOUT = re.compile(r"^\[!(?P<type>[\w-]+)\][+-]?[ \t]*(?P<title>[^\n]*)\n?")
 _TASK = re.compile(r"^\[(?P<mark>[ xX])\][ \t]+")
+#: "# Title[[anchor-id]]": a heading's anchor id (Hugging Face doc-builder syntax), not text.
+_HEADING_ANCHOR = re.compile(r"(?<=\S)\[\[[\w.-]+\]\]\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
@@ -79,6 +82,8 @@ def _without_wiki_markup(lines: list[str]) -> list[str]:
         if _FENCE.match(line):
             in_fence = not in_fence
         elif not in_fence and "[[" in line:
+            if _ATX_HEADING.match(line):
+                line = _HEADING_ANCHOR.sub("", line)
             line = _WIKI_LINK.sub(_shown_text, _WIKI_EMBED.sub("", line))
         out.append(line)
     return out
@@ -99,7 +104,7 @@ def _split_at_breaks(lines: list[str], kind: str) -> list[list[str]]:
             in_fence = not in_fence
         previous = lines[index - 1].strip() if index else ""
         # A "---" right under a text line is a Markdown setext heading, not a break.
-        setext = kind == "markdown" and previous and _SETEXT.match(line)
+        setext = kind == "markdown" and previous and not _TABLE_ROW.match(previous) and _SETEXT.match(line)
         if not in_fence and _BREAK.match(line.strip()) and not setext:
             parts.append([])
         else:
@@ -137,7 +142,7 @@ def _read_block(lines: list[str], index: int, kind: str, blocks: list[RawBlock],
     if heading:
         blocks.append(RawBlock("heading", heading.group(2), {"level": str(len(heading.group(1)))}))
         return index + 1
-    if kind == "markdown" and index + 1 < len(lines) and _SETEXT.match(lines[index + 1]) and not _BULLET.match(line):
+    if kind == "markdown" and index + 1 < len(lines) and _SETEXT.match(lines[index + 1]) and not _BULLET.match(line) and not _TABLE_ROW.match(line):
         level = "1" if lines[index + 1].strip().startswith("=") else "2"
         blocks.append(RawBlock("heading", line.strip(), {"level": level}))
         return index + 2
