@@ -73,7 +73,7 @@ def test_add_edit_remove_roundtrip(runner, small):
     [
         (["add", "dataset", "--ru", "датасет"], "error: {path}: term 'dataset' already exists (line 19); change it with 'notelingo glossary edit'"),
         (["add", "corpus", "--ru", "дообучение"], "error: {path}: refused to change 'corpus': 'corpus': Russian rendering 'дообучение' is also the rendering of 'fine-tuning' (line 12); choose a distinct rendering"),
-        (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: policy 'sometimes' is unknown; use keep, translate or gloss"),
+        (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: --policy 'sometimes': use one of keep, translate, gloss"),
         (["remove", "prompt"], "error: {path}: no entry 'prompt'; see 'notelingo glossary list' (terms are canonical English)"),
         (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --generic, --policy, --note or --domain"),
     ],
