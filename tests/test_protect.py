@@ -18,6 +18,7 @@ from notelingo.protect import (
     SegmentRequest,
     Span,
     find_protected_spans,
+    intact_spans,
     mask,
     restore,
     translate_protected,
@@ -206,7 +207,13 @@ def _duplicate_placeholders(texts, src, tgt):
     return [re.sub(r"([XQZJKVWY]{2,}\d+)", r"\1 \1", t) for t in texts]
 
 
+def _glue(texts, src, tgt):
+    """Drops the spaces and brackets around placeholders and Latin words ("(WWM) helps" -> "WWMhelps")."""
+    return [re.sub(r"[\s()]*([A-Za-z0-9]+)[\s()]*", r"\1", t) for t in texts]
+
+
 HOSTILE_MODELS = {
+    "glue": _glue,
     "identity": lambda texts, src, tgt: list(texts),
     "noise": _noise,
     "empty": lambda texts, src, tgt: [""] * len(texts),
@@ -230,9 +237,8 @@ SEGMENTS = [
 
 def _check(results, requests):
     for result, request in zip(results, requests):
-        joined = "\x00".join(s.rendering for s in result.spans)
-        for span in result.spans:
-            assert result.text.count(span.rendering) >= joined.count(span.rendering), (span, result.text)
+        intact, total = intact_spans(request.text, result.text, result.spans)
+        assert intact == total, (request.text, result.text, result.spans)
         assert result.text.strip() or not request.text.strip(), request.text
 
 
@@ -368,3 +374,63 @@ def test_real_glossary_terms_are_enforced():
     assert terms["MLM"].policy == "keep" and terms["MLM"].rendering == "MLM"
     results = translate_protected([SegmentRequest(text, "ru", "en")], HOSTILE_MODELS["noise"], glossary=glossary)
     _check(results, [SegmentRequest(text, "ru", "en")])
+
+
+# --------------------------------------------------------------------------
+# Boundary-aware verification: a span must stay a whole token
+# --------------------------------------------------------------------------
+
+
+def _spans_of(source: str, *texts: str, kind: str = "acronym") -> list[Span]:
+    spans, pos = [], 0
+    for text in texts:
+        start = source.index(text, pos)
+        spans.append(Span(start, start + len(text), text, kind, text))
+        pos = start + len(text)
+    return spans
+
+
+INTACT_CASES = [
+    # (source, span texts, output, intact)
+    ("Маскирование целых слов (WWM) помогает", ["WWM"], "Whole word masking (WWM) helps", 1),
+    ("Маскирование целых слов (WWM) помогает", ["WWM"], "Whole word masking (WWMtwork", 0),
+    ("Маскирование целых слов (WWM) помогает", ["WWM"], "Whole word masking WWM helps", 1),
+    ("подход PMI-Masking работает", ["PMI-Masking"], "the PMI-Masking666 works", 0),
+    ("подход PMI-Masking работает", ["PMI-Masking"], "PMI-Masking, it works", 1),
+    ("модель BERTом обучили", ["BERT"], "trained with BERTs", 1),  # glued in the source: free
+    ("модель BERTом обучили", ["BERT"], "xBERT trained", 0),  # the other side was a boundary
+    ("GPT и GPT-3", ["GPT", "GPT-3"], "GPT-3 and GPT-3", 1),  # "GPT" inside "GPT-3" is not a GPT
+    ("GPT и GPT-3", ["GPT", "GPT-3"], "GPT-3 and GPT", 2),
+    ("MLM и MLM", ["MLM", "MLM"], "MLM and MLMs", 1),  # each occurrence counted
+    ("MLM и MLM", ["MLM", "MLM"], "MLM, MLM.", 2),
+    ("API", ["API"], "API", 1),
+    ("API", ["API"], "", 0),
+]
+
+
+@pytest.mark.parametrize("source,texts,output,intact", INTACT_CASES)
+def test_intact_spans_table(source, texts, output, intact):
+    assert intact_spans(source, output, _spans_of(source, *texts)) == (intact, len(texts))
+
+
+@pytest.mark.parametrize("output,intact", [
+    ("see https://x.org/a.", 1), ("see (https://x.org/a)", 1), ("see https://x.org/a/b", 0),
+    ("see https://x.org/a-b", 0), ("see https://x.org/ab", 0),
+])
+def test_intact_url_is_not_extended(output, intact):
+    source = "см. https://x.org/a сейчас"
+    assert intact_spans(source, output, _spans_of(source, "https://x.org/a", kind="url")) == (intact, 1)
+
+
+def test_splice_keeps_spans_whole_when_the_model_glues():
+    text = "Маскирование целых слов (WWM) помогает, как и PMI-Masking."
+    result = translate_protected([SegmentRequest(text, "ru", "en")], _glue)[0]
+    assert FLAG_FALLBACK_SPLICE in result.flags
+    assert "(WWM)" in result.text and "PMI-Masking." in result.text
+    assert intact_spans(text, result.text, result.spans) == (2, 2)
+
+
+def test_splice_spaces_a_span_glued_in_the_source():
+    text = "модель BERTом обучили"
+    result = translate_protected([SegmentRequest(text, "ru", "en")], lambda ts, s, t: ["x" + x.replace("BERT", "").upper() for x in ts])[0]
+    assert result.text == "xМОДЕЛЬ BERT xОМ ОБУЧИЛИ"

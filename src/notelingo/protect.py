@@ -7,6 +7,12 @@ altered the segment is translated again as the pieces between its spans and the
 span renderings are spliced back. So every span is present on any model, even one
 that returns noise or nothing.
 
+Verification is boundary-aware (:func:`intact_spans`): a span counts only where it
+stands as a whole token, with the same kind of boundary on each side as in the
+source, so "(WWMtwork" does not hold "WWM". Splicing copies the punctuation at the
+pieces' edges from the source and puts a space wherever a translation would touch
+a span's word character.
+
 Placeholders
 ------------
 A masked span becomes ``<prefix><index>``, e.g. ``XQ0``: two distinct Latin
@@ -415,10 +421,94 @@ def _placeholders_intact(translated: str, table: MaskTable) -> bool:
     return table.prefix.upper() not in table.pattern.sub("", translated).upper()
 
 
-def renderings_present(output: str, spans: list[Span]) -> bool:
-    """Every span's rendering occurs in ``output`` exactly as often as the spans need it."""
-    joined = "\x00".join(s.rendering for s in spans)
-    return all(output.count(r) == joined.count(r) for r in {s.rendering for s in spans})
+# ----- boundary-aware verification ------------------------------------------
+
+#: What may follow a URL, email or DOI without becoming part of it (what detection trims).
+_CLOSING_PUNCT = set(".,;:!?'\"»)]}…”’")
+_GREEDY_KINDS = {"url", "email", "doi"}
+
+
+def _side(ch: str) -> str:
+    """The boundary kind a neighbouring character makes: space (or the text edge), word, punct."""
+    if not ch or ch.isspace():
+        return "space"
+    return "word" if ch.isalnum() or ch == "_" else "punct"
+
+
+def _boundaries(source: str, span: Span) -> tuple[str, str, str]:
+    """(left, right) boundary kinds of ``span`` in the source, and the character after it."""
+    after = source[span.end:span.end + 1]
+    return _side(source[span.start - 1:span.start]), _side(after), after
+
+
+def _fits(span: Span, wanted: tuple[str, str, str], output: str, start: int) -> bool:
+    """Does the occurrence of ``span.rendering`` at ``start`` keep the span a whole token?
+
+    A side that was a word boundary in the source (space, edge or punctuation) must
+    not touch a word character: "WWMtwork" is another token. A side glued to a word
+    in the source (a Russian case ending: "BERTом") may become anything. A URL, email
+    or DOI may be followed only by what cannot extend it (or by what followed it in the source).
+    """
+    end = start + len(span.rendering)
+    left, right = output[start - 1:start], output[end:end + 1]
+    if wanted[0] != "word" and _side(left) == "word":
+        return False
+    if wanted[1] != "word" and _side(right) == "word":
+        return False
+    extends = _side(right) == "punct" and right not in _CLOSING_PUNCT and right != wanted[2]
+    return not (span.kind in _GREEDY_KINDS and extends)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found, pos = [], text.find(needle)
+    while needle and pos != -1:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
+
+
+def match_spans(source: str, output: str, spans: list[Span]) -> list[int | None]:
+    """Where each span stands whole in ``output`` (a start offset), or None when it does not.
+
+    Each occurrence serves one span and no two overlap. Longer renderings are matched
+    first, and a shorter one is not looked for inside any occurrence of a longer one,
+    so "GPT" is not found in "GPT-3". Spans whose boundaries ask more (no glued side)
+    choose before those that ask less.
+    """
+    used = bytearray(len(output))
+    longer: list[tuple[int, int]] = []  # every occurrence of the renderings matched so far
+    where: list[int | None] = [None] * len(spans)
+    by_rendering: dict[str, list[int]] = {}
+    for index, span in enumerate(spans):
+        by_rendering.setdefault(span.rendering, []).append(index)
+    for rendering in sorted(by_rendering, key=len, reverse=True):
+        size = len(rendering)
+        found = _occurrences(output, rendering)
+        free = [p for p in found if not any(used[p:p + size]) and not any(a <= p and p + size <= b for a, b in longer)]
+        wanted = {i: _boundaries(source, spans[i]) for i in by_rendering[rendering]}
+        for index in sorted(by_rendering[rendering], key=lambda i: wanted[i].count("word")):
+            pos = next((p for p in free if not any(used[p:p + size]) and _fits(spans[index], wanted[index], output, p)), None)
+            if pos is not None:
+                used[pos:pos + size] = b"\x01" * size
+                where[index] = pos
+        longer.extend((p, p + size) for p in found)
+    return where
+
+
+def intact_spans(source: str, output: str, spans: list[Span]) -> tuple[int, int]:
+    """(intact, total): how many of ``spans`` (found in ``source``) stand whole in ``output``.
+
+    A span is intact when its rendering is present with the same boundary kind on
+    each side as in the source: a word boundary stays one (punctuation may touch a
+    span that touched punctuation), and each occurrence serves one span.
+    """
+    where = match_spans(source, output, spans)
+    return sum(1 for pos in where if pos is not None), len(spans)
+
+
+def _all_intact(source: str, output: str, spans: list[Span]) -> bool:
+    intact, total = intact_spans(source, output, spans)
+    return intact == total
 
 
 # ----- translation with verification and the splice fallback -----------------
@@ -481,10 +571,10 @@ def _accept_masked_output(plan: _Plan, translated: str) -> bool:
         return True
     if not _placeholders_intact(translated, plan.table):
         return False
-    restored = restore(translated, plan.table)
-    if not renderings_present(restored, plan.spans):
+    output = lead + restore(translated, plan.table) + trail
+    if not _all_intact(plan.request.text, output, plan.spans):
         return False
-    plan.output = lead + restored + trail
+    plan.output = output
     return True
 
 
@@ -501,19 +591,53 @@ def _pieces(text: str, spans: list[Span]) -> list[tuple[bool, str]]:
     return pieces
 
 
+def _word_edges(text: str) -> tuple[str, str, str]:
+    """(leading non-word characters, the rest up to its last letter or digit, trailing ones).
+
+    The pieces around a span are translated without the punctuation and spaces at
+    their edges, which are copied from the source: a model that drops the ")" after
+    "(WWM" cannot glue the next word to the span.
+    """
+    first = next((i for i, ch in enumerate(text) if ch.isalnum()), None)
+    if first is None:
+        return text, "", ""
+    last = max(i for i, ch in enumerate(text) if ch.isalnum())
+    return text[:first], text[first:last + 1], text[last + 1:]
+
+
+def _join_spaced(parts: list[tuple[bool, str]]) -> str:
+    """Join (translated, text) parts; a space goes between a translation and a word character it would touch."""
+    out = ""
+    previous_translated = False
+    for translated, text in parts:
+        if not text:
+            continue
+        if out and (translated or previous_translated) and _side(out[-1]) == _side(text[0]) == "word":
+            out += " "
+        out += text
+        previous_translated = translated
+    return out
+
+
+def _splice_cores(plan: _Plan) -> list[str]:
+    """The pieces of ``plan`` the fallback sends to the model."""
+    return [_word_edges(piece)[1] for is_span, piece in _pieces(plan.request.text, plan.spans)
+            if not is_span and _has_words(piece)]
+
+
 def _splice(plan: _Plan, translations: dict[str, str]) -> None:
-    out = []
+    parts: list[tuple[bool, str]] = []
     for is_span, piece in _pieces(plan.request.text, plan.spans):
-        lead, core, trail = _edges(piece)
+        lead, core, trail = _word_edges(piece)
         if is_span or not _has_words(core):
-            out.append(piece)  # renderings, and pieces of only spaces, punctuation, digits
+            parts.append((False, piece))  # renderings, and pieces of only spaces, punctuation, digits
         elif translations[core].strip():
-            out.append(lead + translations[core].strip() + trail)
+            parts += [(False, lead), (True, translations[core].strip()), (False, trail)]
         else:
-            out.append(piece)
+            parts.append((False, piece))
             if FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
                 plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
-    plan.output = "".join(out)
+    plan.output = _join_spaced(parts)
     plan.flags.append(FLAG_FALLBACK_SPLICE)
 
 
@@ -525,13 +649,7 @@ def _translate_pair(plans: list[_Plan], src: str, tgt: str, translate_batch: Tra
     pending = [p for p in plans if p.output is None]
     first = _translate_unique(translate_batch, [_edges(p.masked)[1] for p in pending], src, tgt)
     failed = [p for p in pending if not _accept_masked_output(p, first[_edges(p.masked)[1]])]
-    cores = [
-        _edges(piece)[1]
-        for p in failed
-        for is_span, piece in _pieces(p.request.text, p.spans)
-        if not is_span and _has_words(piece)
-    ]
-    second = _translate_unique(translate_batch, cores, src, tgt)
+    second = _translate_unique(translate_batch, [core for p in failed for core in _splice_cores(p)], src, tgt)
     for plan in failed:
         _splice(plan, second)
 
