@@ -183,15 +183,16 @@ def _notes_of_page_copy(post: Post, pages: list[list[RawBlock]], result: Normali
 
 
 def _drop_repeated_paragraphs(sections: list[list[RawBlock]], result: NormalizeResult) -> list[list[RawBlock]]:
-    """A paragraph seen earlier in the same document is dropped (export repeats)."""
-    seen: set[str] = set()
+    """A paragraph seen earlier in the same document is dropped (export repeats); one seen in
+    another context (``_context``: a Markdown section, an MDX ``{#if …}``/``{:else}`` branch) is no repeat."""
+    seen: set[tuple[str, str]] = set()
     out = []
     for section in sections:
         kept = []
         for block in section:
-            key = fingerprint(block.text)
+            key = (block.attrs.get("_context", ""), fingerprint(block.text))
             repeatable = block.kind in ("paragraph", "list_item", "quote", "link_preview") and not forwarded_from(block.text)
-            if repeatable and len(key) >= _MIN_REPEAT_KEY:
+            if repeatable and len(key[1]) >= _MIN_REPEAT_KEY:
                 if key in seen:
                     result.paragraphs_dropped += 1
                     continue

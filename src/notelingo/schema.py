@@ -8,8 +8,12 @@ Invariants
 * ``Note.id`` is stable: the same input gives the same id (a hash of the source
   identity and the note's original text, never of a clock or a counter).
 * ``Block.text[Block.lang]`` is the original text of the block; other keys are
-  translations. Code and formula blocks have ``lang = None`` and are never
-  translated: their original sits under the key of the note's language.
+  translations. Code, formula and markup blocks (MDX template lines, JSX
+  components, raw HTML) have ``lang = None`` and are never translated: their
+  original sits under the key of the note's language.
+* A ``table`` block's text is its non-empty cells one per line, row by row, in
+  every language; ``attrs["cells"]`` and ``attrs["align"]`` keep its shape
+  (see :mod:`notelingo.tables`).
 * ``Block.sentences`` is the list of aligned sentence pairs, each a mapping
   language -> sentence; ``text[target]`` is the join of the target sides.
 * ``Note.lang`` is the origin language (ISO 639-1) and ``lang_confidence`` in [0, 1].
@@ -31,11 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 1
 
 SourceKind = Literal["telegram-json", "telegram-html", "html", "text", "markdown"]
-BlockKind = Literal["paragraph", "heading", "list_item", "quote", "code", "formula", "link_preview"]
+BlockKind = Literal["paragraph", "heading", "list_item", "quote", "code", "formula", "link_preview", "table", "markup"]
 RefKind = Literal["arxiv", "doi", "url"]
 
 #: Block kinds whose content is copied, never translated.
-UNTRANSLATED_KINDS = frozenset({"code", "formula"})
+UNTRANSLATED_KINDS = frozenset({"code", "formula", "markup"})
 
 
 class _Model(BaseModel):
@@ -64,7 +68,7 @@ class Ref(_Model):
 
 
 class Block(_Model):
-    """One paragraph, heading, list item, quote, code block, formula or link preview."""
+    """One paragraph, heading, list item, quote, code block, formula, link preview, table or markup."""
 
     id: str = Field(description="Unique inside its note, e.g. 'b3'.")
     kind: BlockKind
@@ -72,11 +76,13 @@ class Block(_Model):
     text: dict[str, str] = Field(description="Language -> text. text[lang] is the original.")
     sentences: list[dict[str, str]] = Field(default_factory=list, description="Aligned sentence pairs: language -> sentence.")
     flags: list[str] = Field(default_factory=list, description="What happened to the block (e.g. fallbacks that ran in translation).")
-    attrs: dict[str, str] = Field(default_factory=dict, description="Kind-specific details: code 'language', link_preview 'url', heading 'level'.")
+    attrs: dict[str, str] = Field(default_factory=dict, description=(
+        "Kind-specific details: code 'language', link_preview 'url', heading 'level', "
+        "table 'cells' and 'align', markup 'markup' (template, component, html)."))
     lang_confidence: Optional[float] = Field(None, ge=0.0, le=1.0)
 
     def original(self, note_lang: str | None = None) -> str:
-        """The block's original text (for code/formula blocks: the only text)."""
+        """The block's original text (for code/formula/markup blocks: the only text)."""
         if self.lang and self.lang in self.text:
             return self.text[self.lang]
         if note_lang and note_lang in self.text:

@@ -11,6 +11,7 @@ Text is never rewritten here: block texts are the source lines, joined with
 markup where it is not text: Obsidian-style wiki links (``[[Page|shown]]`` ->
 ``shown``; embeds ``![[file]]`` dropped), callout markers (``> [!note] Title`` ->
 a quote with ``callout`` attr) and task boxes (``- [x] item`` -> ``task`` attr).
+MDX/HTML markup and GFM tables are read by :mod:`.markup` (``markup`` and ``table`` blocks).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..schema import Post, RawBlock, Source
+from .markup import mark_contexts, read_markup, read_table
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -118,6 +120,8 @@ def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
     index = 0
     while index < len(lines):
         index = _read_block(lines, index, kind, blocks, one_per_line)
+    if kind == "markdown":
+        mark_contexts(blocks)
     return blocks
 
 
@@ -138,6 +142,10 @@ def _read_block(lines: list[str], index: int, kind: str, blocks: list[RawBlock],
         return _read_fenced(lines, index, fence, blocks)
     if _FORMULA_OPEN.match(line):
         return _read_formula(lines, index, blocks)
+    found = (read_markup(lines, index) or read_table(lines, index)) if kind == "markdown" else None
+    if found:
+        blocks.append(found[0])
+        return found[1]
     heading = _ATX_HEADING.match(line)
     if heading:
         blocks.append(RawBlock("heading", heading.group(2), {"level": str(len(heading.group(1)))}))
