@@ -254,6 +254,10 @@ def _without_links(line: str) -> str:
 
 
 def _note_id(source: Source, index: int, body: str) -> str:
+    if source.kind.startswith("telegram") and source.channel and source.message_id is not None:
+        # One message, one id, whichever export (JSON or HTML) it was read from.
+        identity = "\x1f".join(("telegram", " ".join(source.channel.split()), str(source.message_id)))
+        return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:16]
     identity = "\x1f".join(str(part) for part in (
         source.kind, source.channel, source.message_id, source.url,
         os.path.basename(source.path), index, body,
@@ -284,25 +288,53 @@ def _refs_of(post: Post, section: list[RawBlock], body: str, count: int) -> list
 
 
 def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[Note]:
+    """One note per text (or per Telegram message); the other copies go to ``also_in``.
+
+    Two exports of one channel (JSON and HTML) give each message the same id: the
+    richer copy (more links, a dated time zone, more text) is kept, whichever came first.
+    """
     kept: list[Note] = []
-    by_key: dict[str, Note] = {}
-    by_title: dict[str, list[tuple[Note, str]]] = {}
+    by_id: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    by_title: dict[str, list[tuple[int, str]]] = {}
     for note in notes:
         key = fingerprint("\n".join(b.original() for b in note.blocks))
-        twin = by_key.get(key) if len(key) >= _MIN_DUPLICATE_KEY else None
-        if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
-            twin = next((n for n, other in by_title.get(fingerprint(note.title), []) if _near(key, other)), None)
-        if twin is not None and twin.source.path == note.source.path:
-            twin = None  # two messages of one export are two posts, even with the same text
-        if twin is not None:
-            if note.source != twin.source and note.source not in twin.also_in:
-                twin.also_in.append(note.source)
-            result.duplicates_dropped += 1
+        twin = _twin_index(note, key, kept, by_id, by_key, by_title)
+        if twin is None:
+            by_id.setdefault(note.id, len(kept))
+            if len(key) >= _MIN_DUPLICATE_KEY:
+                by_key.setdefault(key, len(kept))
+            by_title.setdefault(fingerprint(note.title), []).append((len(kept), key))
+            kept.append(note)
             continue
-        by_key[key] = note
-        by_title.setdefault(fingerprint(note.title), []).append((note, key))
-        kept.append(note)
+        result.duplicates_dropped += 1
+        if note.id == kept[twin].id and _richness(note) > _richness(kept[twin]):
+            note, kept[twin] = kept[twin], note
+        winner = kept[twin]
+        for source in (note.source, *note.also_in):
+            if source != winner.source and source not in winner.also_in:
+                winner.also_in.append(source)
     return kept
+
+
+def _twin_index(note: Note, key: str, kept: list[Note], by_id: dict[str, int], by_key: dict[str, int],
+                by_title: dict[str, list[tuple[int, str]]]) -> int | None:
+    if note.id in by_id:
+        return by_id[note.id]
+    twin = by_key.get(key) if len(key) >= _MIN_DUPLICATE_KEY else None
+    if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
+        twin = next((i for i, other in by_title.get(fingerprint(note.title), []) if _near(key, other)), None)
+    if twin is not None and kept[twin].source.path == note.source.path:
+        return None  # two messages of one export are two posts, even with the same text
+    return twin
+
+
+def _richness(note: Note) -> tuple[int, int, int, int]:
+    """What a copy of a message keeps: links, a date with its zone, text, metadata."""
+    zoned = bool(note.date and re.search(r"(?:[+-]\d{2}:?\d{2}|Z)$", note.date))
+    text = sum(len(b.original()) for b in note.blocks)
+    fields = sum(value is not None for value in note.source.model_dump().values())
+    return len(note.refs), int(zoned), text, fields
 
 
 def _near(key: str, other: str) -> bool:

@@ -6,7 +6,9 @@ line (JSON Lines). Bilingual is symmetric: nothing here assumes a direction.
 Invariants
 ----------
 * ``Note.id`` is stable: the same input gives the same id (a hash of the source
-  identity and the note's original text, never of a clock or a counter).
+  identity and the note's original text, never of a clock or a counter). A Telegram
+  message's id is a hash of its channel and message id alone, so the JSON and the
+  HTML export of one channel give the same ids.
 * ``Block.text[Block.lang]`` is the original text of the block; other keys are
   translations. Code, formula and markup blocks (MDX template lines, JSX
   components, raw HTML) have ``lang = None`` and are never translated: their

@@ -199,4 +199,6 @@ def mark_contexts(blocks: list[RawBlock]) -> None:
             continue
         if block.kind == "heading":
             heading = f"{'#' * int(block.attrs.get('level', '2') or 2)} {block.text.strip()}"
-        block.attrs["_context"] = " | ".join([heading, *(f"{opening}#{number}" for opening, number in stack)])
+        context = " | ".join([heading, *(f"{opening}#{number}" for opening, number in stack)])
+        if context.strip(" |"):
+            block.attrs["_context"] = context

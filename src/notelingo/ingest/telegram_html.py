@@ -22,6 +22,7 @@ _DATE_TITLE = re.compile(
 _MESSAGE_ID = re.compile(r"^message(\d+)$")
 _REPLY_TARGET = re.compile(r"go_to_message(\d+)")
 _BLOCK_TAGS = frozenset({"div", "p"})
+_MENTION_HREF = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z0-9_]+)/?$", re.IGNORECASE)
 
 
 @dataclass
@@ -94,11 +95,20 @@ def _code_language(pre) -> str:
 
 
 def _link_ref(anchor, refs: list[Ref]) -> None:
+    """A link's target becomes a ref, as the JSON reader's ``text_link``/``url`` do. A mention
+    (``<a href="https://t.me/name">@name</a>``: JSON has no link for it) is a name, not a
+    reference; hashtags and bot commands have no target. A link whose text merely starts
+    with "@" (``@karpathy's thread`` -> x.com) is a link like any other."""
     text = (anchor.text() or "").strip()
-    # Mentions and hashtags link to t.me or to scripts: they are not references.
-    if text.startswith(("@", "#")):
+    href = (anchor.attributes.get("href") or "").strip()
+    if _is_mention(text, href):
         return
-    _add_ref(refs, anchor.attributes.get("href"))
+    _add_ref(refs, href)
+
+
+def _is_mention(text: str, href: str) -> bool:
+    match = _MENTION_HREF.match(href)
+    return bool(match) and text.startswith("@") and text[1:].casefold() == match.group(1).casefold()
 
 
 def _direct_children(node, tag: str, wanted: str) -> list:

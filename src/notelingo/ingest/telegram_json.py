@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from ..errors import FormatError
@@ -157,7 +158,30 @@ def message_to_post(message: dict, path: str, channel: str | None) -> Post | Non
         forwarded_from=_text_or_none(message.get("forwarded_from") or message.get("saved_from")),
         reply_to=_scalar(message.get("reply_to_message_id")),
     )
-    return Post(source=source, blocks=blocks, date=_text_or_none(message.get("date")), refs=refs)
+    date = date_with_offset(_text_or_none(message.get("date")), message.get("date_unixtime"))
+    return Post(source=source, blocks=blocks, date=date, refs=refs)
+
+
+def date_with_offset(date: str | None, unixtime: Any) -> str | None:
+    """The exporter's local ``date`` with its UTC offset, read off ``date_unixtime``.
+
+    '2023-03-01T09:00:00' at 1677650400 (06:00 UTC) -> '2023-03-01T09:00:00+03:00'; the
+    HTML export of the same message says 'UTC+03:00'. Without a usable timestamp (legacy
+    exports) the date stays as it is: no zone is better than a guessed one.
+    """
+    try:
+        local = datetime.fromisoformat(date or "")
+        utc = datetime.fromtimestamp(int(unixtime), tz=timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return date
+    if local.tzinfo is not None:
+        return date
+    minutes = round((local - utc).total_seconds() / 900) * 15  # zones are whole quarter hours
+    if abs(minutes) > 14 * 60 or abs((local - utc).total_seconds() - minutes * 60) > 60:
+        return date  # not the same moment in some zone: a broken timestamp
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{date}{sign}{hours:02d}:{rest:02d}"
 
 
 def _scalar(value: Any) -> int | str | None:

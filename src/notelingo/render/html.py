@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from .. import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
+from ..tables import table_align, table_rows
 from .digest import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
 from .safety import ref_href, ref_label, safe_href
@@ -107,9 +108,28 @@ def _block_row(note: Note, block: Block, langs: Sequence[str]) -> str:
     if not present:
         present = [block.lang or note.lang] if block.original(note.lang) else []
     cls = f"cell {esc(block.kind)}"
-    cells = [f'<div class="{cls}" lang="{esc(lang)}">{marked_text(note, block, lang)}{_preview_link(block)}</div>' for lang in present]
+    content = _table_html if block.kind == "table" else lambda b, lang: marked_text(note, b, lang) + _preview_link(b)
+    cells = [f'<div class="{cls}" lang="{esc(lang)}">{content(block, lang)}</div>' for lang in present]
     wide = " wide" if len(present) < 2 else ""
     return f'<div class="row{wide}">{"".join(cells)}</div>'
+
+
+def _table_html(block: Block, lang: str) -> str:
+    """A table block in one language: the first row as the header, the separator's alignment kept."""
+    rows = table_rows(block.text.get(lang, ""), block.attrs)
+    align = table_align(block.attrs)
+    out = []
+    for number, row in enumerate(rows):
+        tag = "th" if number == 0 else "td"
+        cells = []
+        for column, cell in enumerate(row):
+            side = align[column] if column < len(align) else ""
+            style = f' style="text-align:{side}"' if side in ("left", "center", "right") else ""
+            cells.append(f"<{tag}{style}>{esc(cell)}</{tag}>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+        if number == 0:
+            out.append("</thead><tbody>")
+    return "<table><thead>" + "".join(out) + "</tbody></table>" if rows else ""
 
 
 def _preview_link(block: Block) -> str:

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from .. import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
+from ..tables import table_align, table_rows
 from .digest import Digest, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
 from .safety import ref_href, ref_label, safe_href
@@ -79,6 +80,8 @@ def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
     present = [lang for lang in langs if block.text.get(lang, "").strip()]
     if not present and block.original(note.lang).strip():
         present = [block.lang or note.lang]
+    if block.kind == "table":
+        return "\n\n".join(_table_markdown(block, lang, quoted=index > 0) for index, lang in enumerate(present))
     bullet = "• " if block.kind == "list_item" else ""
     href = safe_href(block.attrs.get("url")) if block.kind == "link_preview" else None
     tail = f" {md_link(href, '↗')}" if href else ""
@@ -87,6 +90,25 @@ def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
         body = f"`{md_escape(lang)}` {bullet}{_marked(note, block, lang)}{tail}"
         paragraphs.append(body if index == 0 else "> " + body.replace("\n", "\n> "))
     return "\n\n".join(paragraphs)
+
+
+_ALIGN_RULE = {"left": ":---", "center": ":---:", "right": "---:"}
+
+
+def _table_markdown(block: Block, lang: str, quoted: bool) -> str:
+    """A table block in one language as a GFM table under its language label (quoted after the first)."""
+    rows = table_rows(block.text.get(lang, ""), block.attrs)
+    if not rows:
+        return ""
+    width = max(len(row) for row in rows)
+    align = (table_align(block.attrs) + [""] * width)[:width]
+    lines = [f"`{md_escape(lang)}`", ""]
+    for number, row in enumerate(rows):
+        cells = [md_escape(cell) for cell in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+        if number == 0:
+            lines.append("| " + " | ".join(_ALIGN_RULE.get(a, "---") for a in align) + " |")
+    return "\n".join(("> " + line).rstrip() if quoted else line for line in lines)
 
 
 def note_meta_line(note: Note) -> str:
