@@ -199,6 +199,7 @@ def mark_contexts(blocks: list[RawBlock]) -> None:
             continue
         if block.kind == "heading":
             heading = f"{'#' * int(block.attrs.get('level', '2') or 2)} {block.text.strip()}"
-        context = " | ".join([heading, *(f"{opening}#{number}" for opening, number in stack)])
-        if context.strip(" |"):
-            block.attrs["_context"] = context
+        parts = [heading] if heading else []
+        parts.extend(f"{opening}#{number}" for opening, number in stack)
+        if parts:
+            block.attrs["_context"] = " | ".join(parts)
