@@ -15,7 +15,7 @@ Empty cells have no line: a blank line would be folded into the line break aroun
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def encode_table(rows: Sequence[Sequence[str]], align: Sequence[str]) -> tuple[str, dict[str, str]]:

@@ -37,13 +37,15 @@ _TAG_START = re.compile(r"^</?(?P<name>[A-Za-z][\w.:-]*)")
 _COMMENT_OPEN = "<!--"
 _MAX_TAG_LINES = 200
 #: CommonMark's HTML block elements (types 1 and 6) and embedded media: such a line opens raw HTML.
-_HTML_BLOCK_TAGS = frozenset("""
-    address article aside audio base basefont blockquote body canvas caption center col colgroup dd details
-    dialog dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head
-    header hr html iframe img legend li link main menu menuitem nav noframes object ol optgroup option p
-    param picture pre script search section source style summary svg table tbody td textarea tfoot th thead
-    title tr track ul video
-""".split())
+_HTML_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "audio", "base", "basefont", "blockquote", "body", "canvas", "caption",
+    "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "embed", "fieldset",
+    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hr", "html", "iframe", "img", "legend", "li", "link", "main", "menu", "menuitem", "nav",
+    "noframes", "object", "ol", "optgroup", "option", "p", "param", "picture", "pre", "script", "search",
+    "section", "source", "style", "summary", "svg", "table", "tbody", "td", "textarea", "tfoot", "th", "thead",
+    "title", "tr", "track", "ul", "video",
+})
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -145,9 +147,7 @@ def _is_separator(line: str) -> bool:
 
 def split_row(line: str) -> list[str]:
     """Cells of a table row; ``\\|`` is a pipe inside a cell, and so is a pipe inside a code span."""
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
+    body = line.strip().removeprefix("|")
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
     cells, current, in_code = [], [], False
