@@ -141,3 +141,21 @@ def test_export_repeats_without_context_are_still_dropped():
     text = "Intro.\n\nA paragraph long enough to count as a repeat.\n\nA paragraph long enough to count as a repeat."
     result = normalize_posts(read_text_dump(text, "x.md", "markdown"))
     assert result.paragraphs_dropped == 1
+
+
+@pytest.mark.parametrize(
+    "text, tags",
+    [
+        ('See <a href="https://x.org" title="label">the docs</a> first.', ['<a href="https://x.org" title="label">', "</a>"]),
+        ("Use <Tip warning={true}>this</Tip> here.", ["<Tip warning={true}>", "</Tip>"]),
+        ('An image <img src="a.png" alt="label"/> inline.', ['<img src="a.png" alt="label"/>']),
+        ("No tag in a < b or in 3 > 2.", []),
+    ],
+)
+def test_inline_tags_in_prose_are_protected_and_never_glossary_terms(text, tags):
+    from notelingo.glossary import load_glossary
+    from notelingo.protect import find_protected_spans
+
+    spans = find_protected_spans(text, "en", "ru", load_glossary(None))
+    assert [s.text for s in spans if s.kind == "markup"] == tags
+    assert "label" not in [s.text.lower() for s in spans if s.kind == "term"]  # found only inside tags

@@ -95,12 +95,17 @@ _ARXIV_RE = re.compile(
     re.I,
 )
 _DOI_RE = re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s\"<>]+", re.I)
+# An inline HTML/JSX tag inside prose (a whole markup line is a block of its own): kept
+# verbatim, so its attributes are neither translated nor matched by the glossary.
+_TAG_RE = re.compile(
+    r"</?[A-Za-z][\w.:-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|\{[^{}]*\}|[^\s\"'=<>`]+))?)*\s*/?>"
+)
 
 # (pattern, kind, trim trailing punctuation); overlaps are settled later.
 _REGEX_DETECTORS = [
     (_URL_RE, "url", True), (_EMAIL_RE, "email", True), (_MENTION_RE, "mention", False),
     (_HASHTAG_RE, "hashtag", False), (_CODE_RE, "code", False), (_LATEX_DELIMITED_RE, "latex", False),
-    (_ARXIV_RE, "arxiv", False), (_DOI_RE, "doi", True),
+    (_ARXIV_RE, "arxiv", False), (_DOI_RE, "doi", True), (_TAG_RE, "markup", False),
 ]
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -272,7 +277,7 @@ def _name_groups(parts: list[tuple], shouting: bool) -> list[tuple]:
 
 # Equal length: the more specific kind wins (a glossary term over a bare acronym).
 _PRIORITY = {k: i for i, k in enumerate(
-    ["url", "email", "code", "latex", "doi", "arxiv", "mention", "hashtag", "term", "acronym"])}
+    ["url", "email", "code", "latex", "doi", "arxiv", "mention", "hashtag", "markup", "term", "acronym"])}
 
 
 def _term_candidates(text: str, src: str, glossary) -> list[tuple]:
