@@ -122,3 +122,13 @@ def test_a_zoned_html_copy_beats_a_legacy_json_copy(tmp_path):
     notes = notes_of(legacy, HTML_EXPORT)
     assert all(n.source.kind == "telegram-html" and n.date.endswith("+08:00") for n in notes)
     assert all([s.path for s in n.also_in] == [legacy] for n in notes)
+
+
+def test_two_chats_of_one_export_sharing_a_name_keep_their_messages(tmp_path):
+    chats = [{"name": "Alex", "type": "personal_chat", "id": i, "messages": [
+        {"id": 7, "type": "message", "date": "2024-01-01T10:00:00", "date_unixtime": "1704103200", "from": "Alex",
+         "text": f"A message long enough to count, from chat number {i}."}]} for i in (1, 2)]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"chats": {"list": chats}}), encoding="utf-8")
+    notes = notes_of(str(path))
+    assert [n.blocks[0].original()[-2:] for n in notes] == ["1.", "2."] and not any(n.also_in for n in notes)

@@ -319,9 +319,9 @@ def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[No
 
 def _twin_index(note: Note, key: str, kept: list[Note], by_id: dict[str, int], by_key: dict[str, int],
                 by_title: dict[str, list[tuple[int, str]]]) -> int | None:
-    if note.id in by_id:
-        return by_id[note.id]
-    twin = by_key.get(key) if len(key) >= _MIN_DUPLICATE_KEY else None
+    twin = by_id.get(note.id)
+    if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
+        twin = by_key.get(key)
     if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
         twin = next((i for i, other in by_title.get(fingerprint(note.title), []) if _near(key, other)), None)
     if twin is not None and kept[twin].source.path == note.source.path:
