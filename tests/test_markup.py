@@ -15,7 +15,7 @@ from notelingo.schema import RawBlock
 from notelingo.tables import table_rows
 
 MDX = Path(__file__).parent / "fixtures" / "mdx"
-PAGES = sorted(MDX.glob("*.mdx"))
+PAGES = sorted(path for path in MDX.iterdir() if path.suffix in (".md", ".mdx") and path.name != "SOURCES.md")
 #: Text that is markup wherever it stands at the start of a block.
 _MARKUP_START = re.compile(r"^(\{[#:/]|<[A-Za-z/!])")
 
@@ -159,3 +159,21 @@ def test_inline_tags_in_prose_are_protected_and_never_glossary_terms(text, tags)
     spans = find_protected_spans(text, "en", "ru", load_glossary(None))
     assert [s.text for s in spans if s.kind == "markup"] == tags
     assert "label" not in [s.text.lower() for s in spans if s.kind == "term"]  # found only inside tags
+
+
+def test_a_paragraph_in_two_framework_options_is_kept_in_both():
+    """transformers/diffusers docs switch frameworks with <hfoptions>/<hfoption id=…> components."""
+    text = ("## Install\n\n<hfoptions id=\"installation\">\n<hfoption id=\"PyTorch\">\n\n"
+            "Run this command in the folder of the example script.\n\n```bash\npip install torch\n```\n\n"
+            "</hfoption>\n<hfoption id=\"Flax\">\n\nRun this command in the folder of the example script.\n\n"
+            "```bash\npip install flax\n```\n\n</hfoption>\n</hfoptions>\n\n<div class=\"x\">\n<img src=\"a.png\"/>\n</div>\n\n"
+            "After both options.")
+    blocks = blocks_of(text)
+    contexts = [b.attrs.get("_context") for b in blocks if b.kind == "paragraph"]
+    assert contexts == [
+        '## Install | <hfoptions id="installation"> | <hfoption id="PyTorch">',
+        '## Install | <hfoptions id="installation"> | <hfoption id="Flax">',
+        "## Install",
+    ]
+    result = normalize_posts(read_text_dump(text, "x.md", "markdown"))
+    assert result.paragraphs_dropped == 0

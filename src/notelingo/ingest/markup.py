@@ -20,9 +20,9 @@ A line where prose follows a tag (``<a href=…>paper</a> shows …``) is a para
 ``table`` block whose cells are translated one by one; see :mod:`notelingo.tables`.
 
 **Contexts**: every block carries an internal ``_context`` attr naming the heading it
-is under and the ``{#if …}`` / ``{:else}`` / ``{/if}`` branches it is in, so that
-normalize never drops a paragraph of one branch (or section) as a repeat of the same
-paragraph in another: both are shown to readers.
+is under, the ``{#if …}`` / ``{:else}`` / ``{/if}`` branches and the open components
+(``<hfoption id="PyTorch">``) it is in, so that normalize never drops a paragraph of one
+branch (or section) as a repeat of the same paragraph in another: both are shown to readers.
 """
 
 from __future__ import annotations
@@ -180,26 +180,54 @@ def _alignment(cell: str) -> str:
 # --------------------------------------------------------------------------
 
 
+_TAG = re.compile(r"""<(/?)([A-Za-z][\w.:-]*)((?:[^<>"'{}]|"[^"]*"|'[^']*'|\{[^{}]*\})*?)(/?)>""")
+_VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                        "track", "wbr"})
+
+
 def mark_contexts(blocks: list[RawBlock]) -> None:
-    """Give every block an internal ``_context`` attr: the heading it is under and the template
-    branches it is in (``## Setup | {#if fw === 'pt'}#1``). A paragraph repeated in another
-    context is another reader's text (the PyTorch and the TensorFlow branch), not an export repeat."""
-    stack: list[list] = []  # [opening line, branch number]
+    """Give every block an internal ``_context`` attr: the heading it is under, the template
+    branches and the open components it is in (``## Setup | {#if fw === 'pt'}#1``,
+    ``<hfoption id="PyTorch">``). A paragraph repeated in another context is another
+    reader's text (the PyTorch and the TensorFlow branch), not an export repeat."""
+    branches: list[list] = []  # [opening line, branch number]
+    elements: list[tuple[str, str]] = []  # (tag name, opening tag)
     heading = ""
     for block in blocks:
-        if block.kind == "markup" and block.attrs.get("markup") == "template":
-            mark = _TEMPLATE.match(block.text)
-            sign = mark.group("mark") if mark else ""
-            if sign == "#":
-                stack.append([block.text, 0])
-            elif sign == ":" and stack:
-                stack[-1][1] += 1
-            elif sign == "/" and stack and mark.group("word") != "*":
-                stack.pop()
+        kind = block.attrs.get("markup") if block.kind == "markup" else None
+        if kind == "template":
+            _step_branches(branches, block.text)
+            continue
+        if kind in ("component", "html"):
+            _step_elements(elements, block.text)
             continue
         if block.kind == "heading":
             heading = f"{'#' * int(block.attrs.get('level', '2') or 2)} {block.text.strip()}"
         parts = [heading] if heading else []
-        parts.extend(f"{opening}#{number}" for opening, number in stack)
+        parts.extend(f"{opening}#{number}" for opening, number in branches)
+        parts.extend(opening for _, opening in elements)
         if parts:
             block.attrs["_context"] = " | ".join(parts)
+
+
+def _step_branches(branches: list[list], line: str) -> None:
+    mark = _TEMPLATE.match(line)
+    sign = mark.group("mark") if mark else ""
+    if sign == "#":
+        branches.append([line, 0])
+    elif sign == ":" and branches:
+        branches[-1][1] += 1
+    elif sign == "/" and branches and mark.group("word") != "*":
+        branches.pop()
+
+
+def _step_elements(elements: list[tuple[str, str]], text: str) -> None:
+    """Open and close the elements a markup block's tags open and close (void and self-closed ones neither)."""
+    for tag in _TAG.finditer(text):
+        closing, name, _, self_closed = tag.groups()
+        if closing:
+            names = [open_name for open_name, _ in elements]
+            if name in names:
+                del elements[len(names) - 1 - names[::-1].index(name):]
+        elif not self_closed and name.lower() not in _VOID_TAGS:
+            elements.append((name, " ".join(tag.group().split())))
