@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notelingo.ingest import read_input
 from notelingo.ingest.markup import mark_contexts, read_markup, read_table, split_row
@@ -53,7 +55,8 @@ def test_markup_lines(lines, kind, text, used):
 @pytest.mark.parametrize(
     "line",
     ["<a href='https://x.org'>The paper</a> shows that attention is enough.", "<mask> is the token to predict.",
-     "A sentence with {braces}.", "{not a template}", "<Unclosed tag that never ends"],
+     "A sentence with {braces}.", "{not a template}", "<Unclosed tag that never ends",
+     "<https://arxiv.org/abs/2405.21060>", "<team@example.org>"],
 )
 def test_prose_with_inline_markup_is_no_markup(line):
     assert read_markup([line], 0) is None
@@ -177,3 +180,22 @@ def test_a_paragraph_in_two_framework_options_is_kept_in_both():
     ]
     result = normalize_posts(read_text_dump(text, "x.md", "markdown"))
     assert result.paragraphs_dropped == 0
+
+
+_FRAGMENTS = st.sampled_from([
+    "{#if fw === 'pt'}", "{:else}", "{/if}", "<Tip>", "</Tip>", '<Youtube id="x"/>', "<div", 'class="a">', "</div>",
+    "<!--", "-->", "| a | b |", "|---|---|", "| 1 |", "---", "```", "# Title", "- item", "> quote", "",
+    "Plain prose.", "<", ">", "{", "}", '"', "'", "a | b", "<img src='x'>", "=====",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=30), st.lists(st.sampled_from(["\n", " ", "\n\n"]), min_size=30, max_size=30))
+def test_reader_never_crashes_and_markup_is_source_text(fragments, joins):
+    text = "".join(fragment + join for fragment, join in zip(fragments, joins))
+    blocks = blocks_of(text)
+    for block in blocks:
+        if block.kind == "markup":
+            assert block.text in text
+        if block.kind == "table":
+            assert table_rows(block.text, block.attrs)

@@ -35,6 +35,7 @@ from ..tables import encode_table
 _TEMPLATE = re.compile(r"^\{\s*(?P<mark>[#:/@])\s*(?P<word>\*|[A-Za-z]+)?.*\}$")
 _TAG_START = re.compile(r"^</?(?P<name>[A-Za-z][\w.:-]*)")
 _COMMENT_OPEN = "<!--"
+_AUTOLINK = re.compile(r"^<(?:[A-Za-z][\w+.-]*:|[^\s<>@]+@[^\s<>@]+>)")  # <https://…>, <user@host>: links
 _MAX_TAG_LINES = 200
 #: CommonMark's HTML block elements (types 1 and 6) and embedded media: such a line opens raw HTML.
 _HTML_BLOCK_TAGS = frozenset({
@@ -60,7 +61,7 @@ def read_markup(lines: list[str], index: int) -> tuple[RawBlock, int] | None:
             return None
         return _markup(lines, index, end, "html")
     tag = _TAG_START.match(stripped)
-    if not tag:
+    if not tag or _AUTOLINK.match(stripped):
         return None
     name = tag.group("name")
     is_html = name.lower() in _HTML_BLOCK_TAGS and name[0].islower()
