@@ -199,3 +199,9 @@ def test_reader_never_crashes_and_markup_is_source_text(fragments, joins):
             assert block.text in text
         if block.kind == "table":
             assert table_rows(block.text, block.attrs)
+
+
+def test_markup_shared_by_pages_of_one_folder_is_not_site_chrome():
+    pages = [str(MDX / "hf-course-en-chapter4-2.mdx"), str(MDX / "hf-course-en-chapter4-3.mdx")]
+    notes = normalize_posts([post for page in pages for post in read_input(page).posts]).notes
+    assert all(note.blocks[0].original() == "<FrameworkSwitchCourse {fw} />" for note in notes)
