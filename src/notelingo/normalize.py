@@ -291,7 +291,7 @@ def _drop_duplicate_notes(notes: list[Note], result: NormalizeResult) -> list[No
     """One note per text (or per Telegram message); the other copies go to ``also_in``.
 
     Two exports of one channel (JSON and HTML) give each message the same id: the
-    richer copy (more links, a dated time zone, more text) is kept, whichever came first.
+    richer copy (more links, a date with its time zone, more text) is kept, whichever came first.
     """
     kept: list[Note] = []
     by_id: dict[str, int] = {}
