@@ -26,7 +26,7 @@ from . import __version__
 from .refs import classify_url, dedupe_refs, find_refs
 from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
 from .sections import (FOOTER, attach_preview_urls, extract_cards, find_tandems, is_title_like,
-                       looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers,
+                       looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers, title_block,
                        split_repeated_dump, split_sections, strip_post_headers, tail_card)
 from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text
 
@@ -210,7 +210,7 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
     source = post.source.model_copy(update={"forwarded_from": forwarded}) if forwarded else post.source
     blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
     body = "\n".join(raw.text for raw in section)
-    title = post.title if post.title and (count == 1 or _is_untitled_lead(section, index)) else _title_of(section)
+    title = post.title if post.title and (count == 1 or _is_untitled_lead(section, index)) else _title_of(section, count > 1)
     return Note(
         id=_note_id(source, index, body),
         lang="und",
@@ -234,8 +234,8 @@ def _to_block(index: int, raw: RawBlock) -> Block:
     return Block(id=f"b{index}", kind=raw.kind, lang=None, text={"und": raw.text}, attrs=attrs)
 
 
-def _title_of(section: list[RawBlock]) -> str:
-    first = section_title_block(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+def _title_of(section: list[RawBlock], several: bool = False) -> str:
+    first = title_block(section, several)
     # Only the head of a huge one-line block can become the title: strip links from that.
     line = _without_links(first.text.strip()[:4 * _TITLE_MAX].split("\n", 1)[0].strip())
     if len(line) <= _TITLE_MAX:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .dates import parse_date_line
 from .refs import find_refs
-from .schema import RawBlock
+from .schema import UNTRANSLATED_KINDS, RawBlock
 from .textclean import fingerprint, forwarded_from
 
 # Generic names of the parts of one paper note or article: never a new note.
@@ -73,8 +74,10 @@ def is_title_like(block: RawBlock) -> bool:
     text = block.text.strip()
     if block.kind not in ("paragraph", "heading") or not text or "\n" in text or len(text) > 100:
         return False
-    if text[-1] in _TITLE_END_PUNCT or _CLOSER.match(text) or is_subheading(text):
+    if text[-1] in _TITLE_END_PUNCT or _CLOSER.match(text) or is_subheading(text) or " | " in text:
         return False
+    if parse_date_line(text):
+        return False  # a dump's date line dates a post, it never names one
     words = text.split()
     first_letter = next((ch for ch in text if ch.isalpha()), "")
     if not first_letter or first_letter.islower() or len(words) > _MAX_TITLE_WORDS:
@@ -357,7 +360,57 @@ def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool
 
 
 def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
-    return {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)}
+    """Title lines open notes when the sections they make are separate works (papers,
+    posts): most sections name a paper, cite one, or close with a 'Ref:' line. Title
+    lines inside one article ("Keynotes", "Главное, что я понял") are its parts."""
+    starts = {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)}
+    sections = _group(blocks, starts)
+    if len(sections) < 2:
+        return starts
+    works = sum(1 for section in sections if _is_work(section))
+    return starts if 3 * works >= 2 * len(sections) else set()
+
+
+def _group(blocks: list[RawBlock], starts: set[int]) -> list[list[RawBlock]]:
+    sections: list[list[RawBlock]] = [[]]
+    for index, block in enumerate(blocks):
+        if index in starts and _has_body(sections[-1]):
+            sections.append([])
+        sections[-1].append(block)
+    return [section for section in sections if section]
+
+
+def _is_work(section: list[RawBlock]) -> bool:
+    if any(_CLOSER.match(b.text.strip()) for b in section if "\n" not in b.text.strip()):
+        return True
+    if any(r.kind in ("arxiv", "doi") for b in section[:_PAPER_NEAR_HEADING] for r in find_refs(b.text)):
+        return True
+    named = _title_over_outline(section)
+    return named is not None and names_a_work(named.text)
+
+
+_SMALL_WORDS = {
+    "with", "from", "into", "over", "under", "without", "through", "about", "using", "toward", "towards",
+    "between", "beyond", "than", "that", "this", "your", "when", "what", "more",
+}
+
+
+def names_a_work(text: str) -> bool:
+    """A line that reads as the name of a paper or system: 'GPT3', 'BYOL', 'LoRA: Low-Rank
+    Adaptation…', 'Distilling the Knowledge in a Neural Network' (English title case)."""
+    line = text.strip()
+    if find_refs(line):
+        return True
+    words = re.findall(r"[^\W_][\w'’\-]*", line)
+    if len(words) == 1:
+        return bool(re.search(r"[A-ZА-ЯЁ0-9]", words[0][1:]))
+    if re.search(r"[а-яё]", line, re.IGNORECASE) or len(words) < 2:
+        return False
+    head, colon, tail = line.partition(":")
+    if colon and 1 <= len(head.split()) <= 4 and tail.strip():
+        return True
+    significant = [w for w in words if len(w) >= 4 and not w.isdigit() and w.casefold() not in _SMALL_WORDS]
+    return bool(significant) and all(w[0].isupper() or not w[0].isalpha() for w in significant)
 
 
 def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
@@ -365,21 +418,28 @@ def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
     items = [(i, b) for i, b in enumerate(blocks) if b.kind == "list_item"]
     if not items:
         return set()
-    top = min(int(b.attrs.get("depth", "0") or 0) for _, b in items)
+    top = min(_depth(b) for _, b in items)
     starts = set()
     for i, block in items:
-        if int(block.attrs.get("depth", "0") or 0) != top or i + 1 >= len(blocks):
+        if _depth(block) != top or i + 1 >= len(blocks):
             continue
-        follower = blocks[i + 1]
-        has_children = follower.kind != "list_item" or int(follower.attrs.get("depth", "0") or 0) > top
+        numbered = block.attrs.get("marker", "")[:1].isdigit()
         cites = any(r.kind in ("arxiv", "doi") for r in find_refs(block.text))
         short = "\n" not in block.text and len(block.text.split()) <= 20 and block.text.strip()[-1:] not in ".;:"
         previous = blocks[i - 1] if i else None
-        isolated = previous is None or previous.kind != "list_item" or int(previous.attrs.get("depth", "0") or 0) > top
-        nested = follower.kind == "list_item" and is_title_like(RawBlock("paragraph", block.text))
-        if has_children and isolated and short and (cites or nested or block.attrs.get("marker", "")[:1].isdigit()):
+        # A bullet with children inside an outline is a list item: only numbered or citing items open notes.
+        if _has_children(block, blocks[i + 1], numbered) and short and (cites or numbered) \
+                and (previous is None or _has_children(block, previous, numbered)):
             starts.add(i)
     return starts if len(starts) >= 2 else set()
+
+
+def _has_children(item: RawBlock, other: RawBlock, numbered: bool) -> bool:
+    """``other`` (next to ``item``) is no sibling of it: not a list item, a deeper one, or,
+    under a numbered item, a plain bullet at the same depth ("1) Title" over "- point")."""
+    if other.kind != "list_item" or _depth(other) > _depth(item):
+        return True
+    return numbered and _depth(other) == _depth(item) and not other.attrs.get("marker", "")[:1].isdigit()
 
 
 def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlock]:
@@ -387,8 +447,89 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
     out = []
     for index, block in enumerate(section):
         if block.kind == "paragraph" and index == 0 and first_is_title and is_title_like(block):
-            block = RawBlock("heading", block.text, {"level": "2"})
+            block = RawBlock("heading", block.text, {"level": "2", "_made": "1"})
         elif block.kind == "paragraph" and "\n" not in block.text.strip() and is_subheading(block.text) and index + 1 < len(section):
-            block = RawBlock("heading", block.text, {"level": "3"})
+            block = RawBlock("heading", block.text, {"level": "3", "_made": "1"})
         out.append(block)
     return out
+
+
+# --------------------------------------------------------------------------
+# Titles
+# --------------------------------------------------------------------------
+
+_AUTHOR_LINE = re.compile(r"\bet\s+al\b|\bи\s+др\b", re.IGNORECASE)
+_SALUTATION = re.compile(r"^(hi|hello|hey|dear|привет|здравствуйте|добрый\s+\w+)\b.{0,40}[,!]$", re.IGNORECASE)
+
+
+def title_block(section: list[RawBlock], several: bool) -> RawBlock:
+    """The block a note's title comes from.
+
+    A section-opening line or a heading names the note. Otherwise, in a document
+    of several notes, the last title line over the body (a document's own title
+    line may stand above the first paper's), or an outline's first bullet when
+    it is a title with sub-bullets under that line. Otherwise the first line of
+    prose: list-intro lines ("For example:", "TL;DR такой") and the list or
+    quote they introduce, and salutations, are skipped.
+    """
+    opened = section_title_block(section)
+    if opened is not None and not opened.attrs.get("_made") and not is_subheading(opened.text):
+        return opened
+    if several:
+        named = _title_over_outline(section)
+        if named is not None:
+            return named
+    return _first_prose(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+
+
+def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:
+    """Among the title lines over a note's body, the one naming a work; else the first.
+    When none names a work, a titled first bullet with sub-bullets under them does."""
+    run = 0
+    while run < len(section) and _plain_line(section[run]) and is_title_like(section[run]):
+        run += 1
+    lines = [b for b in section[:run] if not _AUTHOR_LINE.search(b.text)] or section[:run]
+    if not lines:
+        return None
+    named = next((b for b in lines if names_a_work(b.text)), None)
+    if named is not None:
+        return named
+    rest = section[run:run + 2]
+    if len(rest) == 2 and all(b.kind == "list_item" for b in rest) and _depth(rest[1]) > _depth(rest[0]) \
+            and is_title_like(RawBlock("paragraph", rest[0].text)) and names_a_work(rest[0].text):
+        return rest[0]
+    return lines[0]
+
+
+def _first_prose(section: list[RawBlock]) -> RawBlock | None:
+    introduced = False
+    for index, block in enumerate(section):
+        if block.kind in UNTRANSLATED_KINDS or block.kind == "link_preview":
+            continue
+        if introduced and block.kind in ("list_item", "quote"):
+            continue
+        follower = section[index + 1] if index + 1 < len(section) else None
+        if block.kind in ("paragraph", "heading") and _is_intro(block.text, follower):
+            introduced = True
+            continue
+        return block
+    return None
+
+
+def _is_intro(text: str, follower: RawBlock | None) -> bool:
+    """'For example:' / 'Например' / 'TL;DR такой' over a list or quote; 'Hi friends,'."""
+    line = text.strip()
+    if "\n" in line:
+        return False
+    if _SALUTATION.match(line):
+        return True
+    introduces = follower is not None and follower.kind in ("list_item", "quote")
+    return introduces and (is_subheading(line) or len(line.split()) <= 3)
+
+
+def _plain_line(block: RawBlock) -> bool:
+    return block.kind == "paragraph" or bool(block.attrs.get("_made"))
+
+
+def _depth(block: RawBlock) -> int:
+    return int(block.attrs.get("depth", "0") or 0)
