@@ -28,7 +28,8 @@ from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signat
 from .sections import (FOOTER, attach_preview_urls, extract_cards, find_tandems, is_title_like,
                        looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers, title_block,
                        split_repeated_dump, split_sections, strip_post_headers, tail_card)
-from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text
+from .textclean import (fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text,
+                        strip_edge_chrome)
 
 __all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
 
@@ -54,12 +55,23 @@ def normalize_posts(posts: list[Post]) -> NormalizeResult:
     """Clean, split and deduplicate the posts of every input into notes."""
     result = NormalizeResult()
     cleaned = [clean_blocks(post.blocks, keep_footers=post.splittable) for post in posts]
+    posts = [_without_edge_chrome(post, cleaned, index) for index, post in enumerate(posts)]
     _drop_shared_chrome(posts, cleaned)
     notes: list[Note] = []
     for post, blocks in zip(posts, cleaned):
         notes.extend(_notes_of_post(post, blocks, result))
     result.notes = _drop_duplicate_notes(notes, result)
     return result
+
+
+def _without_edge_chrome(post: Post, cleaned: list[list[RawBlock]], index: int) -> Post:
+    """A copied page's reader chrome (head and tail) goes; the feed name and date it showed are kept."""
+    if not (post.splittable and post.source.kind in ("text", "markdown")):
+        return post
+    cleaned[index], meta = strip_edge_chrome(cleaned[index])
+    if meta.channel and not post.source.channel:
+        post = replace(post, source=post.source.model_copy(update={"channel": meta.channel}))
+    return replace(post, date=post.date or meta.date)
 
 
 def clean_blocks(blocks: list[RawBlock], keep_footers: bool = False) -> list[RawBlock]:

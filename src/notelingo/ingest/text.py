@@ -47,6 +47,7 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     meta: dict[str, str] = {}
     if kind == "markdown":
         lines, meta = _strip_front_matter(lines)
+        lines = _without_page_properties(lines, meta)
     if kind == "markdown":
         lines = _without_wiki_markup(lines)
     parts = _split_at_breaks(lines, kind)
@@ -165,6 +166,32 @@ def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
                     meta[key.strip()] = value.strip().strip("\"'")
             return lines[end + 1:], meta
     return lines, {}
+
+
+_PROPERTY = re.compile(r"^(?P<key>[A-Z][\w ]{1,24}):\s+(?P<value>\S.{0,100})$")
+_DATE_KEYS = ("created", "date", "created time", "published")
+
+
+def _without_page_properties(lines: list[str], meta: dict[str, str]) -> list[str]:
+    """Notion exports put the page's properties ("Created: …", "Tags: …", "Status: …")
+    under its title: metadata (the creation date is kept), not text."""
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None or not _ATX_HEADING.match(lines[index]):
+        return lines
+    end = index + 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    found = []
+    while end < len(lines) and _PROPERTY.match(lines[end].strip()):
+        found.append(_PROPERTY.match(lines[end].strip()))
+        end += 1
+    if len(found) < 2 or (end < len(lines) and lines[end].strip()):
+        return lines
+    for prop in found:
+        when = parse_date_line(prop.group("value")) if prop.group("key").lower() in _DATE_KEYS else None
+        if when and "date" not in meta:
+            meta["date"] = when
+    return lines[:index + 1] + lines[end:]
 
 
 def _without_wiki_markup(lines: list[str]) -> list[str]:
