@@ -363,12 +363,7 @@ def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
     """Title lines open notes when the sections they make are separate works (papers,
     posts): most sections name a paper, cite one, or close with a 'Ref:' line. Title
     lines inside one article ("Keynotes", "Главное, что я понял") are its parts."""
-    starts = {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)}
-    sections = _group(blocks, starts)
-    if len(sections) < 2:
-        return starts
-    works = sum(1 for section in sections if _is_work(section))
-    return starts if 3 * works >= 2 * len(sections) else set()
+    return _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
 
 
 def _group(blocks: list[RawBlock], starts: set[int]) -> list[list[RawBlock]]:
@@ -385,8 +380,19 @@ def _is_work(section: list[RawBlock]) -> bool:
         return True
     if any(r.kind in ("arxiv", "doi") for b in section[:_PAPER_NEAR_HEADING] for r in find_refs(b.text)):
         return True
+    if section[0].kind in ("list_item", "heading") and names_a_work(section[0].text):
+        return True
     named = _title_over_outline(section)
     return named is not None and names_a_work(named.text)
+
+
+def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
+    """``starts`` when the sections they make are mostly separate works, else none."""
+    sections = _group(blocks, starts)
+    if len(sections) < 2:
+        return starts
+    works = sum(1 for section in sections if _is_work(section))
+    return starts if 3 * works >= 2 * len(sections) else set()
 
 
 _SMALL_WORDS = {
@@ -431,7 +437,7 @@ def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
         if _has_children(block, blocks[i + 1], numbered) and short and (cites or numbered) \
                 and (previous is None or _has_children(block, previous, numbered)):
             starts.add(i)
-    return starts if len(starts) >= 2 else set()
+    return _works_only(blocks, starts) if len(starts) >= 2 else set()
 
 
 def _has_children(item: RawBlock, other: RawBlock, numbered: bool) -> bool:

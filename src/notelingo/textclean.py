@@ -124,7 +124,8 @@ _NAV_ITEM = re.compile(
     r"(unsubscribe|view\s+(it\s+)?(in|on)\s+(your\s+)?(browser|web|the\s+web)|update\s+(your\s+)?preferences|"
     r"manage\s+(your\s+)?(subscription|preferences)|privacy(\s+policy)?|terms(\s+of\s+(service|use))?|"
     r"cookies?(\s+policy)?|contact(\s+us)?|about(\s+us)?|home|archive|rss|sitemap|imprint|impressum|"
-    r"sign\s+(in|up)|log\s*(in|out)|help|careers|advertise|отписаться|политика\s+конфиденциальности|контакты)",
+    r"sign\s+(in|up)|log\s*(in|out)|help|careers|advertise|отписаться(\s+от\s+(рассылки|новостей))?|"
+    r"unsubscribe\s+from\s+(this\s+list|(these|all)\s+emails)|политика\s+конфиденциальности|контакты)",
     re.IGNORECASE,
 )
 _NAV_SEPARATOR = re.compile(r"\s*[|·∙•]\s*")
