@@ -56,7 +56,7 @@ class Tally:
     chrome_left: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for name in self.__dataclass_fields__:
             if name == "misses":
                 self.misses.extend(other.misses)

@@ -23,13 +23,24 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import __version__
+from .cards import attach_preview_urls, extract_cards
 from .refs import classify_url, dedupe_refs, find_refs
 from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
-from .sections import (FOOTER, attach_preview_urls, extract_cards, find_tandems, is_title_like,
-                       looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers, title_block,
-                       split_repeated_dump, split_sections, strip_post_headers, tail_card)
-from .textclean import (fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text,
-                        strip_edge_chrome)
+from .sections import (
+    FOOTER,
+    find_tandems,
+    is_title_like,
+    looks_like_repeated_dump,
+    mark_structure,
+    section_title_block,
+    split_at_footers,
+    split_repeated_dump,
+    split_sections,
+    strip_post_headers,
+    tail_card,
+    title_block,
+)
+from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text, strip_edge_chrome
 
 __all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .cards import preview_card
 from .dates import parse_date_line
 from .refs import find_refs
 from .schema import UNTRANSLATED_KINDS, RawBlock
@@ -219,71 +220,6 @@ def _split_gap(gap: list[RawBlock], posts: list[list[RawBlock]]) -> None:
 
 
 # --------------------------------------------------------------------------
-# Link-preview cards: site name, title, description (after a post or a URL)
-# --------------------------------------------------------------------------
-
-
-def _is_site_name(text: str, loose: bool, hosts: list[str]) -> bool:
-    stripped = text.strip()
-    if not stripped or "\n" in stripped or len(stripped) > 40 or stripped[-1] in ".,;:!?…":
-        return False
-    if re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", stripped):
-        return True
-    letters = re.sub(r"[^a-zа-я0-9]", "", stripped.casefold())
-    if letters and any(letters in re.sub(r"[^a-z0-9]", "", host) for host in hosts):
-        return True
-    return loose and len(stripped.split()) <= 4 and forwarded_from(stripped) is None
-
-
-def preview_card(blocks: list[RawBlock], index: int, loose: bool, hosts: list[str] | None = None):
-    """A link-preview card starting at ``blocks[index]``: (link_preview block, blocks used) or None."""
-    lines = [b for b in blocks[index:index + 3] if b.kind == "paragraph" and "\n" not in b.text.strip()]
-    if len(lines) < 2 or lines[0] is not blocks[index] or lines[1] is not blocks[index + 1]:
-        return None
-    if not _is_site_name(lines[0].text, loose, hosts or []):
-        return None
-    used = 3 if len(lines) == 3 and lines[2] is blocks[index + 2] else 2
-    site, title = lines[0].text.strip(), lines[1].text.strip()
-    description = lines[2].text.strip() if used == 3 else ""
-    text = f"{title}\n{description}" if description else title
-    return RawBlock("link_preview", text, {"site": site, "title": title}), used
-
-
-def attach_preview_urls(blocks: list[RawBlock]) -> None:
-    """Give each preview card the link it previews: the last URL before it on the same site, if any."""
-    if not any(block.kind == "link_preview" for block in blocks):
-        return  # nothing to attach: spare a scan of every block for URLs
-    urls: list[str] = []
-    for block in blocks:
-        if block.kind == "link_preview":
-            site = re.sub(r"[^a-z0-9]", "", block.attrs.get("site", "").casefold())
-            match = next((u for u in reversed(urls) if site and site in re.sub(r"[^a-z0-9]", "", u.casefold())), None)
-            domain = block.attrs.get("site", "")
-            if match:
-                block.attrs["url"] = match
-            elif re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", domain):
-                block.attrs["url"] = f"https://{domain}"
-            continue
-        urls.extend(ref.url for ref in find_refs(block.text) if ref.kind != "arxiv")
-
-
-def extract_cards(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Outside repeated dumps: a card must follow a block with a URL of the card's site."""
-    out: list[RawBlock] = []
-    index = 0
-    while index < len(blocks):
-        hosts = [ref.url.split("/")[2].casefold() for ref in find_refs(out[-1].text)] if out else []
-        card = preview_card(blocks, index, loose=False, hosts=hosts) if hosts else None
-        if card:
-            out.append(card[0])
-            index += card[1]
-        else:
-            out.append(blocks[index])
-            index += 1
-    return out
-
-
-# --------------------------------------------------------------------------
 # Section documents
 # --------------------------------------------------------------------------
 
@@ -366,33 +302,32 @@ def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
     return _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
 
 
-def _group(blocks: list[RawBlock], starts: set[int]) -> list[list[RawBlock]]:
-    sections: list[list[RawBlock]] = [[]]
-    for index, block in enumerate(blocks):
-        if index in starts and _has_body(sections[-1]):
+def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
+    """``starts`` when the sections they make are mostly separate works, else none."""
+    sections: list[list[int]] = [[]]
+    for index in range(len(blocks)):
+        if index in starts and _has_body([blocks[i] for i in sections[-1]]):
             sections.append([])
-        sections[-1].append(block)
-    return [section for section in sections if section]
+        sections[-1].append(index)
+    sections = [section for section in sections if section]
+    if len(sections) < 2:
+        return starts
+    works = sum(1 for section in sections if _is_work([blocks[i] for i in section],
+                                                      [blocks[i] for i in section if i in starts]))
+    return starts if 3 * works >= 2 * len(sections) else set()
 
 
-def _is_work(section: list[RawBlock]) -> bool:
+def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
+    """A section names a paper (a line opening it, or its title over an outline), cites
+    one under its title, or closes with a 'Ref:' line."""
     if any(_CLOSER.match(b.text.strip()) for b in section if "\n" not in b.text.strip()):
         return True
     if any(r.kind in ("arxiv", "doi") for b in section[:_PAPER_NEAR_HEADING] for r in find_refs(b.text)):
         return True
-    if section[0].kind in ("list_item", "heading") and names_a_work(section[0].text):
+    if any(names_a_work(b.text) for b in openers):
         return True
     named = _title_over_outline(section)
     return named is not None and names_a_work(named.text)
-
-
-def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
-    """``starts`` when the sections they make are mostly separate works, else none."""
-    sections = _group(blocks, starts)
-    if len(sections) < 2:
-        return starts
-    works = sum(1 for section in sections if _is_work(section))
-    return starts if 3 * works >= 2 * len(sections) else set()
 
 
 _SMALL_WORDS = {
@@ -464,6 +399,9 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
 # Titles
 # --------------------------------------------------------------------------
 
+# Openers of a list or quote inside a post ("Например", "TL;DR такой", "For example").
+_INTRO_WORDS = ("например", "for example", "for instance", "e g", "tl dr", "tldr", "кратко", "коротко", "вот",
+                "итак", "короче", "итого", "пример", "in short", "briefly", "summary", "список", "смотрите")
 _AUTHOR_LINE = re.compile(r"\bet\s+al\b|\bи\s+др\b", re.IGNORECASE)
 _SALUTATION = re.compile(r"^(hi|hello|hey|dear|привет|здравствуйте|добрый\s+\w+)\b.{0,40}[,!]$", re.IGNORECASE)
 
@@ -530,7 +468,8 @@ def _is_intro(text: str, follower: RawBlock | None) -> bool:
     if _SALUTATION.match(line):
         return True
     introduces = follower is not None and follower.kind in ("list_item", "quote")
-    return introduces and (is_subheading(line) or len(line.split()) <= 3)
+    words = fingerprint(line)
+    return introduces and (is_subheading(line) or (len(line.split()) <= 3 and words.startswith(_INTRO_WORDS)))
 
 
 def _plain_line(block: RawBlock) -> bool:

@@ -194,7 +194,7 @@ def is_post_footer(text: str) -> bool:
 
 # Words of the buttons, tabs and counters feed readers and read-later apps put
 # around an article ("Browse latest Browse all 13", "Mark as read", "5 min read").
-_UI_WORDS = frozenset("""
+_UI_WORDS_TEXT = """
 browse latest all view viewing live articles article posts unread read mark as save saved later for star starred
 unstar archive archived tags tag add share delete open in browser visit website original min mins minute minutes
 today yesterday feed feeds home next previous prev more comments comment like likes reply menu search subscribe
@@ -204,7 +204,8 @@ filter the a of this on page go source entries entry items select close expand c
 все статьи читать прочитать прочитано непрочитанные отметить как сохранить сохранено позже поделиться удалить
 архив теги открыть в браузере сайт мин минут чтения сегодня назад далее еще ещё главная лента комментарии
 избранное подписаться источник оригинал на до
-""".split())
+"""
+_UI_WORDS = frozenset(_UI_WORDS_TEXT.split())
 _READER_APPS = frozenset({
     "feedly", "inoreader", "pocket", "instapaper", "newsblur", "feedbin", "readwise", "readwise reader", "omnivore",
     "the old reader", "feeder", "rssing", "rssing com", "netnewswire", "reeder", "wallabag", "raindrop", "miniflux",
