@@ -7,7 +7,7 @@ its floors are enforced, and the rules behind them are pinned one by one.
 import pytest
 from eval_layouts import FLOORS, LAYOUTS, evaluate, failed_floors, table
 
-from notelingo.ingest.html_meta import PageMeta, byline_author, clean_author, published
+from notelingo.ingest.html_meta import PageMeta, article_title, byline_author, clean_author, published
 from notelingo.ingest.text import read_text_dump
 from notelingo.normalize import normalize_posts
 from notelingo.schema import RawBlock
@@ -113,3 +113,15 @@ def test_page_statements_beat_extracted_guesses():
     assert byline_author("Flappy Bird widget", "Blog", meta) == "Ann Lee"
     assert published("2024-05-20", meta) == "2024-05-20T21:04:11+03:00"
     assert published("2024-05-21", meta) == "2024-05-21"  # another day: not this article's time
+
+
+def test_a_site_name_is_never_the_title():
+    meta = PageMeta(titles=["Four Years Remaining", "Benchmarks of small models on a laptop"])
+    assert article_title("Four Years Remaining", "Four Years Remaining", meta) == "Benchmarks of small models on a laptop"
+    assert article_title("Own title", "Four Years Remaining", meta) == "Own title"
+
+
+def test_a_table_row_opens_no_note():
+    text = ("GPT3 Notes Today\n\nA body paragraph about the model.\n\nModel | Size\nBERT | 110M\nGPT Three | 175B\n\n"
+            "Closing words of the same note.\n\nBYOL\n\nAnother paper body.\nRef: paper\n")
+    assert [n.title for n in notes(text)] == ["GPT3 Notes Today", "BYOL"]
