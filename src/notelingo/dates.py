@@ -32,13 +32,17 @@ _FORMS = [re.compile(rf"^(?:{_WEEKDAY})?{body}(?:{_JOIN}{_TIME})?{_ZONE}$", re.I
     rf"{_MONTH_WORD}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})",
 )]
 # Markup that wraps a date header in Markdown dumps: **bold**, # heading, [brackets], (parens).
+_MAX_CHARS = 60
+_DIGIT = re.compile(r"\d")
 _WRAPPING = re.compile(r"^[\s#*_>\[(]+|[\s*_\])]+$")
 
 
 def parse_date_line(text: str) -> str | None:
     """ISO 8601 of a line that is only a date or date-time, else None."""
+    if len(text) > 2 * _MAX_CHARS or not _DIGIT.search(text):
+        return None
     line = _WRAPPING.sub("", text.strip())
-    if not line or "\n" in line or len(line) > 60:
+    if not line or "\n" in line or len(line) > _MAX_CHARS:
         return None
     line = re.sub(r"(?<=\d)T(?=\d)", " ", line)
     for form in _FORMS:

@@ -52,6 +52,7 @@ _CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк
 _TITLE_END_PUNCT = ".,;:!…"
 _MAX_TITLE_WORDS = 12
 _TANDEM_MAX_BLOCKS = 80
+_HEADER_MAX_CHARS = 200  # longer than any title (100), forwarded header (~140) or sub-heading line
 _PAPER_NEAR_HEADING = 3  # the heading and the two blocks under it
 
 
@@ -263,8 +264,14 @@ def section_title_block(section: list[RawBlock]) -> RawBlock | None:
 def _has_body(section: list[RawBlock]) -> bool:
     """A section that is only headers (title, authors, 'Forwarded from', an intro line
     ending with ':') runs on into the next."""
-    return any(not (b.kind == "heading" or is_title_like(b) or forwarded_from(b.text) or is_subheading(b.text))
-               for b in section)
+    return any(_is_body(b) for b in section)
+
+
+def _is_body(block: RawBlock) -> bool:
+    if block.kind != "heading" and len(block.text) > _HEADER_MAX_CHARS:
+        return True  # no title, header or sub-heading line is this long: spare the checks
+    return not (block.kind == "heading" or is_title_like(block) or forwarded_from(block.text)
+                or is_subheading(block.text))
 
 
 def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
@@ -305,10 +312,13 @@ def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
 def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
     """``starts`` when the sections they make are mostly separate works, else none."""
     sections: list[list[int]] = [[]]
-    for index in range(len(blocks)):
-        if index in starts and _has_body([blocks[i] for i in sections[-1]]):
+    bodied = False
+    for index, block in enumerate(blocks):
+        if index in starts and bodied:
             sections.append([])
+            bodied = False
         sections[-1].append(index)
+        bodied = bodied or _is_body(block)
     sections = [section for section in sections if section]
     if len(sections) < 2:
         return starts
@@ -320,7 +330,9 @@ def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
 def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
     """A section names a paper (a line opening it, or its title over an outline), cites
     one under its title, or closes with a 'Ref:' line."""
-    if any(_CLOSER.match(b.text.strip()) for b in section if "\n" not in b.text.strip()):
+    lines = [b.text.strip() for b in section if len(b.text) <= _SHORT_LINE and "\n" not in b.text.strip()]
+    # A 'Ref:' line, or "Motivation", "Main idea:", "Proposed solution:": the parts of a paper note.
+    if any(_CLOSER.match(line) or fingerprint(line) in _PAPER_PARTS for line in lines):
         return True
     if any(r.kind in ("arxiv", "doi") for b in section[:_PAPER_NEAR_HEADING] for r in find_refs(b.text)):
         return True
@@ -330,6 +342,12 @@ def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
     return named is not None and names_a_work(named.text)
 
 
+_SHORT_LINE = 80
+_PAPER_PARTS = {
+    "motivation", "idea", "main idea", "key idea", "key ideas", "problem statement", "proposed solution", "method",
+    "approach", "contributions", "limitations", "experiments", "мотивация", "идея", "основная идея", "главная идея",
+    "суть", "постановка задачи", "метод", "подход", "эксперименты",
+}
 _SMALL_WORDS = {
     "with", "from", "into", "over", "under", "without", "through", "about", "using", "toward", "towards",
     "between", "beyond", "than", "that", "this", "your", "when", "what", "more",
