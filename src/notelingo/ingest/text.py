@@ -74,6 +74,7 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
 
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}")
 _CHANNEL_LABEL = re.compile(r"^\W*(?:channel|канал|feed|лента)\s*:\s*(?P<name>\S.*?)\W*$", re.IGNORECASE)
+_QUOTED_NAME = re.compile(r"[«“\"](?P<name>[^»”\"\n]{2,60})[»”\"]")  # Канал «Сиолошная»
 _HEADER_MAX_LINES = 6
 _HEADER_MAX_CHARS = 100
 
@@ -139,7 +140,8 @@ def _header_channel(lead: list[str]) -> str | None:
         if handle:
             return handle.group(0)
     labelled = next((m.group("name") for line in lines if (m := _CHANNEL_LABEL.match(line))), None)
-    return labelled or lines[0].lstrip("#*_ ").rstrip("*_ ")
+    quoted = next((m.group("name") for line in lines if (m := _QUOTED_NAME.search(line))), None)
+    return labelled or quoted or lines[0].lstrip("#*_ ").rstrip("*_ ")
 
 
 def _dated_posts(dump: DatedDump, path: str, kind: str) -> list[Post]:
