@@ -233,7 +233,8 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
     source = post.source.model_copy(update={"forwarded_from": forwarded}) if forwarded else post.source
     blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
     body = "\n".join(raw.text for raw in section)
-    title = post.title if post.title and (count == 1 or _is_untitled_lead(section, index)) else _title_of(section, count > 1)
+    untitled = count == 1 or _is_untitled_lead(section, index)
+    title = post.title if post.title and untitled else _title_of(section, count > 1)
     return Note(
         id=_note_id(source, index, body),
         lang="und",

@@ -115,7 +115,8 @@ _ARTEFACT_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"\d[\d.,]*\s*[kmкм]?",  # a bare counter; counters with 'views', and 'edited', are post footers
     r"(👁|👀)\s*\S{1,10}",
     r"\d[\d.,]*\s*[kmкм]?\s*(subscribers?|members?|followers?|подписчик(а|ов)?|участник(а|ов)?)",
-    r"view\s+(this\s+|it\s+)?(e-?mail\s+|newsletter\s+|message\s+|post\s+)?(in|on)\s+(your\s+|a\s+|the\s+)?(browser|web)\W{0,3}",
+    r"view\s+(this\s+|it\s+)?(e-?mail\s+|newsletter\s+|message\s+|post\s+)?(in|on)\s+"
+    r"(your\s+|a\s+|the\s+)?(browser|web)\W{0,3}",
     r"(you\s+are|you're)\s+receiving\s+this\s+(e-?mail|newsletter|message)\b.{0,150}",
 )]
 

@@ -53,7 +53,8 @@ def page_meta(tree) -> PageMeta:
         _add(meta.titles, text.text_content())
     for value in tree.xpath("//time/@datetime"):
         _add(meta.times, value)
-    for link in tree.xpath("//*[@rel='author'] | //*[contains(concat(' ', @class, ' '), ' byline ')]//*[contains(@class, 'author')]"):
+    bylines = "//*[@rel='author'] | //*[contains(concat(' ', @class, ' '), ' byline ')]//*[contains(@class, 'author')]"
+    for link in tree.xpath(bylines):
         _add(meta.authors, clean_author(link.text_content()))
     return meta
 
