@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 #   make demo DEMO_MODELS="--model ru-en=/path/to/opus-mt-ru-en --model en-ru=/path/to/opus-mt-en-ru"
 DEMO_MODELS ?=
 
-.PHONY: install demo test test-fast bench bench-quick schema clean
+.PHONY: install demo test test-fast bench bench-quick schema eval-layouts clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ bench: install
 
 bench-quick: install
 	$(PY) bench/run.py --quick
+
+# Note splitting, titles, dates, authors and chrome on the labelled layouts (tests/layouts/); -v lists the misses.
+eval-layouts: install
+	PYTHONPATH=src $(PY) tools/eval_layouts.py $(EVAL_ARGS)
 
 schema: install
 	$(PY) -m notelingo.schema > schemas/note.schema.json

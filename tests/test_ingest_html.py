@@ -52,8 +52,9 @@ def test_tsne_given_sentence_keeps_its_inline_formulas(pages):
 @pytest.mark.parametrize(
     "path, title, site, date",
     [
-        (PYTHONSPEED, "Faster Docker builds with pipenv, poetry, or pip-tools", "Python⇒Speed", "2019-06-17"),
-        (APPEN, "The Future of Artificial Intelligence in Healthcare", "Appen", "2019-10-18"),
+        (PYTHONSPEED, "Faster Docker builds with pipenv, poetry, or pip-tools", "Python⇒Speed",
+         "2019-06-17T00:00:00+00:00"),  # the page's article:published_time, with its zone (issue 12)
+        (APPEN, "The Future of Artificial Intelligence in Healthcare", "Appen", "2019-10-18T23:28:27+00:00"),
         (TSNE, "T-distributed stochastic neighbor embedding", None, None),
     ],
 )

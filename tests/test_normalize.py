@@ -253,10 +253,11 @@ def test_same_text_twice_in_one_export_is_two_notes():
 
 
 def test_section_repeated_inside_a_dump_is_kept_once():
-    text = "Alpha paper\n\nA body paragraph that is long enough to count.\n\nBeta paper\n\nAnother body paragraph, also long enough.\n\n" \
-           "Alpha paper\n\nA body paragraph that is long enough to count.\n"
+    # Title lines split a dump when they name papers (title case here); see test_layouts for the rule.
+    text = "Alpha Nets\n\nA body paragraph that is long enough to count.\n\nBeta Nets\n\n" \
+           "Another body paragraph, also long enough.\n\nAlpha Nets\n\nA body paragraph that is long enough to count.\n"
     result = normalize_posts(read_text_dump(text, "d.txt", "text"))
-    assert [n.title for n in result.notes] == ["Alpha paper", "Beta paper"]
+    assert [n.title for n in result.notes] == ["Alpha Nets", "Beta Nets"]
     assert (result.duplicates_dropped, result.paragraphs_dropped) == (1, 1)
 
 

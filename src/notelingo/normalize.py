@@ -23,12 +23,24 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import __version__
+from .cards import attach_preview_urls, extract_cards
 from .refs import classify_url, dedupe_refs, find_refs
 from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
-from .sections import (FOOTER, attach_preview_urls, extract_cards, find_tandems, is_title_like,
-                       looks_like_repeated_dump, mark_structure, section_title_block, split_at_footers,
-                       split_repeated_dump, split_sections, strip_post_headers, tail_card)
-from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text
+from .sections import (
+    FOOTER,
+    find_tandems,
+    is_title_like,
+    looks_like_repeated_dump,
+    mark_structure,
+    section_title_block,
+    split_at_footers,
+    split_repeated_dump,
+    split_sections,
+    strip_post_headers,
+    tail_card,
+    title_block,
+)
+from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text, strip_edge_chrome
 
 __all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
 
@@ -54,12 +66,23 @@ def normalize_posts(posts: list[Post]) -> NormalizeResult:
     """Clean, split and deduplicate the posts of every input into notes."""
     result = NormalizeResult()
     cleaned = [clean_blocks(post.blocks, keep_footers=post.splittable) for post in posts]
+    posts = [_without_edge_chrome(post, cleaned, index) for index, post in enumerate(posts)]
     _drop_shared_chrome(posts, cleaned)
     notes: list[Note] = []
     for post, blocks in zip(posts, cleaned):
         notes.extend(_notes_of_post(post, blocks, result))
     result.notes = _drop_duplicate_notes(notes, result)
     return result
+
+
+def _without_edge_chrome(post: Post, cleaned: list[list[RawBlock]], index: int) -> Post:
+    """A copied page's reader chrome (head and tail) goes; the feed name and date it showed are kept."""
+    if not (post.splittable and post.source.kind in ("text", "markdown")):
+        return post
+    cleaned[index], meta = strip_edge_chrome(cleaned[index])
+    if meta.channel and not post.source.channel:
+        post = replace(post, source=post.source.model_copy(update={"channel": meta.channel}))
+    return replace(post, date=post.date or meta.date)
 
 
 def clean_blocks(blocks: list[RawBlock], keep_footers: bool = False) -> list[RawBlock]:
@@ -211,7 +234,8 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
     source = post.source.model_copy(update={"forwarded_from": forwarded}) if forwarded else post.source
     blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
     body = "\n".join(raw.text for raw in section)
-    title = post.title if post.title and (count == 1 or _is_untitled_lead(section, index)) else _title_of(section)
+    untitled = count == 1 or _is_untitled_lead(section, index)
+    title = post.title if post.title and untitled else _title_of(section, count > 1)
     return Note(
         id=_note_id(source, index, body),
         lang="und",
@@ -235,8 +259,8 @@ def _to_block(index: int, raw: RawBlock) -> Block:
     return Block(id=f"b{index}", kind=raw.kind, lang=None, text={"und": raw.text}, attrs=attrs)
 
 
-def _title_of(section: list[RawBlock]) -> str:
-    first = section_title_block(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+def _title_of(section: list[RawBlock], several: bool = False) -> str:
+    first = title_block(section, several)
     # Only the head of a huge one-line block can become the title: strip links from that.
     line = _without_links(first.text.strip()[:4 * _TITLE_MAX].split("\n", 1)[0].strip())
     if len(line) <= _TITLE_MAX:

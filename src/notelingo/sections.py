@@ -23,8 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .cards import preview_card
+from .dates import parse_date_line
 from .refs import find_refs
-from .schema import RawBlock
+from .schema import UNTRANSLATED_KINDS, RawBlock
 from .textclean import fingerprint, forwarded_from
 
 # Generic names of the parts of one paper note or article: never a new note.
@@ -50,6 +52,7 @@ _CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк
 _TITLE_END_PUNCT = ".,;:!…"
 _MAX_TITLE_WORDS = 12
 _TANDEM_MAX_BLOCKS = 80
+_HEADER_MAX_CHARS = 200  # longer than any title (100), forwarded header (~140) or sub-heading line
 _PAPER_NEAR_HEADING = 3  # the heading and the two blocks under it
 
 
@@ -73,8 +76,10 @@ def is_title_like(block: RawBlock) -> bool:
     text = block.text.strip()
     if block.kind not in ("paragraph", "heading") or not text or "\n" in text or len(text) > 100:
         return False
-    if text[-1] in _TITLE_END_PUNCT or _CLOSER.match(text) or is_subheading(text):
+    if text[-1] in _TITLE_END_PUNCT or _CLOSER.match(text) or is_subheading(text) or " | " in text:
         return False
+    if parse_date_line(text):
+        return False  # a dump's date line dates a post, it never names one
     words = text.split()
     first_letter = next((ch for ch in text if ch.isalpha()), "")
     if not first_letter or first_letter.islower() or len(words) > _MAX_TITLE_WORDS:
@@ -216,71 +221,6 @@ def _split_gap(gap: list[RawBlock], posts: list[list[RawBlock]]) -> None:
 
 
 # --------------------------------------------------------------------------
-# Link-preview cards: site name, title, description (after a post or a URL)
-# --------------------------------------------------------------------------
-
-
-def _is_site_name(text: str, loose: bool, hosts: list[str]) -> bool:
-    stripped = text.strip()
-    if not stripped or "\n" in stripped or len(stripped) > 40 or stripped[-1] in ".,;:!?…":
-        return False
-    if re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", stripped):
-        return True
-    letters = re.sub(r"[^a-zа-я0-9]", "", stripped.casefold())
-    if letters and any(letters in re.sub(r"[^a-z0-9]", "", host) for host in hosts):
-        return True
-    return loose and len(stripped.split()) <= 4 and forwarded_from(stripped) is None
-
-
-def preview_card(blocks: list[RawBlock], index: int, loose: bool, hosts: list[str] | None = None):
-    """A link-preview card starting at ``blocks[index]``: (link_preview block, blocks used) or None."""
-    lines = [b for b in blocks[index:index + 3] if b.kind == "paragraph" and "\n" not in b.text.strip()]
-    if len(lines) < 2 or lines[0] is not blocks[index] or lines[1] is not blocks[index + 1]:
-        return None
-    if not _is_site_name(lines[0].text, loose, hosts or []):
-        return None
-    used = 3 if len(lines) == 3 and lines[2] is blocks[index + 2] else 2
-    site, title = lines[0].text.strip(), lines[1].text.strip()
-    description = lines[2].text.strip() if used == 3 else ""
-    text = f"{title}\n{description}" if description else title
-    return RawBlock("link_preview", text, {"site": site, "title": title}), used
-
-
-def attach_preview_urls(blocks: list[RawBlock]) -> None:
-    """Give each preview card the link it previews: the last URL before it on the same site, if any."""
-    if not any(block.kind == "link_preview" for block in blocks):
-        return  # nothing to attach: spare a scan of every block for URLs
-    urls: list[str] = []
-    for block in blocks:
-        if block.kind == "link_preview":
-            site = re.sub(r"[^a-z0-9]", "", block.attrs.get("site", "").casefold())
-            match = next((u for u in reversed(urls) if site and site in re.sub(r"[^a-z0-9]", "", u.casefold())), None)
-            domain = block.attrs.get("site", "")
-            if match:
-                block.attrs["url"] = match
-            elif re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", domain):
-                block.attrs["url"] = f"https://{domain}"
-            continue
-        urls.extend(ref.url for ref in find_refs(block.text) if ref.kind != "arxiv")
-
-
-def extract_cards(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Outside repeated dumps: a card must follow a block with a URL of the card's site."""
-    out: list[RawBlock] = []
-    index = 0
-    while index < len(blocks):
-        hosts = [ref.url.split("/")[2].casefold() for ref in find_refs(out[-1].text)] if out else []
-        card = preview_card(blocks, index, loose=False, hosts=hosts) if hosts else None
-        if card:
-            out.append(card[0])
-            index += card[1]
-        else:
-            out.append(blocks[index])
-            index += 1
-    return out
-
-
-# --------------------------------------------------------------------------
 # Section documents
 # --------------------------------------------------------------------------
 
@@ -324,8 +264,14 @@ def section_title_block(section: list[RawBlock]) -> RawBlock | None:
 def _has_body(section: list[RawBlock]) -> bool:
     """A section that is only headers (title, authors, 'Forwarded from', an intro line
     ending with ':') runs on into the next."""
-    return any(not (b.kind == "heading" or is_title_like(b) or forwarded_from(b.text) or is_subheading(b.text))
-               for b in section)
+    return any(_is_body(b) for b in section)
+
+
+def _is_body(block: RawBlock) -> bool:
+    if block.kind != "heading" and len(block.text) > _HEADER_MAX_CHARS:
+        return True  # no title, header or sub-heading line is this long: spare the checks
+    return not (block.kind == "heading" or is_title_like(block) or forwarded_from(block.text)
+                or is_subheading(block.text))
 
 
 def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
@@ -357,7 +303,73 @@ def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool
 
 
 def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
-    return {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)}
+    """Title lines open notes when the sections they make are separate works (papers,
+    posts): most sections name a paper, cite one, or close with a 'Ref:' line. Title
+    lines inside one article ("Keynotes", "Главное, что я понял") are its parts."""
+    return _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
+
+
+def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:
+    """``starts`` when the sections they make are mostly separate works, else none."""
+    sections: list[list[int]] = [[]]
+    bodied = False
+    for index, block in enumerate(blocks):
+        if index in starts and bodied:
+            sections.append([])
+            bodied = False
+        sections[-1].append(index)
+        bodied = bodied or _is_body(block)
+    sections = [section for section in sections if section]
+    if len(sections) < 2:
+        return starts
+    works = sum(1 for section in sections if _is_work([blocks[i] for i in section],
+                                                      [blocks[i] for i in section if i in starts]))
+    return starts if 3 * works >= 2 * len(sections) else set()
+
+
+def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
+    """A section names a paper (a line opening it, or its title over an outline), cites
+    one under its title, or closes with a 'Ref:' line."""
+    lines = [b.text.strip() for b in section if len(b.text) <= _SHORT_LINE and "\n" not in b.text.strip()]
+    # A 'Ref:' line, or "Motivation", "Main idea:", "Proposed solution:": the parts of a paper note.
+    if any(_CLOSER.match(line) or fingerprint(line) in _PAPER_PARTS for line in lines):
+        return True
+    if any(r.kind in ("arxiv", "doi") for b in section[:_PAPER_NEAR_HEADING] for r in find_refs(b.text)):
+        return True
+    if any(names_a_work(b.text) for b in openers):
+        return True
+    named = _title_over_outline(section)
+    return named is not None and names_a_work(named.text)
+
+
+_SHORT_LINE = 80
+_PAPER_PARTS = {
+    "motivation", "idea", "main idea", "key idea", "key ideas", "problem statement", "proposed solution", "method",
+    "approach", "contributions", "limitations", "experiments", "мотивация", "идея", "основная идея", "главная идея",
+    "суть", "постановка задачи", "метод", "подход", "эксперименты",
+}
+_SMALL_WORDS = {
+    "with", "from", "into", "over", "under", "without", "through", "about", "using", "toward", "towards",
+    "between", "beyond", "than", "that", "this", "your", "when", "what", "more",
+}
+
+
+def names_a_work(text: str) -> bool:
+    """A line that reads as the name of a paper or system: 'GPT3', 'BYOL', 'LoRA: Low-Rank
+    Adaptation…', 'Distilling the Knowledge in a Neural Network' (English title case)."""
+    line = text.strip()
+    if find_refs(line):
+        return True
+    words = re.findall(r"[^\W_][\w'’\-]*", line)
+    if len(words) == 1:
+        return bool(re.search(r"[A-ZА-ЯЁ0-9]", words[0][1:]))
+    if re.search(r"[а-яё]", line, re.IGNORECASE) or len(words) < 2:
+        return False
+    head, colon, tail = line.partition(":")
+    if colon and 1 <= len(head.split()) <= 4 and tail.strip():
+        return True
+    significant = [w for w in words if len(w) >= 4 and not w.isdigit() and w.casefold() not in _SMALL_WORDS]
+    return bool(significant) and all(w[0].isupper() or not w[0].isalpha() for w in significant)
 
 
 def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
@@ -365,21 +377,28 @@ def _list_title_starts(blocks: list[RawBlock]) -> set[int]:
     items = [(i, b) for i, b in enumerate(blocks) if b.kind == "list_item"]
     if not items:
         return set()
-    top = min(int(b.attrs.get("depth", "0") or 0) for _, b in items)
+    top = min(_depth(b) for _, b in items)
     starts = set()
     for i, block in items:
-        if int(block.attrs.get("depth", "0") or 0) != top or i + 1 >= len(blocks):
+        if _depth(block) != top or i + 1 >= len(blocks):
             continue
-        follower = blocks[i + 1]
-        has_children = follower.kind != "list_item" or int(follower.attrs.get("depth", "0") or 0) > top
+        numbered = block.attrs.get("marker", "")[:1].isdigit()
         cites = any(r.kind in ("arxiv", "doi") for r in find_refs(block.text))
         short = "\n" not in block.text and len(block.text.split()) <= 20 and block.text.strip()[-1:] not in ".;:"
         previous = blocks[i - 1] if i else None
-        isolated = previous is None or previous.kind != "list_item" or int(previous.attrs.get("depth", "0") or 0) > top
-        nested = follower.kind == "list_item" and is_title_like(RawBlock("paragraph", block.text))
-        if has_children and isolated and short and (cites or nested or block.attrs.get("marker", "")[:1].isdigit()):
+        # A bullet with children inside an outline is a list item: only numbered or citing items open notes.
+        if _has_children(block, blocks[i + 1], numbered) and short and (cites or numbered) \
+                and (previous is None or _has_children(block, previous, numbered)):
             starts.add(i)
-    return starts if len(starts) >= 2 else set()
+    return _works_only(blocks, starts) if len(starts) >= 2 else set()
+
+
+def _has_children(item: RawBlock, other: RawBlock, numbered: bool) -> bool:
+    """``other`` (next to ``item``) is no sibling of it: not a list item, a deeper one, or,
+    under a numbered item, a plain bullet at the same depth ("1) Title" over "- point")."""
+    if other.kind != "list_item" or _depth(other) > _depth(item):
+        return True
+    return numbered and _depth(other) == _depth(item) and not other.attrs.get("marker", "")[:1].isdigit()
 
 
 def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlock]:
@@ -387,8 +406,93 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
     out = []
     for index, block in enumerate(section):
         if block.kind == "paragraph" and index == 0 and first_is_title and is_title_like(block):
-            block = RawBlock("heading", block.text, {"level": "2"})
+            block = RawBlock("heading", block.text, {"level": "2", "_made": "1"})
         elif block.kind == "paragraph" and "\n" not in block.text.strip() and is_subheading(block.text) and index + 1 < len(section):
-            block = RawBlock("heading", block.text, {"level": "3"})
+            block = RawBlock("heading", block.text, {"level": "3", "_made": "1"})
         out.append(block)
     return out
+
+
+# --------------------------------------------------------------------------
+# Titles
+# --------------------------------------------------------------------------
+
+# Openers of a list or quote inside a post ("Например", "TL;DR такой", "For example").
+_INTRO_WORDS = ("например", "for example", "for instance", "e g", "tl dr", "tldr", "кратко", "коротко", "вот",
+                "итак", "короче", "итого", "пример", "in short", "briefly", "summary", "список", "смотрите")
+_AUTHOR_LINE = re.compile(r"\bet\s+al\b|\bи\s+др\b", re.IGNORECASE)
+_SALUTATION = re.compile(r"^(hi|hello|hey|dear|привет|здравствуйте|добрый\s+\w+)\b.{0,40}[,!]$", re.IGNORECASE)
+
+
+def title_block(section: list[RawBlock], several: bool) -> RawBlock:
+    """The block a note's title comes from.
+
+    A section-opening line or a heading names the note. Otherwise, in a document
+    of several notes, the last title line over the body (a document's own title
+    line may stand above the first paper's), or an outline's first bullet when
+    it is a title with sub-bullets under that line. Otherwise the first line of
+    prose: list-intro lines ("For example:", "TL;DR такой") and the list or
+    quote they introduce, and salutations, are skipped.
+    """
+    opened = section_title_block(section)
+    if opened is not None and not opened.attrs.get("_made") and not is_subheading(opened.text):
+        return opened
+    if several:
+        named = _title_over_outline(section)
+        if named is not None:
+            return named
+    return _first_prose(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+
+
+def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:
+    """Among the title lines over a note's body, the one naming a work; else the first.
+    When none names a work, a titled first bullet with sub-bullets under them does."""
+    run = 0
+    while run < len(section) and _plain_line(section[run]) and is_title_like(section[run]):
+        run += 1
+    lines = [b for b in section[:run] if not _AUTHOR_LINE.search(b.text)] or section[:run]
+    if not lines:
+        return None
+    named = next((b for b in lines if names_a_work(b.text)), None)
+    if named is not None:
+        return named
+    rest = section[run:run + 2]
+    if len(rest) == 2 and all(b.kind == "list_item" for b in rest) and _depth(rest[1]) > _depth(rest[0]) \
+            and is_title_like(RawBlock("paragraph", rest[0].text)) and names_a_work(rest[0].text):
+        return rest[0]
+    return lines[0]
+
+
+def _first_prose(section: list[RawBlock]) -> RawBlock | None:
+    introduced = False
+    for index, block in enumerate(section):
+        if block.kind in UNTRANSLATED_KINDS or block.kind == "link_preview":
+            continue
+        if introduced and block.kind in ("list_item", "quote"):
+            continue
+        follower = section[index + 1] if index + 1 < len(section) else None
+        if block.kind in ("paragraph", "heading") and _is_intro(block.text, follower):
+            introduced = True
+            continue
+        return block
+    return None
+
+
+def _is_intro(text: str, follower: RawBlock | None) -> bool:
+    """'For example:' / 'Например' / 'TL;DR такой' over a list or quote; 'Hi friends,'."""
+    line = text.strip()
+    if "\n" in line:
+        return False
+    if _SALUTATION.match(line):
+        return True
+    introduces = follower is not None and follower.kind in ("list_item", "quote")
+    words = fingerprint(line)
+    return introduces and (is_subheading(line) or (len(line.split()) <= 3 and words.startswith(_INTRO_WORDS)))
+
+
+def _plain_line(block: RawBlock) -> bool:
+    return block.kind == "paragraph" or bool(block.attrs.get("_made"))
+
+
+def _depth(block: RawBlock) -> int:
+    return int(block.attrs.get("depth", "0") or 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Spaces that are only typography; zero-width joiners stay (emoji sequences need them).
@@ -114,6 +115,8 @@ _ARTEFACT_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"\d[\d.,]*\s*[kmкм]?",  # a bare counter; counters with 'views', and 'edited', are post footers
     r"(👁|👀)\s*\S{1,10}",
     r"\d[\d.,]*\s*[kmкм]?\s*(subscribers?|members?|followers?|подписчик(а|ов)?|участник(а|ов)?)",
+    r"view\s+(this\s+|it\s+)?(e-?mail\s+|newsletter\s+|message\s+|post\s+)?(in|on)\s+"
+    r"(your\s+|a\s+|the\s+)?(browser|web)\W{0,3}",
     r"(you\s+are|you're)\s+receiving\s+this\s+(e-?mail|newsletter|message)\b.{0,150}",
 )]
 
@@ -122,7 +125,8 @@ _NAV_ITEM = re.compile(
     r"(unsubscribe|view\s+(it\s+)?(in|on)\s+(your\s+)?(browser|web|the\s+web)|update\s+(your\s+)?preferences|"
     r"manage\s+(your\s+)?(subscription|preferences)|privacy(\s+policy)?|terms(\s+of\s+(service|use))?|"
     r"cookies?(\s+policy)?|contact(\s+us)?|about(\s+us)?|home|archive|rss|sitemap|imprint|impressum|"
-    r"sign\s+(in|up)|log\s*(in|out)|help|careers|advertise|отписаться|политика\s+конфиденциальности|контакты)",
+    r"sign\s+(in|up)|log\s*(in|out)|help|careers|advertise|отписаться(\s+от\s+(рассылки|новостей))?|"
+    r"unsubscribe\s+from\s+(this\s+list|(these|all)\s+emails)|политика\s+конфиденциальности|контакты)",
     re.IGNORECASE,
 )
 _NAV_SEPARATOR = re.compile(r"\s*[|·∙•]\s*")
@@ -183,3 +187,106 @@ def is_post_footer(text: str) -> bool:
     """A line that closes a post in a copied chat page: a view counter, a time stamp, 'edited'."""
     stripped = _one_short_line(text, 40)
     return stripped is not None and any(pattern.fullmatch(stripped) for pattern in _POST_FOOTERS)
+
+
+# --------------------------------------------------------------------------
+# Reader and aggregator chrome at the edges of a copied page
+# --------------------------------------------------------------------------
+
+# Words of the buttons, tabs and counters feed readers and read-later apps put
+# around an article ("Browse latest Browse all 13", "Mark as read", "5 min read").
+_UI_WORDS_TEXT = """
+browse latest all view viewing live articles article posts unread read mark as save saved later for star starred
+unstar archive archived tags tag add share delete open in browser visit website original min mins minute minutes
+today yesterday feed feeds home next previous prev more comments comment like likes reply menu search subscribe
+follow following print email copy link new top back to ago hour hours day days listen highlights favorite
+favorites favourite bookmark bookmarks inbox done hide show options settings edit refresh sort by newest oldest
+filter the a of this on page go source entries entry items select close expand collapse translate
+все статьи читать прочитать прочитано непрочитанные отметить как сохранить сохранено позже поделиться удалить
+архив теги открыть в браузере сайт мин минут чтения сегодня назад далее еще ещё главная лента комментарии
+избранное подписаться источник оригинал на до
+"""
+_UI_WORDS = frozenset(_UI_WORDS_TEXT.split())
+_READER_APPS = frozenset({
+    "feedly", "inoreader", "pocket", "instapaper", "newsblur", "feedbin", "readwise", "readwise reader", "omnivore",
+    "the old reader", "feeder", "rssing", "rssing com", "netnewswire", "reeder", "wallabag", "raindrop", "miniflux",
+    "freshrss", "tt rss", "bazqux", "feedspot",
+})
+_DOMAIN = re.compile(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}")
+_CHANNEL_LABEL = re.compile(r"^(?:channel|feed|source|канал|лента|источник)\s*:\s*(?P<name>\S.{0,80}?)$", re.IGNORECASE)
+_EDGE_MAX_CHARS = 60
+_EDGE_MAX_WORDS = 8
+
+
+@dataclass
+class EdgeChrome:
+    """What the chrome at a page's edges said about it: the feed's name, the date."""
+
+    channel: str | None = None
+    date: str | None = None
+
+
+def is_chrome_line(line: str) -> bool:
+    """A line with no content words: counters, symbols, a domain, reader buttons, a reader's name."""
+    stripped = line.strip()
+    if not any(ch.isalpha() for ch in stripped) or _DOMAIN.fullmatch(stripped):
+        return True
+    words = fingerprint(stripped).split()
+    return " ".join(words) in _READER_APPS or all(w in _UI_WORDS or w.isdigit() for w in words)
+
+
+def _short_lines(block) -> list[str] | None:
+    """The lines of a paragraph made of short lines only (no sentence among them), else None."""
+    if block.kind != "paragraph":
+        return None
+    lines = [line.strip() for line in block.text.split("\n") if line.strip()]
+    for line in lines:
+        if len(line) > _EDGE_MAX_CHARS or len(line.split()) > _EDGE_MAX_WORDS or line[-1] in ".!?…":
+            return None
+    return lines
+
+
+def strip_edge_chrome(blocks: list) -> tuple[list, EdgeChrome]:
+    """Drop runs of short chrome lines at the head (above the article's title) and tail.
+
+    A run counts as chrome when at least two of its lines, and half of them, carry no
+    content words; the names left among them are the feed's (a "Channel: X" line, or
+    the name over a date line) and a date line dates the article.
+    """
+    from .dates import parse_date_line
+
+    meta = EdgeChrome()
+    head = 0
+    while head < len(blocks) and _short_lines(blocks[head]) is not None:
+        head += 1
+    if head == len(blocks):
+        return blocks, meta
+    lines = [line for block in blocks[:head] for line in _short_lines(block)]
+    first = blocks[head].text.strip()
+    titled = blocks[head].kind != "paragraph" or ("\n" not in first and len(first) <= 120 and first[-1] not in ".!?…:")
+    title = lines.pop() if not titled and lines else None
+    marks = [is_chrome_line(line) or bool(_CHANNEL_LABEL.match(line) or parse_date_line(line)) for line in lines]
+    from_head = sum(marks) >= 2 and 2 * sum(marks) >= len(lines)
+    if from_head:
+        for index, line in enumerate(lines):
+            label, when = _CHANNEL_LABEL.match(line), parse_date_line(line)
+            if label and not meta.channel:
+                meta.channel = label.group("name")
+            if when and not meta.date:
+                meta.date = when
+                before = [x for x, chrome in zip(lines[:index], marks) if not chrome]
+                meta.channel = meta.channel or (before[-1] if before else None)
+        kept = [type(blocks[0])("paragraph", title)] if title else []
+        blocks = kept + blocks[head:]
+    return _strip_tail(blocks, lenient=from_head), meta
+
+
+def _strip_tail(blocks: list, lenient: bool) -> list:
+    tail = len(blocks)
+    while tail > 1 and _short_lines(blocks[tail - 1]) is not None:
+        tail -= 1
+    lines = [line for block in blocks[tail:] for line in _short_lines(block)]
+    chrome = sum(is_chrome_line(line) for line in lines)
+    if chrome >= (1 if lenient else 2) and 2 * chrome >= len(lines):
+        return blocks[:tail]
+    return blocks

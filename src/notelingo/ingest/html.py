@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlparse
 
 from ..errors import FormatError
 from ..schema import Post, RawBlock, Ref, Source
+from .html_meta import article_title, byline_author, page_meta, published, without_byline
 from .telegram_json import inline_code, url_of_link
 
 _DISPLAYSTYLE = re.compile(r"^\{\\displaystyle\s*(.*)\}$", re.DOTALL)
@@ -283,10 +284,13 @@ def read_blog_html(text: str, path: str) -> list[Post]:
     converter.walk(main if main is not None else doc)
     if not converter.blocks:
         return []
-    title = strip_site_suffix(doc.get("title"), site)
+    page = page_meta(tree)
+    title = article_title(strip_site_suffix(doc.get("title"), site), site, page)
+    author = byline_author(doc.get("author"), site, page)
     blocks = [_with_own_links(block, url) for block in converter.blocks]
     if title and blocks[0].kind == "heading" and blocks[0].text.strip().lower() == title.lower():
         blocks = blocks[1:]  # the page's h1 repeats the title
-    source = Source(kind="html", path=path, channel=site, url=url, author=doc.get("author") or None)
-    return [Post(source=source, blocks=blocks, title=title, date=doc.get("date") or None,
+    blocks = without_byline(blocks, author)
+    source = Source(kind="html", path=path, channel=site, url=url, author=author)
+    return [Post(source=source, blocks=blocks, title=title, date=published(doc.get("date"), page),
                  refs=external_refs(converter.links, url), splittable=True)]

@@ -17,7 +17,9 @@ MDX/HTML markup and GFM tables are read by :mod:`.markup` (``markup`` and ``tabl
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
 from .markup import mark_contexts, read_markup, read_table
 
@@ -47,17 +49,111 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     meta: dict[str, str] = {}
     if kind == "markdown":
         lines, meta = _strip_front_matter(lines)
+        lines = _without_page_properties(lines, meta)
     if kind == "markdown":
         lines = _without_wiki_markup(lines)
+    parts = _split_at_breaks(lines, kind)
+    dated = split_at_date_headers(parts)
+    if dated is not None:
+        return _dated_posts(dated, path, kind)
     posts = []
-    for part in _split_at_breaks(lines, kind):
+    for part in parts:
         blocks = _blocks_of(part, kind)
         if blocks:
             source = Source(kind=kind, path=path)
             posts.append(Post(source=source, blocks=blocks, splittable=True))
     if posts and meta:
-        posts[0].title = meta.get("title") or None
+        # A daily note's title is its date: a date is never a title.
+        title = meta.get("title") if not parse_date_line(meta.get("title") or "") else None
+        posts[0].title = title or None
         posts[0].date = meta.get("date") or None
+    return posts
+
+
+# --------------------------------------------------------------------------
+# Channel dumps: a date line over each post, a short header block over all
+# --------------------------------------------------------------------------
+
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z]\w{3,31}")
+_CHANNEL_LABEL = re.compile(r"^\W*(?:channel|канал|feed|лента)\s*:\s*(?P<name>\S.*?)\W*$", re.IGNORECASE)
+_QUOTED_NAME = re.compile(r"[«“\"](?P<name>[^»”\"\n]{2,60})[»”\"]")  # Канал «Сиолошная»
+_HEADER_MAX_LINES = 6
+_HEADER_MAX_CHARS = 100
+
+
+@dataclass
+class DatedDump:
+    """Posts of a dump whose posts open with a date line; the header block's channel name."""
+
+    posts: list[tuple[list[str], str | None]]
+    channel: str | None = None
+
+
+def split_at_date_headers(parts: list[list[str]]) -> DatedDump | None:
+    """Cut a dump at its date header lines (two or more, each over a body); None when it has none.
+
+    A date line is a header when a blank line or the start of a part is above it and
+    text follows it. Dates closing posts (chat copies: the date is the post's last
+    line, and the document's) are footers, not headers.
+    """
+    flat = [line for part in parts for line in part if line.strip()]
+    if not flat or parse_date_line(flat[-1]):
+        return None
+    heads = [_date_heads(part) for part in parts]
+    if sum(len(found) for found in heads) < 2:
+        return None
+    dump = DatedDump(posts=[])
+    lead: list[str] = []
+    for part, found in zip(parts, heads):
+        cuts = sorted(found)
+        before = part[:cuts[0]] if cuts else part
+        if not dump.posts and any(line.strip() for line in before):
+            lead.extend(before)
+        elif any(line.strip() for line in before):
+            dump.posts.append((before, None))
+        for start, end in zip(cuts, cuts[1:] + [len(part)]):
+            dump.posts.append((part[start + 1:end], found[start]))
+    if lead:
+        channel = _header_channel(lead)
+        if channel is None:
+            dump.posts.insert(0, (lead, None))
+        dump.channel = channel
+    return dump
+
+
+def _date_heads(part: list[str]) -> dict[int, str]:
+    found = {}
+    for index, line in enumerate(part):
+        above = part[index - 1].strip() if index else ""
+        below = any(rest.strip() for rest in part[index + 1:index + 3])
+        when = parse_date_line(line) if line.strip() and below and not above else None
+        if when:
+            found[index] = when
+    return found
+
+
+def _header_channel(lead: list[str]) -> str | None:
+    """The channel named by a dump's short header block ("# Messages from @x"), else None."""
+    lines = [line.strip() for line in lead if line.strip()]
+    if len(lines) > _HEADER_MAX_LINES or any(len(line) > _HEADER_MAX_CHARS for line in lines):
+        return None
+    for line in lines:
+        handle = _HANDLE.search(line)
+        if handle:
+            return handle.group(0)
+    labelled = next((m.group("name") for line in lines if (m := _CHANNEL_LABEL.match(line))), None)
+    quoted = next((m.group("name") for line in lines if (m := _QUOTED_NAME.search(line))), None)
+    return labelled or quoted or lines[0].lstrip("#*_ ").rstrip("*_ ")
+
+
+def _dated_posts(dump: DatedDump, path: str, kind: str) -> list[Post]:
+    """One post per dated entry: its date line is the post's date, never its text."""
+    posts = []
+    for lines, when in dump.posts:
+        blocks = _blocks_of(lines, kind)
+        if blocks:
+            source = Source(kind=kind, path=path, channel=dump.channel)
+            posts.append(Post(source=source, blocks=blocks, date=when))
     return posts
 
 
@@ -74,6 +170,32 @@ def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
                     meta[key.strip()] = value.strip().strip("\"'")
             return lines[end + 1:], meta
     return lines, {}
+
+
+_PROPERTY = re.compile(r"^(?P<key>[A-Z][\w ]{1,24}):\s+(?P<value>\S.{0,100})$")
+_DATE_KEYS = ("created", "date", "created time", "published")
+
+
+def _without_page_properties(lines: list[str], meta: dict[str, str]) -> list[str]:
+    """Notion exports put the page's properties ("Created: …", "Tags: …", "Status: …")
+    under its title: metadata (the creation date is kept), not text."""
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None or not _ATX_HEADING.match(lines[index]):
+        return lines
+    end = index + 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    found = []
+    while end < len(lines) and _PROPERTY.match(lines[end].strip()):
+        found.append(_PROPERTY.match(lines[end].strip()))
+        end += 1
+    if len(found) < 2 or (end < len(lines) and lines[end].strip()):
+        return lines
+    for prop in found:
+        when = parse_date_line(prop.group("value")) if prop.group("key").lower() in _DATE_KEYS else None
+        if when and "date" not in meta:
+            meta["date"] = when
+    return lines[:index + 1] + lines[end:]
 
 
 def _without_wiki_markup(lines: list[str]) -> list[str]:
