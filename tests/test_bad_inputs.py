@@ -397,7 +397,8 @@ def test_translate_checks_the_output_path_before_translating(tmp_path, monkeypat
     def no_translating(*args, **kwargs):
         raise AssertionError("translated before the output path was checked")
 
-    monkeypatch.setattr("notelingo.pipeline.translate", no_translating)
+    monkeypatch.setattr("notelingo.api.ingest", no_translating)
+    monkeypatch.setattr("notelingo.api.translate", no_translating)
     target = tmp_path / "missing" / "out.jsonl"
     result = runner.invoke(app, ["translate", str(GOOD), "-o", str(target)])
     assert result.exit_code == 1

@@ -1,6 +1,54 @@
 """notelingo: messy multilingual ML notes -> clean, aligned bilingual notes and digests.
 
-Importing this package is cheap: no heavy libraries, no I/O.
+Importing this package is cheap: no heavy libraries, no I/O. The public names below
+are loaded on first use (``notelingo.ingest`` imports :mod:`notelingo.api`, which is
+light too; torch, spaCy and the models load only when a function runs)::
+
+    import notelingo
+    notes = notelingo.ingest("ChatExport/result.json")
+    notes = notelingo.translate(notes, to=("en", "ru"))
+    notelingo.digest(notes, "digest.html")
+
+Every name in ``__all__`` has a docstring with an example: ``help(notelingo.translate)``.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+#: public name -> module that defines it (imported on first access). ``ingest``, ``translate``
+#: and ``export`` are also stage packages: those packages are callable (see ``_callable``).
+_LAZY = {
+    "ingest": None,
+    "translate": None,
+    "export": None,
+    "digest": "notelingo.api",
+    "read_notes": "notelingo.api",
+    "write_notes": "notelingo.api",
+    "Notes": "notelingo.api",
+    "Glossary": "notelingo.glossary.model",
+    "Note": "notelingo.schema",
+}
+
+__all__ = ["Glossary", "Note", "Notes", "digest", "export", "ingest", "read_notes", "translate", "write_notes"]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .api import Notes, digest, export, ingest, read_notes, translate, write_notes
+    from .glossary.model import Glossary
+    from .schema import Note
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'notelingo' has no attribute {name!r}")
+    module = _LAZY[name]
+    value = importlib.import_module(f"notelingo.{name}") if module is None else getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

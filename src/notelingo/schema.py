@@ -118,7 +118,22 @@ class Signature(_Model):
 
 
 class Note(_Model):
-    """One post or paper section, in every language it has."""
+    """One post or paper section, in every language it has (one line of notes.jsonl).
+
+    Example::
+
+        >>> note = notelingo.read_notes("bilingual.jsonl")[0]
+        >>> note.lang, note.title, [b.kind for b in note.blocks]
+        ('ru', 'PMI-Masking Principled Masking of Correlated Spans', ['heading', 'paragraph'])
+        >>> note.blocks[1].text["en"], [t.entry for t in note.terms]
+        ('Usually in MLM we mask ...', ['MLM', 'BPE'])
+        >>> Note.from_dict(note.to_dict()) == note
+        True
+    """
+
+    # The JSON Schema keeps the one-line description, not the example above.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False,
+                              json_schema_extra={"description": "One post or paper section, in every language it has."})
 
     id: str
     schema_version: Literal[1] = SCHEMA_VERSION
@@ -145,6 +160,27 @@ class Note(_Model):
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=False)
+
+    def to_dict(self) -> dict:
+        """The note as plain JSON data: exactly one line of notes.jsonl, parsed (``json.loads(note.to_json())``)."""
+        return self.model_dump(mode="json", exclude_none=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Note":
+        """A note from plain JSON data (one parsed notes.jsonl line), validated against the schema.
+
+        Example: ``Note.from_dict(note.to_dict()) == note``; invalid data raises ``FormatError`` naming the field.
+        """
+        from pydantic import ValidationError
+
+        from .errors import FormatError
+
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise FormatError("<dict>", f"not a valid note ({where + ': ' if where else ''}{first.get('msg')})") from None
 
     @classmethod
     def from_json(cls, line: str) -> "Note":

@@ -35,17 +35,16 @@ def digest_command(
 ) -> None:
     """Write a bilingual digest (HTML or Markdown), notes grouped by paper, source or date."""
     with error_boundary():
-        from ..fileio import check_output_path, read_notes
-        from ..render import DigestOptions, digest_format, write_digest
+        from .. import api
+        from ..fileio import check_output_path
+        from ..render import digest_format
         from ..render.digest import plural
 
         digest_format(output)  # a bad extension is a usage error before any reading
         check_output_path(output)
-        options = DigestOptions(
-            group_by=group_by, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"),
-            title=title, langs=parse_langs(langs) if langs else None,
-        )
-        digest = write_digest(read_notes(notes), output, options)
+        options = dict(group_by=group_by, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"),
+                       title=title, langs=parse_langs(langs) if langs else None)
+        digest = api.digest(api.read_notes(notes), output, **options)
         if show_progress():
             by_lang = ", ".join(f"{lang} {count}" for lang, count in sorted(digest.by_lang.items()))
             err(f"digest: wrote {output} ({plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}; {by_lang or 'no notes'})")

@@ -17,16 +17,17 @@ def export_command(
 ) -> None:
     """Export notes for CAT tools (TMX 1.4), note vaults (Markdown + front matter) or re-validated JSONL."""
     with error_boundary():
+        from .. import api
         from ..errors import UsageError
-        from ..export import EXPORT_FORMATS, export_notes
-        from ..fileio import check_output_path, read_notes
+        from ..export import EXPORT_FORMATS
+        from ..fileio import check_output_path
 
         fmt = fmt.strip().lower()
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
         if fmt != "markdown":  # markdown writes a folder, checked by the vault writer
             check_output_path(output)
-        count = export_notes(read_notes(notes), fmt, output, source=notes)
+        count = api.export(api.read_notes(notes), output, format=fmt, source=notes)
         if show_progress():
             err(f"export: wrote {output} ({count} {_WHAT[fmt]})")
         if fmt == "tmx" and count == 0:

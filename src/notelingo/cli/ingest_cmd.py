@@ -19,21 +19,21 @@ def ingest_command(
     engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo\\[lingua])."),
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
-    from ..fileio import check_output_path, write_notes
-    from ..pipeline import DetectOptions, ingest
+    from .. import api
+    from ..fileio import check_output_path
 
     with error_boundary():
         force = parse_lang(lang) if lang is not None else None
-        options = DetectOptions(langs=parse_langs(langs), force_lang=force, engine=engine)
         check_output_path(output)  # a bad -o fails now, not after reading everything
         with _progress_bar("Reading") as advance:
-            notes, report = ingest(inputs, options, progress=advance)
+            notes = api.ingest(*inputs, langs=parse_langs(langs), engine=engine, lang=force, progress=advance)
+        report = notes.report
         for path in report.empty:
             err(f"warning: {path}: no notes found (empty, or no text notelingo recognises); nothing from it is in the output")
         for failure in report.failures:
             err(f"error: {failure}")
         if notes or not report.failures:
-            write_notes(output, notes)
+            api.write_notes(notes, output)
         if show_progress():
             langs_text = ", ".join(f"{k} {v}" for k, v in report.languages.most_common()) or "none"
             err(

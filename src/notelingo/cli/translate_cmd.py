@@ -54,24 +54,24 @@ def translate_command(
     no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help="Let the model translate acronyms and model names not in the glossary."),
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
-    from ..fileio import check_output_path, write_notes
-    from ..pipeline import translate
-    from ..translate import DecodingOptions, TranslateOptions
+    from .. import api
+    from ..fileio import check_output_path
 
     with error_boundary():
-        options = TranslateOptions(
-            to=parse_langs(to, "--to"), models=_model_options(model), glossary=glossary, backend=backend, device=device,
-            decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=not no_cache,
-            keep_acronyms=not no_keep_acronyms,
-        )
+        langs, models = parse_langs(to, "--to"), _model_options(model)
+        options = dict(to=langs, models=models, backend=backend, beams=beams, glossary=glossary, cache=not no_cache,
+                       device=device, batch_size=batch_size, keep_acronyms=not no_keep_acronyms)
         check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()
         with _sentence_bar() as advance:
-            notes, report, failures = translate(inputs, options, progress=advance)
+            # ingest reads notes.jsonl files back as they are, and everything else through the readers
+            read = api.ingest(*inputs)
+            notes = api.translate(read, progress=advance, **options)
+        report, failures = notes.report, notes.failures
         for failure in failures:
             err(f"error: {failure}")
         if notes or not failures:
-            write_notes(output, notes)
+            api.write_notes(notes, output)
         if show_progress():
             rate = report.backend_inputs / report.seconds if report.seconds else 0.0
             err(f"{report.notes} note(s), {report.blocks_translated} block translation(s): {report.block_hits} whole from the cache; "

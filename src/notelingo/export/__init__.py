@@ -33,3 +33,8 @@ def export_notes(notes: Sequence[Note], fmt: str, output: str | os.PathLike, sou
 
 
 __all__ = ["EXPORT_FORMATS", "export_notes"]
+
+
+from .._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # notelingo.export(...) is notelingo.api.export(...)

@@ -97,10 +97,52 @@ class TermMatch:
 
 @dataclass
 class Glossary:
-    """An ordered list of entries read from (or to be written to) ``path``."""
+    """An ordered list of entries read from (or to be written to) ``path``.
+
+    Example::
+
+        >>> g = notelingo.Glossary.load()                      # the shipped ML glossary
+        >>> [(m.surface, m.entry.en) for m in g.find("Мы зафайнтюнили BERT на датасете", "ru")]
+        [('зафайнтюнили', 'fine-tuning'), ('BERT', 'BERT'), ('датасете', 'dataset')]
+        >>> g.add("sparse autoencoder", ru=["разреженный автоэнкодер"], variants=["SAE"])
+        >>> g.save("my.yaml")
+        'my.yaml'
+    """
 
     entries: list[Entry]
     path: str = "<memory>"
+
+    @classmethod
+    def load(cls, path: str | None = None) -> "Glossary":
+        """Read and validate a glossary YAML file (``None``: the shipped ``glossaries/ml.yaml``).
+
+        Example: ``g = notelingo.Glossary.load("my.yaml")``; a bad file raises ``GlossaryError`` naming the line.
+        """
+        from .yamlio import load_glossary
+
+        return load_glossary(None if path is None else str(path))
+
+    def add(self, en: str, ru: list[str] | str = (), variants: list[str] | tuple[str, ...] = (), policy: str = "translate",
+            note: str | None = None, domain: str | None = None, generic: list[str] | tuple[str, ...] = ()) -> Entry:
+        """Add an entry in place (checked like ``notelingo glossary add``: duplicates and conflicts are refused).
+
+        Variants are sorted into languages by script. Example:
+        ``g.add("sparse autoencoder", ru=["разреженный автоэнкодер"], variants=["SAE"], policy="translate")``.
+        """
+        from .edit import add_entry, make_entry
+
+        entry = make_entry(en, [ru] if isinstance(ru, str) else list(ru), list(variants), policy, note, domain, list(generic))
+        self.entries = add_entry(self, entry).entries
+        return entry
+
+    def save(self, path: str | None = None) -> str:
+        """Write the glossary as YAML, atomically (default: the file it was read from); returns the path.
+
+        Example: ``notelingo.Glossary.load().save("my.yaml")`` copies the shipped glossary to edit it.
+        """
+        from .yamlio import save_glossary
+
+        return save_glossary(self, None if path is None else str(path))
 
     @property
     def hash(self) -> str:

@@ -164,3 +164,8 @@ def read_decoded(text: str, path: str) -> ReadResult:
     from .text import read_text_dump  # written by the text-reader stage
 
     return ReadResult(posts=read_text_dump(text, path, kind))
+
+
+from .._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # notelingo.ingest(...) is notelingo.api.ingest(...)

@@ -47,6 +47,7 @@ class Digest:
     by_source: Counter = field(default_factory=Counter)
     glossary: list[GlossaryRow] = field(default_factory=list)
     signatures: list[tuple[Signature, int]] = field(default_factory=list)
+    text: str = ""  # the rendered page, once rendered by write_digest (or notelingo.digest)
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def write_digest(notes: Sequence[Note], path: str | os.PathLike, options: Digest
 
     fmt = digest_format(path)
     digest = build_digest(notes, options)
-    text = render_digest(digest, fmt)
+    digest.text = render_digest(digest, fmt)
     with atomic_write(path) as fh:
-        fh.write(text)
+        fh.write(digest.text)
     return digest

@@ -77,7 +77,7 @@ class TranslateOptions:
 
     to: tuple[str, ...] = ("en", "ru")
     models: dict[str, str] = field(default_factory=dict)
-    glossary: Optional[str] = None
+    glossary: Optional[str] = None  # a YAML path, or a loaded notelingo.Glossary (None: the shipped one)
     backend: str = "auto"
     device: str = "auto"
     decoding: DecodingOptions = field(default_factory=DecodingOptions)
@@ -137,3 +137,8 @@ def check_options(options: TranslateOptions) -> None:
     choose_backend(options.backend)
     if options.decoding.beams < 1 or options.decoding.batch_size < 1:
         raise UsageError("--beams and --batch-size must be at least 1")
+
+
+from .._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # notelingo.translate(...) is notelingo.api.translate(...)

@@ -349,14 +349,14 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
     served whole from the cache; the rest go through protect and the model, and
     only the segments the cache lacks reach the model.
     """
-    from ..glossary import load_glossary
+    from ..glossary import Glossary, load_glossary
     from ..protect import translate_protected
 
     check_options(options)
     started = time.perf_counter()
     report = TranslateReport(notes=len(notes))
     notes = [note.model_copy(deep=True) for note in notes]
-    glossary = load_glossary(options.glossary)
+    glossary = options.glossary if isinstance(options.glossary, Glossary) else load_glossary(options.glossary)
     runner = BatchRunner(options, report, progress)
     signed: dict[int, dict] = {}
     try:

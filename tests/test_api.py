@@ -1,0 +1,129 @@
+"""The Python API at the package root: light import, docstrings, the README example run verbatim."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURES, REPO, make_note
+
+import notelingo
+from notelingo.errors import GlossaryError, InputError, UsageError
+
+HEAVY = ("torch", "spacy", "transformers", "ctranslate2")
+
+
+def readme_block(marker: str) -> str:
+    """The first ```python block after ``marker`` in README.md."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(re.escape(marker) + r"\s*```python\n(.*?)```", text, re.DOTALL)
+    assert found, f"README.md has no python block after {marker!r}"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("access", ["notelingo.ingest", "notelingo.translate", "notelingo.digest", "notelingo.Glossary",
+                                    "notelingo.Note", "pydoc.render_doc(notelingo.translate)"])
+def test_import_and_attribute_access_load_no_heavy_library(access):
+    code = f"import sys, pydoc, notelingo; {access}; print([m for m in {HEAVY!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_public_name_has_a_docstring_with_an_example():
+    assert notelingo.__all__
+    for name in notelingo.__all__:
+        doc = getattr(notelingo, name).__doc__ or ""
+        assert "Example" in doc or ">>>" in doc, name
+
+
+def test_stage_packages_stay_importable_and_callable():
+    from notelingo.translate import TranslateOptions, engine
+
+    assert engine.translate_notes and TranslateOptions
+    assert callable(notelingo.translate) and callable(notelingo.ingest) and callable(notelingo.export)
+    assert "Translate every note" in notelingo.translate.__doc__
+    assert "models" in str(__import__("inspect").signature(notelingo.translate))
+
+
+def test_ingest_reports_failures_or_raises_when_strict(tmp_path):
+    good = FIXTURES / "text" / "markdown_notes.md"
+    notes = notelingo.ingest(good, tmp_path / "missing.txt")
+    assert len(notes) > 0 and notes.report.files == 1 and all(isinstance(n, notelingo.Note) for n in notes)
+    assert [f.path for f in notes.failures] == [str(tmp_path / "missing.txt")]
+    with pytest.raises(InputError, match="missing.txt: no such file"):
+        notelingo.ingest(str(good), str(tmp_path / "missing.txt"), strict=True)
+    with pytest.raises(InputError, match=r"1 more input\(s\) failed too: .*other.txt"):
+        notelingo.ingest([tmp_path / "missing.txt", tmp_path / "other.txt"], strict=True)
+    assert len(notelingo.ingest([good], strict=True)) == len(notes)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"models": {"ru-en": "../nowhere"}}, "no such folder"),
+    ({"models": ["ru-en=x"]}, "give a dict"),
+    ({"backend": "marian"}, "--backend 'marian'"),
+])
+def test_translate_refuses_bad_options(kwargs, error):
+    with pytest.raises(UsageError, match=re.escape(error)):
+        notelingo.translate([make_note("n1", "ru", [("paragraph", "Привет")])], **kwargs)
+
+
+def test_note_dict_round_trip_is_the_jsonl_line():
+    note = notelingo.read_notes(FIXTURES / "notes" / "bilingual.jsonl")[0]
+    assert note.to_dict() == json.loads(note.to_json())
+    assert notelingo.Note.from_dict(note.to_dict()) == note
+    with pytest.raises(InputError, match="lang_confidence"):
+        notelingo.Note.from_dict({**note.to_dict(), "lang_confidence": 3})
+
+
+def test_read_write_notes_and_export(tmp_path):
+    notes = notelingo.read_notes(FIXTURES / "notes" / "bilingual.jsonl")
+    assert notelingo.write_notes(notes, tmp_path / "copy.jsonl") == len(notes)
+    assert notelingo.read_notes(tmp_path / "copy.jsonl") == notes
+    assert notelingo.export(notes, tmp_path / "memory.tmx") > 0
+    assert notelingo.export(notes, tmp_path / "vault", format="markdown") == len(notes)
+    with pytest.raises(UsageError, match="choose one of tmx, markdown, jsonl"):
+        notelingo.export(notes, tmp_path / "out.xlsx")
+
+
+def test_digest_writes_a_file_or_returns_text(tmp_path):
+    notes = notelingo.read_notes(FIXTURES / "notes" / "bilingual.jsonl")
+    written = notelingo.digest(notes, tmp_path / "d.md", group_by="source")
+    assert (tmp_path / "d.md").read_text(encoding="utf-8") == written.text
+    assert notelingo.digest(notes, "markdown", group_by="source").text == written.text
+    assert notelingo.digest(notes, "html").text.startswith("<!DOCTYPE html>")
+    with pytest.raises(UsageError, match="ISO date"):
+        notelingo.digest(notes, "html", since="last week")
+
+
+def test_glossary_load_find_add_save(tmp_path):
+    glossary = notelingo.Glossary.load()
+    assert [m.entry.en for m in glossary.find("Мы зафайнтюнили модель", "ru")] == ["fine-tuning"]
+    entry = glossary.add("sparse autoencoder", ru="разреженный автоэнкодер", variants=["SAE"])
+    assert entry.variants == {"en": ["SAE"]} and glossary.get("sparse autoencoder") == entry
+    with pytest.raises(GlossaryError, match="already exists"):
+        glossary.add("sparse autoencoder", ru=["автоэнкодер"])
+    path = glossary.save(tmp_path / "my.yaml")
+    again = notelingo.Glossary.load(path)
+    assert again.hash == glossary.hash and [m.surface for m in again.find("We trained an SAE.", "en")] == ["SAE"]
+
+
+@pytest.mark.slow
+def test_readme_example_runs_verbatim(tiny_models, session_cache_dir, tmp_path, monkeypatch, capsys):
+    code = readme_block("<!-- tests/test_api.py runs the next block verbatim -->")
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NOTELINGO_CACHE_DIR", session_cache_dir)
+    scope = {"MODELS": tiny_models}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - running the README is the point
+    notes, mlm = scope["notes"], scope["mlm"]
+    assert all(block.text.get("en") and block.text.get("ru") for note in notes for block in note.blocks)
+    expected = {note.id for note in notes if any("MLM" in block.original(note.lang) for block in note.blocks)}
+    assert expected and {note.id for note in mlm} == expected
+    assert notelingo.read_notes("bilingual.jsonl") == notes
+    page = (tmp_path / "mlm-digest.html").read_text(encoding="utf-8")
+    assert all(note.title in page for note in mlm)
+    assert f"mlm-digest.html: {len(mlm)} notes" in capsys.readouterr().out
