@@ -17,5 +17,6 @@ from ._app import app, main
 
 # Importing the command modules registers their commands on ``app``.
 from . import ingest_cmd, translate_cmd, digest_cmd, export_cmd, glossary_cmd, models_cmd  # noqa: E402,F401
+from . import eval_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
