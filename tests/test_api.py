@@ -37,7 +37,7 @@ def test_every_public_name_has_a_docstring_with_an_example():
     assert notelingo.__all__
     for name in notelingo.__all__:
         doc = getattr(notelingo, name).__doc__ or ""
-        assert "Example" in doc or ">>>" in doc, name
+        assert "Example" in doc and "notelingo." in doc, name
 
 
 def test_stage_packages_stay_importable_and_callable():
@@ -127,3 +127,12 @@ def test_readme_example_runs_verbatim(tiny_models, session_cache_dir, tmp_path, 
     page = (tmp_path / "mlm-digest.html").read_text(encoding="utf-8")
     assert all(note.title in page for note in mlm)
     assert f"mlm-digest.html: {len(mlm)} notes" in capsys.readouterr().out
+
+
+def test_progress_is_a_bar_or_a_callback(capsys):
+    calls = []
+    good = FIXTURES / "text"
+    notelingo.ingest(good, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1] == len(calls)
+    notelingo.ingest(good, progress=True)
+    assert "Reading" in capsys.readouterr().err

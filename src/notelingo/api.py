@@ -34,9 +34,9 @@ class Notes(list):
 
     Example::
 
-        >>> notes = notelingo.ingest("export/result.json", "missing.txt")
-        >>> len(notes), [str(f) for f in notes.failures]
-        (19, ['missing.txt: no such file or folder; check the path'])
+        notes = notelingo.ingest("examples/result.json", "missing.txt")
+        len(notes)                        # -> 13
+        [str(f) for f in notes.failures]  # -> ['missing.txt: no such file or folder; check the path']
     """
 
     def __init__(self, notes: Iterable[Note] = (), report: Any = None, failures: Sequence[InputError] = ()) -> None:
@@ -105,12 +105,10 @@ def ingest(
 
     Example::
 
-        >>> import notelingo
-        >>> notes = notelingo.ingest("ChatExport/result.json", "papers.md", langs=("ru", "en"))
-        >>> notes.report.languages, notes.failures
-        (Counter({'ru': 12, 'en': 7}), [])
-        >>> notes[0].title, notes[0].lang
-        ('PMI-Masking Principled Masking of Correlated Spans', 'ru')
+        import notelingo
+        notes = notelingo.ingest("ChatExport/result.json", "papers.md", langs=("ru", "en"))
+        notes.report.languages, notes.failures  # -> (Counter({'ru': 12, 'en': 7}), [])
+        notes[0].title, notes[0].lang  # -> ('PMI-Masking Principled Masking of Correlated Spans', 'ru')
     """
     from .pipeline import DetectOptions
     from .pipeline import ingest as ingest_stage
@@ -168,11 +166,9 @@ def translate(
 
     Example::
 
-        >>> notes = notelingo.translate(notes, to=("en", "ru"), models={"ru-en": "/models/opus-mt-ru-en"}, beams=1)
-        >>> notes[0].blocks[1].text["en"]
-        'Usually in MLM we mask all tokens with equal probability.'
-        >>> notes.report.backend_inputs, round(notes.report.seconds, 1)
-        (193, 9.7)
+        notes = notelingo.translate(notes, to=("en", "ru"), models={"ru-en": "/models/opus-mt-ru-en"}, beams=1)
+        notes[0].blocks[1].text["en"]  # -> 'Usually in MLM we mask all tokens with equal probability.'
+        notes.report.backend_inputs, round(notes.report.seconds, 1)  # -> (193, 9.7)
     """
     from .translate import DecodingOptions, TranslateOptions
     from .translate.engine import translate_notes
@@ -226,10 +222,9 @@ def digest(
 
     Example::
 
-        >>> d = notelingo.digest(notes, "digest.html", group_by="paper", since="2021-10-01")
-        >>> len(d.notes), len(d.groups)
-        (18, 11)
-        >>> md = notelingo.digest(notes, "markdown").text   # nothing written
+        d = notelingo.digest(notes, "digest.html", group_by="paper", since="2021-10-01")
+        len(d.notes), len(d.groups)  # -> (18, 11)
+        md = notelingo.digest(notes, "markdown").text  # the Markdown text; nothing written
     """
     from .render.digest import DigestOptions, build_digest, digest_format, render_digest, write_digest
 
@@ -259,10 +254,8 @@ def export(notes: Sequence[Note], path: PathLike, format: str | None = None, *, 
 
     Example::
 
-        >>> notelingo.export(notes, "memory.tmx")                     # translation units written
-        452
-        >>> notelingo.export(notes, "vault/", format="markdown")      # note files written
-        18
+        notelingo.export(notes, "memory.tmx")                 # -> 452 (translation units)
+        notelingo.export(notes, "vault/", format="markdown")  # -> 18 (note files)
     """
     from .export import EXPORT_FORMATS, export_notes
 
@@ -281,9 +274,8 @@ def read_notes(path: PathLike) -> Notes:
 
     Example::
 
-        >>> notes = notelingo.read_notes("bilingual.jsonl")
-        >>> notes[0].blocks[0].text
-        {'ru': 'PMI-маскирование', 'en': 'PMI masking'}
+        notes = notelingo.read_notes("bilingual.jsonl")
+        notes[0].blocks[0].text  # -> {'ru': 'PMI-маскирование', 'en': 'PMI masking'}
     """
     from .fileio import read_notes as read_stage
 
@@ -295,8 +287,7 @@ def write_notes(notes: Iterable[Note], path: PathLike) -> int:
 
     Example::
 
-        >>> notelingo.write_notes(notes, "bilingual.jsonl")
-        18
+        notelingo.write_notes(notes, "bilingual.jsonl")  # -> 18
     """
     from .fileio import write_notes as write_stage
 

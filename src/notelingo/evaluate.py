@@ -154,13 +154,16 @@ def _line_notes(pairs: list[LinePair], src: str, path: str) -> list:
 
 def translate_lines(pairs: list[LinePair], options: EvalOptions, glossary, src_path: str = "<src>"):
     """Fill each pair's ``hyp`` and ``sentences`` with the model's translation; returns (report, signature)."""
+    from functools import partial
+
     from . import api
 
-    settings = dict(to=(options.tgt,), models=options.models, backend=options.backend, beams=options.beams, glossary=glossary,
-                    cache=False, device=options.device, batch_size=options.batch_size, keep_acronyms=options.keep_acronyms)
+    run = partial(api.translate, to=(options.tgt,), models=options.models, backend=options.backend, beams=options.beams,
+                  glossary=glossary, cache=False, device=options.device, batch_size=options.batch_size,
+                  keep_acronyms=options.keep_acronyms)
     # One line first: the model, spaCy and the glossary matcher load outside the timed run (kept per process).
-    api.translate(_line_notes(pairs[:1], options.src, src_path), **settings)
-    notes = api.translate(_line_notes(pairs, options.src, src_path), **settings)
+    run(_line_notes(pairs[:1], options.src, src_path))
+    notes = run(_line_notes(pairs, options.src, src_path))
     for pair, note in zip(pairs, notes):
         block = note.blocks[0]
         pair.hyp = block.text[options.tgt]

@@ -122,13 +122,12 @@ class Note(_Model):
 
     Example::
 
-        >>> note = notelingo.read_notes("bilingual.jsonl")[0]
-        >>> note.lang, note.title, [b.kind for b in note.blocks]
-        ('ru', 'PMI-Masking Principled Masking of Correlated Spans', ['heading', 'paragraph'])
-        >>> note.blocks[1].text["en"], [t.entry for t in note.terms]
-        ('Usually in MLM we mask ...', ['MLM', 'BPE'])
-        >>> Note.from_dict(note.to_dict()) == note
-        True
+        note = notelingo.read_notes("bilingual.jsonl")[0]
+        note.lang, note.title, [b.kind for b in note.blocks]
+        # -> ('ru', 'PMI-Masking Principled Masking of Correlated Spans', ['heading', 'paragraph'])
+        note.blocks[1].text["en"], [t.entry for t in note.terms]
+        # -> ('Usually in MLM we mask ...', ['MLM', 'BPE'])
+        Note.from_dict(note.to_dict()) == note  # -> True
     """
 
     # The JSON Schema keeps the one-line description, not the example above.

@@ -101,12 +101,11 @@ class Glossary:
 
     Example::
 
-        >>> g = notelingo.Glossary.load()                      # the shipped ML glossary
-        >>> [(m.surface, m.entry.en) for m in g.find("Мы зафайнтюнили BERT на датасете", "ru")]
-        [('зафайнтюнили', 'fine-tuning'), ('BERT', 'BERT'), ('датасете', 'dataset')]
-        >>> g.add("sparse autoencoder", ru=["разреженный автоэнкодер"], variants=["SAE"])
-        >>> g.save("my.yaml")
-        'my.yaml'
+        g = notelingo.Glossary.load()                      # the shipped ML glossary
+        [(m.surface, m.entry.en) for m in g.find("Мы зафайнтюнили BERT на датасете", "ru")]
+        # -> [('зафайнтюнили', 'fine-tuning'), ('BERT', 'BERT'), ('датасете', 'dataset')]
+        g.add("sparse autoencoder", ru=["разреженный автоэнкодер"], variants=["SAE"])
+        g.save("my.yaml")  # -> 'my.yaml'
     """
 
     entries: list[Entry]
