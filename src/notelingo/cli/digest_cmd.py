@@ -42,9 +42,9 @@ def digest_command(
 
         digest_format(output)  # a bad extension is a usage error before any reading
         check_output_path(output)
-        options = dict(group_by=group_by, since=_parse_day(since, "--since"), until=_parse_day(until, "--until"),
-                       title=title, langs=parse_langs(langs) if langs else None)
-        digest = api.digest(api.read_notes(notes), output, **options)
+        since_day, until_day = _parse_day(since, "--since"), _parse_day(until, "--until")
+        digest = api.digest(api.read_notes(notes), output, group_by=group_by, since=since_day, until=until_day,
+                            title=title, langs=parse_langs(langs) if langs else None)
         if show_progress():
             by_lang = ", ".join(f"{lang} {count}" for lang, count in sorted(digest.by_lang.items()))
             err(f"digest: wrote {output} ({plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}; {by_lang or 'no notes'})")

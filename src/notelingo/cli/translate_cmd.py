@@ -59,14 +59,13 @@ def translate_command(
 
     with error_boundary():
         langs, models = parse_langs(to, "--to"), _model_options(model)
-        options = dict(to=langs, models=models, backend=backend, beams=beams, glossary=glossary, cache=not no_cache,
-                       device=device, batch_size=batch_size, keep_acronyms=not no_keep_acronyms)
         check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()
         with _sentence_bar() as advance:
             # ingest reads notes.jsonl files back as they are, and everything else through the readers
-            read = api.ingest(*inputs)
-            notes = api.translate(read, progress=advance, **options)
+            notes = api.translate(api.ingest(*inputs), to=langs, models=models, backend=backend, beams=beams,
+                                  glossary=glossary, cache=not no_cache, progress=advance, device=device,
+                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms)
         report, failures = notes.report, notes.failures
         for failure in failures:
             err(f"error: {failure}")
