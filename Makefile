@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 #   make demo DEMO_MODELS="--model ru-en=/path/to/opus-mt-ru-en --model en-ru=/path/to/opus-mt-en-ru"
 DEMO_MODELS ?=
 
-.PHONY: install demo test test-fast bench bench-quick schema eval-layouts clean
+.PHONY: install demo test test-fast bench bench-quick schema eval-layouts glossary-eval clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ bench-quick: install
 # Note splitting, titles, dates, authors and chrome on the labelled layouts (tests/layouts/); -v lists the misses.
 eval-layouts: install
 	PYTHONPATH=src $(PY) tools/eval_layouts.py $(EVAL_ARGS)
+
+# Precision and recall of the glossary matcher on tests/fixtures/glossary/labelled.jsonl.
+glossary-eval: install
+	PYTHONPATH=src $(PY) tools/glossary_eval.py
 
 schema: install
 	$(PY) -m notelingo.schema > schemas/note.schema.json

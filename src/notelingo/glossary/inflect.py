@@ -17,8 +17,9 @@ the enforced term reads as a grammar error in every translation.
   nominative (``inflect({'plur', 'nomn'})``); English plural: regular -s/-es/-ies.
 
 Two smaller fits: a capitalised term at a sentence start gives a capitalised
-rendering (:func:`sentence_case`), and a keep-term typed with Cyrillic look-alike
-letters ("Т5") is rendered in the entry's Latin spelling (:func:`keep_spelling`).
+rendering (:func:`sentence_case`), and a keep-term found in Cyrillic (a variant such
+as «видеокарта», or look-alike letters as in "Т5") is rendered in the entry's Latin
+spelling (:func:`keep_spelling`).
 
 pymorphy3 is imported on first use.
 """
@@ -248,8 +249,23 @@ _LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсху", "ABEKMHOPCTX
 
 
 def keep_spelling(surface: str, entry) -> str:
-    """A keep-term typed with Cyrillic look-alike letters ("Т5") is rendered as the entry spells it ("T5")."""
+    """How a keep-term found as ``surface`` is written in the translation.
+
+    Keep means the term's own (Latin) spelling survives translation. A surface in
+    another script is a rendering of it, never something to keep: «видеокартах»
+    (a variant of GPU) becomes "GPUs", «ЛЛМ» "LLM", and a term typed with Cyrillic
+    look-alike letters ("Т5") the entry's spelling ("T5"). Latin surfaces stay as written.
+    """
     latin = surface.translate(_LOOKALIKES)
     if latin != surface and latin in entry.forms("en"):
         return latin
-    return surface
+    if not _CYRILLIC.search(surface):
+        return surface
+    if entry.en.endswith("s") or is_uncountable(entry) or not is_plural_russian(surface):
+        return entry.en
+    return pluralize_english(entry.en)
+
+
+def in_source_script(rendering: str, entry) -> bool:
+    """A keep-term's rendering written in another script than the term (Cyrillic for a Latin entry)."""
+    return bool(_CYRILLIC.search(rendering)) and not _CYRILLIC.search(entry.en)

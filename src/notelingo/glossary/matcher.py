@@ -39,8 +39,9 @@ _RU_ENDINGS = sorted(
     key=len,
     reverse=True,
 )
-_MIN_STEM = 3
+_MIN_STEM = 4
 GERUND_MARK = "~ing"
+STEM_MARK = "~"
 
 # Spans where terms are never looked for: URLs (with or without scheme), emails,
 # inline and fenced code, LaTeX ($...$ with the pandoc rule that keeps prices out).
@@ -144,7 +145,9 @@ def token_key(text: str, lemma: str, morph: _Morph | None) -> str:
     if _CYRILLIC.search(lower):
         known = morph.known_lemma(lower) if morph else None
         if known is None:
-            return russian_stem(lower)
+            # Marked, so a stem never equals a dictionary lemma: "логиты" strips to
+            # "лог", the lemma of the everyday "логи"/"логов" (logs).
+            return STEM_MARK + russian_stem(lower)
         spacy_lemma = lemma.lower().replace("ё", "е")
         return spacy_lemma if spacy_lemma != lower else known
     if _LATIN.search(lower):
@@ -170,6 +173,7 @@ def pipeline(lang: str):
     from spacy.language import Language
 
     nlp = spacy.blank("ru" if lang == "ru" else "en")
+    _split_glued_names(nlp)
     morph = None
     if lang == "ru":
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
@@ -180,6 +184,18 @@ def pipeline(lang: str):
         Language.component(name, func=_make_key_component(morph))
     nlp.add_pipe(name, last=True)
     return nlp
+
+
+def _split_glued_names(nlp) -> None:
+    """Split what the default rules leave glued to a name: a final period ("ViT." "AdamW.")
+    and a suffix after a digit-hyphen ("T5-XXL", "GPT-3-based")."""
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
+    letters = "A-Za-zА-Яа-яЁё"
+    suffixes = list(nlp.Defaults.suffixes or []) + [rf"(?<=[{letters}])\."]
+    infixes = list(nlp.Defaults.infixes or []) + [rf"(?<=[0-9])-(?=[{letters}])"]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def _new_analyzer():
@@ -211,6 +227,7 @@ class TermMatcher:
         self.lang = lang
         self.entries = list(glossary.entries)
         self.nlp = pipeline(lang)
+        self.stop_words = frozenset(self.nlp.Defaults.stop_words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         # Russian text often carries English terms in Latin script, so the ru
         # matcher knows the English forms as well.
@@ -231,6 +248,7 @@ class TermMatcher:
         doc = self.nlp(text)
         protected = [m.span() for m in _PROTECTED.finditer(text)]
         matches = [(m, False) for m in self.matcher(doc)] + [(m, True) for m in self.generic(doc)]
+        titles = _title_lines(text, self.stop_words)
         candidates = []
         for (match_id, start, end), generic in matches:
             span = doc[start:end]
@@ -240,7 +258,11 @@ class TermMatcher:
                 continue
             if generic and not _in_hyphen_compound(text, span.start_char, span.end_char):
                 continue
+            if _after_bound_prefix(text, span.start_char):
+                continue
             index = int(self.nlp.vocab.strings[match_id])
+            if _inside_proper_name(text, span.start_char, span.end_char, self.entries[index], titles, self.stop_words):
+                continue
             candidates.append((span.start_char, span.end_char, index))
         return _longest_first(text, candidates, self.entries if entries is None else entries)
 
@@ -250,6 +272,67 @@ def _in_hyphen_compound(text: str, start: int, end: int) -> bool:
     joined_before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
     joined_after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
     return joined_before or joined_after
+
+
+# Bound prefixes that make a new word of a term: "pre-tokenization" is a step before
+# tokenization, "non-transformer" no transformer. Entries spelled with them
+# ("pre-training", "self-attention") match as wholes, before this check applies.
+_BOUND_PREFIX = re.compile(
+    r"(?:^|(?<=[^\w-]))(?:pre|post|non|re|de|un|anti|sub|co|multi|semi|over|under|inter|intra|super|meta|mini"
+    r"|пре|пост|не|анти|суб|мульти|полу|мета|мини|супер)-$",
+    re.IGNORECASE,
+)
+
+
+def _after_bound_prefix(text: str, start: int) -> bool:
+    """The span is the second half of a prefixed compound ("pre-tokenization")."""
+    return _BOUND_PREFIX.search(text[max(0, start - 8):start]) is not None
+
+
+_WORD_RE = re.compile(r"[^\W_][\w'’-]*")
+
+
+def _title_lines(text: str, stop_words: frozenset) -> list[tuple[int, int]]:
+    """Lines in Title Case (paper, course and product names): at least three content
+    words, each capitalised or an acronym/number; function words may stay lower."""
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        words = [w for w in _WORD_RE.findall(line) if w.lower() not in stop_words]
+        if len(words) >= 3 and all((w[0].isupper() and not _CYRILLIC.search(w)) or w[0].isdigit() for w in words):
+            spans.append((offset, offset + len(line)))
+        offset += len(line)
+    return spans
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised Latin word of a name ("Carson", "Specialization"); acronyms and
+    model names ("GPT-2", "LLaMA") are names of their own, not parts of this one."""
+    return word[0].isupper() and not _CYRILLIC.search(word) and not is_acronym(word)
+
+
+def _capitalised_neighbour(text: str, start: int, end: int, stop_words: frozenset) -> bool:
+    """A capitalised word right before or after the span, separated by spaces only
+    ("Carson Research", "Natural Language Processing Specialization"). A capitalised
+    function word opening a sentence ("The Transformer") is no part of a name."""
+    before = re.search(r"([^\W_][\w'’.-]*)[ \t]+$", text[max(0, start - 40):start])
+    after = re.match(r"[ \t]+([^\W_][\w'’-]*)", text[end:end + 40])
+    if after and _name_word(after.group(1)):
+        return True
+    return bool(before and _name_word(before.group(1)) and before.group(1).lower() not in stop_words)
+
+
+def _inside_proper_name(text: str, start: int, end: int, entry: Entry, titles, stop_words) -> bool:
+    """A common-noun term capitalised as part of a name or a title is no term.
+
+    Entries that are names themselves (spelt with a capital: BERT, OpenAI, ViT)
+    keep matching inside names ("Meta AI", "OpenAI Service").
+    """
+    # Title Case is an English habit: Russian capitalises a name's first word only.
+    if any(ch.isupper() for ch in entry.en) or not text[start].isupper() or _CYRILLIC.search(text[start:end]):
+        return False
+    if any(t_start <= start < t_end for t_start, t_end in titles):
+        return True
+    return _capitalised_neighbour(text, start, end, stop_words)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

@@ -4,7 +4,12 @@ Reads ``Note.terms`` (schema ``TermUse``). When the glossary has the entry, a te
 is *consistent* when every use got a rendering the glossary allows: its target form,
 in the number of the source ("datasets" for "датасетах"), with a capital at a
 sentence start, or "target (original)" for a gloss; a keep-term, its source
-surface unchanged. Without the entry, when all uses got the same rendering.
+surface unchanged, or the entry's own spelling when the surface is in another script.
+Without the entry, when all uses got the same rendering.
+
+A keep-term whose rendering is still in the source script (Cyrillic «видеокартах»
+copied into English for the entry GPU) is never consistent, glossary or not: keep
+means the term's own spelling, and a variant in another script is a rendering.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ class TermStats:
     expected: dict[str, str] = field(default_factory=dict)
     #: Uses rendered otherwise than the glossary allows; None when the glossary lacks the entry.
     off: int | None = None
+    #: Keep-term renderings left in the source script (e.g. Cyrillic in English text).
+    source_script: Counter = field(default_factory=Counter)
 
     @property
     def consistent(self) -> bool:
+        if self.source_script:
+            return False
         if self.off is not None:
             return self.off == 0
         for lang, counter in self.renderings.items():
@@ -40,9 +49,12 @@ class TermStats:
         return True
 
     def to_dict(self) -> dict:
-        return {"entry": self.entry, "count": self.count, "surfaces": dict(self.surfaces.most_common()),
+        data = {"entry": self.entry, "count": self.count, "surfaces": dict(self.surfaces.most_common()),
                 "renderings": {lang: dict(c.most_common()) for lang, c in sorted(self.renderings.items())},
                 "expected": dict(sorted(self.expected.items())), "consistent": self.consistent}
+        if self.source_script:
+            data["source_script"] = dict(self.source_script.most_common())
+        return data
 
 
 def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]:
@@ -57,6 +69,8 @@ def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]
             for lang, form in (use.rendering or {}).items():
                 if lang != use.lang:
                     item.renderings.setdefault(lang, Counter())[form] += 1
+                    if use.policy == "keep" and _left_in_cyrillic(form, lang):
+                        item.source_script[form] += 1
             entry = entries.get(use.entry.casefold())
             if entry is not None:
                 item.off = (item.off or 0) + (not _allowed(entry, use))
@@ -67,15 +81,22 @@ def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]
     return sorted(stats.values(), key=lambda s: (-s.count, s.entry.casefold()))
 
 
+def _left_in_cyrillic(form: str, lang: str) -> bool:
+    """A rendering into a language not written in Cyrillic that still has Cyrillic letters."""
+    from .inflect import _CYRILLIC
+
+    return lang != "ru" and bool(_CYRILLIC.search(form))
+
+
 def _allowed(entry, use) -> bool:
     """Every rendering of one use is one the glossary allows (see the module docstring)."""
-    from .inflect import accepted_renderings
+    from .inflect import accepted_renderings, in_source_script, keep_spelling
 
     for lang, form in (use.rendering or {}).items():
         if lang == use.lang or not form:
             continue
         if entry.policy == "keep" or use.policy == "keep":
-            if form not in (use.surface, entry.en):
+            if in_source_script(form, entry) or form not in (use.surface, entry.en, keep_spelling(use.surface, entry)):
                 return False
             continue
         bare = form.removesuffix(f" ({use.surface})")
@@ -92,4 +113,7 @@ def format_stats_line(item: TermStats) -> str:
     status = "consistent" if item.consistent else "inconsistent"
     if not item.consistent and item.expected:
         status += " (glossary " + ", ".join(f"{lang}: {form}" for lang, form in sorted(item.expected.items())) + ")"
+    if item.source_script:
+        left = ", ".join(item.source_script)
+        status += f"; keep term left in the source script ({left}): render it as the entry spells it"
     return "; ".join(parts + [status])

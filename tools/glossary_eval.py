@@ -1,0 +1,93 @@
+"""Precision and recall of the glossary matcher (`notelingo glossary find`) on a labelled set.
+
+The labelled set (tests/fixtures/glossary/labelled.jsonl) holds one sentence a line:
+``{"source": ..., "lang": "ru"|"en", "text": ..., "terms": [[surface, entry], ...]}``, where
+``terms`` are the glossary terms a careful translator would mark (rules in
+tests/fixtures/glossary/LABELLING.md). A found term is correct when its surface and
+entry match a labelled one not matched yet (a multiset comparison per sentence).
+
+    python tools/glossary_eval.py                 # the shipped glossary
+    python tools/glossary_eval.py --errors        # also every false and missed term
+    python tools/glossary_eval.py --glossary my.yaml --labels other.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LABELS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "glossary" / "labelled.jsonl"
+
+
+@dataclass
+class Score:
+    """Counts over a labelled set, and the errors behind them."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    false: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, entry) found, not labelled
+    missed: list[tuple[str, str, str]] = field(default_factory=list)  # labelled, not found
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def load_labels(path: Path | str = LABELS) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def score(find, records: list[dict]) -> Score:
+    """``find(text, lang) -> [(surface, entry)]`` scored against ``records``."""
+    result = Score()
+    for record in records:
+        gold = Counter((surface, entry.casefold()) for surface, entry in record["terms"])
+        found = Counter((surface, entry.casefold()) for surface, entry in find(record["text"], record["lang"]))
+        hits = gold & found
+        result.tp += sum(hits.values())
+        for (surface, entry), n in (found - hits).items():
+            result.fp += n
+            result.false += [(record["text"], surface, entry)] * n
+        for (surface, entry), n in (gold - hits).items():
+            result.fn += n
+            result.missed += [(record["text"], surface, entry)] * n
+    return result
+
+
+def glossary_finder(glossary):
+    """The matcher as ``score`` calls it."""
+    return lambda text, lang: [(m.surface, m.entry.en) for m in glossary.find(text, lang)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--glossary", help="glossary file (default: the shipped one)")
+    parser.add_argument("--labels", default=str(LABELS), help="labelled JSONL file")
+    parser.add_argument("--errors", action="store_true", help="list false and missed terms")
+    args = parser.parse_args(argv)
+    from notelingo.glossary import load_glossary
+
+    records = load_labels(args.labels)
+    result = score(glossary_finder(load_glossary(args.glossary)), records)
+    if args.errors:
+        for kind, rows in (("false", result.false), ("missed", result.missed)):
+            for text, surface, entry in rows:
+                print(f"{kind}\t{surface}\t{entry}\t{text}")
+    gold = result.tp + result.fn
+    print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
+          f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
