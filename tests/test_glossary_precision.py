@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from glossary_eval import LABELS, glossary_finder, load_labels, score
+
 from notelingo.glossary import load_glossary
 
 
@@ -100,13 +100,13 @@ def test_translation_spans_render_a_cyrillic_keep_variant_in_latin(glossary):
 
 
 def _uses(*pairs):
+    from types import SimpleNamespace
+
     from notelingo.schema import TermUse
 
-    class Note:
-        terms = [TermUse(entry=entry, lang="ru", block="b1", start=0, end=len(surface), surface=surface,
-                         policy="keep", rendering={"en": rendering}) for entry, surface, rendering in pairs]
-
-    return [Note()]
+    terms = [TermUse(entry=entry, lang="ru", block="b1", start=0, end=len(surface), surface=surface,
+                     policy="keep", rendering={"en": rendering}) for entry, surface, rendering in pairs]
+    return [SimpleNamespace(terms=terms)]
 
 
 @pytest.mark.parametrize("with_glossary", [True, False])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from ..codeshape import split_code
 from ..errors import FormatError
 from ..schema import Post, RawBlock, Ref, Source
 
@@ -64,12 +65,18 @@ def _split_paragraphs(text: str) -> list[str]:
 
 
 def segments_to_blocks(segments: Iterable[Segment]) -> list[RawBlock]:
-    """Turn segments into blocks: inline text is split into paragraphs at blank lines."""
+    """Turn segments into blocks: inline text is split into code runs (:mod:`notelingo.codeshape`)
+    and paragraphs at blank lines."""
     blocks: list[RawBlock] = []
     pending: list[str] = []
 
     def flush() -> None:
-        blocks.extend(RawBlock("paragraph", part) for part in _split_paragraphs("".join(pending)))
+        # Code pasted as plain text (no code entity) is a code block too.
+        for is_code, piece in split_code("".join(pending)):
+            if is_code:
+                blocks.append(RawBlock("code", piece.strip("\n")))
+            else:
+                blocks.extend(RawBlock("paragraph", part) for part in _split_paragraphs(piece))
         pending.clear()
 
     for segment in _merge_adjacent(segments):

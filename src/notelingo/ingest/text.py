@@ -17,8 +17,10 @@ MDX/HTML markup and GFM tables are read by :mod:`.markup` (``markup`` and ``tabl
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
+from ..codeshape import code_runs
 from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
 from .markup import mark_contexts, read_markup, read_table
@@ -237,14 +239,52 @@ def _split_at_breaks(lines: list[str], kind: str) -> list[list[str]]:
 
 
 def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
+    """Code pasted without fences (:mod:`notelingo.codeshape`) is cut out first; the rest is read by shape."""
     blocks: list[RawBlock] = []
     one_per_line = _has_no_blank_lines(lines)
+    position = 0
+    for start, end in code_runs(_fenced_as_prose(lines, kind)):
+        blocks += _shaped_blocks(lines[position:start], kind, one_per_line)
+        blocks.append(RawBlock("code", textwrap.dedent("\n".join(lines[start:end]))))
+        position = end
+    return blocks + _shaped_blocks(lines[position:], kind, one_per_line)
+
+
+def _shaped_blocks(lines: list[str], kind: str, one_per_line: bool) -> list[RawBlock]:
+    blocks: list[RawBlock] = []
     index = 0
     while index < len(lines):
         index = _read_block(lines, index, kind, blocks, one_per_line)
     if kind == "markdown":
         mark_contexts(blocks)
     return blocks
+
+
+_PROSE_STAND_IN = "marked block"  # two words: code_runs reads it as prose
+
+
+def _fenced_as_prose(lines: list[str], kind: str) -> list[str]:
+    """``lines`` with fenced blocks, display formulas (and Markdown headings) replaced by prose,
+    so no code run starts or ends inside what the reader marks itself."""
+    shown: list[str] = []
+    fence_marker = formula_closer = None  # set while inside a fence / a formula
+    for line in lines:
+        if fence_marker or formula_closer:
+            if (fence_marker and line.strip().startswith(fence_marker)) or (formula_closer and formula_closer in line):
+                fence_marker = formula_closer = None
+            shown.append(_PROSE_STAND_IN)
+            continue
+        fence, formula = _FENCE.match(line), _FORMULA_OPEN.match(line)
+        if fence:
+            fence_marker = fence.group(1)
+        elif formula:
+            opener, first = formula.group(1), line.strip()
+            closer = _FORMULA_CLOSE[opener]
+            if not (len(first) > len(opener) and first.endswith(closer)):
+                formula_closer = closer
+        marked = fence or formula or (kind == "markdown" and _ATX_HEADING.match(line))
+        shown.append(_PROSE_STAND_IN if marked else line)
+    return shown
 
 
 def _has_no_blank_lines(lines: list[str]) -> bool:
