@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from notelingo.codeshape import classify_line, is_code, split_code
 from notelingo.ingest.telegram_html import read_telegram_html
@@ -32,6 +34,12 @@ from notelingo.ingest.text import read_text_dump
         ('  "learning_rate": 0.0002,', "code"),
         ('{"lr": 0.001, "epochs": 3}', "code"),
         ("console.log(x);", "code"),
+        ("pip install transformers", "code"),
+        ("sudo apt-get install -y chromium", "code"),
+        ("python train.py --lr 3e-4", "code"),
+        ("export HF_HOME=/data", "code"),
+        ("python is great", "prose"),
+        ("docker is everywhere now", "prose"),
         ('print("Привет, мир")', "code"),
         ("Вот пример:", "prose"),
         ("Note: run it first.", "prose"),
@@ -90,6 +98,13 @@ PROSE = [
 def test_prose_lists_and_formulas_are_never_code(text):
     assert not any(code for code, _ in split_code(text))
     assert not is_code(text)
+
+
+@given(st.lists(st.sampled_from([*PYTHON.split("\n"), *PROSE[0].split("\n"), "", "  ", "}", "#x"]), max_size=12))
+def test_split_code_loses_and_reorders_nothing(lines):
+    text = "\n".join(lines)
+    pieces = [line for _, part in split_code(text) for line in part.split("\n")]
+    assert [line for line in pieces if line.strip()] == [line for line in lines if line.strip()]
 
 
 @pytest.mark.parametrize("text, blocks", CASES)

@@ -66,6 +66,10 @@ _SHELL_TOOLS = frozenset({
 #: Commands that are English words too: code only with an option, a path or shell syntax after them.
 _SHELL_WORDS = frozenset({"cat", "make", "echo", "cd", "ls", "rm", "cp", "mv", "head", "tail", "source", "touch",
                           "find", "grep", "less", "tree"})
+_SUBCOMMANDS = frozenset({
+    "install", "uninstall", "clone", "pull", "push", "run", "build", "exec", "activate", "create", "login", "commit",
+    "checkout", "download", "upload", "list", "show", "freeze", "add", "env", "init", "lock", "sync", "status",
+})
 _SHELL_ARG = re.compile(r"(?:^|\s)-{1,2}\w|[/~*|>]|&&|\.\w+\b|=")
 
 
@@ -106,11 +110,16 @@ def _call(line: str) -> bool:
 
 def _shell(line: str) -> bool:
     words = line.strip().split()
-    if len(words) < 2 and not (words and words[0] in ("nvidia-smi", "ls", "pwd")):
+    if words and words[0] == "sudo":
+        words = words[1:]
+    if not words:
         return False
+    if len(words) == 1:
+        return words[0] in ("nvidia-smi", "ls", "pwd")
+    args = " ".join(words[1:])
     if words[0] in _SHELL_TOOLS:
-        return not line.rstrip().endswith((".", "!", "?")) or bool(_SHELL_ARG.search(line))
-    return words[0] in _SHELL_WORDS and bool(_SHELL_ARG.search(" ".join(words[1:])))
+        return words[1] in _SUBCOMMANDS or bool(_SHELL_ARG.search(args))
+    return words[0] in _SHELL_WORDS and bool(_SHELL_ARG.search(args))
 
 
 def _c_like(line: str, bare: str) -> bool:
