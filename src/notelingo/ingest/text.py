@@ -243,11 +243,14 @@ def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
     blocks: list[RawBlock] = []
     one_per_line = _has_no_blank_lines(lines)
     position = 0
-    for start, end in code_runs(_fenced_as_prose(lines, kind)):
+    for start, end in code_runs(_marked_as_prose(lines, kind)):
         blocks += _shaped_blocks(lines[position:start], kind, one_per_line)
         blocks.append(RawBlock("code", textwrap.dedent("\n".join(lines[start:end]))))
         position = end
-    return blocks + _shaped_blocks(lines[position:], kind, one_per_line)
+    blocks += _shaped_blocks(lines[position:], kind, one_per_line)
+    if kind == "markdown":
+        mark_contexts(blocks)
+    return blocks
 
 
 def _shaped_blocks(lines: list[str], kind: str, one_per_line: bool) -> list[RawBlock]:
@@ -255,36 +258,44 @@ def _shaped_blocks(lines: list[str], kind: str, one_per_line: bool) -> list[RawB
     index = 0
     while index < len(lines):
         index = _read_block(lines, index, kind, blocks, one_per_line)
-    if kind == "markdown":
-        mark_contexts(blocks)
     return blocks
 
 
 _PROSE_STAND_IN = "marked block"  # two words: code_runs reads it as prose
 
 
-def _fenced_as_prose(lines: list[str], kind: str) -> list[str]:
-    """``lines`` with fenced blocks, display formulas (and Markdown headings) replaced by prose,
-    so no code run starts or ends inside what the reader marks itself."""
+def _marked_as_prose(lines: list[str], kind: str) -> list[str]:
+    """``lines`` with what the reader marks itself (fenced blocks, display formulas; in Markdown
+    also headings, MDX/HTML markup and tables) replaced by prose, so no code run reaches into it."""
     shown: list[str] = []
-    fence_marker = formula_closer = None  # set while inside a fence / a formula
-    for line in lines:
-        if fence_marker or formula_closer:
-            if (fence_marker and line.strip().startswith(fence_marker)) or (formula_closer and formula_closer in line):
-                fence_marker = formula_closer = None
-            shown.append(_PROSE_STAND_IN)
-            continue
-        fence, formula = _FENCE.match(line), _FORMULA_OPEN.match(line)
-        if fence:
-            fence_marker = fence.group(1)
-        elif formula:
-            opener, first = formula.group(1), line.strip()
-            closer = _FORMULA_CLOSE[opener]
-            if not (len(first) > len(opener) and first.endswith(closer)):
-                formula_closer = closer
-        marked = fence or formula or (kind == "markdown" and _ATX_HEADING.match(line))
-        shown.append(_PROSE_STAND_IN if marked else line)
+    index = 0
+    while index < len(lines):
+        end = _marked_block_end(lines, index, kind)
+        shown += [_PROSE_STAND_IN] * (end - index) if end > index else [lines[index]]
+        index = max(end, index + 1)
     return shown
+
+
+def _marked_block_end(lines: list[str], index: int, kind: str) -> int:
+    """The index after the marked block starting at ``lines[index]``; ``index`` when none starts there."""
+    line = lines[index]
+    fence, formula = _FENCE.match(line), _FORMULA_OPEN.match(line)
+    if fence:
+        close = next((i for i in range(index + 1, len(lines)) if lines[i].strip().startswith(fence.group(1))), None)
+        return len(lines) if close is None else close + 1
+    if formula:
+        opener, first = formula.group(1), line.strip()
+        closer = _FORMULA_CLOSE[opener]
+        if len(first) > len(opener) and first.endswith(closer):
+            return index + 1
+        close = next((i for i in range(index + 1, len(lines)) if closer in lines[i]), None)
+        return len(lines) if close is None else close + 1
+    if kind != "markdown":
+        return index
+    if _ATX_HEADING.match(line):
+        return index + 1
+    found = read_markup(lines, index) or read_table(lines, index)
+    return found[1] if found else index
 
 
 def _has_no_blank_lines(lines: list[str]) -> bool:
