@@ -194,9 +194,10 @@ _FRAGMENTS = st.sampled_from([
 def test_reader_never_crashes_and_markup_is_source_text(fragments, joins):
     text = "".join(fragment + join for fragment, join in zip(fragments, joins))
     blocks = blocks_of(text)
+    without_trailing_spaces = "\n".join(line.rstrip() for line in text.split("\n"))  # the reader drops them
     for block in blocks:
         if block.kind == "markup":
-            assert block.text in text
+            assert block.text in without_trailing_spaces
         if block.kind == "table":
             assert table_rows(block.text, block.attrs)
 
