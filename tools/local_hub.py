@@ -52,7 +52,7 @@ _BINARY = (".bin", ".h5", ".ot", ".msgpack", ".safetensors", ".spm")
 
 @dataclass
 class Cut:
-    """Break the next download of one file after ``after`` bytes; ``stop`` also shuts the server down."""
+    """Break the next download of one file after ``after`` bytes; ``stop`` also takes the server down for good."""
 
     after: int
     stop: bool = False
@@ -89,6 +89,8 @@ class LocalHub:
         self.requests: list[tuple[str, str, str]] = []
         self.cuts: dict[tuple[str, str], Cut] = {}
         self.verbose = verbose
+        self.down = False  # set when a Cut stops the server: from then on every connection is dropped
+        self._lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
         self.port = 0
 
@@ -110,10 +112,11 @@ class LocalHub:
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        with self._lock:
+            if self.server is not None:
+                self.server.shutdown()
+                self.server.server_close()
+                self.server = None
 
     def fetched(self, repo_id: str | None = None) -> list[str]:
         """Files whose bytes were requested (GET on resolve), in order, optionally of one repo."""
@@ -141,6 +144,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
+        if self.hub.down:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         self.hub.requests.append((self.command, path, self.headers.get("Range", "")))
         if path.startswith("/api/models/"):
             return self._api(path.removeprefix("/api/models/"))
@@ -202,6 +209,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(data[:cut.after])
         self.wfile.flush()
+        self.hub.down = cut.stop
         self.close_connection = True
         self.connection.shutdown(2)  # the client sees a body shorter than Content-Length
         if cut.stop:
