@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 from local_hub import NEVER_FETCHED, Cut, LocalHub, booby_trapped, opus_layout
 
@@ -65,7 +64,7 @@ def notelingo(args: list[str], homes: dict, endpoint: str, offline: bool = False
     if offline:
         env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     return subprocess.run([sys.executable, "-m", "notelingo", *args], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=600, check=False)
 
 
 def error_lines(result) -> list[str]:

@@ -56,8 +56,8 @@ def test_nothing_is_unpickled_or_loaded_unsafely():
 
 def test_restricted_unpickler_runs_no_code(tmp_path):
     """torch.load(weights_only=True) as used by notelingo refuses a pickle that runs a command."""
-    from local_hub import _RunsCommand
     import torch
+    from local_hub import _RunsCommand
 
     from notelingo.translate.weights import load_pickled_state
 

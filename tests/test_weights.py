@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from local_hub import booby_trapped, pickled_state_dict
+
 from notelingo.errors import ModelError
 from notelingo.translate.models import resolve_pair
 from notelingo.translate.weights import PICKLED, RECORD, convert_folder, converted_path, is_converted
@@ -63,7 +63,8 @@ def test_local_folder_with_only_pickled_weights_is_converted_once(tiny_models, t
     folder = pickled_folder(tiny_models["en-ru"], tmp_path / "opus-mt-en-ru")
     (model,) = resolve_pair("en", "ru", {"en-ru": str(folder)})
     assert model.model_id == str(folder) and model.revision.startswith("local-")
-    assert Path(model.path) == converted_path(str(folder), model.revision) and Path(model.path).is_relative_to(cache_dir)
+    assert Path(model.path) == converted_path(str(folder), model.revision)
+    assert Path(model.path).is_relative_to(cache_dir)
     stamp = (Path(model.path) / "model.safetensors").stat().st_mtime_ns
     (again,) = resolve_pair("en", "ru", {"en-ru": str(folder)})
     assert again == model and (Path(model.path) / "model.safetensors").stat().st_mtime_ns == stamp

@@ -247,10 +247,12 @@ def _range_start(header: str) -> int | None:
 
 
 def pickled_state_dict(model_folder: Path, out: Path) -> None:
-    """``pytorch_model.bin`` as opus-mt ships it: ``torch.save`` of the full state dict, tied tensors sharing storage."""
+    """``pytorch_model.bin`` as opus-mt ships it: ``torch.save`` of the whole state dict (tied tensors share storage)."""
     import torch
     from transformers import MarianMTModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     model = MarianMTModel.from_pretrained(str(model_folder), use_safetensors=True)
     torch.save(model.state_dict(), out)
 
@@ -259,7 +261,8 @@ def opus_layout(model_folder: Path | str, out: Path | str, model_id: str) -> Pat
     """Copy a tiny model folder into opus-mt's file layout (pickled weights, no safetensors)."""
     src, out = Path(model_folder), Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("config.json", "generation_config.json", "source.spm", "target.spm", "tokenizer_config.json", "vocab.json"):
+    for name in ("config.json", "generation_config.json", "source.spm", "target.spm", "tokenizer_config.json",
+                 "vocab.json"):
         shutil.copyfile(src / name, out / name)
     pickled_state_dict(src, out / "pytorch_model.bin")
     for name in ("tf_model.h5", "rust_model.ot"):
@@ -284,7 +287,8 @@ def booby_trapped(out: Path | str, model_folder: Path | str, marker: Path | str)
     import torch
 
     out = opus_layout(model_folder, out, "evil/opus-mt-ru-en")
-    torch.save({"model.shared.weight": torch.zeros(2, 2), "payload": _RunsCommand(str(marker))}, out / "pytorch_model.bin")
+    trap = {"model.shared.weight": torch.zeros(2, 2), "payload": _RunsCommand(str(marker))}
+    torch.save(trap, out / "pytorch_model.bin")
     return out
 
 
@@ -292,6 +296,9 @@ def build_demo_repos(root: Path) -> dict[str, Path]:
     """Tiny opus-mt-ru-en and opus-mt-en-ru repos in the hub's layout, built under ``root`` (reused when present)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from tiny_marian import build_tiny_marian
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     repos = {}
     for pair in ("ru-en", "en-ru"):

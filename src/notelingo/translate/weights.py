@@ -115,6 +115,7 @@ def convert_folder(source: Path, target: Path, label: str) -> Path:
     state = load_pickled_state(source / PICKLED, label)
     model = marian_from_state(source, state, label)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         for item in sorted(source.iterdir()):
@@ -137,6 +138,18 @@ def convert_folder(source: Path, target: Path, label: str) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _remove_stale_staging(target: Path, age_s: float = 3600) -> None:
+    """Temporary folders of conversions killed long ago (a live one finishes within minutes)."""
+    import time
+
+    for item in target.parent.glob(f".{target.name}.*"):
+        try:
+            if item.is_dir() and time.time() - item.stat().st_mtime > age_s:
+                shutil.rmtree(item, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def folder_size(folder: Path) -> int:
