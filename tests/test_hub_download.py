@@ -185,6 +185,9 @@ def test_server_stopped_mid_download_is_one_line_and_a_rerun_completes(hub, hub_
     assert result.returncode == 1
     (line,) = error_lines(result)
     assert RU_EN in line and "ru-en" in line and "run the command again" in line
+    # Nothing else on stderr but the notice that the download started (no retry chatter, no traceback).
+    assert [text for text in result.stderr.splitlines() if text.strip()] == [result.stderr.splitlines()[0], line]
+    assert result.stderr.startswith(f"ru-en: downloading {RU_EN}")
     assert not list(Path(homes["NOTELINGO_CACHE_DIR"]).rglob("model.safetensors"))
     hub.stop()
     again = LocalHub(hub_repos["repos"]).start(hub.port)

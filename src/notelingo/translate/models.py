@@ -221,12 +221,16 @@ def _download(pair: str, model_id: str, commit: str, files: dict[str, int], offl
     import httpx2
     from huggingface_hub import constants, snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    from huggingface_hub.utils import logging as hub_logging
 
     snapshot = Path(constants.HF_HUB_CACHE) / f"models--{model_id.replace('/', '--')}" / "snapshots" / commit
     missing = {name: size for name, size in files.items() if not (snapshot / name).is_file()}
     if missing and not offline:
         log.info("%s: downloading %s (%s in %d file(s): %s) into %s", pair, model_id, human_size(sum(missing.values())),
                  len(missing), ", ".join(sorted(missing, key=missing.get, reverse=True)[:3]), snapshot.parent.parent)
+    # The client's per-retry warnings would bury the one line a failure ends with; it still retries and resumes.
+    verbosity = hub_logging.get_verbosity()
+    hub_logging.set_verbosity_error()
     try:
         folder = snapshot_download(model_id, revision=commit, allow_patterns=sorted(files), local_files_only=offline,
                                    tqdm_class=_pair_bar(pair))
@@ -234,6 +238,8 @@ def _download(pair: str, model_id: str, commit: str, files: dict[str, int], offl
         raise ModelNotFoundError(not_found_message(pair, model_id)) from None
     except (HfHubHTTPError, httpx2.HTTPError, OSError) as exc:
         raise _hub_failure(pair, model_id, exc) from None
+    finally:
+        hub_logging.set_verbosity(verbosity)
     return Path(folder)
 
 
