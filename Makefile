@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 demo: install
 	@mkdir -p demo
 	$(VENV)/bin/notelingo ingest examples -o demo/notes.jsonl
+	@test -n "$(DEMO_MODELS)" || echo "demo: the default opus-mt models are downloaded on first use (about 300 MB per direction), then reused offline"
 	@if $(VENV)/bin/notelingo translate demo/notes.jsonl -o demo/translated.jsonl $(DEMO_MODELS); then \
 		cp demo/translated.jsonl demo/final.jsonl; \
 	else \

@@ -61,7 +61,8 @@ def test_pair_without_model_pivots_through_english(tiny_models):
     assert [m.pair for m in chain] == ["ru-en", "en-de"]
 
 
-@pytest.mark.parametrize("drop, message", [("model.safetensors", "model.safetensors"), ("source.spm", "source.spm")])
+# Without safetensors the folder's pickle is read by the restricted unpickler: b"pickle" is refused.
+@pytest.mark.parametrize("drop, message", [("model.safetensors", "pytorch_model.bin refused"), ("source.spm", "source.spm")])
 def test_incomplete_folder_is_refused(tiny_models, tmp_path, drop, message):
     folder = tmp_path / "m"
     shutil.copytree(tiny_models["ru-en"], folder)
@@ -77,7 +78,10 @@ def test_models_path_and_list_cli(tiny_models):
     assert result.exit_code == 0 and result.stdout.strip() == tiny_models["ru-en"]
     result = runner.invoke(app, ["models", "list", "--model", f"ru-en={tiny_models['ru-en']}"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [f"ru-en\t{tiny_models['ru-en']}\t{tiny_models['ru-en']}", "en-ru\tHelsinki-NLP/opus-mt-en-ru\tnot downloaded"]
+    # Each row: pair, model, where it is (or "not downloaded"), its size on disk.
+    rows = result.stdout.splitlines()
+    assert rows[0].startswith(f"ru-en\t{tiny_models['ru-en']}\t{tiny_models['ru-en']}\t") and rows[0].endswith(" KB")
+    assert rows[1:] == ["en-ru\tHelsinki-NLP/opus-mt-en-ru\tnot downloaded"]
 
 
 @pytest.mark.parametrize("args", [["models", "path", "en-ru"], ["models", "download", "en-ru"]])

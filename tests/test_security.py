@@ -1,4 +1,5 @@
-"""Security: no remote code, safetensors only, nothing unpickled, validated --model,
+"""Security: no remote code, safetensors loaded (pickled weights only through the restricted
+unpickler, into a safetensors copy), nothing else unpickled, validated --model,
 no network unless the user asked for a download, sanitised output names, escaped HTML.
 
 Grep checks read src/ as text; behaviour checks run the code with the hub and the
@@ -33,30 +34,70 @@ def test_remote_code_is_never_trusted():
     assert all(re.search(r"trust_remote_code\s*=\s*False\b", line) for _, line in uses), uses
 
 
-# Anything that can run code while loading data: pickle and its wrappers, torch.load, unsafe YAML.
+# Anything that can run code while loading data: pickle and its wrappers, torch.load without the restricted
+# unpickler (weights_only=True), unsafe YAML. ``import pickle`` is allowed for its UnpicklingError only.
 UNSAFE_LOADERS = re.compile(
     r"\bimport (c?pickle|dill|joblib|shelve|marshal)\b|\bfrom (c?pickle|dill|joblib|shelve|marshal) import"
-    r"|\bpickle\.loads?\(|\btorch\.load\(|allow_pickle\s*=\s*True|\byaml\.(unsafe_load|load)\(|yaml\.(Full|Unsafe)?Loader\b"
+    r"|\bpickle\.loads?\(|\bpickle\.(Unpickler|load)\b|\btorch\.load\((?![^)]*weights_only=True)"
+    r"|allow_pickle\s*=\s*True|\byaml\.(unsafe_load|load)\(|yaml\.(Full|Unsafe)?Loader\b"
 )
+PICKLE_FOR_ITS_ERROR = {"translate/weights.py"}
 
 
 def test_nothing_is_unpickled_or_loaded_unsafely():
     hits = [(where, line.strip()) for where, line in source_lines() if UNSAFE_LOADERS.search(line)]
-    assert hits == []
+    allowed = [(where, line) for where, line in hits
+               if where.split(":")[0] in PICKLE_FOR_ITS_ERROR and line == "import pickle"]
+    assert [hit for hit in hits if hit not in allowed] == []
+    weights = (SRC / "translate" / "weights.py").read_text(encoding="utf-8")
+    assert weights.count("pickle.") == weights.count("pickle.UnpicklingError")
+    assert "weights_only=True" in weights
+
+
+def test_restricted_unpickler_runs_no_code(tmp_path):
+    """torch.load(weights_only=True) as used by notelingo refuses a pickle that runs a command."""
+    import torch
+    from local_hub import _RunsCommand
+
+    from notelingo.translate.weights import load_pickled_state
+
+    marker = tmp_path / "ran"
+    torch.save({"w": torch.zeros(1), "x": _RunsCommand(str(marker))}, tmp_path / "evil.bin")
+    with pytest.raises(ModelError, match="refused"):
+        load_pickled_state(tmp_path / "evil.bin", "evil")
+    assert not marker.exists()
 
 
 def test_model_weights_are_loaded_from_safetensors_only():
+    """Model folders load safetensors; the one exception builds a model from tensors the restricted unpickler read."""
     loads = [(where, line.strip()) for where, line in source_lines() if re.search(r"\w*Model\w*\.from_pretrained\(", line)]
     assert loads, "no model loading found: update this test to the new loading code"
-    assert all("use_safetensors=True" in line for _, line in loads), loads
+    from_state = [(where, line) for where, line in loads if "from_pretrained(None," in line and "state_dict=state" in line]
+    assert [where.split(":")[0] for where, _ in from_state] == ["translate/weights.py"]
+    assert all("use_safetensors=True" in line for item in loads if item not in from_state for line in [item[1]]), loads
 
 
-def test_hub_downloads_fetch_no_pickled_files():
-    from notelingo.translate.models import ALLOW_PATTERNS
+@pytest.mark.parametrize("files, weights", [
+    ({"model.safetensors", "pytorch_model.bin", "tf_model.h5", "rust_model.ot"}, ["model.safetensors"]),
+    ({"pytorch_model.bin", "tf_model.h5", "rust_model.ot", "flax_model.msgpack"}, ["pytorch_model.bin"]),
+    ({"model.safetensors.index.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+      "pytorch_model.bin"}, ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]),
+])
+def test_hub_downloads_fetch_one_set_of_weights(files, weights):
+    """Safetensors when the repo has them, else pytorch_model.bin; never TensorFlow, Flax or Rust weights."""
+    from notelingo.translate.models import _weights_of
+    from notelingo.translate.weights import META_PATTERNS
 
-    pickled = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5", ".msgpack", ".joblib")
-    assert "*" not in ALLOW_PATTERNS
-    assert not [pattern for pattern in ALLOW_PATTERNS if pattern.endswith(pickled)]
+    pickled = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5", ".msgpack", ".joblib", ".ot")
+    assert "*" not in META_PATTERNS and not [pattern for pattern in META_PATTERNS if pattern.endswith(pickled)]
+    assert _weights_of({name: 1 for name in files}, "ru-en", "org/m") == weights
+
+
+def test_a_repo_without_usable_weights_is_one_line():
+    from notelingo.translate.models import _weights_of
+
+    with pytest.raises(ModelError, match="neither model.safetensors nor pytorch_model.bin.*--model ru-en="):
+        _weights_of({"tf_model.h5": 1, "config.json": 1}, "ru-en", "org/m")
 
 
 def fake_marian_folder(folder: Path, weights: str) -> Path:
@@ -66,12 +107,17 @@ def fake_marian_folder(folder: Path, weights: str) -> Path:
     return folder
 
 
-def test_a_folder_with_only_pickled_weights_is_refused(tmp_path):
-    from notelingo.translate.models import check_model_folder
+def test_a_folder_whose_pickled_weights_are_no_state_dict_is_refused(tmp_path, cache_dir):
+    """A folder with only pytorch_model.bin is accepted as a model folder; unreadable weights fail in one line."""
+    from notelingo.translate.models import check_model_folder, resolve_pair
 
-    with pytest.raises(ModelError, match="only pickled weights, which notelingo never loads"):
-        check_model_folder(fake_marian_folder(tmp_path / "m", "pytorch_model.bin"))
+    check_model_folder(fake_marian_folder(tmp_path / "m", "pytorch_model.bin"))
     check_model_folder(fake_marian_folder(tmp_path / "ok", "model.safetensors"))
+    with pytest.raises(ModelError, match="pytorch_model.bin refused") as info:
+        resolve_pair("ru", "en", {"ru-en": str(tmp_path / "m")})
+    assert "\n" not in str(info.value)
+    with pytest.raises(ModelError, match="missing model.safetensors .or pytorch_model.bin."):
+        check_model_folder(fake_marian_folder(tmp_path / "none", "tf_model.h5"))
 
 
 @pytest.mark.parametrize("value", [
@@ -87,11 +133,11 @@ def test_bad_model_options_are_usage_errors(value):
         parse_model_options([value])
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "{tmp}", "{tmp}/pickled"])
+@pytest.mark.parametrize("target", ["/etc/passwd", "{tmp}", "{tmp}/tf-only"])
 def test_model_paths_that_are_no_safe_marian_folder_are_refused(target, tmp_path):
     from notelingo.translate.models import parse_model_options
 
-    fake_marian_folder(tmp_path / "pickled", "pytorch_model.bin")
+    fake_marian_folder(tmp_path / "tf-only", "tf_model.h5")
     with pytest.raises(ModelError, match="not a folder|not a Marian model folder"):
         parse_model_options([f"ru-en={target.format(tmp=tmp_path)}"])
 
@@ -115,17 +161,17 @@ def test_bad_model_option_on_the_cli_is_exit_2_before_any_work(tmp_path):
 
 @pytest.fixture()
 def hub_recorder(monkeypatch):
-    """Replace the hub download with a recorder that finds nothing locally."""
+    """Replace the hub's revision lookup (the first thing a hub model needs) with a recorder that finds nothing."""
     import huggingface_hub
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    from huggingface_hub.errors import RevisionResolutionError
 
     calls = []
 
-    def snapshot_download(repo_id, **kwargs):
+    def resolve_revision(self, repo_id, **kwargs):
         calls.append({"repo_id": repo_id, **kwargs})
-        raise LocalEntryNotFoundError("not in the local cache")
+        raise RevisionResolutionError("not in the local cache")
 
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    monkeypatch.setattr(huggingface_hub.HfApi, "resolve_revision", resolve_revision)
     return calls
 
 

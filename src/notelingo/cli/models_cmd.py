@@ -6,13 +6,41 @@ from typing import List
 
 import typer
 
-from ._app import app, error_boundary
+from ._app import app, error_boundary, show_progress
 from ._options import parse_langs
 
 models_app = typer.Typer(help="List, download and locate Marian translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 _MODEL_HELP = "SRC-TGT=HUB_ID_OR_PATH (repeatable) instead of Helsinki-NLP/opus-mt-SRC-TGT."
+
+
+def show_model_notices() -> None:
+    """Print the model resolver's notices (what is downloaded, where it went, what was converted) on stderr."""
+    import logging
+    import os
+    import sys
+
+    if not show_progress():
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        return
+    logger = logging.getLogger("notelingo.translate.models")
+    if any(getattr(h, "notelingo", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.notelingo = True
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _describe(path: str | None) -> str:
+    """``PATH\tSIZE`` of a model folder, or ``not downloaded``."""
+    from pathlib import Path
+
+    from ..translate.weights import folder_size, human_size
+
+    return f"{path}\t{human_size(folder_size(Path(path)))}" if path else "not downloaded"
 
 
 def _pairs(langs: tuple[str, ...]) -> list[str]:
@@ -24,14 +52,14 @@ def list_command(
     langs: str = typer.Option("ru,en", "--langs", help="Languages in play; every direction between them is listed."),
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
-    """List the models notelingo would use and whether they are available offline."""
+    """List the models notelingo would use, whether they are available offline, and their size on disk."""
     from ..translate.models import model_status, parse_model_options
 
     with error_boundary():
         overrides = parse_model_options(model)
         for pair in _pairs(parse_langs(langs)):
             model_id, path = model_status(pair, overrides)
-            typer.echo(f"{pair}\t{model_id}\t{path or 'not downloaded'}")
+            typer.echo(f"{pair}\t{model_id}\t{_describe(path)}")
 
 
 @models_app.command("download")
@@ -40,15 +68,20 @@ def download_command(
     langs: str = typer.Option("ru,en", "--langs", help="Languages whose directions are downloaded when no pair is given."),
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
-    """Download models into the Hugging Face cache (safetensors, configs and tokenizers only)."""
+    """Download models into the Hugging Face cache (about 300 MB per opus-mt direction).
+
+    Only the config, tokenizer and one set of weights are fetched: model.safetensors, or else
+    pytorch_model.bin, which is read without running any code in it and kept as a safetensors copy.
+    """
     from ..translate.models import parse_model_options, parse_pair, resolve_pair
 
     with error_boundary():
         overrides = parse_model_options(model)
+        show_model_notices()
         for pair in pairs or _pairs(parse_langs(langs)):
             src, tgt = parse_pair(pair, "pair")
             for resolved in resolve_pair(src, tgt, overrides):
-                typer.echo(f"{resolved.pair}\t{resolved.model_id}\t{resolved.path}")
+                typer.echo(f"{resolved.pair}\t{resolved.model_id}\t{_describe(resolved.path)}")
 
 
 @models_app.command("path")

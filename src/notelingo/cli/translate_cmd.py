@@ -56,11 +56,13 @@ def translate_command(
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
     from ..fileio import check_output_path
+    from .models_cmd import show_model_notices
 
     with error_boundary():
         langs, models = parse_langs(to, "--to"), _model_options(model)
         check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()
+        show_model_notices()  # download and conversion notices for models fetched on first use
         with _sentence_bar() as advance:
             # ingest reads notes.jsonl files back as they are, and everything else through the readers
             notes = api.translate(api.ingest(*inputs), to=langs, models=models, backend=backend, beams=beams,

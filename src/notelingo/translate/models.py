@@ -2,8 +2,13 @@
 
 * ``--model SRC-TGT=HUB_ID_OR_PATH`` overrides; otherwise ``Helsinki-NLP/opus-mt-{src}-{tgt}``.
 * A local folder works offline. A hub id is downloaded once into the Hugging Face
-  cache (``HF_HOME`` conventions) with huggingface_hub's progress bar; only
-  safetensors weights, configs and tokenizer files are fetched, never pickles.
+  cache (``HF_HOME`` conventions; the hub client resumes broken downloads) with a
+  progress bar: ``model.safetensors`` when the repo has it at that revision, else
+  ``pytorch_model.bin`` only (never TensorFlow, Flax or Rust weights), plus the
+  config and tokenizer files.
+* Pickled weights (from the hub or in a local folder) are read by the restricted
+  unpickler and kept as a safetensors copy in notelingo's cache, keyed by repo id
+  and commit (:mod:`.weights`); both backends load that copy.
 * Offline with no local copy: :class:`ModelNotFoundError`, one line saying how to
   supply the model.
 * A pair with no direct model on the hub pivots through English (two models).
@@ -11,22 +16,23 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ModelError, ModelNotFoundError, UsageError
+from .weights import META_PATTERNS, PICKLED, SAFE, convert_folder, converted_path, human_size, is_converted
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 PIVOT_LANG = "en"
 _PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-#: Files a Marian model needs; pickled weights (*.bin, *.pt, *.h5, *.msgpack) are never fetched.
-ALLOW_PATTERNS = ["*.json", "*.spm", "*.model", "*.txt", "*.safetensors"]
-_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
-
+_WEIGHTS = (*SAFE, PICKLED)
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ResolvedModel:
@@ -84,23 +90,33 @@ def check_model_spec(spec: str, pair: str) -> str:
 
 
 def check_model_folder(path: Path) -> None:
-    """A folder must hold a Marian model with safetensors weights and its tokenizer."""
+    """A folder must hold a Marian model (safetensors or pickled weights) and its tokenizer."""
     if not path.is_dir():
         raise ModelError(f"{path}: is not a folder; give the folder that holds config.json and model.safetensors")
     missing = [name for name in ("config.json", "source.spm", "target.spm", "vocab.json") if not (path / name).is_file()]
     if not any((path / name).is_file() for name in _WEIGHTS):
-        pickled = [name for name in ("pytorch_model.bin", "tf_model.h5") if (path / name).exists()]
-        hint = " (it has only pickled weights, which notelingo never loads; convert them to safetensors)" if pickled else ""
-        missing.append("model.safetensors" + hint)
+        missing.append("model.safetensors (or pytorch_model.bin)")
     if missing:
         raise ModelError(f"{path}: not a Marian model folder, missing {', '.join(missing)}")
+
+
+def usable_folder(path: Path, model_id: str, revision: str) -> Path:
+    """``path`` itself when it has safetensors weights, else its safetensors copy in notelingo's cache."""
+    check_model_folder(path)
+    if any((path / name).is_file() for name in SAFE):
+        return path
+    target = converted_path(model_id, revision)
+    if not is_converted(target):
+        target = convert_folder(path, target, model_id)
+        log.info("%s: converted %s to safetensors in %s", model_id, PICKLED, target)
+    return target
 
 
 def folder_revision(path: Path) -> str:
     """A stable revision for a local folder: the hash of its weight and tokenizer files' names, sizes and mtimes."""
     digest = hashlib.sha256()
     for item in sorted(path.iterdir()):
-        if item.is_file() and item.suffix in (".safetensors", ".json", ".spm"):
+        if item.is_file() and (item.suffix in (".safetensors", ".json", ".spm") or item.name == PICKLED):
             stat = item.stat()
             digest.update(f"{item.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return "local-" + digest.hexdigest()[:12]
@@ -118,22 +134,125 @@ def not_found_message(pair: str, model_id: str) -> str:
 
 
 def fetch_hub_model(pair: str, model_id: str, local_only: bool | None = None) -> ResolvedModel | None:
-    """Download (or find in the HF cache) ``model_id``; ``None`` when the hub has no such repository."""
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
+    """The model folder for hub id ``model_id``, downloaded when missing; ``None`` when the hub has no such repository.
 
+    Online, the revision is resolved to a commit, the file list read, and only the
+    config, tokenizer and one set of weights fetched (``model.safetensors``, else
+    ``pytorch_model.bin``, converted once to a safetensors copy). Offline, the same
+    comes from the Hugging Face cache and notelingo's cache.
+    """
     offline = hub_offline() if local_only is None else local_only
+    commit = _resolve_commit(pair, model_id, offline)
+    if commit is None:
+        return None
+    converted = converted_path(model_id, commit)
+    if is_converted(converted):
+        return ResolvedModel(pair, model_id, commit, str(converted))
+    files = _repo_files(pair, model_id, commit, offline)
+    meta = sorted(name for name in files if any(fnmatch.fnmatch(name, p) for p in META_PATTERNS))
+    wanted = meta + _weights_of(files, pair, model_id)
+    folder = _download(pair, model_id, commit, {name: files[name] for name in wanted}, offline)
+    return ResolvedModel(pair, model_id, commit, str(usable_folder(folder, model_id, commit)))
+
+
+def _weights_of(files: dict[str, int], pair: str, model_id: str) -> list[str]:
+    """The one set of weights to fetch: safetensors when the repo has them, else the PyTorch pickle.
+
+    TensorFlow, Flax and Rust weights are never fetched.
+    """
+    if "model.safetensors" in files:
+        return ["model.safetensors"]
+    shards = sorted(name for name in files if fnmatch.fnmatch(name, "model-*-of-*.safetensors"))
+    if shards and "model.safetensors.index.json" in files:
+        return shards
+    if PICKLED in files:
+        return [PICKLED]
+    raise ModelError(f"model {model_id} for {pair} has neither model.safetensors nor {PICKLED}; "
+                     f"pass --model {pair}=HUB_ID_OR_PATH with a Marian model")
+
+
+def _hub_failure(pair: str, model_id: str, exc: BaseException) -> ModelError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+    return ModelError(f"model {model_id} for {pair} could not be downloaded ({reason}); run the command again to "
+                      f"resume, or pass --model {pair}=PATH to use a local copy")
+
+
+def _resolve_commit(pair: str, model_id: str, offline: bool) -> str | None:
+    """The commit the default branch points to (cached in HF_HOME's refs for offline runs); ``None``: no such repo."""
+    import httpx2
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, RevisionResolutionError
+
     try:
-        folder = snapshot_download(model_id, allow_patterns=ALLOW_PATTERNS, local_files_only=offline)
+        return HfApi().resolve_revision(model_id, local_files_only=offline).resolved
     except RepositoryNotFoundError:
         return None
+    except RevisionResolutionError:
+        if offline:
+            raise ModelNotFoundError(not_found_message(pair, model_id)) from None
+        raise ModelNotFoundError(f"model {model_id} for {pair} is not downloaded and the hub cannot be reached; "
+                                 f"check the connection (HF_ENDPOINT), or pass --model {pair}=PATH to use a local copy"
+                                 ) from None
+    except (HfHubHTTPError, httpx2.HTTPError) as exc:
+        raise _hub_failure(pair, model_id, exc) from None
+
+
+def _repo_files(pair: str, model_id: str, commit: str, offline: bool) -> dict[str, int]:
+    """{file name: size} of the repo at ``commit``: from the hub, or from the listing the hub client cached."""
+    import httpx2
+    from huggingface_hub import HfApi, get_cached_repo_tree
+    from huggingface_hub.errors import CachedRepoTreeNotFoundError, HfHubHTTPError
+
+    try:
+        if offline:
+            entries = get_cached_repo_tree(model_id, revision=commit)
+        else:
+            listing = HfApi().list_repo_tree(model_id, revision=commit, recursive=True)
+            entries = [entry for entry in listing if hasattr(entry, "size")]
+    except CachedRepoTreeNotFoundError:
+        raise ModelNotFoundError(not_found_message(pair, model_id)) from None
+    except (HfHubHTTPError, httpx2.HTTPError) as exc:
+        raise _hub_failure(pair, model_id, exc) from None
+    return {entry.path: entry.size for entry in entries}
+
+
+def _download(pair: str, model_id: str, commit: str, files: dict[str, int], offline: bool) -> Path:
+    """``files`` of ``model_id`` at ``commit`` in the Hugging Face cache; what is missing is fetched with a bar."""
+    import httpx2
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    from huggingface_hub.utils import logging as hub_logging
+
+    snapshot = Path(constants.HF_HUB_CACHE) / f"models--{model_id.replace('/', '--')}" / "snapshots" / commit
+    missing = {name: size for name, size in files.items() if not (snapshot / name).is_file()}
+    if missing and not offline:
+        log.info("%s: downloading %s (%s in %d file(s): %s) into %s", pair, model_id, human_size(sum(missing.values())),
+                 len(missing), ", ".join(sorted(missing, key=missing.get, reverse=True)[:3]), snapshot.parent.parent)
+    # The client's per-retry warnings would bury the one line a failure ends with; it still retries and resumes.
+    verbosity = hub_logging.get_verbosity()
+    hub_logging.set_verbosity_error()
+    try:
+        folder = snapshot_download(model_id, revision=commit, allow_patterns=sorted(files), local_files_only=offline,
+                                   tqdm_class=_pair_bar(pair))
     except LocalEntryNotFoundError:
         raise ModelNotFoundError(not_found_message(pair, model_id)) from None
-    except OSError as exc:  # network failures, disk full
-        raise ModelError(f"model {model_id} for {pair} could not be downloaded ({exc}); pass --model {pair}=PATH to use a local copy") from None
-    path = Path(folder)
-    check_model_folder(path)
-    return ResolvedModel(pair, model_id, path.name, str(path))
+    except (HfHubHTTPError, httpx2.HTTPError, OSError) as exc:
+        raise _hub_failure(pair, model_id, exc) from None
+    finally:
+        hub_logging.set_verbosity(verbosity)
+    return Path(folder)
+
+
+def _pair_bar(pair: str):
+    """The hub client's progress bar (silenced by HF_HUB_DISABLE_PROGRESS_BARS), labelled with the pair."""
+    from huggingface_hub.utils import tqdm as hub_tqdm
+
+    class PairBar(hub_tqdm):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs["desc"] = f"{pair}: {kwargs.get('desc') or 'downloading'}"
+            super().__init__(*args, **kwargs)
+
+    return PairBar
 
 
 def resolve_direct(src: str, tgt: str, overrides: dict[str, str], local_only: bool | None = None) -> ResolvedModel | None:
@@ -143,7 +262,9 @@ def resolve_direct(src: str, tgt: str, overrides: dict[str, str], local_only: bo
     path = Path(spec).expanduser()
     if path.exists():
         check_model_folder(path)
-        return ResolvedModel(pair, str(path.resolve()), folder_revision(path), str(path.resolve()))
+        revision = folder_revision(path)
+        folder = usable_folder(path.resolve(), str(path.resolve()), revision)
+        return ResolvedModel(pair, str(path.resolve()), revision, str(folder))
     return fetch_hub_model(pair, spec, local_only)
 
 
@@ -160,7 +281,9 @@ def resolve_pair(src: str, tgt: str, overrides: dict[str, str] | None = None, lo
     if direct:
         return [direct]
     if PIVOT_LANG in (src, tgt):
-        raise ModelNotFoundError(f"no model translates {src}-{tgt} ({DEFAULT_MODEL.format(src=src, tgt=tgt)} does not exist); pass --model {src}-{tgt}=HUB_ID_OR_PATH")
+        model_id = overrides.get(f"{src}-{tgt}") or DEFAULT_MODEL.format(src=src, tgt=tgt)
+        raise ModelNotFoundError(f"no model translates {src}-{tgt} ({model_id} does not exist on the hub); "
+                                 f"pass --model {src}-{tgt}=HUB_ID_OR_PATH")
     first = resolve_pair(src, PIVOT_LANG, overrides, local_only)
     return first + resolve_pair(PIVOT_LANG, tgt, overrides, local_only)
 
