@@ -18,6 +18,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="notelingo-test-hf-"))
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Never read the developer's own user glossary (~/.config/notelingo/glossary.yaml) or caches.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="notelingo-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -106,7 +106,7 @@ def test_add_refuses_duplicates_and_conflicts(entry, message):
         add_entry(load_glossary(str(SMALL)), entry)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt != "deepl"])  # DeepL's CSV is two columns by design
 def test_export_import_is_lossless(tmp_path, fmt):
     g = load_glossary()
     path = tmp_path / f"ml.{fmt}"

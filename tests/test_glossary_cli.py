@@ -73,9 +73,10 @@ def test_add_edit_remove_roundtrip(runner, small):
     [
         (["add", "dataset", "--ru", "датасет"], "error: {path}: term 'dataset' already exists (line 19); change it with 'notelingo glossary edit'"),
         (["add", "corpus", "--ru", "дообучение"], "error: {path}: refused to change 'corpus': 'corpus': Russian rendering 'дообучение' is also the rendering of 'fine-tuning' (line 12); choose a distinct rendering"),
-        (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: --policy 'sometimes': use one of keep, translate, gloss"),
+        (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: --policy 'sometimes': use one of keep, translate, gloss; see 'notelingo glossary add --help'"),
         (["remove", "prompt"], "error: {path}: no entry 'prompt'; see 'notelingo glossary list' (terms are canonical English)"),
-        (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --generic, --policy, --note or --domain"),
+        (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, --note or --domain;"
+                           " see 'notelingo glossary edit --help'"),
     ],
 )
 def test_refused_edits_give_one_line_and_leave_the_file(runner, small, args, message):
@@ -136,19 +137,19 @@ def test_find_text_and_json(runner):
 
 def test_find_bad_lang_is_a_usage_error(runner):
     result = run(runner, "find", "text", "--lang", "de")
-    assert (result.exit_code, result.stderr) == (2, "error: --lang 'de': use one of ru, en\n")
+    assert (result.exit_code, result.stderr) == (2, "error: --lang 'de': use one of ru, en; see 'notelingo glossary find --help'\n")
 
 
 def test_suggest_lists_real_candidates_not_in_glossary(runner):
     result = run(runner, "suggest", *CORPUS_TEXT, "--top", "40")
     assert result.exit_code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    terms = {row[2] for row in rows}
+    terms = {row[3] for row in rows}  # count, posts, kind, term, example
     assert {"negative samples", "T0pp", "BigScience", "arXiv DOOM"} <= terms
     assert not terms & {"BPE", "PMI", "MLM", "WWM", "GPT-3", "LSH", "BYOL"}
     first = rows[0]
     # 6, not 9: inputs go through ingest, so 001's copies of 000's notes count once.
-    assert first[:3] == ["6", "multiword", "negative samples"] and "negative samples" in first[3]
+    assert first[:4] == ["6", "2", "multiword", "negative samples"] and "negative samples" in first[4]
 
 
 def _note(note_id: str, uses: list[tuple[str, str, str]]) -> Note:

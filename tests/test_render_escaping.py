@@ -32,7 +32,7 @@ BAD_URLS = [
 ]
 # Tags the renderers themselves write; anything else in the output came from a note.
 HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "div", "p", "b", "nav", "ol", "ul", "li",
-             "a", "span", "main", "section", "article", "time", "mark", "pre", "code", "table", "thead", "tbody", "tr", "th", "td", "footer"}
+             "a", "span", "main", "section", "article", "time", "bdi", "mark", "pre", "code", "table", "thead", "tbody", "tr", "th", "td", "footer"}
 MD_TAGS = {"h1", "h2", "h3", "p", "a", "code", "pre", "strong", "blockquote", "ol", "ul", "li", "br", "table", "thead", "tbody", "tr", "th", "td", "em"}
 
 
@@ -138,8 +138,23 @@ def test_any_text_stays_text_in_html(text, title):
     assert_html_is_inert(html, HTML_TAGS)
     # A block that repeats the title is shown once, as the title's cell in its language.
     cell = lxml.html.fromstring(html).xpath("//main//*[contains(concat(' ', @class, ' '), ' cell ')][@lang='en']")
-    if text.strip():
-        assert cell and cell[0].text_content() == text
+    if text.strip():  # inline code shows without its backticks (as <code>)
+        assert cell and cell[0].text_content() == _without_code_fences(text)
+
+
+def _without_code_fences(text: str) -> str:
+    from notelingo.render.layout import code_ranges
+
+    out, cursor = [], 0
+    for start, end, code in code_ranges(text):
+        out += [text[cursor:start], code]
+        cursor = end
+    return "".join(out) + text[cursor:]
+
+
+def test_inline_code_is_a_code_element_in_html():
+    html = render_digest(build_digest([_note_with("call `f(x)` and ``a`b`` now", "t")]), "html")
+    assert "<code>f(x)</code>" in html and "<code>a`b</code>" in html and "`f" not in html
 
 
 @settings(max_examples=150, deadline=None)

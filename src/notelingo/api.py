@@ -119,7 +119,8 @@ def ingest(
         raise UsageError("ingest: give at least one file or folder")
     options = DetectOptions(langs=_langs(langs), force_lang=lang, engine=engine)
     with _progress(progress, "Reading", "file") as advance:
-        notes, report = ingest_stage([os.fspath(p) for p in paths], options, progress=advance)
+        notes, report = ingest_stage([os.fspath(p) for p in paths], options, progress=advance,
+                                     phase=getattr(advance, "phase", None))
     if strict and report.failures:
         raise _strict_error(report.failures)
     return Notes(notes, report, report.failures)

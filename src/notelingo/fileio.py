@@ -205,27 +205,50 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     each file all or nothing.
     """
     target = Path(path)
-    binary = "b" in mode
-    if target.exists() and not target.is_file() and not target.is_dir():
-        # A device or pipe (-o /dev/null, a FIFO): renaming onto it would replace it
-        # with a regular file, so write straight through.
-        with open(target, mode, encoding=None if binary else encoding) as fh:
-            yield fh
-        return
-    _check_output_folder(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
+    with _as_output_error(target):
+        if target.exists() and not target.is_file() and not target.is_dir():
+            # A device or pipe (-o /dev/null, a FIFO): renaming onto it would replace it
+            # with a regular file, so write straight through.
+            with open(target, mode, encoding=None if "b" in mode else encoding) as fh:
+                yield fh
+            return
+        _check_output_folder(target)
+        # /proc, /sys and read-only mounts pass the access check (root may write anywhere) yet refuse files.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
+        with _removed_on_error(tmp):
+            yield from _write_and_rename(fd, tmp, target, mode, encoding, durable)
+
+
+@contextlib.contextmanager
+def _as_output_error(target: Path) -> Iterator[None]:
+    """An OS error while writing ``target`` becomes one :class:`OutputError` line, never a traceback."""
     try:
-        os.fchmod(fd, _new_file_mode(target))  # mkstemp makes 0600; outputs are meant to be shared
-        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
-            yield fh
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc}); choose another output path") from None
+
+
+@contextlib.contextmanager
+def _removed_on_error(tmp: str) -> Iterator[None]:
+    try:
+        yield
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_and_rename(fd: int, tmp: str, target: Path, mode: str, encoding: str | None, durable: bool) -> Iterator[IO]:
+    binary = "b" in mode
+    os.fchmod(fd, _new_file_mode(target))  # mkstemp makes 0600; outputs are meant to be shared
+    with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
+        yield fh
+        fh.flush()
+        if durable:
+            os.fsync(fh.fileno())
+    os.replace(tmp, target)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

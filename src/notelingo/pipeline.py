@@ -45,11 +45,13 @@ def ingest(
     inputs: Sequence[str],
     detect: DetectOptions | None = None,
     progress: ProgressFn | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> tuple[list[Note], IngestReport]:
     """Read every input, normalise it into notes and tag their languages.
 
     Inputs that cannot be read are reported in ``IngestReport.failures``; the
     others are still processed. Existing notes.jsonl files are read back as they are.
+    ``progress`` hears (files read, files); ``phase`` the name of each later stage as it starts.
     """
     from . import detect as detect_stage
     from . import normalize as normalize_stage
@@ -75,9 +77,13 @@ def ingest(
             posts.extend(result.posts)
         if progress:
             progress(done, len(paths))
+    if phase:
+        phase(f"Cleaning and splitting {len(posts)} post(s)")
     normalized = normalize_stage.normalize_posts(posts)
     report.duplicates_dropped = normalized.duplicates_dropped
     report.paragraphs_dropped = normalized.paragraphs_dropped
+    if phase:
+        phase(f"Detecting languages of {len(normalized.notes)} note(s)")
     notes = detect_stage.detect_notes(normalized.notes, detect)
     notes = ready + notes
     report.notes = len(notes)

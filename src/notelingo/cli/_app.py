@@ -8,12 +8,61 @@ import sys
 from typing import Iterator, Optional
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer >= 0.22 carries its own copy of click; its exceptions are the ones raised
+    from typer._click import exceptions as click_errors
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover - older typer on the public click
+    from click import exceptions as click_errors
+    from click import get_current_context
 
 from .. import __version__
-from ..errors import NotelingoError
+from ..errors import NotelingoError, UsageError
+
+
+def help_hint(ctx) -> str:
+    """"; see 'notelingo digest --help'" for the command ``ctx`` belongs to ('' without one)."""
+    names = []
+    while ctx is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    if not names:
+        return ""
+    return f"; see '{' '.join(['notelingo', *reversed(names[:-1])])} --help'"
+
+
+def usage_line(message: str, ctx) -> str:
+    """One line: "error: <what went wrong>; see 'notelingo <command> --help'"."""
+    return f"error: {' '.join(message.split()).rstrip('.')}{help_hint(ctx)}"
+
+
+class OneLineErrors(TyperGroup):
+    """The root command: usage errors become one stderr line and exit 2, never a boxed message."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, windows_expand_args=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except click_errors.NoArgsIsHelpError as exc:  # bare 'notelingo glossary': its help, as before
+            typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(2)
+        except click_errors.UsageError as exc:
+            err(usage_line(exc.format_message(), exc.ctx))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err("aborted")
+            sys.exit(1)
+        except click_errors.ClickException as exc:
+            err(f"error: {' '.join(exc.format_message().split())}")
+            sys.exit(exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
     name="notelingo",
+    cls=OneLineErrors,
     help="Turn multilingual ML notes (Telegram exports, blog pages, text dumps) into aligned bilingual notes and digests.",
     no_args_is_help=True,
     add_completion=False,
@@ -65,8 +114,15 @@ def error_boundary() -> Iterator[None]:
     except NotelingoError as exc:
         if state.debug:
             raise
-        err(f"error: {exc}")
+        hint = help_hint(get_current_context(silent=True)) if isinstance(exc, UsageError) else ""
+        err(f"error: {exc}{hint}")
         raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:  # a last net: an I/O failure nobody named is still one line, not a traceback
+        if state.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        err(f"error: {where}{exc.strerror or exc}; check the path and its permissions (--debug shows details)")
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         if state.debug:
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..errors import UsageError
 
@@ -28,23 +28,34 @@ def parse_lang(value: str, option: str = "--lang") -> str:
     return lang
 
 
+class _Progress:
+    """Fed by (done, total) calls; ``phase(label)`` turns the bar into a spinner for a stage with no count."""
+
+    def __init__(self, progress=None, task=None, unit: str = "") -> None:
+        self.progress, self.task, self.unit = progress, task, unit
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, total=total, count=f"{done}/{total} {self.unit}")
+
+    def phase(self, label: str) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, description=label, completed=0, total=None, count="")
+
+
 @contextlib.contextmanager
-def progress_bar(label: str, unit: str = "files") -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr, fed by (done, total) calls; silent with --quiet or off a TTY."""
+def progress_bar(label: str, unit: str = "files") -> Iterator[_Progress]:
+    """A rich progress bar on stderr; silent with --quiet or off a TTY. Never quiet for long: stages with
+    no count (cleaning, language detection) show their name and a spinner."""
     from ._app import show_progress
 
     if not show_progress():
-        yield lambda done, total: None
+        yield _Progress()
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn()]
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task(label, total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield advance
+        yield _Progress(progress, progress.add_task(label, total=None, count=""), unit)

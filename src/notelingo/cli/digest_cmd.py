@@ -26,7 +26,8 @@ def _parse_day(value: Optional[str], option: str):
 @app.command("digest")
 def digest_command(
     notes: str = typer.Argument(..., help="notes.jsonl written by 'translate' (or 'ingest')."),
-    output: str = typer.Option(..., "--output", "-o", help="digest.html or digest.md (the extension picks the format)."),
+    output: str = typer.Option(..., "--output", "-o", help="digest.html or digest.md (the extension picks the format); '-' for stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="html or markdown (default: from the extension; markdown on stdout)."),
     group_by: str = typer.Option("paper", "--group-by", help="paper (same arXiv id, DOI or title), source, date or none."),
     since: Optional[str] = typer.Option(None, "--since", help="Only notes dated on or after this ISO date (undated notes are then left out)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only notes dated on or before this ISO date (undated notes are then left out)."),
@@ -36,15 +37,23 @@ def digest_command(
     """Write a bilingual digest (HTML or Markdown), notes grouped by paper, source or date."""
     with error_boundary():
         from .. import api
-        from ..fileio import check_output_path
+        from ..fileio import check_output_path, write_text_atomic
         from ..render import digest_format
         from ..render.digest import plural
 
-        digest_format(output)  # a bad extension is a usage error before any reading
+        digest_format(output, fmt)  # a bad extension is a usage error before any reading
         check_output_path(output)
         since_day, until_day = _parse_day(since, "--since"), _parse_day(until, "--until")
-        digest = api.digest(api.read_notes(notes), output, group_by=group_by, since=since_day, until=until_day,
-                            title=title, langs=parse_langs(langs) if langs else None)
+        options = {"group_by": group_by, "since": since_day, "until": until_day, "title": title,
+                   "langs": parse_langs(langs) if langs else None}
+        if output == "-" or fmt is not None:  # stdout, or the format named whatever the file's extension
+            digest = api.digest(api.read_notes(notes), digest_format(output, fmt), **options)
+            if output == "-":
+                typer.echo(digest.text, nl=False)  # the page and nothing else; the summary goes to stderr
+            else:
+                write_text_atomic(output, digest.text)
+        else:
+            digest = api.digest(api.read_notes(notes), output, **options)
         if show_progress():
             by_lang = ", ".join(f"{lang} {count}" for lang, count in sorted(digest.by_lang.items()))
-            err(f"digest: wrote {output} ({plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}; {by_lang or 'no notes'})")
+            err(f"digest: wrote {'stdout' if output == '-' else output} ({plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}; {by_lang or 'no notes'})")

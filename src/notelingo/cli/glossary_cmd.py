@@ -12,13 +12,21 @@ from ._app import app, err, error_boundary
 glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
 
-GLOSSARY_OPTION = typer.Option(None, "--glossary", "-g", help="Glossary YAML file (default: the shipped glossaries/ml.yaml).")
+GLOSSARY_OPTION = typer.Option(None, "--glossary", "-g", help="Glossary YAML file (default: the shipped glossary with your user glossary over it; see 'glossary path').")
 
 
 def _load(path: Optional[str], check: bool = True):
     from ..glossary import load_glossary
 
     return load_glossary(path, check=check)
+
+
+def _save(glossary, path: Optional[str]) -> str:
+    """Write an edited glossary: to --glossary when given, else to the user glossary (never the shipped file)."""
+    from ..glossary import save_glossary
+    from ..glossary.user import save_user_glossary
+
+    return save_glossary(glossary) if path else save_user_glossary(glossary)
 
 
 POLICIES = ("keep", "translate", "gloss")
@@ -87,12 +95,11 @@ def add_command(
 ) -> None:
     """Add an entry (refuses duplicates and conflicts)."""
     with error_boundary():
-        from ..glossary import save_glossary
         from ..glossary.edit import add_entry, make_entry
 
         g = _load(glossary)
         _choice(policy, POLICIES, "--policy")
-        path = save_glossary(add_entry(g, make_entry(term, ru, variant, policy, note, domain, generic)))
+        path = _save(add_entry(g, make_entry(term, ru, variant, policy, note, domain, generic)), glossary)
         typer.echo(f"added {term!r} to {path}")
 
 
@@ -101,7 +108,8 @@ def edit_command(
     term: str = typer.Argument(..., help="Canonical English form of the entry to change."),
     en: Optional[str] = typer.Option(None, "--en", help="New canonical English form."),
     ru: List[str] = typer.Option([], "--ru", help="Replace the Russian renderings (repeat)."),
-    variant: List[str] = typer.Option([], "--variant", help="Replace the variants (repeat)."),
+    variant: List[str] = typer.Option([], "--variant", help="Add a surface variant, English or Russian (repeat)."),
+    remove_variant: List[str] = typer.Option([], "--remove-variant", help="Remove a variant (repeat)."),
     generic: List[str] = typer.Option([], "--generic", help="Replace the generic forms (repeat; '' clears them)."),
     policy: Optional[str] = typer.Option(None, "--policy", help="keep, translate or gloss."),
     note: Optional[str] = typer.Option(None, "--note", help="New note ('' clears it)."),
@@ -111,17 +119,16 @@ def edit_command(
     """Change fields of an entry; only the options given are changed."""
     with error_boundary():
         from ..errors import UsageError
-        from ..glossary import save_glossary
         from ..glossary.edit import edit_entry
 
         if policy is not None:
             _choice(policy, POLICIES, "--policy")
-        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "variants": variant or None,
-                   "generic": [g for g in generic if g] if generic else None}
+        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "add_variants": variant or None,
+                   "remove_variants": remove_variant or None, "generic": [g for g in generic if g] if generic else None}
         changes = {k: v for k, v in changes.items() if v is not None}
         if not changes:
-            raise UsageError("nothing to change; give --en, --ru, --variant, --generic, --policy, --note or --domain")
-        path = save_glossary(edit_entry(_load(glossary), term, **changes))
+            raise UsageError("nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, --note or --domain")
+        path = _save(edit_entry(_load(glossary), term, **changes), glossary)
         typer.echo(f"edited {term!r} in {path}")
 
 
@@ -129,10 +136,9 @@ def edit_command(
 def remove_command(term: str = typer.Argument(..., help="Canonical English form."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Remove an entry."""
     with error_boundary():
-        from ..glossary import save_glossary
         from ..glossary.edit import remove_entry
 
-        path = save_glossary(remove_entry(_load(glossary), term))
+        path = _save(remove_entry(_load(glossary), term), glossary)
         typer.echo(f"removed {term!r} from {path}")
 
 
@@ -174,7 +180,7 @@ def import_command(
             typer.echo(f"imported {len(imported.entries)} entries from {file} into {path}")
             return
         g, existing, refused = merge_entries(_load(glossary), imported.entries)
-        path = save_glossary(g)
+        path = _save(g, glossary)
         added = len(imported.entries) - len(existing) - len(refused)
         typer.echo(f"imported {added} entries from {file} into {path}; kept {len(existing)} existing; skipped {len(refused)} that conflict")
         for line in refused:
@@ -183,23 +189,44 @@ def import_command(
 
 @glossary_app.command("export")
 def export_command(
-    fmt: str = typer.Option(..., "--format", "-f", help="csv, tsv or tbx."),
+    fmt: str = typer.Option(..., "--format", "-f", help="deepl (DeepL's two-column CSV for one --pair), csv/tsv (every field, with a header) or tbx."),
     output: str = typer.Option(..., "--output", "-o", help="Output file ('-' for stdout)."),
+    pair: str = typer.Option("en-ru", "--pair", help="Language pair of a DeepL glossary: en-ru or ru-en."),
     glossary: Optional[str] = GLOSSARY_OPTION,
 ) -> None:
-    """Export for CAT tools and MT services (DeepL-style CSV/TSV, TBX-Basic)."""
+    """Export for MT services and CAT tools (DeepL glossary CSV, notelingo CSV/TSV, TBX-Basic)."""
     with error_boundary():
         from ..fileio import write_text_atomic
-        from ..glossary.formats import FORMATS, export_glossary
+        from ..glossary.formats import DEEPL_PAIRS, FORMATS, export_glossary
         from ..glossary.yamlio import refuse_special_file
 
-        text = export_glossary(_load(glossary), _choice(fmt, FORMATS, "--format"))
+        _choice(pair, DEEPL_PAIRS, "--pair")
+        text = export_glossary(_load(glossary), _choice(fmt, FORMATS, "--format"), pair)
         if output == "-":
             typer.echo(text, nl=False)
             return
         refuse_special_file(output)
         write_text_atomic(output, text)
         typer.echo(f"exported to {output}")
+
+
+@glossary_app.command("path")
+def path_command(glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+    """Show which glossary files are in use (edits without --glossary go to the user glossary)."""
+    with error_boundary():
+        import os
+
+        from ..glossary.user import glossary_files
+
+        for role, path in glossary_files(glossary):
+            if os.path.exists(path):
+                g = _load(path, check=False)
+                removed = f", {len(g.removed)} removed" if g.removed else ""
+                typer.echo(f"{role}: {path} ({len(g.entries)} entries{removed})")
+            elif role == "user":
+                typer.echo(f"{role}: {path} (not created yet; 'glossary add/edit/remove' without --glossary write it)")
+            else:
+                typer.echo(f"{role}: {path} (does not exist)")
 
 
 @glossary_app.command("find")
@@ -211,8 +238,11 @@ def find_command(
 ) -> None:
     """Find glossary terms in TEXT: span, surface form, entry."""
     with error_boundary():
+        from ..glossary.fastfind import fast_find
+
         _choice(fmt, ("text", "json"), "--format")
-        matches = _load(glossary).find(text, _choice(lang, ("ru", "en"), "--lang"))
+        # spaCy-free once the glossary's match table is cached (the first run builds it): see glossary/fastfind.py
+        matches = fast_find(_load(glossary), text, _choice(lang, ("ru", "en"), "--lang"))
         rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru, "policy": m.entry.policy} for m in matches]
         if fmt == "json":
             typer.echo(json.dumps(rows, ensure_ascii=False))
@@ -227,7 +257,7 @@ def suggest_command(
     top: int = typer.Option(30, "--top", "-n", min=1, help="How many candidates to list."),
     glossary: Optional[str] = GLOSSARY_OPTION,
 ) -> None:
-    """Candidate terms from a corpus that are not glossary entries yet."""
+    """Candidate terms not in the glossary yet (count, posts, kind, term, example), ranked by frequency × spread."""
     with error_boundary():
         from ..glossary.suggest import mine_candidates
         from ..pipeline import ingest
@@ -238,8 +268,8 @@ def suggest_command(
         for failure in report.failures:
             err(f"error: {failure}")
         texts = ["\n".join(b.original(n.lang) for b in n.blocks if b.kind not in UNTRANSLATED_KINDS) for n in notes]
-        for c in mine_candidates(texts, g, top):
-            typer.echo(f"{c.count}\t{c.kind}\t{c.term}\t{c.example}")
+        for c in mine_candidates(texts, g, top):  # best first: frequency × spread across posts
+            typer.echo(f"{c.count}\t{c.posts}\t{c.kind}\t{c.term}\t{c.example}")
         if report.failures:
             raise typer.Exit(1)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import OutputError
+from ..render.layout import display_title
 from ..render.markdown import note_body_markdown, note_title_markdown
 from ..schema import Note
 
@@ -73,7 +74,7 @@ def _candidate_stems(stem: str, note_id: str) -> Iterator[str]:
 def note_path(folder: Path, note: Note, taken: set[str]) -> Path:
     """Where ``note`` goes in ``folder``: its own file, or a free name that clobbers no other note."""
     fallback = "note-" + (_ID_CHARS.sub("", note.id)[:12] or "untitled")
-    for stem in _candidate_stems(safe_stem(note.title, fallback), note.id):
+    for stem in _candidate_stems(safe_stem(display_title(note), fallback), note.id):
         path = folder / f"{stem}.md"
         key = path.name.casefold()  # case-insensitive file systems see 'A.md' and 'a.md' as one
         if key in taken or path.is_symlink() or path.is_dir():

@@ -72,6 +72,9 @@ def edit_entry(glossary: Glossary, term: str, **changes) -> Glossary:
     old = _require(glossary, term)
     if "variants" in changes and isinstance(changes["variants"], list):
         changes["variants"] = split_variants(changes["variants"])
+    added, dropped = changes.pop("add_variants", None) or [], changes.pop("remove_variants", None) or []
+    if added or dropped:
+        changes["variants"] = changed_variants(old, added, dropped)
     if changes.get("policy") is not None and changes["policy"] not in POLICIES:
         raise GlossaryError(f"policy {changes['policy']!r} is unknown; use keep, translate or gloss")
     for key in ("note", "domain"):
@@ -83,6 +86,21 @@ def edit_entry(glossary: Glossary, term: str, **changes) -> Glossary:
         raise GlossaryError(f"{glossary.path}: cannot rename {old.en!r} to {new.en!r}: that term already exists")
     entries = [new if e is old else e for e in glossary.entries]
     return _checked(glossary, Glossary(entries, glossary.path), term)
+
+
+def changed_variants(entry: Entry, added: list[str], dropped: list[str]) -> dict[str, list[str]]:
+    """``entry``'s variants with ``added`` appended (once each) and ``dropped`` taken out."""
+    variants = {lang: list(forms) for lang, forms in entry.variants.items()}
+    for form in dropped:
+        lang = "ru" if _CYRILLIC.search(form) else "en"
+        if form not in variants.get(lang, []):
+            have = ", ".join(f for forms in variants.values() for f in forms) or "none"
+            raise GlossaryError(f"{entry.en!r}: no variant {form!r} to remove (its variants: {have})")
+        variants[lang].remove(form)
+    for lang, forms in split_variants(added).items():
+        variants.setdefault(lang, [])
+        variants[lang] += [form for form in dict.fromkeys(forms) if form not in variants[lang]]
+    return {lang: forms for lang, forms in variants.items() if forms}
 
 
 def remove_entry(glossary: Glossary, term: str) -> Glossary:

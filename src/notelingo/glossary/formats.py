@@ -1,4 +1,7 @@
-"""Glossary exchange formats: DeepL-style CSV/TSV, TBX-Basic (ISO 30042), Markdown tables.
+"""Glossary exchange formats: DeepL glossary CSV, notelingo CSV/TSV, TBX-Basic (ISO 30042), Markdown tables.
+
+DeepL (``export --format deepl --pair en-ru``): exactly what DeepL's glossary
+upload takes, two columns (source, target), no header, one language pair.
 
 CSV/TSV: the first two columns are source (English) and target (Russian), as
 DeepL and most MT services expect. notelingo's own export adds a header row and
@@ -29,7 +32,9 @@ from .yamlio import LIST_SEPARATOR, parse_glossary
 HEADER = ["en", "ru", "variants_en", "variants_ru", "policy", "domain", "note", "generic"]
 #: The header of exports written before the ``generic`` column existed; still read.
 HEADER_V1 = HEADER[:7]
-FORMATS = ("csv", "tsv", "tbx")
+FORMATS = ("csv", "tsv", "tbx", "deepl")
+#: Language pairs a DeepL glossary can be written for (source-target).
+DEEPL_PAIRS = ("en-ru", "ru-en")
 
 
 def _join(values: list[str]) -> str:
@@ -100,6 +105,33 @@ def _validated(entries: list[Entry], path: str) -> Glossary:
         if first is not entry:
             raise GlossaryError(f"{path}:{entry.line}: duplicate term {entry.en!r} (also on line {first.line}); merge the two rows")
     return Glossary(entries, path)
+
+
+# ---------------------------------------------------------------- DeepL
+
+def deepl_pairs(glossary: Glossary, pair: str = "en-ru") -> list[tuple[str, str]]:
+    """(source, target) rows of a DeepL glossary for ``pair``: one row per distinct source form.
+
+    Every form recognised in the source language (renderings and variants; not the
+    generic everyday-word forms, which DeepL would force everywhere) maps to the
+    entry's preferred target. DeepL refuses a source given twice: the first entry wins.
+    """
+    if pair not in DEEPL_PAIRS:
+        raise GlossaryError(f"--pair {pair!r}: use one of {', '.join(DEEPL_PAIRS)}")
+    src, tgt = pair.split("-")
+    rows: dict[str, tuple[str, str]] = {}
+    for entry in glossary.entries:
+        target = entry.target(tgt)
+        for form in entry.matched_forms(src):
+            rows.setdefault(form, (form, target))
+    return list(rows.values())
+
+
+def export_deepl(glossary: Glossary, pair: str = "en-ru") -> str:
+    """DeepL's glossary CSV: two columns, source and target, no header (RFC 4180 quoting)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(deepl_pairs(glossary, pair))
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- TBX
@@ -279,12 +311,14 @@ def import_glossary(path: str) -> Glossary:
     return import_delimited(text, "," if kind == "csv" else "\t", path)
 
 
-def export_glossary(glossary: Glossary, fmt: str) -> str:
-    """The glossary as ``csv``, ``tsv`` or ``tbx`` text."""
+def export_glossary(glossary: Glossary, fmt: str, pair: str = "en-ru") -> str:
+    """The glossary as ``csv``/``tsv`` (every field, with a header), ``tbx``, or ``deepl`` (two columns for ``pair``)."""
+    if fmt == "deepl":
+        return export_deepl(glossary, pair)
     if fmt == "csv":
         return export_delimited(glossary, ",")
     if fmt == "tsv":
         return export_delimited(glossary, "\t")
     if fmt == "tbx":
         return export_tbx(glossary)
-    raise GlossaryError(f"export format {fmt!r} is unknown; use csv, tsv or tbx")
+    raise GlossaryError(f"export format {fmt!r} is unknown; use csv, tsv, tbx or deepl")

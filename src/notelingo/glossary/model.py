@@ -110,6 +110,10 @@ class Glossary:
 
     entries: list[Entry]
     path: str = "<memory>"
+    #: Shipped terms a user glossary takes away (only in a user glossary file; see :mod:`.user`).
+    removed: list[str] = field(default_factory=list)
+    #: The files this glossary was read from, base first (the shipped file and the user's overlay).
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: str | None = None) -> "Glossary":

@@ -38,7 +38,7 @@ def default_glossary_path() -> str:
 
 
 def load_glossary(path: str | None = None, check: bool = True) -> Glossary:
-    """Read and validate a glossary file (``None``: the shipped one).
+    """Read and validate a glossary file (``None``: the shipped one with the user glossary over it).
 
     With ``check`` (the default) duplicate canonical terms are refused too;
     ``lint`` reads with ``check=False`` to report every problem at once.
@@ -46,7 +46,10 @@ def load_glossary(path: str | None = None, check: bool = True) -> Glossary:
     from ..fileio import read_text
     from ..errors import InputError
 
-    path = path or default_glossary_path()
+    if path is None:  # the shipped glossary with the user's edits laid over it
+        from .user import load_default_glossary
+
+        return load_default_glossary(check)
     try:
         text = read_text(path)
     except InputError as exc:
@@ -81,14 +84,15 @@ def parse_glossary(text: str, path: str = "<text>") -> Glossary:
         loader.dispose()
     if root is None:
         raise GlossaryError(f"{path}: empty file; a glossary needs 'version: 1' and 'entries:'")
-    top = _mapping(root, path, ("version", "entries"), "the top level")
+    top = _mapping(root, path, ("version", "entries", "removed"), "the top level")
     version = _scalar(loader, top.get("version"), path, "version", int) if "version" in top else None
     if version != FORMAT_VERSION:
         raise GlossaryError(f"{path}:{root.start_mark.line + 1}: 'version' must be {FORMAT_VERSION}; add 'version: {FORMAT_VERSION}' at the top")
     items = top.get("entries")
     if items is None or items.tag != "tag:yaml.org,2002:seq":
         raise GlossaryError(f"{path}:{root.start_mark.line + 1}: 'entries' must be a list of entries ('- en: ...')")
-    return Glossary([_entry(loader, node, path) for node in items.value], path)
+    removed = _string_list(loader, top["removed"], path, "removed") if "removed" in top else []
+    return Glossary([_entry(loader, node, path) for node in items.value], path, removed=removed, sources=(path,))
 
 
 def _mapping(node: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -187,7 +191,10 @@ def _yaml_list(values: list[str]) -> str:
 
 def dump_glossary(glossary: Glossary) -> str:
     """Canonical YAML text: fixed key order, one flow list per field, a header comment."""
-    lines = [_HEADER.rstrip("\n"), f"version: {FORMAT_VERSION}", "entries:" if glossary.entries else "entries: []"]
+    lines = [_HEADER.rstrip("\n"), f"version: {FORMAT_VERSION}"]
+    if glossary.removed:  # a user glossary: shipped terms it takes away
+        lines.append(f"removed: {_yaml_list(glossary.removed)}")
+    lines.append("entries:" if glossary.entries else "entries: []")
     for entry in glossary.entries:
         data = entry.to_dict()
         lines.append(f"- en: {_yaml_str(data['en'])}")

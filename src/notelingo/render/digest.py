@@ -48,6 +48,8 @@ class Digest:
     glossary: list[GlossaryRow] = field(default_factory=list)
     signatures: list[tuple[Signature, int]] = field(default_factory=list)
     text: str = ""  # the rendered page, once rendered by write_digest (or notelingo.digest)
+    #: True when the reader asked for ``langs`` (--langs): notes lacking one of them say so.
+    langs_requested: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,11 @@ def note_meta_items(note: Note) -> list[MetaItem]:
     from .safety import safe_href
 
     items = [MetaItem(source_label(note))]
-    if note.source.author:
+    if note.source.author and not _same_text(note.source.author, items[0].text):
         items.append(MetaItem(note.source.author))
     if note.date:
         items.append(MetaItem(note_day(note) or note.date, day=note.date))
-    if note.source.forwarded_from:
+    if note.source.forwarded_from and not _same_text(note.source.forwarded_from, items[0].text):
         items.append(MetaItem("forwarded from " + note.source.forwarded_from))
     href = safe_href(note.source.url)
     if href:
@@ -78,6 +80,7 @@ def note_meta_items(note: Note) -> list[MetaItem]:
 
 
 def _same_text(a: str, b: str) -> bool:
+    """Equal but for spacing and case."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
@@ -160,6 +163,7 @@ def build_digest(notes: Sequence[Note], options: DigestOptions = DigestOptions()
     return Digest(
         title=options.title.strip() or DEFAULT_TITLE,
         langs=options.langs or digest_langs(selected),
+        langs_requested=bool(options.langs),
         groups=group_notes(selected, options.group_by),
         notes=selected,
         by_lang=Counter(note.lang for note in selected),
@@ -169,11 +173,17 @@ def build_digest(notes: Sequence[Note], options: DigestOptions = DigestOptions()
     )
 
 
-def digest_format(path: str | os.PathLike) -> str:
-    """'html' or 'markdown', picked by the output file's extension."""
+def digest_format(path: str | os.PathLike, fmt: str | None = None) -> str:
+    """'html' or 'markdown': ``fmt`` when given, else by the output file's extension (stdout '-': markdown)."""
+    if fmt is not None:
+        if fmt not in ("html", "markdown", "md"):
+            raise UsageError(f"--format {fmt!r}: use html or markdown")
+        return "markdown" if fmt == "md" else fmt
+    if str(path) == "-":
+        return "markdown"
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in DIGEST_FORMATS:
-        raise UsageError(f"-o {path}: end the file name with .html or .md to pick the digest format")
+        raise UsageError(f"-o {path}: end the file name with .html or .md to pick the digest format (or give --format)")
     return DIGEST_FORMATS[ext]
 
 
@@ -190,11 +200,12 @@ def render_digest(digest: Digest, fmt: str) -> str:
     raise UsageError(f"unknown digest format {fmt!r}; use html or markdown")
 
 
-def write_digest(notes: Sequence[Note], path: str | os.PathLike, options: DigestOptions = DigestOptions()) -> Digest:
-    """Build the digest of ``notes`` and write it atomically to ``path`` (format from the extension)."""
+def write_digest(notes: Sequence[Note], path: str | os.PathLike, options: DigestOptions = DigestOptions(),
+                 fmt: str | None = None) -> Digest:
+    """Build the digest of ``notes`` and write it atomically to ``path`` (format from the extension or ``fmt``)."""
     from ..fileio import atomic_write
 
-    fmt = digest_format(path)
+    fmt = digest_format(path, fmt)
     digest = build_digest(notes, options)
     digest.text = render_digest(digest, fmt)
     with atomic_write(path) as fh:

@@ -17,8 +17,18 @@ from ..schema import UNTRANSLATED_KINDS, Block, Note
 from ..tables import table_align, table_rows
 from .digest import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
+from .layout import (
+    block_cells,
+    code_pieces,
+    display_title,
+    group_label,
+    inline_pieces,
+    list_markers,
+    note_columns,
+    text_dir,
+    translation_notice,
+)
 from .safety import ref_href, ref_label, safe_href
-from .terms import split_by_spans, term_spans
 
 _LINK_REL = 'rel="noopener noreferrer nofollow"'
 #: Defence in depth: even if some text slipped through unescaped, no script could run.
@@ -33,29 +43,33 @@ h3{font-size:1.08rem;margin:1.2rem 0 .3rem}
 a{color:#0b57a4;overflow-wrap:anywhere}
 .summary,.meta,.refs,.sig{color:#4a5560;font-size:.9rem;overflow-wrap:anywhere}
 .summary p,.meta,.refs{margin:.2rem 0}
-nav.toc ol{padding-left:1.4rem}nav.toc li{margin:.15rem 0}
+nav.toc ol{padding-inline-start:1.4rem}nav.toc li{margin:.15rem 0}
 .note{margin:0 0 1.4rem;padding:.7rem .9rem;border:1px solid #e3e7ec;border-radius:6px}
 .group .note+.note{border-top:3px solid #c4d3e6}
 .note>h2{margin-top:.2rem}
+.note{--cols:1}
 .row{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:.25rem 1.6rem;margin:.45rem 0}
 .row.wide{grid-template-columns:minmax(0,1fr)}
 .cell{overflow-wrap:anywhere;white-space:pre-line}
 .cell.missing{color:#8a949e;font-style:italic}
 .heading{font-weight:600}
 .ntitle{margin-bottom:.3rem}.ntitle .cell{white-space:normal}
-.list_item{padding-left:1rem;text-indent:-.8rem}
-.quote{border-left:3px solid #c8ced6;padding-left:.6rem;color:#3b444d}
+.list_item{padding-inline-start:1.3rem;text-indent:-1.3rem}
+.marker{display:inline-block;min-width:1.3rem;text-indent:0;color:#4a5560}
+.list_item.depth1{padding-inline-start:2.6rem}.list_item.depth2{padding-inline-start:3.9rem}.list_item.depth3{padding-inline-start:5.2rem}
+.quote{border-inline-start:3px solid #c8ced6;padding-inline-start:.6rem;color:#3b444d}
 .preview{font-size:.92rem;color:#3b444d;background:#f6f8fa;padding:.3rem .5rem;border-radius:4px}
 pre{margin:.45rem 0;padding:.6rem;background:#f6f8fa;border-radius:4px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.88rem}
 mark.term{background:#fff3c4;color:inherit;border-bottom:1px dotted #a07d00;padding:0 .05em}
 .lang-head{font-size:.78rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7680}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-code{font-size:.88em}
+th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:start;vertical-align:top;overflow-wrap:anywhere}
+code{font-size:.88em;background:#f1f3f5;padding:0 .2em;border-radius:3px;unicode-bidi:plaintext}
+pre code{background:none;padding:0}
 @media (max-width:700px){
  body{padding:.6rem .7rem 2rem;font-size:15px}
  .row{grid-template-columns:minmax(0,1fr)}
- .row.heads{display:none}
+ .row.heads,.cell.gap{display:none}
  .cell[lang]::before{content:attr(lang);display:block;font-size:.7rem;text-transform:uppercase;color:#6b7680}
  .note{padding:.5rem .55rem}
  table{font-size:.82rem}th,td{padding:.25rem .2rem}
@@ -86,32 +100,52 @@ def link(href: str | None, label: str) -> str:
 
 
 def marked_text(note: Note, block: Block, lang: str) -> str:
-    """The block's text in ``lang``, escaped, glossary terms wrapped in ``<mark>``."""
-    text = block.text.get(lang, "")
+    """The block's text in ``lang``, escaped; glossary terms in ``<mark>``, inline code in ``<code>``."""
     out = []
-    for piece, span in split_by_spans(text, term_spans(note, block, lang)):
-        if span is None:
-            out.append(esc(piece))
-        elif span.hint:
-            out.append(f'<mark class="term" title="{esc(span.hint)}">{esc(piece)}</mark>')
+    for piece in inline_pieces(note, block, lang):
+        if piece.kind == "code":
+            out.append(f"<code>{esc(piece.text)}</code>")
+        elif piece.span is not None and piece.span.hint:
+            out.append(f'<mark class="term" title="{esc(piece.span.hint)}">{esc(piece.text)}</mark>')
+        elif piece.span is not None:
+            out.append(f'<mark class="term">{esc(piece.text)}</mark>')
         else:
-            out.append(f'<mark class="term">{esc(piece)}</mark>')
+            out.append(esc(piece.text))
     return "".join(out)
 
 
-def _block_row(note: Note, block: Block, langs: Sequence[str]) -> str:
+def inline_html(text: str) -> str:
+    """Plain text (a title) escaped, its backtick spans as ``<code>``."""
+    return "".join(f"<code>{esc(code)}</code>" if code is not None else esc(raw) for raw, code in code_pieces(text))
+
+
+def lang_attrs(lang: str) -> str:
+    """``lang`` and ``dir`` attributes for text in ``lang`` (right-to-left scripts get rtl)."""
+    return f'lang="{esc(lang)}" dir="{text_dir(lang)}"'
+
+
+def _cell(note: Note, block: Block, lang: str | None, marker: str) -> str:
+    depth = block.attrs.get("depth", "0") if block.kind == "list_item" else "0"
+    cls = f"cell {esc(block.kind)}" + (f" depth{min(int(depth), 3)}" if depth.isdigit() and int(depth) else "")
+    if lang is None:
+        return f'<div class="{cls} gap"></div>'
+    mark = f'<span class="marker">{esc(marker)}</span>' if marker else ""
+    content = _table_html(block, lang) if block.kind == "table" else marked_text(note, block, lang) + _preview_link(block)
+    return f'<div class="{cls}" {lang_attrs(lang)}>{mark}{content}</div>'
+
+
+def _block_row(note: Note, block: Block, columns: Sequence[str], markers: dict[str, str]) -> str:
     if block.kind in UNTRANSLATED_KINDS:
         code_lang = block.attrs.get("language", "")
         label = f' data-lang="{esc(code_lang)}"' if code_lang else ""
-        return f'<pre class="{esc(block.kind)}"{label}><code>{esc(block.original(note.lang))}</code></pre>'
-    present = [lang for lang in langs if block.text.get(lang)]
-    if not present:
-        present = [block.lang or note.lang] if block.original(note.lang) else []
-    cls = f"cell {esc(block.kind)}"
-    content = _table_html if block.kind == "table" else lambda b, lang: marked_text(note, b, lang) + _preview_link(b)
-    cells = [f'<div class="{cls}" lang="{esc(lang)}">{content(block, lang)}</div>' for lang in present]
-    wide = " wide" if len(present) < 2 else ""
-    return f'<div class="row{wide}">{"".join(cells)}</div>'
+        return f'<pre class="{esc(block.kind)}" dir="ltr"{label}><code>{esc(block.original(note.lang))}</code></pre>'
+    marker = markers.get(block.id, "")
+    cells = block_cells(block, columns)
+    if not any(cells):  # only in a language outside the columns: its original, full width
+        lang = block.lang or note.lang
+        return f'<div class="row wide">{_cell(note, block, lang, marker)}</div>' if block.original(note.lang) else ""
+    wide = " wide" if len(columns) < 2 else ""
+    return f'<div class="row{wide}">{"".join(_cell(note, block, lang, marker) for lang in cells)}</div>'
 
 
 def _table_html(block: Block, lang: str) -> str:
@@ -142,7 +176,7 @@ def _meta_item(item: MetaItem) -> str:
         return link(item.href, item.text)
     if item.day:
         return f'<time datetime="{esc(item.day)}">{esc(item.text)}</time>'
-    return esc(item.text)
+    return f"<bdi>{esc(item.text)}</bdi>"  # isolated: a Persian channel name does not reorder the date after it
 
 
 def _note_meta(note: Note) -> str:
@@ -156,31 +190,43 @@ def _note_refs(note: Note) -> str:
     return '<p class="refs">Refs: ' + " · ".join(items) + "</p>"
 
 
-def _note_title(note: Note, langs: Sequence[str], anchor: str, heading: str) -> str:
-    """The title; where a block holds it and is translated, in every language side by side."""
-    block, present = title_langs(note, langs)
+def _note_title(note: Note, columns: Sequence[str], anchor: str, heading: str) -> str:
+    """The title; where a block holds it and is translated, in every column side by side."""
+    block, present = title_langs(note, columns)
     if block is None or len(present) < 2:
-        return f'<{heading} id="{anchor}" lang="{esc(note.lang)}">{esc(note.title or "(untitled)")}</{heading}>'
-    cells = "".join(f'<span class="cell" lang="{esc(lang)}">{marked_text(note, block, lang)}</span>' for lang in present)
+        return f'<{heading} id="{anchor}" {lang_attrs(note.lang)}>{inline_html(display_title(note))}</{heading}>'
+    cells = "".join(f'<span class="cell" {lang_attrs(lang)}>{marked_text(note, block, lang)}</span>' if lang in present
+                    else '<span class="cell gap"></span>' for lang in columns)
     return f'<{heading} id="{anchor}" class="row ntitle">{cells}</{heading}>'
 
 
-def render_note(note: Note, langs: Sequence[str], anchor: str, heading: str = "h3") -> str:
-    """One note: title, source line, refs and its blocks side by side."""
-    title = _note_title(note, langs, anchor, heading)
-    rows = "\n".join(_block_row(note, block, langs) for block in note.blocks if not repeats_title(note, block))
-    missing = [lang for lang in langs if lang not in note.languages()]
-    notice = f'<p class="cell missing">not yet in {esc(", ".join(missing))}</p>' if missing and note.blocks else ""
-    return f'<article class="note">\n{title}\n{_note_meta(note)}{_note_refs(note)}{notice}\n{rows}\n</article>'
+def _column_heads(columns: Sequence[str]) -> str:
+    if len(columns) < 2:
+        return ""
+    heads = "".join(f'<div class="lang-head" data-lang="{esc(lang)}" dir="{text_dir(lang)}">{esc(lang)}</div>' for lang in columns)
+    return f'<div class="row heads" aria-hidden="true">{heads}</div>\n'
 
 
-def _group_html(group: Group, number: int, langs: Sequence[str]) -> str:
+def render_note(note: Note, langs: Sequence[str], anchor: str, heading: str = "h3", requested: bool = True) -> str:
+    """One note: title, source line, refs and its blocks, its own languages side by side."""
+    columns = note_columns(note, langs)
+    title = _note_title(note, columns, anchor, heading)
+    markers = list_markers(note)
+    rows = [_block_row(note, block, columns, markers) for block in note.blocks if not repeats_title(note, block)]
+    missing = translation_notice(note, langs, requested)
+    notice = f'<p class="cell missing">{esc(missing)}</p>' if missing else ""
+    body = "\n".join(row for row in rows if row)
+    return (f'<article class="note" style="--cols:{len(columns)}">\n{title}\n{_note_meta(note)}{_note_refs(note)}{notice}\n'
+            f'{_column_heads(columns)}{body}\n</article>')
+
+
+def _group_html(group: Group, number: int, langs: Sequence[str], requested: bool) -> str:
     if len(group.notes) == 1:
-        return render_note(group.notes[0], langs, f"g{number}", heading="h2")
+        return render_note(group.notes[0], langs, f"g{number}", heading="h2", requested=requested)
     refs = "".join(" · " + link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
     sub = f'<p class="refs">{len(group.notes)} notes{refs}</p>'
-    notes = "\n".join(render_note(note, langs, f"g{number}n{i}") for i, note in enumerate(group.notes, start=1))
-    return f'<section class="group">\n<h2 id="g{number}">{esc(group.title)}</h2>{sub}\n{notes}\n</section>'
+    notes = "\n".join(render_note(note, langs, f"g{number}n{i}", requested=requested) for i, note in enumerate(group.notes, start=1))
+    return f'<section class="group">\n<h2 id="g{number}" dir="auto">{inline_html(group_label(group))}</h2>{sub}\n{notes}\n</section>'
 
 
 def _toc(groups: Sequence[Group]) -> str:
@@ -188,9 +234,9 @@ def _toc(groups: Sequence[Group]) -> str:
     for number, group in enumerate(groups, start=1):
         inner = ""
         if len(group.notes) > 1:
-            subs = "".join(f'<li><a href="#g{number}n{i}">{esc(note.title or "(untitled)")}</a> <span class="meta">{esc(source_label(note))}</span></li>' for i, note in enumerate(group.notes, start=1))
+            subs = "".join(f'<li><a href="#g{number}n{i}" dir="auto">{inline_html(display_title(note))}</a> <span class="meta">{esc(source_label(note))}</span></li>' for i, note in enumerate(group.notes, start=1))
             inner = f"<ol>{subs}</ol>"
-        items.append(f'<li><a href="#g{number}">{esc(group.title or "(untitled)")}</a>{inner}</li>\n')
+        items.append(f'<li><a href="#g{number}" dir="auto">{inline_html(group_label(group))}</a>{inner}</li>\n')
     return f'<nav class="toc"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
 
 
@@ -209,10 +255,10 @@ def _summary(digest: Digest) -> str:
 def _glossary(digest: Digest) -> str:
     if not digest.glossary:
         return ""
-    head = "".join(f'<th lang="{esc(lang)}">{esc(lang)}</th>' for lang in digest.langs)
+    head = "".join(f'<th {lang_attrs(lang)}>{esc(lang)}</th>' for lang in digest.langs)
     rows = []
     for row in digest.glossary:
-        cells = "".join(f'<td lang="{esc(lang)}">{esc(row.shown_forms(lang))}</td>' for lang in digest.langs)
+        cells = "".join(f'<td {lang_attrs(lang)}>{esc(row.shown_forms(lang))}</td>' for lang in digest.langs)
         rows.append(f"<tr><td>{esc(row.entry)}</td>{cells}<td>{esc(row.policy)}</td><td>{len(row.notes)}</td></tr>\n")
     table = f"<table><thead><tr><th>entry</th>{head}<th>policy</th><th>notes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     return f'<section class="glossary"><h2 id="glossary">Glossary terms used</h2>{table}</section>'
@@ -228,16 +274,15 @@ def _signature_lines(digest: Digest) -> Iterable[str]:
 
 def render_html(digest: Digest) -> str:
     """The whole digest as one HTML document."""
-    cols = max(1, len(digest.langs))
-    lang_head = "".join(f'<div class="lang-head" lang="{esc(lang)}">{esc(lang)}</div>' for lang in digest.langs)
-    body = "\n".join(_group_html(group, number, digest.langs) for number, group in enumerate(digest.groups, start=1))
+    body = "\n".join(_group_html(group, number, digest.langs, digest.langs_requested)
+                     for number, group in enumerate(digest.groups, start=1))
     signature = f'<footer class="sig"><h2>Signature</h2><ul>{"".join(_signature_lines(digest))}</ul><p>Rendered by notelingo {esc(__version__)}.</p></footer>'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        f"<title>{esc(digest.title)}</title>\n<style>:root{{--cols:{cols}}}{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{esc(digest.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{esc(digest.title)}</h1>{_summary(digest)}</header>\n{_toc(digest.groups)}\n"
-        f'<div class="row heads">{lang_head}</div>\n<main>\n{body}\n</main>\n{_glossary(digest)}\n{signature}\n</body>\n</html>\n'
+        f'<main>\n{body}\n</main>\n{_glossary(digest)}\n{signature}\n</body>\n</html>\n'
     )

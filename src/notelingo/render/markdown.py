@@ -2,7 +2,8 @@
 
 Languages follow each other block after block: the first language shown as a
 paragraph, the others quoted under it, so pairs stay visible in any viewer.
-Note text is escaped so it cannot inject markup: characters that open emphasis,
+Inline code spans are kept as written (backticks and all: a code span is inert).
+Other note text is escaped so it cannot inject markup: characters that open emphasis,
 links, code, tables or raw HTML get a backslash, as do line-start markers
 (``#``, ``>``, ``-``, ``1.``); links are written only for http(s) URLs.
 """
@@ -17,8 +18,16 @@ from ..schema import UNTRANSLATED_KINDS, Block, Note
 from ..tables import table_align, table_rows
 from .digest import Digest, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
+from .layout import (
+    code_pieces,
+    display_title,
+    group_label,
+    inline_pieces,
+    list_markers,
+    note_columns,
+    translation_notice,
+)
 from .safety import ref_href, ref_label, safe_href
-from .terms import split_by_spans, term_spans
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
@@ -42,6 +51,11 @@ def md_escape(text: str) -> str:
     return _escape_inline(" ".join(text.split()))
 
 
+def md_inline(text: str) -> str:
+    """Plain text (a title) on one line, escaped except its backtick code spans, which stay as written."""
+    return "".join(_code_span(raw) if code is not None else _escape_inline(raw) for raw, code in code_pieces(" ".join(text.split())))
+
+
 def md_lines(text: str, joiner: str = "  \n") -> str:
     """Multi-line note text as one paragraph with hard line breaks, empty lines dropped."""
     return joiner.join(_escape_line_start(md_escape(line)) for line in text.splitlines() if line.strip())
@@ -52,19 +66,28 @@ def md_link(href: str | None, label: str) -> str:
     return f"[{md_escape(label)}]({href})" if href else md_escape(label)
 
 
-def _marked(note: Note, block: Block, lang: str) -> str:
-    text = block.text.get(lang, "")
-    if block.kind == "heading":
-        return "**" + md_lines(text, " ") + "**"
+def _code_span(raw: str) -> str:
+    """An inline code span as written (backticks kept: it is inert in Markdown), newlines as spaces."""
+    return " ".join(raw.split("\n"))
+
+
+def _marked(note: Note, block: Block, lang: str, joiner: str | None = None) -> str:
+    """The block's text in ``lang``: escaped, terms in bold, code spans kept; a heading in bold (not in a title)."""
+    bold = block.kind == "heading" and joiner is None
+    joiner = joiner if joiner is not None else (" " if block.kind == "heading" else "  \n")
     lines = [""]
-    for piece, span in split_by_spans(text, term_spans(note, block, lang)):
-        if span is not None and piece.strip() == piece and "\n" not in piece:
-            lines[-1] += f"**{_escape_inline(piece)}**"
+    for piece in inline_pieces(note, block, lang):
+        if piece.kind == "code":
+            lines[-1] += _code_span(piece.raw)
             continue
-        first, *rest = piece.split("\n")
+        if piece.span is not None and piece.text.strip() == piece.text and "\n" not in piece.text:
+            lines[-1] += f"**{_escape_inline(piece.text)}**"
+            continue
+        first, *rest = piece.text.split("\n")
         lines[-1] += _escape_inline(first)
         lines.extend(_escape_inline(chunk) for chunk in rest)
-    return "  \n".join(_escape_line_start(line.strip()) for line in lines if line.strip())
+    text = joiner.join(_escape_line_start(" ".join(line.split())) for line in lines if line.strip())
+    return f"**{text}**" if bold and text else text
 
 
 def _fence(code: str, info: str) -> str:
@@ -73,7 +96,7 @@ def _fence(code: str, info: str) -> str:
     return f"{fence}{_FENCE_INFO.sub('', info)}\n{code.rstrip()}\n{fence}"
 
 
-def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
+def block_markdown(note: Note, block: Block, langs: Sequence[str], marker: str = "") -> str:
     """One block: the first language as a paragraph, the others quoted below it."""
     if block.kind in UNTRANSLATED_KINDS:
         return _fence(block.original(note.lang), block.attrs.get("language", ""))
@@ -82,7 +105,9 @@ def block_markdown(note: Note, block: Block, langs: Sequence[str]) -> str:
         present = [block.lang or note.lang]
     if block.kind == "table":
         return "\n\n".join(_table_markdown(block, lang, quoted=index > 0) for index, lang in enumerate(present))
-    bullet = "• " if block.kind == "list_item" else ""
+    depth = block.attrs.get("depth", "0") if block.kind == "list_item" else "0"
+    indent = "\u2003" * min(int(depth), 3) if depth.isdigit() else ""
+    bullet = f"{indent}{md_escape(marker or '•')} " if block.kind == "list_item" else ""
     href = safe_href(block.attrs.get("url")) if block.kind == "link_preview" else None
     tail = f" {md_link(href, '↗')}" if href else ""
     paragraphs = []
@@ -117,44 +142,48 @@ def note_meta_line(note: Note) -> str:
     return _escape_line_start(" · ".join(parts))
 
 
-def note_body_markdown(note: Note, langs: Sequence[str]) -> str:
-    """A note's source line, refs and blocks (no title heading)."""
+def note_body_markdown(note: Note, langs: Sequence[str], requested: bool = True) -> str:
+    """A note's source line, refs and blocks (no title heading): its origin first, then its translations."""
     lines = [note_meta_line(note)]
     if note.refs:
         lines.append("Refs: " + " · ".join(md_link(ref_href(ref), ref_label(ref)) for ref in note.refs))
-    missing = [lang for lang in langs if lang not in note.languages()]
-    if missing and note.blocks:
-        lines.append(f"*not yet in {md_escape(', '.join(missing))}*")
-    blocks = [block_markdown(note, block, langs) for block in note.blocks if not repeats_title(note, block)]
+    missing = translation_notice(note, langs, requested)
+    if missing:
+        lines.append(f"*{md_escape(missing)}*")
+    columns, markers = note_columns(note, langs), list_markers(note)
+    blocks = [block_markdown(note, block, columns, markers.get(block.id, ""))
+              for block in note.blocks if not repeats_title(note, block)]
     return "  \n".join(lines) + "\n\n" + "\n\n".join(b for b in blocks if b)
 
 
 def note_title_markdown(note: Note, langs: Sequence[str], level: int) -> str:
     """The title as a heading; where a block holds it, its translations quoted below, as blocks are."""
-    heading = f'{"#" * level} {md_escape(note.title or "(untitled)")}'
-    block, present = title_langs(note, langs)
+    heading = f'{"#" * level} {md_inline(display_title(note))}'
+    block, present = title_langs(note, note_columns(note, langs))
     origin = (block.lang or note.lang) if block is not None else note.lang
-    others = [f"> `{md_escape(lang)}` {md_lines(block.text[lang], ' ')}" for lang in present if lang != origin]
+    others = [f"> `{md_escape(lang)}` {_marked(note, block, lang, ' ')}" for lang in present if lang != origin]
     return "\n\n".join([heading, *others])
 
 
-def _group_markdown(group: Group, number: int, langs: Sequence[str]) -> str:
+def _group_markdown(group: Group, number: int, langs: Sequence[str], requested: bool) -> str:
     if len(group.notes) == 1:
         note = group.notes[0]
-        return f'<a id="g{number}"></a>\n\n{note_title_markdown(note, langs, 2)}\n\n{note_body_markdown(note, langs)}'
+        body = note_body_markdown(note, langs, requested)
+        return f'<a id="g{number}"></a>\n\n{note_title_markdown(note, langs, 2)}\n\n{body}'
     refs = "".join(" · " + md_link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
-    parts = [f'<a id="g{number}"></a>\n\n## {md_escape(group.title or "(untitled)")}\n\n{len(group.notes)} notes{refs}']
+    parts = [f'<a id="g{number}"></a>\n\n## {md_inline(group_label(group))}\n\n{len(group.notes)} notes{refs}']
     for index, note in enumerate(group.notes, start=1):
-        parts.append(f'<a id="g{number}n{index}"></a>\n\n{note_title_markdown(note, langs, 3)}\n\n{note_body_markdown(note, langs)}')
+        body = note_body_markdown(note, langs, requested)
+        parts.append(f'<a id="g{number}n{index}"></a>\n\n{note_title_markdown(note, langs, 3)}\n\n{body}')
     return "\n\n".join(parts)
 
 
 def _toc(groups: Sequence[Group]) -> str:
     lines = ["## Contents", ""]
     for number, group in enumerate(groups, start=1):
-        lines.append(f"{number}. [{md_escape(group.title or '(untitled)')}](#g{number})")
+        lines.append(f"{number}. [{md_inline(group_label(group))}](#g{number})")
         if len(group.notes) > 1:
-            lines += [f"    - [{md_escape(note.title or '(untitled)')}](#g{number}n{i}) · {md_escape(source_label(note))}" for i, note in enumerate(group.notes, start=1)]
+            lines += [f"    - [{md_inline(display_title(note))}](#g{number}n{i}) · {md_escape(source_label(note))}" for i, note in enumerate(group.notes, start=1)]
     return "\n".join(lines)
 
 
@@ -187,6 +216,7 @@ def render_markdown(digest: Digest) -> str:
     if digest.notes:
         summary += [f"Notes by language: {_counts(digest.by_lang)}", f"Notes by source: {_counts(digest.by_source)}"]
     sections = [f"# {md_escape(digest.title)}", "  \n".join(summary), _toc(digest.groups)]
-    sections += [_group_markdown(group, number, digest.langs) for number, group in enumerate(digest.groups, start=1)]
+    sections += [_group_markdown(group, number, digest.langs, digest.langs_requested)
+                 for number, group in enumerate(digest.groups, start=1)]
     sections += [_glossary(digest), _signature(digest)]
     return "\n\n".join(section for section in sections if section) + "\n"
