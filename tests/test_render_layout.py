@@ -160,3 +160,10 @@ def test_code_in_titles_is_code_in_html_and_kept_in_markdown():
     assert "Speed up with <code>torch.compile</code>" in html and "`torch" not in html
     text = render_digest(build_digest([note]), "markdown")
     assert "## Speed up with `torch.compile`" in text and "1. [Speed up with `torch.compile`](#g1)" in text
+
+
+def test_a_list_item_that_writes_its_own_marker_gets_no_second_one():
+    blocks = [{"id": "a", "kind": "list_item", "lang": "ru", "text": {"ru": "1. модель лучше"}},
+              {"id": "b", "kind": "list_item", "lang": "ru", "text": {"ru": "• второй пункт"}},
+              {"id": "c", "kind": "list_item", "lang": "ru", "text": {"ru": "пункт без маркера"}}]
+    assert list_markers(make_note("n", lang="ru", blocks=blocks)) == {"a": "", "b": "", "c": "•"}

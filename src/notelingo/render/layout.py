@@ -9,7 +9,8 @@
 * A title made only of hashtags (``#news #ml``) says nothing; the first line of
   text that is more than hashtags stands in for it.
 * List items keep their marker: numbered runs are renumbered from their first
-  number (``1. 1. 1.`` in the source reads 1, 2, 3), bullets become "•".
+  number (``1. 1. 1.`` in the source reads 1, 2, 3), bullets become "•"; an item
+  whose text starts with its own number or bullet gets no second one.
 * Inline code (backtick spans, as the readers write it) is cut out of the text
   before glossary terms are marked, so a term inside code is never highlighted.
 """
@@ -29,6 +30,8 @@ TITLE_CHARS = 90
 
 _HASHTAGS_ONLY = re.compile(r"^[\s\W]*(?:#\w+[\s\W]*)+$", re.UNICODE)
 _ORDERED = re.compile(r"^(\d{1,9})[.)]$")
+#: A list item whose text starts with its own marker ("1. ...", "• ...", as Telegram posts write them).
+_OWN_MARKER = re.compile(r"^\s*(?:\d{1,9}[.)]|[•◦▪▫‣·*+–—-])\s")
 #: A backtick run, the shortest content, and a closing run of the same length (CommonMark code span).
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
@@ -104,6 +107,9 @@ def list_markers(note: Note) -> dict[str, str]:
     for block in note.blocks:
         if block.kind != "list_item":
             counters.clear()
+            continue
+        if not block.attrs.get("marker") and _OWN_MARKER.match(block.original()):
+            markers[block.id] = ""  # the text shows its marker itself
             continue
         depth_text = str(block.attrs.get("depth", "0"))
         depth = int(depth_text) if depth_text.isdigit() else 0

@@ -96,7 +96,7 @@ def _fence(code: str, info: str) -> str:
     return f"{fence}{_FENCE_INFO.sub('', info)}\n{code.rstrip()}\n{fence}"
 
 
-def block_markdown(note: Note, block: Block, langs: Sequence[str], marker: str = "") -> str:
+def block_markdown(note: Note, block: Block, langs: Sequence[str], marker: str | None = None) -> str:
     """One block: the first language as a paragraph, the others quoted below it."""
     if block.kind in UNTRANSLATED_KINDS:
         return _fence(block.original(note.lang), block.attrs.get("language", ""))
@@ -107,7 +107,8 @@ def block_markdown(note: Note, block: Block, langs: Sequence[str], marker: str =
         return "\n\n".join(_table_markdown(block, lang, quoted=index > 0) for index, lang in enumerate(present))
     depth = block.attrs.get("depth", "0") if block.kind == "list_item" else "0"
     indent = "\u2003" * min(int(depth), 3) if depth.isdigit() else ""
-    bullet = f"{indent}{md_escape(marker or '•')} " if block.kind == "list_item" else ""
+    marker = "•" if marker is None else marker  # "": the item's text writes its own marker
+    bullet = f"{indent}{md_escape(marker)} " if block.kind == "list_item" and marker else indent
     href = safe_href(block.attrs.get("url")) if block.kind == "link_preview" else None
     tail = f" {md_link(href, '↗')}" if href else ""
     paragraphs = []
@@ -151,7 +152,7 @@ def note_body_markdown(note: Note, langs: Sequence[str], requested: bool = True)
     if missing:
         lines.append(f"*{md_escape(missing)}*")
     columns, markers = note_columns(note, langs), list_markers(note)
-    blocks = [block_markdown(note, block, columns, markers.get(block.id, ""))
+    blocks = [block_markdown(note, block, columns, markers.get(block.id))
               for block in note.blocks if not repeats_title(note, block)]
     return "  \n".join(lines) + "\n\n" + "\n\n".join(b for b in blocks if b)
 
