@@ -40,11 +40,11 @@ def usage_line(message: str, ctx) -> str:
 class OneLineErrors(TyperGroup):
     """The root command: usage errors become one stderr line and exit 2, never a boxed message."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, windows_expand_args=True, **extra):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            code = super().main(args, prog_name, complete_var, False, **extra)
         except click_errors.NoArgsIsHelpError as exc:  # bare 'notelingo glossary': its help, as before
             typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
             sys.exit(2)

@@ -26,8 +26,10 @@ def _parse_day(value: Optional[str], option: str):
 @app.command("digest")
 def digest_command(
     notes: str = typer.Argument(..., help="notes.jsonl written by 'translate' (or 'ingest')."),
-    output: str = typer.Option(..., "--output", "-o", help="digest.html or digest.md (the extension picks the format); '-' for stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="html or markdown (default: from the extension; markdown on stdout)."),
+    output: str = typer.Option(..., "--output", "-o",
+                               help="digest.html or digest.md (the extension picks the format); '-' for stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+                                      help="html or markdown (default: from the extension; markdown on stdout)."),
     group_by: str = typer.Option("paper", "--group-by", help="paper (same arXiv id, DOI or title), source, date or none."),
     since: Optional[str] = typer.Option(None, "--since", help="Only notes dated on or after this ISO date (undated notes are then left out)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only notes dated on or before this ISO date (undated notes are then left out)."),
@@ -56,4 +58,6 @@ def digest_command(
             digest = api.digest(api.read_notes(notes), output, **options)
         if show_progress():
             by_lang = ", ".join(f"{lang} {count}" for lang, count in sorted(digest.by_lang.items()))
-            err(f"digest: wrote {'stdout' if output == '-' else output} ({plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}; {by_lang or 'no notes'})")
+            groups = plural(len(digest.groups), "group")
+            counts = f"{plural(len(digest.notes), 'note')} in {groups}; {by_lang or 'no notes'}"
+            err(f"digest: wrote {'stdout' if output == '-' else output} ({counts})")

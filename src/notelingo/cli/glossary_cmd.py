@@ -12,7 +12,9 @@ from ._app import app, err, error_boundary
 glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.", no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
 
-GLOSSARY_OPTION = typer.Option(None, "--glossary", "-g", help="Glossary YAML file (default: the shipped glossary with your user glossary over it; see 'glossary path').")
+GLOSSARY_OPTION = typer.Option(
+    None, "--glossary", "-g",
+    help="Glossary YAML file (default: the shipped glossary with your user glossary over it; see 'glossary path').")
 
 
 def _load(path: Optional[str], check: bool = True):
@@ -123,11 +125,13 @@ def edit_command(
 
         if policy is not None:
             _choice(policy, POLICIES, "--policy")
-        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None, "add_variants": variant or None,
-                   "remove_variants": remove_variant or None, "generic": [g for g in generic if g] if generic else None}
+        changes = {"en": en, "policy": policy, "note": note, "domain": domain, "ru": ru or None,
+                   "add_variants": variant or None, "remove_variants": remove_variant or None,
+                   "generic": [g for g in generic if g] if generic else None}
         changes = {k: v for k, v in changes.items() if v is not None}
         if not changes:
-            raise UsageError("nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, --note or --domain")
+            raise UsageError("nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, "
+                             "--note or --domain")
         path = _save(edit_entry(_load(glossary), term, **changes), glossary)
         typer.echo(f"edited {term!r} in {path}")
 
@@ -189,7 +193,8 @@ def import_command(
 
 @glossary_app.command("export")
 def export_command(
-    fmt: str = typer.Option(..., "--format", "-f", help="deepl (DeepL's two-column CSV for one --pair), csv/tsv (every field, with a header) or tbx."),
+    fmt: str = typer.Option(..., "--format", "-f",
+                            help="deepl (DeepL's two-column CSV for one --pair), csv/tsv (every field, header row) or tbx."),
     output: str = typer.Option(..., "--output", "-o", help="Output file ('-' for stdout)."),
     pair: str = typer.Option("en-ru", "--pair", help="Language pair of a DeepL glossary: en-ru or ru-en."),
     glossary: Optional[str] = GLOSSARY_OPTION,

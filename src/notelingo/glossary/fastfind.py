@@ -117,7 +117,8 @@ class Tokenizer:
 
     def _splits(self, orth: str) -> bool:
         prefix, suffix = self.prefix(orth), self.suffix(orth)
-        return bool((prefix and prefix.end()) or (suffix and suffix.start() < len(orth)) or list(self.infix(orth)) or " " in orth)
+        affixed = (prefix and prefix.end()) or (suffix and suffix.start() < len(orth))
+        return bool(affixed or list(self.infix(orth)) or " " in orth)
 
     def _special(self, substring: str) -> bool:
         return self.use_special and substring in self.special

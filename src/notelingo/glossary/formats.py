@@ -312,7 +312,7 @@ def import_glossary(path: str) -> Glossary:
 
 
 def export_glossary(glossary: Glossary, fmt: str, pair: str = "en-ru") -> str:
-    """The glossary as ``csv``/``tsv`` (every field, with a header), ``tbx``, or ``deepl`` (two columns for ``pair``)."""
+    """The glossary as ``csv``/``tsv`` (every field, header row), ``tbx``, or ``deepl`` (two columns for ``pair``)."""
     if fmt == "deepl":
         return export_deepl(glossary, pair)
     if fmt == "csv":

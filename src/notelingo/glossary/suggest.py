@@ -37,7 +37,8 @@ _CYRILLIC_WORD = re.compile(r"(?<![\w-])[А-ЯЁа-яё][а-яё]{3,}(?![\w-])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:—–-])\s*$")
 _PHRASE_BREAK = re.compile(r"[.,:;!?()\[\]{}\"«»“”—–/@=<>*]")
 _CODE_LINE = re.compile(
-    r"^\s*(?:def|class|import|from\s+\S+\s+import|return|print|for\s+\w+\s+in|while|async|await|const|let|var|function)\b"
+    r"^\s*(?:def|class|import|from\s+\S+\s+import|return|print|for\s+\w+\s+in|while|async|await|const|let|var"
+    r"|function)\b"
     r"|^\s*(?:>>>|\$\s|[\w.\[\]]+\s*[-+*/]?=\s*\S)|[;{}]\s*$|^\s*\w+\([^)]*\)\s*:?\s*$|->|=>",
 )
 #: Handles, hashtags and identifiers inside prose (snake_case, dotted paths, calls): blanked like code spans.
@@ -60,8 +61,8 @@ _NOT_TERMS = frozenset("TL DR TLDR UPD PS IMHO FYI OK LOL BTW AMA PDF URL FAQ ET
 # Russian letters as Latin consonants; vowels (and й, ь, ъ) carry no weight in a transliteration.
 _RU_CONSONANTS = {"б": "b", "в": "v", "г": "g", "д": "d", "ж": "j", "з": "z", "к": "k", "л": "l", "м": "m", "н": "n",
                   "п": "p", "р": "r", "с": "s", "т": "t", "ф": "f", "х": "h", "ц": "s", "ч": "ch", "ш": "sh", "щ": "sh"}
-_LATIN_SOUNDS = [("ture", "chur"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("gh", "g"), ("sh", "sh"), ("ch", "ch"), ("x", "ks"), ("q", "k"),
-                 ("w", "v"), ("j", "j")]
+_LATIN_SOUNDS = [("ture", "chur"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("gh", "g"), ("sh", "sh"), ("ch", "ch"),
+                 ("x", "ks"), ("q", "k"), ("w", "v"), ("j", "j")]
 MIN_SKELETON = 3
 
 
@@ -164,7 +165,7 @@ def ru_skeleton(word: str) -> str:
 
 
 def latin_skeleton(word: str) -> str:
-    """A Latin word's consonants as Russian spelling would keep them: 'bottleneck' -> 'btlnk', 'inference' -> 'nfrns'."""
+    """A Latin word's consonants as Russian spelling keeps them: 'bottleneck' -> 'btlnk', 'inference' -> 'nfrns'."""
     text = re.sub(r"[^a-z]", "", word.lower())
     for sound, letter in _LATIN_SOUNDS:
         text = text.replace(sound, letter.upper())  # upper case: already converted, vowels included

@@ -56,7 +56,8 @@ nav.toc ol{padding-inline-start:1.4rem}nav.toc li{margin:.15rem 0}
 .ntitle{margin-bottom:.3rem}.ntitle .cell{white-space:normal}
 .list_item{padding-inline-start:1.3rem;text-indent:-1.3rem}
 .marker{display:inline-block;min-width:1.3rem;text-indent:0;color:#4a5560}
-.list_item.depth1{padding-inline-start:2.6rem}.list_item.depth2{padding-inline-start:3.9rem}.list_item.depth3{padding-inline-start:5.2rem}
+.list_item.depth1{padding-inline-start:2.6rem}.list_item.depth2{padding-inline-start:3.9rem}
+.list_item.depth3{padding-inline-start:5.2rem}
 .quote{border-inline-start:3px solid #c8ced6;padding-inline-start:.6rem;color:#3b444d}
 .preview{font-size:.92rem;color:#3b444d;background:#f6f8fa;padding:.3rem .5rem;border-radius:4px}
 pre{margin:.45rem 0;padding:.6rem;background:#f6f8fa;border-radius:4px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.88rem}
@@ -130,7 +131,10 @@ def _cell(note: Note, block: Block, lang: str | None, marker: str) -> str:
     if lang is None:
         return f'<div class="{cls} gap"></div>'
     mark = f'<span class="marker">{esc(marker)}</span>' if marker else ""
-    content = _table_html(block, lang) if block.kind == "table" else marked_text(note, block, lang) + _preview_link(block)
+    if block.kind == "table":
+        content = _table_html(block, lang)
+    else:
+        content = marked_text(note, block, lang) + _preview_link(block)
     return f'<div class="{cls}" {lang_attrs(lang)}>{mark}{content}</div>'
 
 
@@ -203,7 +207,8 @@ def _note_title(note: Note, columns: Sequence[str], anchor: str, heading: str) -
 def _column_heads(columns: Sequence[str]) -> str:
     if len(columns) < 2:
         return ""
-    heads = "".join(f'<div class="lang-head" data-lang="{esc(lang)}" dir="{text_dir(lang)}">{esc(lang)}</div>' for lang in columns)
+    heads = "".join(f'<div class="lang-head" data-lang="{esc(lang)}" dir="{text_dir(lang)}">{esc(lang)}</div>'
+                    for lang in columns)
     return f'<div class="row heads" aria-hidden="true">{heads}</div>\n'
 
 
@@ -216,8 +221,8 @@ def render_note(note: Note, langs: Sequence[str], anchor: str, heading: str = "h
     missing = translation_notice(note, langs, requested)
     notice = f'<p class="cell missing">{esc(missing)}</p>' if missing else ""
     body = "\n".join(row for row in rows if row)
-    return (f'<article class="note" style="--cols:{len(columns)}">\n{title}\n{_note_meta(note)}{_note_refs(note)}{notice}\n'
-            f'{_column_heads(columns)}{body}\n</article>')
+    return (f'<article class="note" style="--cols:{len(columns)}">\n{title}\n{_note_meta(note)}{_note_refs(note)}'
+            f'{notice}\n{_column_heads(columns)}{body}\n</article>')
 
 
 def _group_html(group: Group, number: int, langs: Sequence[str], requested: bool) -> str:
@@ -225,8 +230,10 @@ def _group_html(group: Group, number: int, langs: Sequence[str], requested: bool
         return render_note(group.notes[0], langs, f"g{number}", heading="h2", requested=requested)
     refs = "".join(" · " + link(ref_href(paper_ref(pid)), ref_label(paper_ref(pid))) for pid in group.refs)
     sub = f'<p class="refs">{len(group.notes)} notes{refs}</p>'
-    notes = "\n".join(render_note(note, langs, f"g{number}n{i}", requested=requested) for i, note in enumerate(group.notes, start=1))
-    return f'<section class="group">\n<h2 id="g{number}" dir="auto">{inline_html(group_label(group))}</h2>{sub}\n{notes}\n</section>'
+    notes = "\n".join(render_note(note, langs, f"g{number}n{i}", requested=requested)
+                      for i, note in enumerate(group.notes, start=1))
+    heading = f'<h2 id="g{number}" dir="auto">{inline_html(group_label(group))}</h2>'
+    return f'<section class="group">\n{heading}{sub}\n{notes}\n</section>'
 
 
 def _toc(groups: Sequence[Group]) -> str:
@@ -234,7 +241,9 @@ def _toc(groups: Sequence[Group]) -> str:
     for number, group in enumerate(groups, start=1):
         inner = ""
         if len(group.notes) > 1:
-            subs = "".join(f'<li><a href="#g{number}n{i}" dir="auto">{inline_html(display_title(note))}</a> <span class="meta">{esc(source_label(note))}</span></li>' for i, note in enumerate(group.notes, start=1))
+            subs = "".join(f'<li><a href="#g{number}n{i}" dir="auto">{inline_html(display_title(note))}</a> '
+                           f'<span class="meta">{esc(source_label(note))}</span></li>'
+                           for i, note in enumerate(group.notes, start=1))
             inner = f"<ol>{subs}</ol>"
         items.append(f'<li><a href="#g{number}" dir="auto">{inline_html(group_label(group))}</a>{inner}</li>\n')
     return f'<nav class="toc"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'

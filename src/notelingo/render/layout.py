@@ -167,11 +167,13 @@ def inline_pieces(note: Note, block: Block, lang: str) -> list[Piece]:
     """``block.text[lang]`` cut into text, term and code pieces (terms inside code are dropped)."""
     text = block.text.get(lang, "")
     codes = code_ranges(text)
-    spans = [s for s in term_spans(note, block, lang) if not any(s.start < end and start < s.end for start, end, _ in codes)]
+    spans = [s for s in term_spans(note, block, lang)
+             if not any(s.start < end and start < s.end for start, end, _ in codes)]
     pieces: list[Piece] = []
     cursor = 0
     for start, end, code in [*codes, (len(text), len(text), None)]:
-        segment_spans = [Span(s.start - cursor, s.end - cursor, s.hint) for s in spans if cursor <= s.start and s.end <= start]
+        segment_spans = [Span(s.start - cursor, s.end - cursor, s.hint)
+                         for s in spans if cursor <= s.start and s.end <= start]
         for piece, span in split_by_spans(text[cursor:start], segment_spans):
             pieces.append(Piece("term" if span else "text", piece, span))
         if code is not None:

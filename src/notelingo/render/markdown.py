@@ -53,7 +53,8 @@ def md_escape(text: str) -> str:
 
 def md_inline(text: str) -> str:
     """Plain text (a title) on one line, escaped except its backtick code spans, which stay as written."""
-    return "".join(_code_span(raw) if code is not None else _escape_inline(raw) for raw, code in code_pieces(" ".join(text.split())))
+    pieces = code_pieces(" ".join(text.split()))
+    return "".join(_code_span(raw) if code is not None else _escape_inline(raw) for raw, code in pieces)
 
 
 def md_lines(text: str, joiner: str = "  \n") -> str:
@@ -184,7 +185,8 @@ def _toc(groups: Sequence[Group]) -> str:
     for number, group in enumerate(groups, start=1):
         lines.append(f"{number}. [{md_inline(group_label(group))}](#g{number})")
         if len(group.notes) > 1:
-            lines += [f"    - [{md_inline(display_title(note))}](#g{number}n{i}) · {md_escape(source_label(note))}" for i, note in enumerate(group.notes, start=1)]
+            lines += [f"    - [{md_inline(display_title(note))}](#g{number}n{i}) · {md_escape(source_label(note))}"
+                      for i, note in enumerate(group.notes, start=1)]
     return "\n".join(lines)
 
 
