@@ -15,13 +15,35 @@ from notelingo.glossary.fastfind import FastMatcher, Tokenizer, cache_file, fast
 from notelingo.glossary.matcher import pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = [*sorted((FIXTURES / "corpus" / "text").glob("*.txt")), *sorted((FIXTURES / "corpus" / "parallel").glob("*.mdx")),
-           FIXTURES / "text" / "markdown_notes.md", FIXTURES / "text" / "bulleted_papers.txt"]
+SOURCES = [
+    *sorted((FIXTURES / "corpus" / "text").glob("*.txt")),
+    *sorted((FIXTURES / "corpus" / "parallel").glob("*.mdx")),
+    FIXTURES / "text" / "markdown_notes.md",
+    FIXTURES / "text" / "bulleted_papers.txt",
+]
 EDGE_CASES = [
-    "a  b", "a\nb", "a \n b ", "  lead", "trail  ", "e.g. т.е. don't :) (LoRA)", "«файнтюнинг» и “fine-tuning”", "GPT-4o-mini's",
-    "x—y", "https://x.org/fine-tuning?b=c#d.", "RAG-пайплайн", "ML/DL", "1,5 млрд", "C++ и C#", "('i', 's'): 5",
-    "Мы зафайнтюнили модель на датасете с LoRA", "fine\ntuning и fine  tuning", "`fine-tuning` в коде", "LLMs' outputs",
-    "attention-based модели и обратите внимание", "промптов, промтами, датасетах", "BPE-токенизация и токенизатор",
+    "a  b",
+    "a\nb",
+    "a \n b ",
+    "  lead",
+    "trail  ",
+    "e.g. т.е. don't :) (LoRA)",
+    "«файнтюнинг» и “fine-tuning”",
+    "GPT-4o-mini's",
+    "x—y",
+    "https://x.org/fine-tuning?b=c#d.",
+    "RAG-пайплайн",
+    "ML/DL",
+    "1,5 млрд",
+    "C++ и C#",
+    "('i', 's'): 5",
+    "Мы зафайнтюнили модель на датасете с LoRA",
+    "fine\ntuning и fine  tuning",
+    "`fine-tuning` в коде",
+    "LLMs' outputs",
+    "attention-based модели и обратите внимание",
+    "промптов, промтами, датасетах",
+    "BPE-токенизация и токенизатор",
 ]
 
 
@@ -45,9 +67,12 @@ def test_fast_find_answers_like_the_spacy_matcher(find_cache, lang):
     glossary = load_glossary()
     texts = _paragraphs()
     assert len(texts) > 200
-    differing = [text[:80] for text in texts
-                 if [(m.start, m.end, m.entry.en) for m in glossary.find(text, lang)]
-                 != [(m.start, m.end, m.entry.en) for m in fast_find(glossary, text, lang)]]
+    differing = [
+        text[:80]
+        for text in texts
+        if [(m.start, m.end, m.entry.en) for m in glossary.find(text, lang)]
+        != [(m.start, m.end, m.entry.en) for m in fast_find(glossary, text, lang)]
+    ]
     assert differing == []
 
 
@@ -74,11 +99,21 @@ def test_the_table_is_cached_per_glossary_content(find_cache, monkeypatch):
 
 def test_find_in_a_fresh_process_does_not_import_spacy(find_cache, tmp_path):
     env = {**os.environ, "NOTELINGO_CACHE_DIR": str(find_cache), "PYTHONPATH": os.pathsep.join(sys.path)}
-    script = ("import sys; from typer.testing import CliRunner; from notelingo.cli import app; "
-              "r = CliRunner().invoke(app, ['glossary', 'find', 'Мы зафайнтюнили модель на датасете', '--lang', 'ru']); "
-              "print(r.output.strip()); print('spacy' in sys.modules)")
-    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300, check=False)
-    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300, check=False)
-    expected = "3-15\tзафайнтюнили\tfine-tuning\tдообучение / файнтюнинг\n26-34\tдатасете\tdataset\tдатасет / набор данных"
-    assert first.stdout.rsplit("\n", 2)[0] == expected and first.stdout.strip().endswith("True")  # the first run builds the table
+    script = (
+        "import sys; from typer.testing import CliRunner; from notelingo.cli import app; "
+        "r = CliRunner().invoke(app, ['glossary', 'find', 'Мы зафайнтюнили модель на датасете', '--lang', 'ru']); "
+        "print(r.output.strip()); print('spacy' in sys.modules)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    expected = (
+        "3-15\tзафайнтюнили\tfine-tuning\tдообучение / файнтюнинг\n26-34\tдатасете\tdataset\tдатасет / набор данных"
+    )
+    assert first.stdout.rsplit("\n", 2)[0] == expected and first.stdout.strip().endswith(
+        "True"
+    )  # the first run builds the table
     assert again.stdout.rsplit("\n", 2)[0] == expected and again.stdout.strip().endswith("False"), again.stderr

@@ -68,12 +68,18 @@ def test_edits_without_glossary_go_to_the_user_glossary(config_home):
     # everywhere the glossary is loaded without a path, the overlay applies
     assert [m.entry.en for m in g.find("Мы попробовали вайбкод", "ru")] == ["vibe coding"]
     shown = run("path").stdout.splitlines()
-    assert shown == [f"shipped: {shipped} ({len(load_glossary(shipped).entries)} entries)",
-                     f"user: {user} (2 entries, 1 removed)"]
+    assert shown == [
+        f"shipped: {shipped} ({len(load_glossary(shipped).entries)} entries)",
+        f"user: {user} (2 entries, 1 removed)",
+    ]
 
 
 def test_glossary_path_before_any_edit_and_with_explicit_file(config_home, small):
-    assert run("path").stdout.splitlines()[1].endswith("(not created yet; 'glossary add/edit/remove' without --glossary write it)")
+    assert (
+        run("path")
+        .stdout.splitlines()[1]
+        .endswith("(not created yet; 'glossary add/edit/remove' without --glossary write it)")
+    )
     assert run("path", "--glossary", small).stdout.strip() == f"glossary: {small} (3 entries)"
 
 
@@ -87,12 +93,18 @@ def test_overlay_replaces_in_place_and_difference_inverts_it():
     assert back.entries == user.entries and back.removed == ["c"]
 
 
-@pytest.mark.parametrize("args, variants", [
-    (["--variant", "finetune"], {"en": ["fine-tune", "finetune"], "ru": ["зафайнтюнить"]}),
-    (["--variant", "дотюнить", "--variant", "fine-tune"], {"en": ["fine-tune"], "ru": ["зафайнтюнить", "дотюнить"]}),
-    (["--remove-variant", "fine-tune"], {"ru": ["зафайнтюнить"]}),
-    (["--remove-variant", "зафайнтюнить", "--variant", "файнтюн"], {"en": ["fine-tune"], "ru": ["файнтюн"]}),
-])
+@pytest.mark.parametrize(
+    "args, variants",
+    [
+        (["--variant", "finetune"], {"en": ["fine-tune", "finetune"], "ru": ["зафайнтюнить"]}),
+        (
+            ["--variant", "дотюнить", "--variant", "fine-tune"],
+            {"en": ["fine-tune"], "ru": ["зафайнтюнить", "дотюнить"]},
+        ),
+        (["--remove-variant", "fine-tune"], {"ru": ["зафайнтюнить"]}),
+        (["--remove-variant", "зафайнтюнить", "--variant", "файнтюн"], {"en": ["fine-tune"], "ru": ["файнтюн"]}),
+    ],
+)
 def test_edit_variant_adds_and_remove_variant_removes(small, args, variants):
     result = run("edit", "fine-tuning", *args, "--glossary", small)
     assert result.exit_code == 0, result.output
@@ -102,15 +114,27 @@ def test_edit_variant_adds_and_remove_variant_removes(small, args, variants):
 def test_removing_a_missing_variant_is_one_line(small):
     result = run("edit", "fine-tuning", "--remove-variant", "finetune", "--glossary", small)
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: 'fine-tuning': no variant 'finetune' to remove (its variants: fine-tune, зафайнтюнить)"
+    assert (
+        result.stderr.strip()
+        == "error: 'fine-tuning': no variant 'finetune' to remove (its variants: fine-tune, зафайнтюнить)"
+    )
 
 
 def test_deepl_export_is_two_columns_for_one_pair(small, tmp_path):
     g = load_glossary(str(small))
-    assert deepl_pairs(g, "en-ru") == [("BPE", "BPE"), ("fine-tuning", "дообучение"), ("fine-tune", "дообучение"),
-                                       ("dataset", "датасет")]
-    assert deepl_pairs(g, "ru-en") == [("дообучение", "fine-tuning"), ("файнтюнинг", "fine-tuning"), ("зафайнтюнить", "fine-tuning"),
-                                       ("датасет", "dataset"), ("набор данных", "dataset")]
+    assert deepl_pairs(g, "en-ru") == [
+        ("BPE", "BPE"),
+        ("fine-tuning", "дообучение"),
+        ("fine-tune", "дообучение"),
+        ("dataset", "датасет"),
+    ]
+    assert deepl_pairs(g, "ru-en") == [
+        ("дообучение", "fine-tuning"),
+        ("файнтюнинг", "fine-tuning"),
+        ("зафайнтюнить", "fine-tuning"),
+        ("датасет", "dataset"),
+        ("набор данных", "dataset"),
+    ]
     out = tmp_path / "deepl.csv"
     result = run("export", "--format", "deepl", "--pair", "en-ru", "-o", out, "--glossary", small)
     assert result.exit_code == 0, result.output

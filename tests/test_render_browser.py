@@ -29,12 +29,30 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MIXED = FIXTURES / "mixed_langs.jsonl"
 MEASURE_JS = Path(__file__).with_name("browser_measure.js")
 #: Each note's columns in the fixture: its origin, then its translations.
-EXPECTED_COLUMNS = {"g1": ["ru", "en"], "g2": ["fa", "en"], "g3": ["zh", "en"], "g4": ["en", "ru"], "g5": ["ru", "en"], "g6": []}
+EXPECTED_COLUMNS = {
+    "g1": ["ru", "en"],
+    "g2": ["fa", "en"],
+    "g3": ["zh", "en"],
+    "g4": ["en", "ru"],
+    "g5": ["ru", "en"],
+    "g6": [],
+}
 RTL = {"fa"}
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+]
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +64,18 @@ def _measure(tmp_path: Path, page: str, width: int) -> dict:
     outer = tmp_path / f"measure{width}.html"
     outer.write_text(
         f"<!DOCTYPE html><html><body style='margin:0'><iframe id='d' style='border:0;width:{width}px;height:3000px'"
-        f" srcdoc=\"{html.escape(page, quote=True)}\"></iframe><script>{MEASURE_JS.read_text(encoding='utf-8')}"
-        "\ndocument.getElementById('d').addEventListener('load', (e) => measureDigest(e.target));</script></body></html>",
-        encoding="utf-8")
-    done = subprocess.run([CHROMIUM, *FLAGS, "--dump-dom", "--window-size=1600,1200", outer.as_uri()],
-                          capture_output=True, text=True, timeout=120, check=False)
+        f' srcdoc="{html.escape(page, quote=True)}"></iframe><script>{MEASURE_JS.read_text(encoding="utf-8")}'
+        "\ndocument.getElementById('d').addEventListener('load', (e) => measureDigest(e.target));"
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [CHROMIUM, *FLAGS, "--dump-dom", "--window-size=1600,1200", outer.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     found = re.search(r'<pre id="measure">(.*?)</pre>', done.stdout, re.DOTALL)
     assert found, f"no measurements from Chromium: {done.stderr[-500:]}"
     return json.loads(html.unescape(found.group(1)))
@@ -60,8 +85,12 @@ def _screenshot(tmp_path: Path, page: str, width: int) -> bytes:
     source = tmp_path / "digest.html"
     source.write_text(page, encoding="utf-8")
     shot = tmp_path / f"digest-{width}.png"
-    subprocess.run([CHROMIUM, *FLAGS, f"--screenshot={shot}", f"--window-size={width},2400", source.as_uri()],
-                   capture_output=True, timeout=120, check=False)
+    subprocess.run(
+        [CHROMIUM, *FLAGS, f"--screenshot={shot}", f"--window-size={width},2400", source.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     keep = os.environ.get("NOTELINGO_SCREENSHOTS")
     if keep and shot.exists():
         Path(keep).mkdir(parents=True, exist_ok=True)
