@@ -78,6 +78,7 @@ def build_table(glossary: Glossary, lang: str) -> dict:
         "infix": _pattern_of(tokenizer.infix_finditer), "token_match": _pattern_of(tokenizer.token_match),
         "url_match": _pattern_of(tokenizer.url_match),
         "special": {orth: [t.text for t in tokenizer(orth)] for orth in tokenizer.rules},
+        "stop_words": sorted(matcher.stop_words),
     }
 
 
@@ -232,6 +233,7 @@ class FastMatcher:
         for index, generic, keys in table["patterns"]:
             self.table.setdefault(tuple(keys), []).append((index, generic))
         self.longest = max((len(keys) for keys in self.table), default=0)
+        self.stop_words = frozenset(table["stop_words"])
         self.morph = _Morph(_analyzer()) if lang == "ru" else None
 
     def _key(self, word: str) -> str:
@@ -246,27 +248,37 @@ class FastMatcher:
         return token_key(word, lemma, self.morph)
 
     def find(self, text: str) -> list[TermMatch]:
-        from .matcher import _PROTECTED, _in_hyphen_compound, _longest_first, _on_word_boundaries
+        """Matches in ``text``, kept or dropped by the checks of :meth:`~.matcher.TermMatcher.find`, in its order."""
+        from .matcher import _PROTECTED, _longest_first, _title_lines
 
         if not text.strip():
             return []
         tokens = self.tokenize(text)
         keys = [self._key(word) for word, _ in tokens]
         protected = [m.span() for m in _PROTECTED.finditer(text)]
+        titles = _title_lines(text, self.stop_words)
         candidates = []
         for i in range(len(tokens)):
             for length in range(1, min(self.longest, len(tokens) - i) + 1):
                 for index, generic in self.table.get(tuple(keys[i:i + length]), ()):
                     start = tokens[i][1]
                     end = tokens[i + length - 1][1] + len(tokens[i + length - 1][0])
-                    if any(start < p_end and p_start < end for p_start, p_end in protected):
-                        continue
-                    if not _on_word_boundaries(text, start, end):
-                        continue
-                    if generic and not _in_hyphen_compound(text, start, end):
-                        continue
-                    candidates.append((start, end, index))
+                    if self._accepted(text, start, end, index, generic, protected, titles):
+                        candidates.append((start, end, index))
         return _longest_first(text, candidates, self.entries)
+
+    def _accepted(self, text: str, start: int, end: int, index: int, generic: bool, protected, titles) -> bool:
+        from .matcher import _after_bound_prefix, _in_hyphen_compound, _inside_proper_name, _on_word_boundaries
+
+        if any(start < p_end and p_start < end for p_start, p_end in protected):
+            return False
+        if not _on_word_boundaries(text, start, end):
+            return False
+        if generic and not _in_hyphen_compound(text, start, end):
+            return False
+        if _after_bound_prefix(text, start):
+            return False
+        return not _inside_proper_name(text, start, end, self.entries[index], titles, self.stop_words)
 
 
 @lru_cache(maxsize=1)
