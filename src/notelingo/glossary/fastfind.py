@@ -90,6 +90,15 @@ def load_table(glossary: Glossary, lang: str) -> dict:
     except (OSError, ValueError):
         pass
     table = build_table(glossary, lang)
+    _store(path, table)
+    # spaCy is loaded now: the other language's table costs a fraction of a second more, not a new import later.
+    other = "en" if lang == "ru" else "ru"
+    if not cache_file(glossary, other).exists():
+        _store(cache_file(glossary, other), build_table(glossary, other))
+    return table
+
+
+def _store(path: Path, table: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -97,7 +106,6 @@ def load_table(glossary: Glossary, lang: str) -> dict:
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache folder only costs speed
-    return table
 
 
 class Tokenizer:
