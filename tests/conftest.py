@@ -20,6 +20,7 @@ os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="notelingo-test-hf-"))
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Never read the developer's own user glossary (~/.config/notelingo/glossary.yaml) or caches.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="notelingo-test-config-")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notelingo-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
