@@ -52,6 +52,7 @@ _MIN_REPEAT_KEY = 20
 _MIN_DUPLICATE_KEY = 30
 _NEAR_DUPLICATE = 0.8
 _TITLE_MAX = 120
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?:https?://|www\.)[^\s)]*\)")
 _LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
 
 
@@ -171,7 +172,9 @@ def _notes_of_post(post: Post, blocks: list[RawBlock], result: NormalizeResult) 
             sections = split.posts
             result.paragraphs_dropped += split.repeats_dropped
         else:
-            sections = split_sections(blocks, strict=post.source.kind == "html")
+            # A page, or a dump whose front matter names it (a Jekyll post), is one article:
+            # its headings cut only between separate papers.
+            sections = split_sections(blocks, strict=post.source.kind == "html", titled=post.title is not None)
     else:
         sections = [blocks]
     deduped = _drop_repeated_paragraphs(sections, result)
@@ -270,8 +273,9 @@ def _title_of(section: list[RawBlock], several: bool = False) -> str:
 
 
 def _without_links(line: str) -> str:
-    """'LoRA (arxiv.org/abs/2106.09685)' -> 'LoRA': a title names the paper, the ref is in refs."""
-    stripped = _LINK_IN_TITLE.sub("", line)
+    """'LoRA (arxiv.org/abs/2106.09685)' -> 'LoRA': a title names the paper, the ref is in refs.
+    A Markdown link keeps its text: 'my project [microgpt](https://…)' -> 'my project microgpt'."""
+    stripped = _LINK_IN_TITLE.sub("", _MD_LINK.sub(r"\g<text>", line))
     stripped = re.sub(r"\(\s*\)|\[\s*\]", "", stripped)
     stripped = re.sub(r"\s{2,}", " ", stripped).strip(" ,;:—–-")
     return stripped if len(stripped) >= 3 else line

@@ -39,9 +39,12 @@ _DOI_TEXT = re.compile(rf"(?<![\w/.])(?:doi\s*:\s*)?(?P<doi>{_DOI_BODY})", re.IG
 # Top-level domains are letters only; at least two labels; a scheme-less URL needs
 # a path so that "DeepLearning.ai" in prose or "X.T" in a formula is not a link.
 _HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-_URL_WITH_SCHEME = r"https?://[^\s<>\"'`]+"
-_URL_WWW = rf"www\.{_HOST}(?:[/?#:][^\s<>\"'`]*)?"
-_URL_BARE = rf"{_HOST}/[^\s<>\"'`]*"
+# A URL character; "](" never is one: "[https://a.b/c](https://a.b/c)" is a Markdown link
+# whose text is its own URL, two URLs and not one.
+_URL_CHAR = r"(?:(?!\]\()[^\s<>\"'`])"
+_URL_WITH_SCHEME = rf"https?://{_URL_CHAR}+"
+_URL_WWW = rf"www\.{_HOST}(?:[/?#:]{_URL_CHAR}*)?"
+_URL_BARE = rf"{_HOST}/{_URL_CHAR}*"
 _URL = re.compile(rf"(?<![\w@/.\-])(?:{_URL_WITH_SCHEME}|{_URL_WWW}|{_URL_BARE})")
 
 _TRAILING = ".,;:!?'\"»«“”’…*_"

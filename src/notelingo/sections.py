@@ -225,12 +225,13 @@ def _split_gap(gap: list[RawBlock], posts: list[list[RawBlock]]) -> None:
 # --------------------------------------------------------------------------
 
 
-def split_sections(blocks: list[RawBlock], strict: bool) -> list[list[RawBlock]]:
-    """Cut a document into notes; ``strict`` (blog pages) cuts only between separate papers."""
+def split_sections(blocks: list[RawBlock], strict: bool, titled: bool = False) -> list[list[RawBlock]]:
+    """Cut a document into notes; ``strict`` (blog pages) cuts only between separate papers,
+    and so do the headings of a ``titled`` document (front matter names the whole)."""
     has_headings = any(b.kind == "heading" for b in blocks)
-    strong = _heading_starts(blocks, strict) if has_headings else set()
+    strong = _heading_starts(blocks, strict or titled) if has_headings else set()
     strong |= _list_title_starts(blocks) if not strict else set()
-    starts = strong | (set() if has_headings else _title_line_starts(blocks))
+    starts = strong | (set() if has_headings else _title_line_starts(blocks, strict))
     starts |= {i for i, block in enumerate(blocks) if forwarded_from(block.text)}
     sections: list[list[RawBlock]] = []
     current: list[RawBlock] = []
@@ -302,11 +303,17 @@ def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool
     return with_own >= 2 and with_own * 2 >= len(bounds)
 
 
-def _title_line_starts(blocks: list[RawBlock]) -> set[int]:
+def _title_line_starts(blocks: list[RawBlock], strict: bool = False) -> set[int]:
     """Title lines open notes when the sections they make are separate works (papers,
     posts): most sections name a paper, cite one, or close with a 'Ref:' line. Title
-    lines inside one article ("Keynotes", "Главное, что я понял") are its parts."""
-    return _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
+    lines inside one article ("Keynotes", "Главное, что я понял") are its parts. On a web
+    page (``strict``) they must cite their own papers, as headings must: a news article's
+    "Read more: …" lines, photo credits or German sub-titles (every noun capitalised)
+    read as names of works but only divide one article."""
+    starts = _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
+    if strict and starts and not _sections_cite_own_papers(blocks, sorted(starts)):
+        return set()
+    return starts
 
 
 def _works_only(blocks: list[RawBlock], starts: set[int]) -> set[int]:

@@ -9,6 +9,7 @@ trafilatura imports slowly: it is imported inside the functions that use it.
 
 from __future__ import annotations
 
+import copy
 import re
 from urllib.parse import urljoin, urlparse
 
@@ -20,6 +21,11 @@ from .telegram_json import inline_code, url_of_link
 _DISPLAYSTYLE = re.compile(r"^\{\\displaystyle\s*(.*)\}$", re.DOTALL)
 _DISPLAY_FORMULA = re.compile(r"^\$\$(.+)\$\$$", re.DOTALL)
 _TITLE_SEPARATORS = " |-–—·:"
+# Separators between an article's title and its site's name: spaced dashes, bars, guillemets.
+_SUFFIX_SEPARATOR = re.compile(r"\s+(?:[|»·—–-]|::)\s+")
+_GENERIC_LABELS = frozenset({"www", "blog", "blogs", "m", "amp", "en", "ru", "de", "news", "co", "com", "org"})
+_MIN_SITE_KEY = 4
+_MIN_TITLE_CHARS = 8
 _BLOCK_TAGS = frozenset({"p", "list", "quote", "code", "head", "table", "div"})
 _FORMULA_HOLDERS = frozenset({"dd", "p", "div", "center", "td"})
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
@@ -205,8 +211,10 @@ def _code_attrs(element) -> dict[str, str]:
     return {}
 
 
-def strip_site_suffix(title: str | None, site: str | None) -> str | None:
-    """'The Future of AI | Appen' -> 'The Future of AI' when the suffix is the site name."""
+def strip_site_suffix(title: str | None, site: str | None, url: str | None = None) -> str | None:
+    """'The Future of AI | Appen' -> 'The Future of AI' when the suffix is the site name; also
+    when the suffix opens with a name of the page's host ('Die Ablehnung » SciLogs - Wissenschaftsblogs'
+    on scilogs.spektrum.de, 'What is Rust? - Stack Overflow Blog' on stackoverflow.blog)."""
     if not title:
         return None
     title = " ".join(title.split())
@@ -214,7 +222,24 @@ def strip_site_suffix(title: str | None, site: str | None) -> str | None:
         head = title[: -len(site)].rstrip()
         if head and head[-1] in _TITLE_SEPARATORS and head.rstrip(_TITLE_SEPARATORS):
             return head.rstrip(_TITLE_SEPARATORS).strip()
+    names = _site_keys(site, url)
+    for match in _SUFFIX_SEPARATOR.finditer(title):
+        head, tail = title[:match.start()].strip(), _key(title[match.end():])
+        if len(head) >= _MIN_TITLE_CHARS and tail and any(tail.startswith(name) for name in names):
+            return head
     return title
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _site_keys(site: str | None, url: str | None) -> list[str]:
+    """The site's name and its host's labels ('scilogs', 'spektrum'; never 'www', 'com' or 'blog')."""
+    host = (urlparse(url).hostname or "") if url else ""
+    labels = host.split(".")[:-1]
+    keys = [_key(label) for label in labels if label not in _GENERIC_LABELS] + ([_key(site)] if site else [])
+    return [key for key in keys if len(key) >= _MIN_SITE_KEY]
 
 
 def parse_page(text: str, path: str):
@@ -236,12 +261,16 @@ def extract_main(tree, path: str):
 
     options = dict(output_format="xml", include_formatting=True, include_comments=False,
                    include_tables=True, include_links=True, with_metadata=True)
+    # Short pages fall under the default size thresholds: recall mode keeps them. Some
+    # WordPress pages give nothing with formatting kept: then the text without it. Each
+    # try gets its own copy of the tree (extraction prunes the tree it is given).
+    attempts = (options, dict(options, favor_recall=True), dict(options, favor_recall=True, include_formatting=False))
     try:
-        xml = trafilatura.extract(tree, **options)
-        if xml is None:
-            # Short pages fall under the default size thresholds; recall mode keeps them.
-            xml = trafilatura.extract(tree, favor_recall=True, **options)
-        return None if xml is None else etree.fromstring(xml.encode("utf-8"))
+        for attempt in attempts:
+            xml = trafilatura.extract(copy.deepcopy(tree), **attempt)
+            if xml is not None:
+                return etree.fromstring(xml.encode("utf-8"))
+        return None
     except (etree.LxmlError, ValueError, TypeError, AttributeError) as exc:
         raise FormatError(path, f"main text could not be extracted ({type(exc).__name__}: {exc})") from None
 
@@ -285,7 +314,7 @@ def read_blog_html(text: str, path: str) -> list[Post]:
     if not converter.blocks:
         return []
     page = page_meta(tree)
-    title = article_title(strip_site_suffix(doc.get("title"), site), site, page)
+    title = article_title(strip_site_suffix(doc.get("title"), site, url), site, page)
     author = byline_author(doc.get("author"), site, page)
     blocks = [_with_own_links(block, url) for block in converter.blocks]
     if title and blocks[0].kind == "heading" and blocks[0].text.strip().lower() == title.lower():

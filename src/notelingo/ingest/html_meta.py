@@ -23,6 +23,8 @@ _BYLINE_PREFIX = re.compile(
 )
 _BYLINE_START = re.compile(r"^\s*(?:by|posted\s+by|written\s+by|автор|авторы)\b", re.IGNORECASE)
 _WIDGET_WORDS = re.compile(r"\b(view|posts?|subscribe|follow|share|comments?|widget|menu)\b", re.IGNORECASE)
+#: A URL slug: lower-case words joined by hyphens or underscores, no spaces ('my-first-post-2018').
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){2,}")
 _BYLINE_MAX_WORDS = 14
 _BYLINE_NEAR_TOP = 3
 
@@ -84,10 +86,14 @@ def clean_author(text: str | None) -> str | None:
 
 
 def article_title(extracted: str | None, site: str | None, meta: PageMeta) -> str | None:
-    """The extracted title unless it is the site's name; then the article's own title."""
-    if extracted and not (site and _same(extracted, site)):
+    """The extracted title unless it is the site's name or a URL slug
+    ('adac-kindersitztest-herbst-2018' in og:title); then the article's own title."""
+    def usable(title: str | None) -> bool:
+        return bool(title) and not (site and _same(title, site)) and not _SLUG.fullmatch(title.strip())
+
+    if usable(extracted):
         return extracted
-    return next((t for t in meta.titles if not (site and _same(t, site))), extracted)
+    return next((t for t in meta.titles if usable(t)), extracted)
 
 
 def byline_author(extracted: str | None, site: str | None, meta: PageMeta) -> str | None:

@@ -12,7 +12,8 @@ searched for glossary terms (``markup`` is one of ``UNTRANSLATED_KINDS``). Its
   and is read as such;
 * ``html``: raw HTML. A line opening with an HTML block element (``<div``, ``<img``,
   ``<iframe``, ``<table`` …) starts a block that runs to the next blank line, as in
-  CommonMark, or to a template line; an HTML comment runs to ``-->``.
+  CommonMark, or to a template line; an HTML comment runs to ``-->``. A ``<style>`` or
+  ``<script>`` element (a Jekyll post's own CSS) runs to its closing tag and is dropped.
 
 A line where prose follows a tag (``<a href=…>paper</a> shows …``) is a paragraph.
 
@@ -47,6 +48,8 @@ _HTML_BLOCK_TAGS = frozenset({
     "section", "source", "style", "summary", "svg", "table", "tbody", "td", "textarea", "tfoot", "th", "thead",
     "title", "tr", "track", "ul", "video",
 })
+#: Elements holding a page's CSS or JavaScript, not text (see :func:`is_page_code`).
+_PAGE_CODE_TAGS = frozenset({"style", "script"})
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -68,11 +71,28 @@ def read_markup(lines: list[str], index: int) -> tuple[RawBlock, int] | None:
     end = _end_of_tags(lines, index)
     if end is None and not is_html:
         return None
+    if name.lower() in _PAGE_CODE_TAGS:
+        return _page_code(lines, index, name.lower())
     if is_html:
         end = index if end is None else end
         while end + 1 < len(lines) and lines[end + 1].strip() and not _TEMPLATE.match(lines[end + 1].strip()):
             end += 1  # MDX: a template line closes raw HTML as a blank line does
     return _markup(lines, index, end, "html" if is_html else "component")
+
+
+def _page_code(lines: list[str], index: int, name: str) -> tuple[RawBlock, int]:
+    """A ``<style>``/``<script>`` element runs to its closing tag, blank lines included (CommonMark
+    type 1). It styles or scripts the page the post was written for: no text of the note."""
+    closing = f"</{name}"
+    end = next((i for i in range(index, min(len(lines), index + _MAX_TAG_LINES)) if closing in lines[i].lower()), index)
+    block, after = _markup(lines, index, end, "html")
+    block.attrs["_page_code"] = "1"
+    return block, after
+
+
+def is_page_code(block: RawBlock) -> bool:
+    """A block the reader drops: a page's own CSS or JavaScript."""
+    return bool(block.attrs.get("_page_code"))
 
 
 def _markup(lines: list[str], start: int, end: int, kind: str) -> tuple[RawBlock, int]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..codeshape import code_runs
 from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
-from .markup import mark_contexts, read_markup, read_table
+from .markup import is_page_code, mark_contexts, read_markup, read_table
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -68,7 +68,8 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
         # A daily note's title is its date: a date is never a title.
         title = meta.get("title") if not parse_date_line(meta.get("title") or "") else None
         posts[0].title = title or None
-        posts[0].date = meta.get("date") or None
+        # Jekyll/Hugo write "2019-04-25 09:00:00 -0700": read into ISO 8601 like any date line.
+        posts[0].date = parse_date_line(meta.get("date") or "") or meta.get("date") or None
     return posts
 
 
@@ -317,7 +318,8 @@ def _read_block(lines: list[str], index: int, kind: str, blocks: list[RawBlock],
         return _read_formula(lines, index, blocks)
     found = (read_markup(lines, index) or read_table(lines, index)) if kind == "markdown" else None
     if found:
-        blocks.append(found[0])
+        if not is_page_code(found[0]):
+            blocks.append(found[0])
         return found[1]
     heading = _ATX_HEADING.match(line)
     if heading:
