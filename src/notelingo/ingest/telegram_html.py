@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..schema import Post, Ref, Source
-from .telegram_json import Segment, _add_ref, inline_code, segments_to_blocks
+from .telegram_json import Segment, _add_ref, monospace, segments_to_blocks
 
 _DATE_TITLE = re.compile(
     r"(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*UTC\s*([+-])(\d{1,2}):?(\d{2}))?"
@@ -22,6 +22,9 @@ _DATE_TITLE = re.compile(
 _MESSAGE_ID = re.compile(r"^message(\d+)$")
 _REPLY_TARGET = re.compile(r"go_to_message(\d+)")
 _BLOCK_TAGS = frozenset({"div", "p"})
+# "Капитал via @vote": a post sent through an inline bot. The JSON export keeps the bot
+# apart ("from": "Капитал", "via_bot": "@vote"): the author is the name before it.
+_VIA_BOT = re.compile(r"\s+via\s+@\w+$")
 _MENTION_HREF = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z0-9_]+)/?$", re.IGNORECASE)
 
 
@@ -69,7 +72,7 @@ def _child_segments(child, refs: list[Ref], in_pre: bool) -> list[Segment]:
     if tag == "pre":
         return [Segment("code", _flat_text(child, refs, in_pre=True), _code_language(child))]
     if tag == "code" and not in_pre:
-        return [Segment("inline", inline_code(_flat_text(child, refs, in_pre=True)))]
+        return [Segment("inline", monospace(_flat_text(child, refs, in_pre=True)))]
     if tag == "blockquote":
         return [Segment("quote", _flat_text(child, refs, in_pre))]
     if tag == "a":
@@ -126,7 +129,7 @@ def _name_text(from_name) -> str | None:
     for span in from_name.css("span"):
         if "details" in classes_of(span):
             span.decompose()
-    name = " ".join((from_name.text() or "").split())
+    name = _VIA_BOT.sub("", " ".join((from_name.text() or "").split()))
     return name or None
 
 

@@ -60,6 +60,33 @@ def inline_code(text: str) -> str:
     return f"{lead}{fence}{pad}{core}{pad}{fence}{trail}"
 
 
+# What code has and prose never has (braces, '=', calls, snake_case, paths with dots) and
+# what prose has now and then ("read/send", "; paying", "@handle"): a few of those are allowed.
+_CODE_MARKS = re.compile(r"[{}=`\\]|\(\)|::|->|\w_\w|\b\w+\.\w+\(|\$(?![\d\s])|;\s*$")
+_ODD_MARKS = re.compile(r"[\[\]<>;/|#@~^*$]")
+_PROSE_MIN_WORDS = 5
+_PROSE_MIN_LETTERS = 0.75
+_WORDS_PER_ODD_MARK = 8
+
+
+def monospace(text: str) -> str:
+    """Text a message sets in monospace: inline code in backticks, unless it is prose.
+
+    Channels set whole sentences in monospace for looks ("`Difficult-to-implement
+    encryption schemes … leading to a false sense of security.`"): five words or more,
+    mostly letters, nothing that code has (braces, ``=``, snake_case, calls) and few of
+    the marks prose seldom has (slashes, ``#``, ``@``). Such a sentence is text to translate,
+    not code to keep.
+    """
+    core = text.strip()
+    letters = sum(ch.isalpha() for ch in core)
+    non_space = sum(not ch.isspace() for ch in core) or 1
+    words = len(core.split())
+    prose = (words >= _PROSE_MIN_WORDS and letters / non_space >= _PROSE_MIN_LETTERS
+             and not _CODE_MARKS.search(core) and len(_ODD_MARKS.findall(core)) * _WORDS_PER_ODD_MARK <= words)
+    return text if prose else inline_code(text)
+
+
 def _split_paragraphs(text: str) -> list[str]:
     return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
@@ -118,7 +145,7 @@ def entity_to_segment(part: Any, refs: list[Ref]) -> Segment:
     if kind == "pre":
         return Segment("code", text, str(part.get("language") or ""))
     if kind == "code":
-        return Segment("code", text) if "\n" in text.strip() else Segment("inline", inline_code(text))
+        return Segment("code", text) if "\n" in text.strip() else Segment("inline", monospace(text))
     if kind in QUOTE_TYPES:
         return Segment("quote", text)
     if kind == "text_link":
