@@ -352,9 +352,16 @@ def _twin_index(note: Note, key: str, kept: list[Note], by_id: dict[str, int], b
         twin = by_key.get(key)
     if twin is None and len(key) >= _MIN_DUPLICATE_KEY:
         twin = next((i for i, other in by_title.get(fingerprint(note.title), []) if _near(key, other)), None)
-    if twin is not None and kept[twin].source.path == note.source.path:
-        return None  # two messages of one export are two posts, even with the same text
+    if twin is not None and (kept[twin].source.path == note.source.path or _other_message(kept[twin], note)):
+        return None  # two messages of one export (of any of its pages) are two posts, even with the same text
     return twin
+
+
+def _other_message(a: Note, b: Note) -> bool:
+    """Two messages of one chat (different ids): messages.html and messages2.html are one export."""
+    sa, sb = a.source, b.source
+    return (sa.kind.startswith("telegram") and sb.kind.startswith("telegram") and sa.channel == sb.channel
+            and sa.message_id is not None and sb.message_id is not None and sa.message_id != sb.message_id)
 
 
 def _richness(note: Note) -> tuple[int, int, int, int]:

@@ -230,6 +230,8 @@ def chats_of_export(data: Any, path: str) -> list[dict]:
     """The chats of an export: the one chat of a chat export, or every chat of a full export."""
     if isinstance(data, dict) and isinstance(data.get("messages"), list):
         return [data]
+    if isinstance(data, list) and data and all(_is_message(item) for item in data):
+        return [{"messages": data}]  # a chat's "messages" list saved on its own (no chat name)
     if isinstance(data, dict) and isinstance(data.get("chats"), dict):
         chats = []
         for section in ("chats", "left_chats"):
@@ -242,6 +244,10 @@ def chats_of_export(data: Any, path: str) -> list[dict]:
         "is JSON but not a Telegram Desktop export: expected an object with a 'messages' list "
         "(result.json from Telegram Desktop > Export chat history, format JSON)",
     )
+
+
+def _is_message(item: Any) -> bool:
+    return isinstance(item, dict) and "id" in item and "date" in item and item.get("type") in ("message", "service")
 
 
 def read_telegram_json(data: Any, path: str) -> list[Post]:
