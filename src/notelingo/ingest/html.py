@@ -24,7 +24,8 @@ _TITLE_SEPARATORS = " |-–—·:"
 # Separators between an article's title and its site's name: spaced dashes, bars, guillemets.
 _SUFFIX_SEPARATOR = re.compile(r"\s+(?:[|»·—–-]|::)\s+")
 _GENERIC_LABELS = frozenset({"www", "blog", "blogs", "m", "amp", "en", "ru", "de", "news", "co", "com", "org"})
-_MIN_SITE_KEY = 4
+_MIN_SITE_KEY = 2  # 'dw' of dw.com ("… | DW | 19.01.2020")
+_MAX_SUFFIX_WORDS = 6
 _MIN_TITLE_CHARS = 8
 _BLOCK_TAGS = frozenset({"p", "list", "quote", "code", "head", "table", "div"})
 _FORMULA_HOLDERS = frozenset({"dd", "p", "div", "center", "td"})
@@ -224,8 +225,10 @@ def strip_site_suffix(title: str | None, site: str | None, url: str | None = Non
             return head.rstrip(_TITLE_SEPARATORS).strip()
     names = _site_keys(site, url)
     for match in _SUFFIX_SEPARATOR.finditer(title):
-        head, tail = title[:match.start()].strip(), _key(title[match.end():])
-        if len(head) >= _MIN_TITLE_CHARS and tail and any(tail.startswith(name) for name in names):
+        head, rest = title[:match.start()].strip(), title[match.end():]
+        tail = _key(rest)
+        short = len(rest.split()) <= _MAX_SUFFIX_WORDS
+        if len(head) >= _MIN_TITLE_CHARS and short and tail and any(tail.startswith(name) for name in names):
             return head
     return title
 

@@ -62,7 +62,8 @@ def inline_code(text: str) -> str:
 
 # What code has and prose never has (braces, '=', calls, snake_case, paths with dots) and
 # what prose has now and then ("read/send", "; paying", "@handle"): a few of those are allowed.
-_CODE_MARKS = re.compile(r"[{}=`\\]|\(\)|::|->|\w_\w|\b\w+\.\w+\(|\$(?![\d\s])|;\s*$")
+_CODE_MARKS = re.compile(r"[{}=`\\]|\(\)|::|->|\w_\w|\b\w+\.\w+\(|\$(?![\d\s])|;\s*$|(?:^|\s)--?[A-Za-z]")
+_SENTENCE_END = re.compile(r"[.!?…:)»\"”]$")
 _ODD_MARKS = re.compile(r"[\[\]<>;/|#@~^*$]")
 _PROSE_MIN_WORDS = 5
 _PROSE_MIN_LETTERS = 0.75
@@ -73,16 +74,16 @@ def monospace(text: str) -> str:
     """Text a message sets in monospace: inline code in backticks, unless it is prose.
 
     Channels set whole sentences in monospace for looks ("`Difficult-to-implement
-    encryption schemes … leading to a false sense of security.`"): five words or more,
-    mostly letters, nothing that code has (braces, ``=``, snake_case, calls) and few of
-    the marks prose seldom has (slashes, ``#``, ``@``). Such a sentence is text to translate,
+    encryption schemes … leading to a false sense of security.`"): a sentence (five words or
+    more, closed by its punctuation), mostly letters, nothing that code has (braces, ``=``,
+    snake_case, calls, command-line flags) and few of the marks prose seldom has (slashes, ``#``, ``@``). Such a sentence is text to translate,
     not code to keep.
     """
     core = text.strip()
     letters = sum(ch.isalpha() for ch in core)
     non_space = sum(not ch.isspace() for ch in core) or 1
     words = len(core.split())
-    prose = (words >= _PROSE_MIN_WORDS and letters / non_space >= _PROSE_MIN_LETTERS
+    prose = (words >= _PROSE_MIN_WORDS and letters / non_space >= _PROSE_MIN_LETTERS and _SENTENCE_END.search(core)
              and not _CODE_MARKS.search(core) and len(_ODD_MARKS.findall(core)) * _WORDS_PER_ODD_MARK <= words)
     return text if prose else inline_code(text)
 

@@ -1,0 +1,171 @@
+"""Real and real-shaped inputs tried as a new user would (tests/fixtures/unseen, SOURCES.md there).
+
+Each row pins what went wrong on a document nobody had fed to notelingo before and the
+general rule that fixed it: a titled Markdown post is one article; a web page is cut at
+title lines only between cited papers; a page title loses a suffix named after its host
+and is never a URL slug; monospace prose in Telegram is text; two messages of one chat
+are never one note; the HTML and JSON exports of a message agree on its author.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notelingo.ingest.html import strip_site_suffix
+from notelingo.ingest.html_meta import PageMeta, article_title
+from notelingo.ingest.telegram_json import monospace
+from notelingo.pipeline import ingest
+from notelingo.refs import find_refs
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+PAGES = UNSEEN / "pages"
+
+
+def notes_of(*paths: Path):
+    notes, report = ingest([str(p) for p in paths])
+    assert not report.failures
+    return notes, report
+
+
+def unpacked(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    with gzip.open(PAGES / f"{name}.gz", "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return target
+
+
+# --------------------------------------------------------------------------
+# Markdown: a Jekyll post
+# --------------------------------------------------------------------------
+
+
+def test_jekyll_post_is_one_note_with_its_front_matter_title_and_zoned_date():
+    (note,), _ = notes_of(UNSEEN / "jekyll_post.markdown")
+    assert note.title == "Training a tiny GPT on a laptop"
+    assert note.date == "2024-03-14T07:00:00-07:00"
+    texts = [b.original(note.lang) for b in note.blocks]
+    # the post's own CSS is no text of the note; its sections stay in it
+    assert not any("font-size" in t for t in texts)
+    assert [t for b, t in zip(note.blocks, texts) if b.kind == "heading"] == [
+        "Dataset", "Tokenizer", "Training loop", "FAQ"]
+    assert [r.url for r in note.refs] == ["https://gist.github.com/example/0123456789abcdef",
+                                          "https://example.org/tinygpt.html"]
+
+
+@pytest.mark.parametrize("text, urls", [
+    ("see [https://a.org/x.html](https://a.org/x.html)", ["https://a.org/x.html"]),
+    ("[one](https://a.org/1) and [two](https://b.org/2).", ["https://a.org/1", "https://b.org/2"]),
+    ("[w](https://en.wikipedia.org/wiki/Foo_(bar))", ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
+    ("plain https://a.org/p?q=[1] text", ["https://a.org/p?q=[1]"]),
+])
+def test_a_markdown_link_whose_text_is_a_url_gives_that_url_once(text, urls):
+    assert [r.url for r in find_refs(text)] == urls
+
+
+# --------------------------------------------------------------------------
+# Web pages (trafilatura's test set)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, title", [
+    # "Read more: …" lines and sub-titles of a news article
+    ("dw.com.colonial.html", "Berlin confronts Germany's colonial past with new initiative"),
+    # "(Credit: Clayton Aldern / Grist)" photo credits
+    ("salon.com.emissions.html", "Despite everything, U.S. emissions dipped in 2019"),
+    # German lines, every noun capitalised ("14 Uhr auf dem Hackeschen Markt")
+    ("piratenpartei-mv.de.grundeinkommen.html", "Grundeinkommen ist ein Menschenrecht!"),
+    # og:title is the URL slug 'adac-kindersitztest-herbst-2018'
+    ("adac.de.kindersitze.html", "18 Kindersitze im Test: Vier Modelle fallen durch"),
+])
+def test_a_news_page_is_one_note_under_its_article_title(name, title, tmp_path):
+    notes, _ = notes_of(unpacked(name, tmp_path))
+    assert [n.title for n in notes] == [title]
+
+
+def test_a_page_trafilatura_reads_only_without_formatting_still_gives_its_post(tmp_path):
+    (note,), _ = notes_of(unpacked("buchperlen.wordpress.com.html", tmp_path))
+    assert note.lang == "de" and note.title.startswith("Leandra Lou – Der etwas andere Modeblog")
+    assert any("Fashion Junkies" in b.original(note.lang) for b in note.blocks)
+
+
+@pytest.mark.parametrize("title, site, url, expected", [
+    ("Die Ablehnung der Gendersprache » SciLogs - Wissenschaftsblogs", "Die Engelbart-Galaxis",
+     "https://scilogs.spektrum.de/engelbart-galaxis/x/", "Die Ablehnung der Gendersprache"),
+    ("What is Rust and why is it so popular? - Stack Overflow Blog", None,
+     "https://stackoverflow.blog/2020/01/20/x/", "What is Rust and why is it so popular?"),
+    ("Python 3.6 - what's new in python", None, "https://www.python.org/x", "Python 3.6 - what's new in python"),
+    ("BERT - Pre-training of Deep Bidirectional Transformers", None, "https://blog.example.org/bert", None),
+    ("A | Appen", "Appen", None, "A"),
+])
+def test_a_title_suffix_named_after_the_host_is_dropped(title, site, url, expected):
+    assert strip_site_suffix(title, site, url) == (expected or title)
+
+
+@pytest.mark.parametrize("extracted, titles, expected", [
+    ("adac-kindersitztest-herbst-2018", ["18 Kindersitze im Test"], "18 Kindersitze im Test"),
+    ("my_first_post_2019", ["My first post"], "My first post"),
+    ("GPT-4", [], "GPT-4"),  # a name with hyphens is no slug
+    ("state-space-models", ["State space models"], "State space models"),
+])
+def test_a_url_slug_is_never_the_title(extracted, titles, expected):
+    assert article_title(extracted, "Site", PageMeta(titles=titles)) == expected
+
+
+# --------------------------------------------------------------------------
+# Telegram exports
+# --------------------------------------------------------------------------
+
+
+def test_a_post_sent_twice_in_one_channel_is_two_notes_across_export_pages():
+    notes, report = notes_of(UNSEEN / "cyber_news_export")
+    assert [n.source.message_id for n in notes] == [1061, 1069, 1062, 1063]
+    assert report.duplicates_dropped == 0
+    assert notes[0].title == notes[2].title == "🔐 Why the encryption on your SSD in Windows 10 may be failing 🔐"
+
+
+def test_monospace_prose_in_a_channel_is_text_and_code_stays_code():
+    notes, _ = notes_of(UNSEEN / "cyber_news_export")
+    ssd, cve = notes[0], notes[1]
+    assert ssd.blocks[1].original(ssd.lang).startswith("Difficult-to-implement encryption schemes")
+    # a vulnerability report full of paths and identifiers stays inline code
+    assert cve.blocks[1].original(cve.lang).startswith("`Hash#slice in lib/i18n/core_ext/hash.rb")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Difficult-to-implement schemes are likely handled incorrectly, leading to a false sense of security.", None),
+    ("Hacker contest earns participants $325,000 based on the discovery of 18 vulnerabilities.", None),
+    ("LoRA побеждает с небольшим отрывом, но почти половина всё ещё учит модель целиком.", None),
+    ("LoraConfig(r=8, lora_alpha=16)", "`LoraConfig(r=8, lora_alpha=16)`"),
+    ("pip install -U transformers accelerate", "`pip install -U transformers accelerate`"),
+    ("model.generate(input_ids, max_new_tokens=20)", "`model.generate(input_ids, max_new_tokens=20)`"),
+    ("export CUDA_VISIBLE_DEVICES=0 && python train.py", "`export CUDA_VISIBLE_DEVICES=0 && python train.py`"),
+    ("torch.compile", "`torch.compile`"),
+])
+def test_monospace(text, expected):
+    assert monospace(text) == (expected or text)
+
+
+@pytest.mark.parametrize("name", ["via_bot_messages.html", "via_bot_result.json"])
+def test_a_post_via_an_inline_bot_is_by_the_channel_in_both_exports(name):
+    notes, _ = notes_of(UNSEEN / name)
+    assert [(n.source.message_id, n.source.author, n.date) for n in notes] == [
+        (16, "Заметки по ML", "2024-04-13T07:31:40+03:00"), (17, "Заметки по ML", "2024-04-13T09:02:11+03:00")]
+    texts = [b.original(notes[1].lang) for b in notes[1].blocks]
+    assert texts == ["Итоги опроса выше: LoRA побеждает с небольшим отрывом, но почти половина всё ещё учит модель целиком.",
+                     "Конфиг, которым я пользуюсь: `LoraConfig(r=8, lora_alpha=16)`"]
+
+
+def test_both_exports_of_the_bot_channel_are_one_note_per_message():
+    notes, report = notes_of(UNSEEN / "via_bot_messages.html", UNSEEN / "via_bot_result.json")
+    assert len(notes) == 2 and report.duplicates_dropped == 2
+    assert all(len(n.also_in) == 1 for n in notes)
+
+
+def test_a_bare_list_of_messages_is_read_as_one_chat():
+    (note,), _ = notes_of(UNSEEN / "bare_messages.json")
+    assert (note.source.message_id, note.source.author, note.date) == (293535, "Mom", "2022-12-09T21:26:07+03:00")
+    assert [r.id for r in note.refs] == ["2106.09685"]
