@@ -10,6 +10,7 @@ are never one note; the HTML and JSON exports of a message agree on its author.
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,18 @@ def test_a_bare_list_of_messages_is_read_as_one_chat():
     (note,), _ = notes_of(UNSEEN / "bare_messages.json")
     assert (note.source.message_id, note.source.author, note.date) == (293535, "Mom", "2022-12-09T21:26:07+03:00")
     assert [r.id for r in note.refs] == ["2106.09685"]
+
+
+@pytest.mark.parametrize("text, title", [
+    ("#тактика\nРынок облигаций считается «умнее» рынка акций.", "Рынок облигаций считается «умнее» рынка акций."),
+    ("#стратегия #инвестиции\n\nПознавательные графики от State Street выше.", "Познавательные графики от State Street выше."),
+    ("#биткойн сегодня достиг верхней границы консолидации.", "#биткойн сегодня достиг верхней границы консолидации."),
+    ("#нефть #рубль", "#нефть #рубль"),  # nothing else to name it by
+])
+def test_a_line_of_hashtags_does_not_name_a_post(text, title, tmp_path):
+    export = {"name": "Капитал", "type": "public_channel", "id": 1,
+              "messages": [{"id": 5, "type": "message", "date": "2018-02-01T10:00:00", "from": "Капитал", "text": text}]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    (note,), _ = notes_of(path)
+    assert note.title == title

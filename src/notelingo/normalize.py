@@ -29,6 +29,7 @@ from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signat
 from .sections import (
     FOOTER,
     find_tandems,
+    is_tags_only,
     is_title_like,
     looks_like_repeated_dump,
     mark_structure,
@@ -264,8 +265,11 @@ def _to_block(index: int, raw: RawBlock) -> Block:
 
 def _title_of(section: list[RawBlock], several: bool = False) -> str:
     first = title_block(section, several)
+    # A block opening with a line of hashtags ("#тактика\nРынок облигаций …") is named by the line after.
+    lines = [line for line in first.text.strip()[:4 * _TITLE_MAX].split("\n") if line.strip()]
+    named = next((line for line in lines if not is_tags_only(line)), lines[0] if lines else "")
     # Only the head of a huge one-line block can become the title: strip links from that.
-    line = _without_links(first.text.strip()[:4 * _TITLE_MAX].split("\n", 1)[0].strip())
+    line = _without_links(named.strip())
     if len(line) <= _TITLE_MAX:
         return line
     cut = line[:_TITLE_MAX].rsplit(" ", 1)[0]

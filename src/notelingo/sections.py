@@ -427,6 +427,7 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
 # Openers of a list or quote inside a post ("Например", "TL;DR такой", "For example").
 _INTRO_WORDS = ("например", "for example", "for instance", "e g", "tl dr", "tldr", "кратко", "коротко", "вот",
                 "итак", "короче", "итого", "пример", "in short", "briefly", "summary", "список", "смотрите")
+_TAGS_ONLY = re.compile(r"^(?:[#@][^\W_][\w\-]*[\s,;·|]*)+$")
 _AUTHOR_LINE = re.compile(r"\bet\s+al\b|\bи\s+др\b", re.IGNORECASE)
 _SALUTATION = re.compile(r"^(hi|hello|hey|dear|привет|здравствуйте|добрый\s+\w+)\b.{0,40}[,!]$", re.IGNORECASE)
 
@@ -470,10 +471,15 @@ def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:
     return lines[0]
 
 
+def is_tags_only(line: str) -> bool:
+    """'#тактика #спекуляции': a line of hashtags (and mentions) files a post, it does not name it."""
+    return bool(_TAGS_ONLY.match(line.strip()))
+
+
 def _first_prose(section: list[RawBlock]) -> RawBlock | None:
     introduced = False
     for index, block in enumerate(section):
-        if block.kind in UNTRANSLATED_KINDS or block.kind == "link_preview":
+        if block.kind in UNTRANSLATED_KINDS or block.kind == "link_preview" or is_tags_only(block.text):
             continue
         if introduced and block.kind in ("list_item", "quote"):
             continue
