@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from notelingo.ingest.formats import detect_format
 from notelingo.ingest.html import strip_site_suffix
 from notelingo.ingest.html_meta import PageMeta, article_title
 from notelingo.ingest.telegram_json import monospace
@@ -185,3 +186,18 @@ def test_a_line_of_hashtags_does_not_name_a_post(text, title, tmp_path):
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     (note,), _ = notes_of(path)
     assert note.title == title
+
+
+PHP_WARNINGS = ("<br />\n<b>Deprecated</b>:  Assigning the return value of new by reference is deprecated in "
+                "<b>/www/htdocs/wp-settings.php</b> on line <b>520</b><br />\n")
+PAGE = "<!DOCTYPE html>\n<html lang=\"de\"><head><title>Blog</title></head><body><p>Text.</p></body></html>\n"
+
+
+@pytest.mark.parametrize("text, path, kind", [
+    (PHP_WARNINGS * 3 + PAGE, "colours-of-the-soul.html", "html"),
+    (PHP_WARNINGS * 3 + PAGE, "saved", "html"),
+    ("# HTML basics\n\nA page starts like this:\n\n```html\n" + PAGE + "```\n", "notes.md", "markdown"),
+    ("Notes on HTML\n\n" + PAGE, "notes.txt", "text"),
+])
+def test_a_page_under_server_warnings_is_still_a_page(text, path, kind):
+    assert detect_format(text, path) == kind

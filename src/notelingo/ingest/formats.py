@@ -20,6 +20,8 @@ JSON_SUFFIXES = frozenset({".json"})
 # Markers the Telegram Desktop HTML exporter writes on every page.
 _TELEGRAM_HTML_MARKERS = ('class="page_header"', 'class="message default', 'class="message service', 'class="history"')
 _HTML_START = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_LATE_HTML_START = re.compile(r"^\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.MULTILINE)
+_LATE_START_WINDOW = 32_768
 _HTML_TAGS = re.compile(r"<(head|body|div|p|article|main)[\s>]", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _MD_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
@@ -65,7 +67,12 @@ def looks_like_html(head: str, path: str) -> bool:
         return True
     if suffix_of(path) in HTML_SUFFIXES and _HTML_TAGS.search(head[:4096]):
         return True
-    return False
+    # A saved page whose server printed warnings first ("<br />\n<b>Deprecated</b>: … on line 520")
+    # is still a page: its doctype or <html> opens a line further down, under lines of markup
+    # only (a Markdown tutorial with "<html>" in a code block has prose or a fence above it).
+    late = _LATE_HTML_START.search(head[:_LATE_START_WINDOW])
+    above = head[:late.start()].splitlines() if late else []
+    return bool(late) and all(line.lstrip().startswith("<") for line in above if line.strip())
 
 
 def looks_like_markdown(head: str) -> bool:
