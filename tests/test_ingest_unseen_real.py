@@ -201,3 +201,15 @@ PAGE = "<!DOCTYPE html>\n<html lang=\"de\"><head><title>Blog</title></head><body
 ])
 def test_a_page_under_server_warnings_is_still_a_page(text, path, kind):
     assert detect_format(text, path) == kind
+
+
+def test_course_chapters_read_together_are_one_note_each_under_their_own_heading():
+    notes, _ = notes_of(UNSEEN / "hf_course_ru")
+    # "# Введение" opens two chapters: a title they share is no page chrome; a single top
+    # heading (even a generic one) makes a chapter one article, its ## and ### are parts of it
+    assert [(Path(n.source.path).name, n.title) for n in notes] == [
+        ("chapter0_1.mdx", "Введение"), ("chapter1_1.mdx", "Введение"),
+        ("chapter8_3.mdx", "Обращение за помощью на форумах")]
+    headings = [[b.original(n.lang) for b in n.blocks if b.kind == "heading"] for n in notes]
+    assert headings[1][:3] == ["Введение", "Добро пожаловать на 🤗 курс!", "Чего ожидать от курса?"]
+    assert headings[2][:2] == ["Обращение за помощью на форумах", "Написание хорошего поста на форуме"]

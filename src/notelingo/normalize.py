@@ -140,8 +140,10 @@ def _shared_run(first: list[RawBlock], second: list[RawBlock]) -> int:
     """
     run = 0
     for a, b in zip(first, second):
-        if _chrome_key(a) != _chrome_key(b) or a.kind in UNTRANSLATED_KINDS:
-            break  # code, formulas and MDX markup (<FrameworkSwitchCourse {fw} />) are content, not chrome
+        if _chrome_key(a) != _chrome_key(b) or a.kind in UNTRANSLATED_KINDS or a.kind == "heading":
+            # Code, formulas and MDX markup (<FrameworkSwitchCourse {fw} />) are content, not chrome;
+            # so is a heading two chapters share ("# Введение" opening chapter0/1.mdx and chapter1/1.mdx).
+            break
         if len(a.text) > _CHROME_MAX_CHARS or run >= _CHROME_MAX_BLOCKS:
             return 0
         run += 1

@@ -283,7 +283,10 @@ def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
     if split_level is None:
         return set()
     starts = {i for i, level in headings if level <= split_level}
-    single_top = sum(1 for _, level in headings if level < split_level) == 1
+    # One heading above all others is the document's title, whatever it says ("# Введение",
+    # "# Introduction" over a course chapter): the document is one article.
+    levels_all = [int(b.attrs.get("level", "2") or 2) for b in blocks if b.kind == "heading"]
+    single_top = levels_all.count(min(levels_all)) == 1 and levels_all[0] == min(levels_all)
     if (strict or single_top) and not _sections_cite_own_papers(blocks, sorted(starts)):
         return set()
     return starts
