@@ -213,3 +213,13 @@ def test_course_chapters_read_together_are_one_note_each_under_their_own_heading
     headings = [[b.original(n.lang) for b in n.blocks if b.kind == "heading"] for n in notes]
     assert headings[1][:3] == ["Введение", "Добро пожаловать на 🤗 курс!", "Чего ожидать от курса?"]
     assert headings[2][:2] == ["Обращение за помощью на форумах", "Написание хорошего поста на форуме"]
+
+
+@pytest.mark.parametrize("name, title", [
+    ("chapter11_4.mdx", "LoRA (Low-Rank Adaptation)"),  # "# Resources" closes it
+    ("chapter11_5.mdx", "Evaluation"),  # "# End-of-chapter quiz" closes it
+    ("chapter12_2.mdx", "Introduction to Reinforcement Learning and its Role in LLMs"),  # a "---" before the quiz
+])
+def test_a_course_chapter_is_one_note(name, title):
+    (note,), _ = notes_of(UNSEEN / "hf_course_en" / name)
+    assert note.title == title

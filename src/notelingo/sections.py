@@ -39,7 +39,8 @@ _SUBHEADINGS = {
     "takeaways", "takeaway", "pros", "cons", "pros and cons", "setup", "data", "dataset", "datasets",
     "ablations", "ablation", "training", "implementation", "code", "links", "references", "ref", "refs",
     "source", "sources", "paper", "papers", "thoughts", "my thoughts", "opinion", "questions", "software",
-    "update", "upd", "edit", "p s", "ps",
+    "update", "upd", "edit", "p s", "ps", "quiz", "end of chapter quiz", "exercise", "exercises", "resources",
+    "further reading", "next steps", "what s next", "faq", "acknowledgements", "acknowledgments", "appendix",
     "аннотация", "кратко", "мотивация", "идея", "идеи", "основная идея", "главная идея", "суть",
     "комментарии", "комментарий", "замечания", "заметки", "результаты", "результат", "детали",
     "подробности", "проблема", "постановка задачи", "задача", "решение", "метод", "методы", "подход",
@@ -285,8 +286,11 @@ def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
     starts = {i for i, level in headings if level <= split_level}
     # One heading above all others is the document's title, whatever it says ("# Введение",
     # "# Introduction" over a course chapter): the document is one article.
-    levels_all = [int(b.attrs.get("level", "2") or 2) for b in blocks if b.kind == "heading"]
-    single_top = levels_all.count(min(levels_all)) == 1 and levels_all[0] == min(levels_all)
+    # Closing parts at that level ("# Conclusion", "# Quiz", "# Resources") do not make it two.
+    all_headings = [(int(b.attrs.get("level", "2") or 2), b.text) for b in blocks if b.kind == "heading"]
+    top = min(level for level, _ in all_headings)
+    single_top = all_headings[0][0] == top and not any(
+        level == top and not is_subheading(text) for level, text in all_headings[1:])
     if (strict or single_top) and not _sections_cite_own_papers(blocks, sorted(starts)):
         return set()
     return starts

@@ -28,6 +28,7 @@ from .markup import is_page_code, mark_contexts, read_markup, read_table
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_H1 = re.compile(r"^#[ \t]+\S")
 _BREAK = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|={3,}|~{3,})$")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•◦▪▫‣⁃–●○■□➤►✓✔]|\d{1,3}[.)])\s+(?P<text>\S.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?(?P<text>.*)$")
@@ -58,6 +59,10 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     dated = split_at_date_headers(parts)
     if dated is not None:
         return _dated_posts(dated, path, kind)
+    if kind == "markdown" and len(parts) > 1 and (meta.get("title") or _opens_with_title(parts)):
+        # An article (a front-matter title, or one "# Title" over it all): its "---" rules
+        # separate parts of it, not posts. Its headings decide any cut (normalize).
+        parts = [[line for part in parts for line in part + [""]]]
     posts = []
     for part in parts:
         blocks = _blocks_of(part, kind)
@@ -221,6 +226,14 @@ def _shown_text(link: re.Match) -> str:
         return link.group("shown")
     page, part = link.group("page").strip(), (link.group("part") or "").strip()
     return f"{page} > {part}" if page and part else page or part
+
+
+def _opens_with_title(parts: list[list[str]]) -> bool:
+    """The first line is a level-1 heading and no other part opens with one."""
+    def first_line(part: list[str]) -> str:
+        return next((line for line in part if line.strip()), "")
+
+    return all(bool(_H1.match(first_line(part))) == (index == 0) for index, part in enumerate(parts))
 
 
 def _split_at_breaks(lines: list[str], kind: str) -> list[list[str]]:
