@@ -19,6 +19,7 @@ import pytest
 from notelingo.ingest.formats import detect_format
 from notelingo.ingest.html import strip_site_suffix
 from notelingo.ingest.html_meta import PageMeta, article_title
+from notelingo.ingest.markup import mathjax_to_tex
 from notelingo.ingest.telegram_json import monospace
 from notelingo.pipeline import ingest
 from notelingo.refs import find_refs
@@ -223,3 +224,14 @@ def test_course_chapters_read_together_are_one_note_each_under_their_own_heading
 def test_a_course_chapter_is_one_note(name, title):
     (note,), _ = notes_of(UNSEEN / "hf_course_en" / name)
     assert note.title == title
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Jekyll (karpathy.github.io) and Hugging Face course pages write MathJax through Markdown
+    (r"update as \\( h\_t = \tanh ( W\_{hh} h\_{t-1} ) \\) where", r"update as $h_t = \tanh ( W_{hh} h_{t-1} )$ where"),
+    (r"E is a matrix of size \\(l\\) by \\(d\\)", "E is a matrix of size $l$ by $d$"),
+    (r"so \\[ a = b \\\\ c = d \\] holds", r"so $$a = b \\ c = d$$ holds"),
+    (r"already TeX: \(x\), a path C:\\temp, `\\(code\\)`", r"already TeX: \(x\), a path C:\\temp, `\\(code\\)`"),
+])
+def test_mathjax_written_through_markdown_becomes_tex(text, expected):
+    assert mathjax_to_tex(text) == expected

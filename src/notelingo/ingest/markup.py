@@ -252,3 +252,32 @@ def _step_elements(elements: list[tuple[str, str]], text: str) -> None:
                 del elements[len(names) - 1 - names[::-1].index(name):]
         elif not self_closed and name.lower() not in _VOID_TAGS:
             elements.append((name, " ".join(tag.group().split())))
+
+
+# --------------------------------------------------------------------------
+# MathJax delimiters written through Markdown
+# --------------------------------------------------------------------------
+
+# Markdown turns "\\(" into "\(" for MathJax: "\\( h\_t = \tanh(x) \\)" is the formula
+# "h_t = \tanh(x)" (Jekyll posts, Hugging Face doc-builder pages).
+_MATHJAX_INLINE = re.compile(r"\\\\\((?P<tex>.+?)\\\\\)", re.DOTALL)
+_MATHJAX_DISPLAY = re.compile(r"\\\\\[(?P<tex>.+?)\\\\\]", re.DOTALL)
+_CODE_SPAN = re.compile(r"((`+).+?\2)", re.DOTALL)
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def mathjax_to_tex(text: str) -> str:
+    """``\\( x \\)`` -> ``$x$`` and ``\\[ x \\]`` -> ``$$x$$``, Markdown's escapes inside undone."""
+    if "\\\\" not in text:
+        return text
+
+    def tex(match: re.Match) -> str:
+        return _MD_ESCAPE.sub(r"\1", match.group("tex")).strip()
+
+    def convert(prose: str) -> str:
+        prose = _MATHJAX_DISPLAY.sub(lambda m: f"$${tex(m)}$$", prose)
+        return _MATHJAX_INLINE.sub(lambda m: f"${tex(m)}$", prose)
+
+    # Inline code spans are left as they are written.
+    parts = _CODE_SPAN.split(text)  # prose, span, its backticks, prose, …
+    return "".join(convert(part) if index % 3 == 0 else part for index, part in enumerate(parts) if index % 3 != 2)

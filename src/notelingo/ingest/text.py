@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from ..codeshape import code_runs
 from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
-from .markup import is_page_code, mark_contexts, read_markup, read_table
+from .markup import is_page_code, mark_contexts, mathjax_to_tex, read_markup, read_table
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_PROSE_KINDS = frozenset({"paragraph", "list_item", "quote", "heading"})
 _H1 = re.compile(r"^#[ \t]+\S")
 _BREAK = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|={3,}|~{3,})$")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•◦▪▫‣⁃–●○■□➤►✓✔]|\d{1,3}[.)])\s+(?P<text>\S.*)$")
@@ -264,6 +265,9 @@ def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
     blocks += _shaped_blocks(lines[position:], kind, one_per_line)
     if kind == "markdown":
         mark_contexts(blocks)
+        for block in blocks:
+            if block.kind in _PROSE_KINDS:
+                block.text = mathjax_to_tex(block.text)
     return blocks
 
 
