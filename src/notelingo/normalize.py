@@ -29,7 +29,6 @@ from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signat
 from .sections import (
     FOOTER,
     find_tandems,
-    is_tags_only,
     is_title_like,
     looks_like_repeated_dump,
     mark_structure,
@@ -41,7 +40,15 @@ from .sections import (
     tail_card,
     title_block,
 )
-from .textclean import fingerprint, forwarded_from, is_artefact_line, is_post_footer, normalize_text, strip_edge_chrome
+from .textclean import (
+    fingerprint,
+    forwarded_from,
+    is_artefact_line,
+    is_post_footer,
+    is_tags_only,
+    normalize_text,
+    strip_edge_chrome,
+)
 
 __all__ = ["NormalizeResult", "normalize_posts", "normalize_text"]
 

@@ -27,27 +27,26 @@ from .cards import preview_card
 from .dates import parse_date_line
 from .refs import find_refs
 from .schema import UNTRANSLATED_KINDS, RawBlock
-from .textclean import fingerprint, forwarded_from
+from .textclean import fingerprint, forwarded_from, is_tags_only
 
 # Generic names of the parts of one paper note or article: never a new note.
 _SUBHEADINGS = {
     "abstract", "summary", "tl dr", "tldr", "motivation", "idea", "ideas", "main idea", "key idea", "key ideas",
-    "comments", "comment", "remarks", "notes", "note", "results", "result", "details", "some details",
-    "problem", "problem statement", "proposed solution", "solution", "method", "methods", "approach",
-    "model", "architecture", "experiments", "experiment", "evaluation", "conclusion", "conclusions",
-    "introduction", "background", "related work", "discussion", "limitations", "contributions",
-    "takeaways", "takeaway", "pros", "cons", "pros and cons", "setup", "data", "dataset", "datasets",
-    "ablations", "ablation", "training", "implementation", "code", "links", "references", "ref", "refs",
-    "source", "sources", "paper", "papers", "thoughts", "my thoughts", "opinion", "questions", "software",
-    "update", "upd", "edit", "p s", "ps", "quiz", "end of chapter quiz", "exercise", "exercises", "resources",
-    "further reading", "next steps", "what s next", "faq", "acknowledgements", "acknowledgments", "appendix",
-    "аннотация", "кратко", "мотивация", "идея", "идеи", "основная идея", "главная идея", "суть",
-    "комментарии", "комментарий", "замечания", "заметки", "результаты", "результат", "детали",
-    "подробности", "проблема", "постановка задачи", "задача", "решение", "метод", "методы", "подход",
-    "модель", "архитектура", "эксперименты", "оценка", "выводы", "вывод", "итог", "итоги",
-    "введение", "обсуждение", "ограничения", "вклад", "плюсы", "минусы", "данные", "датасет",
-    "датасеты", "обучение", "реализация", "код", "ссылки", "ссылка", "источник", "источники",
-    "статья", "мнение", "вопросы",
+    "comments", "comment", "remarks", "notes", "note", "results", "result", "details", "some details", "problem",
+    "problem statement", "proposed solution", "solution", "method", "methods", "approach", "model",
+    "architecture", "experiments", "experiment", "evaluation", "conclusion", "conclusions", "introduction",
+    "background", "related work", "discussion", "limitations", "contributions", "takeaways", "takeaway", "pros",
+    "cons", "pros and cons", "setup", "data", "dataset", "datasets", "ablations", "ablation", "training",
+    "implementation", "code", "links", "references", "ref", "refs", "source", "sources", "paper", "papers",
+    "thoughts", "my thoughts", "opinion", "questions", "software", "update", "upd", "edit", "p s", "ps", "quiz",
+    "end of chapter quiz", "exercise", "exercises", "resources", "further reading", "next steps", "what s next",
+    "faq", "acknowledgements", "acknowledgments", "appendix",
+    "аннотация", "кратко", "мотивация", "идея", "идеи", "основная идея", "главная идея", "суть", "комментарии",
+    "комментарий", "замечания", "заметки", "результаты", "результат", "детали", "подробности", "проблема",
+    "постановка задачи", "задача", "решение", "метод", "методы", "подход", "модель", "архитектура",
+    "эксперименты", "оценка", "выводы", "вывод", "итог", "итоги", "введение", "обсуждение", "ограничения",
+    "вклад", "плюсы", "минусы", "данные", "датасет", "датасеты", "обучение", "реализация", "код", "ссылки",
+    "ссылка", "источник", "источники", "статья", "мнение", "вопросы",
 }
 _CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк[аи]|источники?|статья)\b\s*(:.*)?$", re.IGNORECASE)
 _TITLE_END_PUNCT = ".,;:!…"
@@ -227,8 +226,7 @@ def _split_gap(gap: list[RawBlock], posts: list[list[RawBlock]]) -> None:
 
 
 def split_sections(blocks: list[RawBlock], strict: bool, titled: bool = False) -> list[list[RawBlock]]:
-    """Cut a document into notes; ``strict`` (blog pages) cuts only between separate papers,
-    and so do the headings of a ``titled`` document (front matter names the whole)."""
+    """Cut a document into notes; ``strict`` (pages) and ``titled`` ones cut only between separate papers."""
     has_headings = any(b.kind == "heading" for b in blocks)
     strong = _heading_starts(blocks, strict or titled) if has_headings else set()
     strong |= _list_title_starts(blocks) if not strict else set()
@@ -284,13 +282,11 @@ def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
     if split_level is None:
         return set()
     starts = {i for i, level in headings if level <= split_level}
-    # One heading above all others is the document's title, whatever it says ("# Введение",
-    # "# Introduction" over a course chapter): the document is one article.
-    # Closing parts at that level ("# Conclusion", "# Quiz", "# Resources") do not make it two.
-    all_headings = [(int(b.attrs.get("level", "2") or 2), b.text) for b in blocks if b.kind == "heading"]
-    top = min(level for level, _ in all_headings)
-    single_top = all_headings[0][0] == top and not any(
-        level == top and not is_subheading(text) for level, text in all_headings[1:])
+    # A first heading above all others is the title of one article, whatever it says ("# Введение");
+    # closing parts at its level ("# Conclusion", "# Quiz", "# Resources") do not make it two.
+    tops = [(int(b.attrs.get("level", "2") or 2), b.text) for b in blocks if b.kind == "heading"]
+    top = min(level for level, _ in tops)
+    single_top = tops[0][0] == top and all(level > top or is_subheading(text) for level, text in tops[1:])
     if (strict or single_top) and not _sections_cite_own_papers(blocks, sorted(starts)):
         return set()
     return starts
@@ -311,12 +307,10 @@ def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool
 
 
 def _title_line_starts(blocks: list[RawBlock], strict: bool = False) -> set[int]:
-    """Title lines open notes when the sections they make are separate works (papers,
-    posts): most sections name a paper, cite one, or close with a 'Ref:' line. Title
-    lines inside one article ("Keynotes", "Главное, что я понял") are its parts. On a web
-    page (``strict``) they must cite their own papers, as headings must: a news article's
-    "Read more: …" lines, photo credits or German sub-titles (every noun capitalised)
-    read as names of works but only divide one article."""
+    """Title lines open notes when the sections they make are separate works (papers, posts):
+    most name a paper, cite one, or close with a 'Ref:' line; "Keynotes" or "Главное, что я понял"
+    are parts of one article. On a web page (``strict``) they must cite their own papers, as
+    headings must ("Read more: …" lines, photo credits, German sub-titles name no work)."""
     starts = _works_only(blocks, {i for i, block in enumerate(blocks) if i + 1 < len(blocks) and is_title_like(block)})
     if strict and starts and not _sections_cite_own_papers(blocks, sorted(starts)):
         return set()
@@ -434,7 +428,6 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
 # Openers of a list or quote inside a post ("Например", "TL;DR такой", "For example").
 _INTRO_WORDS = ("например", "for example", "for instance", "e g", "tl dr", "tldr", "кратко", "коротко", "вот",
                 "итак", "короче", "итого", "пример", "in short", "briefly", "summary", "список", "смотрите")
-_TAGS_ONLY = re.compile(r"^(?:[#@][^\W_][\w\-]*[\s,;·|]*)+$")
 _AUTHOR_LINE = re.compile(r"\bet\s+al\b|\bи\s+др\b", re.IGNORECASE)
 _SALUTATION = re.compile(r"^(hi|hello|hey|dear|привет|здравствуйте|добрый\s+\w+)\b.{0,40}[,!]$", re.IGNORECASE)
 
@@ -476,11 +469,6 @@ def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:
             and is_title_like(RawBlock("paragraph", rest[0].text)) and names_a_work(rest[0].text):
         return rest[0]
     return lines[0]
-
-
-def is_tags_only(line: str) -> bool:
-    """'#тактика #спекуляции': a line of hashtags (and mentions) files a post, it does not name it."""
-    return bool(_TAGS_ONLY.match(line.strip()))
 
 
 def _first_prose(section: list[RawBlock]) -> RawBlock | None:

@@ -290,3 +290,11 @@ def _strip_tail(blocks: list, lenient: bool) -> list:
     if chrome >= (1 if lenient else 2) and 2 * chrome >= len(lines):
         return blocks[:tail]
     return blocks
+
+
+_TAGS_ONLY = re.compile(r"^(?:[#@][^\W_][\w\-]*[\s,;·|]*)+$")
+
+
+def is_tags_only(line: str) -> bool:
+    """'#тактика #спекуляции': a line of hashtags (and mentions) files a post, it does not name it."""
+    return bool(_TAGS_ONLY.match(line.strip()))
