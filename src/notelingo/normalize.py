@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -60,6 +61,7 @@ _MIN_REPEAT_KEY = 20
 _MIN_DUPLICATE_KEY = 30
 _NEAR_DUPLICATE = 0.8
 _TITLE_MAX = 120
+_DECORATION = frozenset({"So", "Sk"})  # emoji and pictographs (🔐, ❌, ⚠), not letters or quotes
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?:https?://|www\.)[^\s)]*\)")
 _LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
 
@@ -278,11 +280,28 @@ def _title_of(section: list[RawBlock], several: bool = False) -> str:
     lines = [line for line in first.text.strip()[:4 * _TITLE_MAX].split("\n") if line.strip()]
     named = next((line for line in lines if not is_tags_only(line)), lines[0] if lines else "")
     # Only the head of a huge one-line block can become the title: strip links from that.
-    line = _without_links(named.strip())
+    line = _unwrapped(_without_links(named.strip()))
     if len(line) <= _TITLE_MAX:
         return line
     cut = line[:_TITLE_MAX].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:—-") + "…"
+
+
+def _unwrapped(line: str) -> str:
+    """'🔐 Why SSD encryption fails 🔐' -> 'Why SSD encryption fails': emoji on both ends of a
+    title are a channel's decoration (one at the end only, '… встретимся 🙌', is kept)."""
+    def edge(chars) -> int:
+        count = 0
+        for ch in chars:
+            if not (ch.isspace() or unicodedata.category(ch) in _DECORATION or ch in "\u200d\ufe0f"):
+                break
+            count += 1
+        return count
+
+    lead, trail = edge(line), edge(reversed(line))
+    core = line[lead:len(line) - trail]
+    decorated = line[:lead].strip() and line[len(line) - trail:].strip()
+    return core if decorated and any(ch.isalnum() for ch in core) else line
 
 
 def _without_links(line: str) -> str:
