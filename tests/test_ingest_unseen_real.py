@@ -23,6 +23,7 @@ from notelingo.ingest.markup import mathjax_to_tex
 from notelingo.ingest.telegram_json import monospace
 from notelingo.pipeline import ingest
 from notelingo.refs import find_refs
+from notelingo.tables import table_rows
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 PAGES = UNSEEN / "pages"
@@ -242,3 +243,13 @@ def test_a_course_chapter_is_one_note(name, title):
 ])
 def test_mathjax_written_through_markdown_becomes_tex(text, expected):
     assert mathjax_to_tex(text) == expected
+
+
+def test_a_data_table_on_a_page_is_one_table_block(tmp_path):
+    (note,), _ = notes_of(unpacked("adac.de.kindersitze.html", tmp_path))
+    tables = [b for b in note.blocks if b.kind == "table"]
+    assert len(tables) == 1
+    rows = table_rows(tables[0].original(note.lang), tables[0].attrs)
+    assert rows[0] == ["Hersteller/Modell", "Preis", "Isofix", "Note"]
+    assert rows[2][:2] == ["Britax Römer Baby-Safe 2 i-Size + i-Size Flex Base", "370 €"]
+    assert not any(" | " in b.original(note.lang) for b in note.blocks if b.kind == "paragraph")

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlparse
 
 from ..errors import FormatError
 from ..schema import Post, RawBlock, Ref, Source
+from ..tables import encode_table
 from .html_meta import article_title, byline_author, page_meta, published, without_byline
 from .telegram_json import inline_code, url_of_link
 
@@ -178,8 +179,15 @@ class _XmlToBlocks:
             self.blocks.append(RawBlock("code", code, _code_attrs(element)))
 
     def _add_table(self, table, quoted: bool) -> None:
-        for row in table.iter("row"):
-            cells = [" ".join(self.inline_text(cell).split()) for cell in row.iter("cell")]
+        """A data table (two rows and two columns or more) is one ``table`` block, as a Markdown
+        table is (:mod:`notelingo.tables`); a one-column layout table is a paragraph per row."""
+        rows = [[" ".join(self.inline_text(cell).split()) for cell in row.iter("cell")] for row in table.iter("row")]
+        rows = [row for row in rows if any(row)]
+        if not quoted and len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            text, attrs = encode_table(rows, [])
+            self._add("table", text, attrs)
+            return
+        for cells in rows:
             self._add("quote" if quoted else "paragraph", " | ".join(cell for cell in cells if cell))
 
     def inline_text(self, element, skip_lists: bool = False) -> str:
