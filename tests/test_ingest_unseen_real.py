@@ -19,7 +19,7 @@ import pytest
 from notelingo.ingest.formats import detect_format
 from notelingo.ingest.html import strip_site_suffix
 from notelingo.ingest.html_meta import PageMeta, article_title
-from notelingo.ingest.markup import mathjax_to_tex
+from notelingo.ingest.markup import markdown_prose
 from notelingo.ingest.telegram_json import monospace
 from notelingo.pipeline import ingest
 from notelingo.refs import find_refs
@@ -242,7 +242,7 @@ def test_a_course_chapter_is_one_note(name, title):
     (r"already TeX: \(x\), a path C:\\temp, `\\(code\\)`", r"already TeX: \(x\), a path C:\\temp, `\\(code\\)`"),
 ])
 def test_mathjax_written_through_markdown_becomes_tex(text, expected):
-    assert mathjax_to_tex(text) == expected
+    assert markdown_prose(text) == expected
 
 
 def test_a_data_table_on_a_page_is_one_table_block(tmp_path):
@@ -253,3 +253,15 @@ def test_a_data_table_on_a_page_is_one_table_block(tmp_path):
     assert rows[0] == ["Hersteller/Modell", "Preis", "Isofix", "Note"]
     assert rows[2][:2] == ["Britax Römer Baby-Safe 2 i-Size + i-Size Flex Base", "370 €"]
     assert not any(" | " in b.original(note.lang) for b in note.blocks if b.kind == "paragraph")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"Congratulations on completing Module 1\! You've now got it.", "Congratulations on completing Module 1! You've now got it."),
+    (r"\* Данные термины могут употребляться взаимозаменяемо", "* Данные термины могут употребляться взаимозаменяемо"),
+    (r"the start\_index and end\_index", "the start_index and end_index"),
+    (r"costs \$5 and \$10", r"costs \$5 and \$10"),  # an escaped dollar is no formula delimiter
+    (r"inline $a\_1$ and `x\_y` stay", r"inline $a\_1$ and `x\_y` stay"),
+    (r"TeX \(x\) and \[y\] stay", r"TeX \(x\) and \[y\] stay"),
+])
+def test_markdown_escapes_in_prose_are_undone(text, expected):
+    assert markdown_prose(text) == expected

@@ -262,21 +262,29 @@ def _step_elements(elements: list[tuple[str, str]], text: str) -> None:
 # "h_t = \tanh(x)" (Jekyll posts, Hugging Face doc-builder pages).
 _MATHJAX_INLINE = re.compile(r"\\\\\((?P<tex>.+?)\\\\\)", re.DOTALL)
 _MATHJAX_DISPLAY = re.compile(r"\\\\\[(?P<tex>.+?)\\\\\]", re.DOTALL)
+_PROSE_ESCAPE = re.compile(r"\\([!#%&*+,\-./:;<=>?@^_{|}~'\"])")
+_FORMULA_SPAN = re.compile(r"(\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$)", re.DOTALL)
 _CODE_SPAN = re.compile(r"((`+).+?\2)", re.DOTALL)
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def mathjax_to_tex(text: str) -> str:
-    """``\\( x \\)`` -> ``$x$`` and ``\\[ x \\]`` -> ``$$x$$``, Markdown's escapes inside undone."""
-    if "\\\\" not in text:
+def markdown_prose(text: str) -> str:
+    """``\\( x \\)`` -> ``$x$`` and ``\\[ x \\]`` -> ``$$x$$``, Markdown's escapes inside undone.
+
+    Outside formulas and code spans, Markdown's escapes of punctuation are undone too
+    ("Module 1\\!" -> "Module 1!", "\\* terms" -> "* terms"), except those that still mean
+    something here: ``\\$`` (not a formula), ``\\\\``, brackets and parentheses (TeX's ``\\(``).
+    """
+    if "\\" not in text:
         return text
 
     def tex(match: re.Match) -> str:
         return _MD_ESCAPE.sub(r"\1", match.group("tex")).strip()
 
     def convert(prose: str) -> str:
-        prose = _MATHJAX_DISPLAY.sub(lambda m: f"$${tex(m)}$$", prose)
-        return _MATHJAX_INLINE.sub(lambda m: f"${tex(m)}$", prose)
+        pieces = _FORMULA_SPAN.split(_MATHJAX_INLINE.sub(lambda m: f"${tex(m)}$",
+                                                         _MATHJAX_DISPLAY.sub(lambda m: f"$${tex(m)}$$", prose)))
+        return "".join(part if index % 2 else _PROSE_ESCAPE.sub(r"\1", part) for index, part in enumerate(pieces))
 
     # Inline code spans are left as they are written.
     parts = _CODE_SPAN.split(text)  # prose, span, its backticks, prose, …

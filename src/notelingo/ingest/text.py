@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..codeshape import code_runs
 from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
-from .markup import is_page_code, mark_contexts, mathjax_to_tex, read_markup, read_table
+from .markup import is_page_code, mark_contexts, markdown_prose, read_markup, read_table
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -267,7 +267,7 @@ def _blocks_of(lines: list[str], kind: str) -> list[RawBlock]:
         mark_contexts(blocks)
         for block in blocks:
             if block.kind in _PROSE_KINDS:
-                block.text = mathjax_to_tex(block.text)
+                block.text = markdown_prose(block.text)
     return blocks
 
 
