@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 #: public name -> module that defines it (imported on first access). ``ingest``, ``translate``
 #: and ``export`` are also stage packages: those packages are callable (see ``_callable``).

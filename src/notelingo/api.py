@@ -196,7 +196,7 @@ def _day(value: None | str | date, option: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        raise UsageError(f"{option} {value!r}: give an ISO date, e.g. 2021-10-18") from None
+        raise UsageError(f"{value!r}: give an ISO date, e.g. 2021-10-18", option=option) from None
 
 
 _FORMAT_NAMES = {"html": "html", "htm": "html", "markdown": "markdown", "md": "markdown"}
@@ -262,7 +262,7 @@ def export(notes: Sequence[Note], path: PathLike, format: str | None = None, *, 
 
     fmt = (format or _EXPORT_EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower(), "")).strip().lower()
     if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"--format {fmt or path!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+        raise UsageError(f"{fmt or path!r}: choose one of {', '.join(EXPORT_FORMATS)}", option="format")
     if fmt != "markdown":  # the vault writer checks its folder itself
         from .fileio import check_output_path
 

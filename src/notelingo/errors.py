@@ -16,24 +16,43 @@ The library raises these; only ``cli.py`` turns them into exit codes.
     ├── TranslationError      the model failed on a segment in a way no fallback could repair
     ├── OutputError           an output path that cannot be written (missing or read-only folder)
     └── UsageError            option values that make no sense together (exit 2)
+
+Besides the message, an error may carry fields a caller can use without parsing text:
+``path`` (the file), ``line`` (1-based, in ``path``), ``term`` (a glossary term) and
+``option`` (the parameter at fault, by its library name: ``"format"``, ``"group_by"``).
+An error with an ``option`` keeps the option's name out of its message: ``str(exc)`` is
+``"<option> <message>"``, and the CLI writes the flag instead (``"--group-by 'x': ..."``),
+so the library never spells a command-line flag.
 """
 
 from __future__ import annotations
 
 
 class NotelingoError(Exception):
-    """Base of every error notelingo raises on purpose."""
+    """Base of every error notelingo raises on purpose; the fields are optional (see the module docstring)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, path: str | None = None, line: int | None = None,
+                 option: str | None = None, term: str | None = None) -> None:
+        self.message = message
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.option = option
+        self.term = term
+        super().__init__(self.with_option(option) if option else message)
+
+    def with_option(self, name: str) -> str:
+        """The message with the option written as ``name`` (the CLI passes the flag, e.g. ``--format``)."""
+        return f"{name} {self.message}" if self.option else self.message
 
 
 class InputError(NotelingoError):
     """An input cannot be read; ``path`` names it."""
 
-    def __init__(self, path: str, message: str) -> None:
-        self.path = str(path)
-        self.message = message
-        super().__init__(f"{self.path}: {message}")
+    def __init__(self, path: str, message: str, *, line: int | None = None) -> None:
+        super().__init__(message, path=path, line=line)
+        self.args = (f"{self.path}: {message}",)
 
 
 class DecodeError(InputError):

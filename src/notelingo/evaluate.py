@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError, UsageError
 
 EXCLUDED_KINDS = ("blank", "identical", "markup", "code")
@@ -224,7 +224,7 @@ def evaluate(src_path: str, ref_path: str, options: EvalOptions, hyp_path: str |
     ``term_accuracy``, ``span_survival``, ``repairs``, ``lines``, ``excluded``, ``signature``.
     """
     if (options.src, options.tgt) not in {("ru", "en"), ("en", "ru")}:
-        raise UsageError(f"--pair {options.src}-{options.tgt}: eval scores ru-en or en-ru (the glossary's languages)")
+        raise UsageError(f"{options.src}-{options.tgt}: eval scores ru-en or en-ru (the glossary's languages)", option="pair")
     pairs, excluded = read_aligned(src_path, ref_path, hyp_path)
     if not pairs:
         raise InputError(src_path, "no line to score: every line is blank, markup, code or the same in SRC and REF")

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - older typer on the public click
     from click import exceptions as click_errors
     from click import get_current_context
 
-from .. import __version__
+from .._version import __version__
 from ..errors import NotelingoError, UsageError
 
 
@@ -104,6 +104,20 @@ def _raise_keyboard_interrupt(signum, frame):  # pragma: no cover - signal handl
     raise KeyboardInterrupt
 
 
+#: Library option names whose flag is not ``--`` + the name with dashes.
+FLAGS = {"output": "-o"}
+
+
+def flag(option: str) -> str:
+    """The command-line flag of a library option: ``group_by`` -> ``--group-by``."""
+    return FLAGS.get(option, "--" + option.replace("_", "-"))
+
+
+def error_text(exc: NotelingoError) -> str:
+    """The error's message as the CLI prints it: the option at fault written as its flag."""
+    return exc.with_option(flag(exc.option)) if exc.option else str(exc)
+
+
 @contextlib.contextmanager
 def error_boundary() -> Iterator[None]:
     """Turn library errors into one stderr line and an exit code (traceback with --debug)."""
@@ -115,7 +129,7 @@ def error_boundary() -> Iterator[None]:
         if state.debug:
             raise
         hint = help_hint(get_current_context(silent=True)) if isinstance(exc, UsageError) else ""
-        err(f"error: {exc}{hint}")
+        err(f"error: {error_text(exc)}{hint}")
         raise typer.Exit(exc.exit_code) from None
     except OSError as exc:  # a last net: an I/O failure nobody named is still one line, not a traceback
         if state.debug:

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..render.safety import xml_safe
 from ..schema import UNTRANSLATED_KINDS, Note
 

@@ -306,7 +306,7 @@ def fast_find(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     if lang not in ("en", "ru"):
         from ..errors import UsageError
 
-        raise UsageError(f"--lang {lang!r}: the glossary matches 'en' or 'ru' text")
+        raise UsageError(f"{lang!r}: the glossary matches 'en' or 'ru' text", option="lang")
     key = (lang, content_key(glossary))
     if key not in _FAST:
         _FAST[key] = FastMatcher(glossary, lang)

@@ -117,7 +117,7 @@ def deepl_pairs(glossary: Glossary, pair: str = "en-ru") -> list[tuple[str, str]
     entry's preferred target. DeepL refuses a source given twice: the first entry wins.
     """
     if pair not in DEEPL_PAIRS:
-        raise GlossaryError(f"--pair {pair!r}: use one of {', '.join(DEEPL_PAIRS)}")
+        raise GlossaryError(f"{pair!r}: use one of {', '.join(DEEPL_PAIRS)}", option="pair")
     src, tgt = pair.split("-")
     rows: dict[str, tuple[str, str]] = {}
     for entry in glossary.entries:

@@ -373,7 +373,7 @@ def matcher_for(glossary: Glossary, lang: str) -> TermMatcher:
     if lang not in ("en", "ru"):
         from ..errors import UsageError
 
-        raise UsageError(f"--lang {lang!r}: the glossary matches 'en' or 'ru' text")
+        raise UsageError(f"{lang!r}: the glossary matches 'en' or 'ru' text", option="lang")
     entries = tuple(glossary.entries)
     identity = (lang, tuple(map(id, entries)))
     if identity not in _BY_IDENTITY:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import html
 from typing import Iterable, Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
 from ..tables import table_align, table_rows
-from .digest import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
 from .layout import (
     block_cells,
@@ -29,6 +28,7 @@ from .layout import (
     translation_notice,
 )
 from .safety import ref_href, ref_label, safe_href
+from .view import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
 
 _LINK_REL = 'rel="noopener noreferrer nofollow"'
 #: Defence in depth: even if some text slipped through unescaped, no script could run.
@@ -85,7 +85,7 @@ pre code{background:none;padding:0}
  a[href^="http"]::after{content:" <" attr(href) ">";font-size:.8em;color:#555}
  mark.term{background:none;border-bottom:1px dotted #000}
 }
-"""
+"""  # noqa: E501 (one CSS rule a line)
 
 
 def esc(text: object) -> str:
@@ -255,7 +255,9 @@ def _counts(label: str, counts) -> str:
 
 
 def _summary(digest: Digest) -> str:
-    parts = [f"<p>{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')} · languages shown: {esc(', '.join(digest.langs))}</p>"]
+    shown = esc(", ".join(digest.langs))
+    counts = f"{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}"
+    parts = [f"<p>{counts} · languages shown: {shown}</p>"]
     if digest.notes:
         parts += [_counts("Notes by language", digest.by_lang), _counts("Notes by source", digest.by_source)]
     return '<div class="summary">' + "".join(parts) + "</div>"
@@ -269,7 +271,8 @@ def _glossary(digest: Digest) -> str:
     for row in digest.glossary:
         cells = "".join(f'<td {lang_attrs(lang)}>{esc(row.shown_forms(lang))}</td>' for lang in digest.langs)
         rows.append(f"<tr><td>{esc(row.entry)}</td>{cells}<td>{esc(row.policy)}</td><td>{len(row.notes)}</td></tr>\n")
-    table = f"<table><thead><tr><th>entry</th>{head}<th>policy</th><th>notes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = (f"<table><thead><tr><th>entry</th>{head}<th>policy</th><th>notes</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
     return f'<section class="glossary"><h2 id="glossary">Glossary terms used</h2>{table}</section>'
 
 
@@ -277,15 +280,17 @@ def _signature_lines(digest: Digest) -> Iterable[str]:
     for sig, count in digest.signatures:
         models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
         detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items()))
-        yield (f"<li>{plural(count, 'note')} · notelingo {esc(sig.notelingo)} · models {esc(models)} · backend {esc(sig.backend or '-')}"
-               f" · glossary {esc(sig.glossary_hash or '-')} · detector {esc(detector or '-')}</li>")
+        yield (f"<li>{plural(count, 'note')} · notelingo {esc(sig.notelingo)} · models {esc(models)}"
+               f" · backend {esc(sig.backend or '-')} · glossary {esc(sig.glossary_hash or '-')}"
+               f" · detector {esc(detector or '-')}</li>")
 
 
 def render_html(digest: Digest) -> str:
     """The whole digest as one HTML document."""
     body = "\n".join(_group_html(group, number, digest.langs, digest.langs_requested)
                      for number, group in enumerate(digest.groups, start=1))
-    signature = f'<footer class="sig"><h2>Signature</h2><ul>{"".join(_signature_lines(digest))}</ul><p>Rendered by notelingo {esc(__version__)}.</p></footer>'
+    signature = (f'<footer class="sig"><h2>Signature</h2><ul>{"".join(_signature_lines(digest))}</ul>'
+                 f"<p>Rendered by notelingo {esc(__version__)}.</p></footer>")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..schema import UNTRANSLATED_KINDS, Block, Note
 from ..tables import table_align, table_rows
-from .digest import Digest, note_meta_items, plural, repeats_title, title_langs
 from .grouping import Group, paper_ref, source_label
 from .layout import (
     code_pieces,
@@ -28,6 +27,7 @@ from .layout import (
     translation_notice,
 )
 from .safety import ref_href, ref_label, safe_href
+from .view import Digest, note_meta_items, plural, repeats_title, title_langs
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
@@ -191,7 +191,8 @@ def _toc(groups: Sequence[Group]) -> str:
 
 
 def _counts(counts) -> str:
-    return ", ".join(f"{md_escape(key)} {count}" for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{md_escape(key)} {count}" for key, count in ordered)
 
 
 def _glossary(digest: Digest) -> str:
@@ -199,7 +200,8 @@ def _glossary(digest: Digest) -> str:
         return ""
     head = "| entry | " + " | ".join(md_escape(lang) for lang in digest.langs) + " | policy | notes |"
     rule = "|" + " --- |" * (len(digest.langs) + 3)
-    rows = [f"| {md_escape(row.entry)} | " + " | ".join(md_escape(row.shown_forms(lang)) for lang in digest.langs) + f" | {row.policy} | {len(row.notes)} |" for row in digest.glossary]
+    rows = [f"| {md_escape(row.entry)} | " + " | ".join(md_escape(row.shown_forms(lang)) for lang in digest.langs)
+            + f" | {row.policy} | {len(row.notes)} |" for row in digest.glossary]
     return "\n".join(["## Glossary terms used", "", head, rule, *rows])
 
 
@@ -208,14 +210,18 @@ def _signature(digest: Digest) -> str:
     for sig, count in digest.signatures:
         models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
         detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items())) or "-"
-        lines.append(f"- {plural(count, 'note')} · notelingo {md_escape(sig.notelingo)} · models {md_escape(models)} · backend {md_escape(sig.backend or '-')} · glossary {md_escape(sig.glossary_hash or '-')} · detector {md_escape(detector)}")
+        lines.append(f"- {plural(count, 'note')} · notelingo {md_escape(sig.notelingo)} · models {md_escape(models)}"
+                     f" · backend {md_escape(sig.backend or '-')} · glossary {md_escape(sig.glossary_hash or '-')}"
+                     f" · detector {md_escape(detector)}")
     lines += ["", f"Rendered by notelingo {__version__}."]
     return "\n".join(lines)
 
 
 def render_markdown(digest: Digest) -> str:
     """The whole digest as one Markdown document."""
-    summary = [f"{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')} · languages shown: {md_escape(', '.join(digest.langs))}"]
+    shown = md_escape(", ".join(digest.langs))
+    counts = f"{plural(len(digest.notes), 'note')} in {plural(len(digest.groups), 'group')}"
+    summary = [f"{counts} · languages shown: {shown}"]
     if digest.notes:
         summary += [f"Notes by language: {_counts(digest.by_lang)}", f"Notes by source: {_counts(digest.by_source)}"]
     sections = [f"# {md_escape(digest.title)}", "  \n".join(summary), _toc(digest.groups)]
