@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from ._version import __version__ as __version__
 
 #: public name -> module that defines it (imported on first access). ``ingest``, ``translate``
 #: and ``export`` are also stage packages: those packages are callable (see ``_callable``).
@@ -45,7 +45,10 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'notelingo' has no attribute {name!r}")
     module = _LAZY[name]
-    value = importlib.import_module(f"notelingo.{name}") if module is None else getattr(importlib.import_module(module), name)
+    if module is None:
+        value = importlib.import_module(f"notelingo.{name}")
+    else:
+        value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
 

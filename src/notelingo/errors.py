@@ -64,7 +64,15 @@ class FormatError(InputError):
 
 
 class GlossaryError(NotelingoError):
-    """An invalid glossary file, or an edit that would make it invalid."""
+    """An invalid glossary file, or an edit that would make it invalid.
+
+    An edit refused because it would make a new lint problem carries ``term`` (the
+    term edited) and ``problem`` (that lint problem, ``"'entry': message"``).
+    """
+
+    def __init__(self, message: str = "", *, problem: str | None = None, **fields) -> None:
+        super().__init__(message, **fields)
+        self.problem = problem
 
 
 class ModelError(NotelingoError):

@@ -63,7 +63,8 @@ class OneLineErrors(TyperGroup):
 app = typer.Typer(
     name="notelingo",
     cls=OneLineErrors,
-    help="Turn multilingual ML notes (Telegram exports, blog pages, text dumps) into aligned bilingual notes and digests.",
+    help="Turn multilingual ML notes (Telegram exports, blog pages, text dumps) "
+    "into aligned bilingual notes and digests.",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -89,7 +90,8 @@ def _version(value: bool) -> None:
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show a full traceback on errors."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries."),
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Print the version and exit."),
 ) -> None:
     state.debug = debug
     state.quiet = quiet

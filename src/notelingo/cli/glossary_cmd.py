@@ -26,7 +26,7 @@ def _load(path: Optional[str], check: bool = True):
 def _save(glossary, path: Optional[str]) -> str:
     """Write an edited glossary: to --glossary when given, else to the user glossary (never the shipped file)."""
     from ..glossary import save_glossary
-    from ..glossary.user import save_user_glossary
+    from ..glossary.model import save_user_glossary
 
     return save_glossary(glossary) if path else save_user_glossary(glossary)
 

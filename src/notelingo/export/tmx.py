@@ -79,7 +79,8 @@ def build_tmx(notes: Sequence[Note], adminlang: str = "en") -> tuple[ET.ElementT
     root = ET.Element("tmx", {"version": "1.4"})
     ET.SubElement(root, "header", {
         "creationtool": "notelingo", "creationtoolversion": __version__, "datatype": "plaintext",
-        "segtype": "sentence", "adminlang": adminlang, "srclang": xml_safe(header_srclang(notes)), "o-tmf": "notelingo-jsonl",
+        "segtype": "sentence", "adminlang": adminlang, "srclang": xml_safe(header_srclang(notes)),
+        "o-tmf": "notelingo-jsonl",
     })
     body = ET.SubElement(root, "body")
     count = 0

@@ -12,8 +12,9 @@ Nothing heavy is imported here: spaCy loads on the first ``find``.
 from __future__ import annotations
 
 from ..errors import GlossaryError
-from .model import POLICIES, Entry, Glossary, TermMatch
-from .yamlio import default_glossary_path, dump_glossary, load_glossary, parse_glossary, save_glossary
+from .entry import POLICIES, Entry, TermMatch
+from .model import Glossary, load_glossary, parse_glossary
+from .yamlio import default_glossary_path, dump_glossary, save_glossary
 
 __all__ = [
     "POLICIES",

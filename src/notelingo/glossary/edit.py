@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 
 from ..errors import GlossaryError
+from .entry import POLICIES, Entry, GlossaryLike
 from .lint import lint_glossary
-from .model import POLICIES, Entry, Glossary
 from .yamlio import text_problem
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -27,13 +27,13 @@ def split_variants(variants: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def make_entry(en: str, ru: list[str], variants: list[str], policy: str, note: str | None = None, domain: str | None = None,
-               generic: list[str] | None = None) -> Entry:
+def make_entry(en: str, ru: list[str], variants: list[str], policy: str, note: str | None = None,
+               domain: str | None = None, generic: list[str] | None = None) -> Entry:
     """A validated entry from command-line values."""
     if policy not in POLICIES:
         raise GlossaryError(f"policy {policy!r} is unknown; use keep, translate or gloss")
-    entry = Entry(en=en, ru=list(ru), variants=split_variants(variants), policy=policy, note=note or None, domain=domain or None,
-                  generic=list(generic or []))
+    entry = Entry(en=en, ru=list(ru), variants=split_variants(variants), policy=policy, note=note or None,
+                  domain=domain or None, generic=list(generic or []))
     check_entry_text(entry)
     return entry
 
@@ -50,24 +50,32 @@ def check_entry_text(entry: Entry) -> None:
             raise GlossaryError(f"{entry.en!r}: {key!r} {problem}")
 
 
-def _checked(before: Glossary, after: Glossary, term: str) -> Glossary:
+def _with_entries(glossary: GlossaryLike, entries: list[Entry]) -> GlossaryLike:
+    """A glossary of ``entries`` at ``glossary``'s path (no removals, no sources: an edited glossary)."""
+    return replace(glossary, entries=entries, removed=[], sources=())
+
+
+def _checked(before: GlossaryLike, after: GlossaryLike, term: str) -> GlossaryLike:
     old = {(p.entry, p.message) for p in lint_glossary(before)}
     new = [p for p in lint_glossary(after) if (p.entry, p.message) not in old]
     if new:
-        raise GlossaryError(f"{before.path}: refused to change {term!r}: {new[0].entry!r}: {new[0].message}")
+        problem = f"{new[0].entry!r}: {new[0].message}"
+        raise GlossaryError(f"{before.path}: refused to change {term!r}: {problem}", path=before.path, term=term,
+                            problem=problem)
     return after
 
 
-def add_entry(glossary: Glossary, entry: Entry) -> Glossary:
+def add_entry(glossary: GlossaryLike, entry: Entry) -> GlossaryLike:
     """A copy of ``glossary`` with ``entry`` appended; refuses duplicates and conflicts."""
     existing = glossary.get(entry.en)
     if existing is not None:
         where = f" (line {existing.line})" if existing.line else ""
-        raise GlossaryError(f"{glossary.path}: term {entry.en!r} already exists{where}; change it with 'notelingo glossary edit'")
-    return _checked(glossary, Glossary(glossary.entries + [entry], glossary.path), entry.en)
+        raise GlossaryError(f"{glossary.path}: term {entry.en!r} already exists{where}; "
+                            "change it with 'notelingo glossary edit'", path=glossary.path, term=entry.en)
+    return _checked(glossary, _with_entries(glossary, glossary.entries + [entry]), entry.en)
 
 
-def edit_entry(glossary: Glossary, term: str, **changes) -> Glossary:
+def edit_entry(glossary: GlossaryLike, term: str, **changes) -> GlossaryLike:
     """A copy of ``glossary`` with the fields in ``changes`` replaced on entry ``term``."""
     old = _require(glossary, term)
     if "variants" in changes and isinstance(changes["variants"], list):
@@ -83,9 +91,10 @@ def edit_entry(glossary: Glossary, term: str, **changes) -> Glossary:
     new = replace(old, **changes)
     check_entry_text(new)
     if new.en.casefold() != old.en.casefold() and glossary.get(new.en) is not None:
-        raise GlossaryError(f"{glossary.path}: cannot rename {old.en!r} to {new.en!r}: that term already exists")
+        raise GlossaryError(f"{glossary.path}: cannot rename {old.en!r} to {new.en!r}: that term already exists",
+                            path=glossary.path, term=new.en)
     entries = [new if e is old else e for e in glossary.entries]
-    return _checked(glossary, Glossary(entries, glossary.path), term)
+    return _checked(glossary, _with_entries(glossary, entries), term)
 
 
 def changed_variants(entry: Entry, added: list[str], dropped: list[str]) -> dict[str, list[str]]:
@@ -103,20 +112,21 @@ def changed_variants(entry: Entry, added: list[str], dropped: list[str]) -> dict
     return {lang: forms for lang, forms in variants.items() if forms}
 
 
-def remove_entry(glossary: Glossary, term: str) -> Glossary:
+def remove_entry(glossary: GlossaryLike, term: str) -> GlossaryLike:
     """A copy of ``glossary`` without entry ``term``."""
     old = _require(glossary, term)
-    return Glossary([e for e in glossary.entries if e is not old], glossary.path)
+    return _with_entries(glossary, [e for e in glossary.entries if e is not old])
 
 
-def _require(glossary: Glossary, term: str) -> Entry:
+def _require(glossary: GlossaryLike, term: str) -> Entry:
     entry = glossary.get(term)
     if entry is None:
-        raise GlossaryError(f"{glossary.path}: no entry {term!r}; see 'notelingo glossary list' (terms are canonical English)")
+        raise GlossaryError(f"{glossary.path}: no entry {term!r}; see 'notelingo glossary list' "
+                            "(terms are canonical English)", path=glossary.path, term=term)
     return entry
 
 
-def merge_entries(glossary: Glossary, entries: list[Entry]) -> tuple[Glossary, list[str], list[str]]:
+def merge_entries(glossary: GlossaryLike, entries: list[Entry]) -> tuple[GlossaryLike, list[str], list[str]]:
     """Add the entries that fit: returns (glossary, terms already present, one line per refused entry)."""
     existing, refused = [], []
     for entry in entries:
@@ -126,5 +136,5 @@ def merge_entries(glossary: Glossary, entries: list[Entry]) -> tuple[Glossary, l
         try:
             glossary = add_entry(glossary, entry)
         except GlossaryError as exc:
-            refused.append(str(exc).split(": refused to change ", 1)[-1])
+            refused.append(f"{exc.term!r}: {exc.problem}" if exc.problem else str(exc))
     return glossary, existing, refused

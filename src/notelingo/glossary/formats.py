@@ -26,8 +26,9 @@ from pathlib import Path
 
 from ..errors import GlossaryError
 from .edit import check_entry_text
-from .model import POLICIES, Entry, Glossary
-from .yamlio import LIST_SEPARATOR, parse_glossary
+from .entry import POLICIES, Entry
+from .model import Glossary, parse_glossary
+from .yamlio import LIST_SEPARATOR
 
 HEADER = ["en", "ru", "variants_en", "variants_ru", "policy", "domain", "note", "generic"]
 #: The header of exports written before the ``generic`` column existed; still read.
@@ -76,7 +77,8 @@ def import_delimited(text: str, delimiter: str, path: str) -> Glossary:
 
 def _entry_from_row(row: list[str], path: str, lineno: int, width: int = len(HEADER)) -> Entry:
     if len(row) != width:
-        raise GlossaryError(f"{path}:{lineno}: expected {width} columns ({', '.join(HEADER[:width])}), found {len(row)}")
+        raise GlossaryError(f"{path}:{lineno}: expected {width} columns ({', '.join(HEADER[:width])}), found "
+                            f"{len(row)}")
     en, ru, var_en, var_ru, policy, domain, note, generic = (row + [""])[:len(HEADER)]
     if policy not in POLICIES:
         raise GlossaryError(f"{path}:{lineno}: policy {policy!r} is unknown; use keep, translate or gloss")
@@ -88,7 +90,8 @@ def _entry_from_row(row: list[str], path: str, lineno: int, width: int = len(HEA
 def _pair_from_row(row: list[str], path: str, lineno: int) -> Entry:
     """A DeepL row: source, target[, source_lang, target_lang]."""
     if len(row) not in (2, 4) or not row[0].strip() or not row[1].strip():
-        raise GlossaryError(f"{path}:{lineno}: a DeepL glossary row is 'source,target' (or with language codes); found {len(row)} columns")
+        raise GlossaryError(f"{path}:{lineno}: a DeepL glossary row is 'source,target' (or with language codes); "
+                            f"found {len(row)} columns")
     en, ru = row[0].strip(), row[1].strip()
     keep = en == ru
     return Entry(en=en, ru=[] if keep else [ru], policy="keep" if keep else "translate", line=lineno)
@@ -103,7 +106,8 @@ def _validated(entries: list[Entry], path: str) -> Glossary:
             raise GlossaryError(f"{path}:{entry.line}: {exc}") from None
         first = seen.setdefault(entry.en.casefold(), entry)
         if first is not entry:
-            raise GlossaryError(f"{path}:{entry.line}: duplicate term {entry.en!r} (also on line {first.line}); merge the two rows")
+            raise GlossaryError(f"{path}:{entry.line}: duplicate term {entry.en!r} (also on line {first.line}); merge "
+                                "the two rows")
     return Glossary(entries, path)
 
 
@@ -137,7 +141,11 @@ def export_deepl(glossary: Glossary, pair: str = "en-ru") -> str:
 # ---------------------------------------------------------------- TBX
 
 _GENERIC_NOTE = "notelingo:generic"
-_STATUS = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts", "variant": "deprecatedTerm-admn-sts"}
+_STATUS = {
+    "preferred": "preferredTerm-admn-sts",
+    "admitted": "admittedTerm-admn-sts",
+    "variant": "deprecatedTerm-admn-sts",
+}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -157,7 +165,8 @@ def export_tbx(glossary: Glossary) -> str:
         if entry.note is not None:
             ET.SubElement(node, "note").text = entry.note
         generic = {g.casefold() for g in entry.generic}
-        _lang_set(node, "en", [(entry.en, "preferred")] + [(v, "variant") for v in entry.variants.get("en", [])], generic)
+        en_terms = [(entry.en, "preferred")] + [(v, "variant") for v in entry.variants.get("en", [])]
+        _lang_set(node, "en", en_terms, generic)
         ru_terms = [(r, "preferred" if i == 0 else "admitted") for i, r in enumerate(entry.ru)]
         _lang_set(node, "ru", ru_terms + [(v, "variant") for v in entry.variants.get("ru", [])], generic)
     ET.indent(root)
@@ -201,7 +210,8 @@ def _tbx_terms(node, lang: str) -> dict[str, list[str]]:
             term = "".join(tig.find(".//term").itertext()) if tig.find(".//term") is not None else ""
             note = tig.find(".//termNote[@type='administrativeStatus']")
             status = status_of.get(note.text.strip() if note is not None and note.text else "", "")
-            found[status or ("preferred" if not found["preferred"] else "admitted" if lang == "ru" else "variant")].append(term)
+            implied = "preferred" if not found["preferred"] else "admitted" if lang == "ru" else "variant"
+            found[status or implied].append(term)
             if any((n.text or "").strip() == _GENERIC_NOTE for n in tig.iter("note")):
                 found["generic"].append(term)
     return found
@@ -210,9 +220,11 @@ def _tbx_terms(node, lang: str) -> dict[str, list[str]]:
 def _tbx_entry(node, path: str, number: int) -> Entry:
     en, ru = _tbx_terms(node, "en"), _tbx_terms(node, "ru")
     if len(en["preferred"]) != 1:
-        raise GlossaryError(f"{path}: termEntry {number} ({node.get('id')}) needs exactly one preferred English term, found {len(en['preferred'])}")
+        raise GlossaryError(f"{path}: termEntry {number} ({node.get('id')}) needs exactly one preferred English term, "
+                            f"found {len(en['preferred'])}")
     admin = node.find("admin[@type='projectSubset']")
-    policy = (admin.text or "").removeprefix("policy:") if admin is not None else ("translate" if ru["preferred"] else "keep")
+    default_policy = "translate" if ru["preferred"] else "keep"
+    policy = (admin.text or "").removeprefix("policy:") if admin is not None else default_policy
     if policy not in POLICIES:
         raise GlossaryError(f"{path}: termEntry {number}: policy {policy!r} is unknown; use keep, translate or gloss")
     domain, note = node.find("descrip[@type='subjectField']"), node.find("note")
@@ -256,7 +268,8 @@ def _md_cells(line: str) -> list[str] | None:
     if not match:
         return None
     cells = [c.strip().replace("\\*", "").replace("\\", "").strip() for c in match.group(1).split("|")]
-    if len(cells) != 2 or set(cells[0]) <= set("-: ") or cells[0].lower() in ("оригинал", "original", "english", "term"):
+    header = cells[0].lower() in ("оригинал", "original", "english", "term") if cells else False
+    if len(cells) != 2 or set(cells[0]) <= set("-: ") or header:
         return None
     return cells
 
@@ -292,8 +305,8 @@ _BY_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".tbx": "tbx", ".xml"
 
 def import_glossary(path: str) -> Glossary:
     """Read a glossary in any supported format, chosen by the file's extension."""
-    from ..fileio import read_text
     from ..errors import InputError
+    from ..fileio import read_text
 
     kind = _BY_SUFFIX.get(Path(path).suffix.lower())
     if kind is None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import Entry
+from .entry import Entry
 
 #: Heads (or whole terms) that have no plural in ML prose.
 UNCOUNTABLE = frozenset("""
@@ -71,7 +71,8 @@ def is_uncountable(entry: Entry) -> bool:
     words = entry.en.split()
     head = words[_english_head(words)].lower()
     last_part = head.rsplit("-", 1)[-1]
-    return entry.en.lower() in UNCOUNTABLE or last_part in UNCOUNTABLE or (last_part.endswith("ing") and last_part not in COUNTABLE_ING)
+    gerund = last_part.endswith("ing") and last_part not in COUNTABLE_ING
+    return entry.en.lower() in UNCOUNTABLE or last_part in UNCOUNTABLE or gerund
 
 
 def is_plural_english(surface: str, entry: Entry) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import LANGS, Entry, Glossary
+from .entry import LANGS, Entry, GlossaryLike
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Problem:
         return f"{where}: {self.entry!r}: {self.message}"
 
 
-def lint_glossary(glossary: Glossary, shadowing: bool = True) -> list[Problem]:
+def lint_glossary(glossary: GlossaryLike, shadowing: bool = True) -> list[Problem]:
     """Every problem of ``glossary``, in file order. ``shadowing`` needs spaCy (slower)."""
     problems = _duplicates(glossary) + _empty_fields(glossary) + _conflicting_renderings(glossary)
     if shadowing:
@@ -36,22 +36,25 @@ def _where(entry: Entry) -> str:
     return f"line {entry.line}" if entry.line else f"entry {entry.en!r}"
 
 
-def _duplicates(glossary: Glossary) -> list[Problem]:
+def _duplicates(glossary: GlossaryLike) -> list[Problem]:
     problems, seen = [], {}
     for entry in glossary.entries:
         first = seen.setdefault(entry.en.casefold(), entry)
         if first is not entry:
-            problems.append(Problem(entry.line, entry.en, f"duplicate term (also on {_where(first)}); merge the two entries"))
+            problems.append(Problem(entry.line, entry.en, f"duplicate term (also on {_where(first)}); merge the two "
+                                                          "entries"))
     return problems
 
 
-def _empty_fields(glossary: Glossary) -> list[Problem]:
+def _empty_fields(glossary: GlossaryLike) -> list[Problem]:
     problems = []
     for entry in glossary.entries:
         if entry.policy != "keep" and not entry.ru:
-            problems.append(Problem(entry.line, entry.en, f"policy {entry.policy!r} but no Russian form; add 'ru: [...]' or set 'policy: keep'"))
+            problems.append(Problem(entry.line, entry.en, f"policy {entry.policy!r} but no Russian form; add 'ru: "
+                                                          "[...]' or set 'policy: keep'"))
         if entry.policy == "keep" and entry.ru:
-            problems.append(Problem(entry.line, entry.en, "policy 'keep' never renders 'ru'; move those forms to 'variants: ru:'"))
+            problems.append(Problem(entry.line, entry.en, "policy 'keep' never renders 'ru'; move those forms to "
+                                                          "'variants: ru:'"))
         for lang in LANGS:
             forms = entry.forms(lang)  # exact: acronyms differ by case ("LLaMA", "Llama")
             for form in sorted({f for f in forms if forms.count(f) > 1}):
@@ -59,11 +62,13 @@ def _empty_fields(glossary: Glossary) -> list[Problem]:
         all_forms = {f.casefold() for lang in LANGS for f in entry.forms(lang)}
         for form in entry.generic:
             if form.casefold() not in all_forms:
-                problems.append(Problem(entry.line, entry.en, f"generic form {form!r} is none of the entry's forms; add it to 'ru' or 'variants', or remove it from 'generic'"))
+                fix = "add it to 'ru' or 'variants', or remove it from 'generic'"
+                message = f"generic form {form!r} is none of the entry's forms; {fix}"
+                problems.append(Problem(entry.line, entry.en, message))
     return problems
 
 
-def _conflicting_renderings(glossary: Glossary) -> list[Problem]:
+def _conflicting_renderings(glossary: GlossaryLike) -> list[Problem]:
     """Two entries rendered the same way in Russian cannot be told apart on the way back."""
     problems, owner = [], {}
     for entry in glossary.entries:
@@ -71,11 +76,13 @@ def _conflicting_renderings(glossary: Glossary) -> list[Problem]:
             continue
         first = owner.setdefault(entry.ru[0].casefold(), entry)
         if first is not entry and first.en.casefold() != entry.en.casefold():
-            problems.append(Problem(entry.line, entry.en, f"Russian rendering {entry.ru[0]!r} is also the rendering of {first.en!r} ({_where(first)}); choose a distinct rendering"))
+            message = (f"Russian rendering {entry.ru[0]!r} is also the rendering of {first.en!r} ({_where(first)}); "
+                       "choose a distinct rendering")
+            problems.append(Problem(entry.line, entry.en, message))
     return problems
 
 
-def _shadowing(glossary: Glossary) -> list[Problem]:
+def _shadowing(glossary: GlossaryLike) -> list[Problem]:
     """Forms of two entries that match exactly the same text (after lemmas and stems)."""
     from .matcher import match_keys, pattern_surfaces
 
@@ -91,5 +98,7 @@ def _shadowing(glossary: Glossary) -> list[Problem]:
                     keys_seen.add(keys)
                     first, first_form = owner.setdefault(keys, (entry, form))
                     if first is not entry:
-                        problems.append(Problem(entry.line, entry.en, f"form {form!r} matches the same text as {first_form!r} of {first.en!r} ({_where(first)}); remove or change one of them"))
+                        message = (f"form {form!r} matches the same text as {first_form!r} of {first.en!r} "
+                                   f"({_where(first)}); remove or change one of them")
+                        problems.append(Problem(entry.line, entry.en, message))
     return problems

@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .model import Entry, Glossary, TermMatch
+from .entry import Entry, GlossaryLike, TermMatch
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
@@ -66,7 +66,8 @@ def is_acronym(word: str) -> bool:
 
 def acronym_key(word: str) -> str:
     """Acronyms match as written, except an English plural 's' ("LLMs" -> "LLM")."""
-    if len(word) > 2 and word.endswith("s") and sum(ch.isupper() for ch in word[:-1]) >= 2 and word[:-1].upper() == word[:-1]:
+    stem = word[:-1]
+    if len(word) > 2 and word.endswith("s") and sum(ch.isupper() for ch in stem) >= 2 and stem.upper() == stem:
         return word[:-1]
     return word
 
@@ -221,7 +222,7 @@ def match_keys(form: str, lang: str) -> tuple[str, ...]:
 class TermMatcher:
     """A PhraseMatcher over every form of every entry, for one language of text."""
 
-    def __init__(self, glossary: Glossary, lang: str) -> None:
+    def __init__(self, glossary: GlossaryLike, lang: str) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.lang = lang
@@ -356,13 +357,13 @@ _BY_IDENTITY: dict[tuple, tuple[tuple, TermMatcher]] = {}
 _CACHED = 8
 
 
-def content_key(glossary: Glossary) -> str:
+def content_key(glossary: GlossaryLike) -> str:
     """sha256 of the entries' content in order (order decides ties between matches)."""
     blob = json.dumps([entry.to_dict() for entry in glossary.entries], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def matcher_for(glossary: Glossary, lang: str) -> TermMatcher:
+def matcher_for(glossary: GlossaryLike, lang: str) -> TermMatcher:
     """The cached matcher of a glossary's current content for ``lang``.
 
     Every translate call reloads the glossary (new entry objects) while building a
@@ -388,6 +389,9 @@ def matcher_for(glossary: Glossary, lang: str) -> TermMatcher:
     return _BY_IDENTITY[identity][1]
 
 
-def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
-    """Glossary terms in ``text``: sorted, non-overlapping, longest match first; never inside URLs, emails, code or LaTeX."""
+def find_terms(glossary: GlossaryLike, text: str, lang: str) -> list[TermMatch]:
+    """Glossary terms in ``text``: sorted, non-overlapping, longest match first.
+
+    Never inside URLs, emails, code or LaTeX.
+    """
     return matcher_for(glossary, lang).find(text, glossary.entries)

@@ -1,98 +1,29 @@
-"""Glossary data model: entries, the glossary, and term matches.
+"""The glossary: :class:`Glossary` (entries plus load/add/save/find) and the functions that load one.
 
 Invariants
 ----------
-* ``Entry.en`` is the canonical English form, non-empty, unique in a glossary
-  (compared case-insensitively).
-* ``Entry.ru[0]`` is the preferred Russian rendering; ``ru`` may be empty only
-  for ``keep`` entries (they are rendered as ``en`` in every language).
-* ``Entry.variants`` maps a language ("en"/"ru") to surface forms that are
-  recognised in text but never produced as a rendering.
-* ``Entry.generic`` lists forms (renderings or variants, either language) that are
-  everyday words too ("внимание", "статья", "train"): they are still rendered, but
-  recognised in text only inside a hyphenated compound ("attention-based"), so
-  "обратите внимание" is no glossary term.
+* The entries keep the invariants stated in :mod:`.entry`.
 * ``Glossary.hash`` depends on the entries' content only (not on file layout,
   comments or entry order).
+
+This module sits at the top of the glossary package's import graph: it uses the
+matcher, the YAML reader and writer, the editor and the user overlay, and none of
+them imports it (they take a :class:`.entry.GlossaryLike`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
-from typing import Literal
 
-Policy = Literal["keep", "translate", "gloss"]
-POLICIES: tuple[str, ...] = ("keep", "translate", "gloss")
-LANGS: tuple[str, ...] = ("en", "ru")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One term: canonical English, Russian renderings, recognised variants, policy."""
-
-    en: str
-    ru: list[str] = field(default_factory=list)
-    variants: dict[str, list[str]] = field(default_factory=dict)
-    policy: Policy = "translate"
-    note: str | None = None
-    domain: str | None = None
-    generic: list[str] = field(default_factory=list)
-    line: int | None = field(default=None, compare=False, repr=False)
-
-    def __hash__(self) -> int:  # lists inside: hash by the canonical key only
-        return hash(self.en.casefold())
-
-    def target(self, lang: str) -> str:
-        """The rendering of this term in ``lang`` ("en" -> en, "ru" -> ru[0]; keep -> en)."""
-        if lang == "en" or self.policy == "keep" or not self.ru:
-            return self.en
-        if lang == "ru":
-            return self.ru[0]
-        raise ValueError(f"glossary languages are 'en' and 'ru', not {lang!r}")
-
-    def forms(self, lang: str) -> list[str]:
-        """Every surface form recognised in ``lang``: renderings first, then variants."""
-        base = [self.en] if lang == "en" else list(self.ru)
-        return base + list(self.variants.get(lang, []))
-
-    def matched_forms(self, lang: str) -> list[str]:
-        """The forms recognised on their own: every form but the generic ones."""
-        generic = {g.casefold() for g in self.generic}
-        return [form for form in self.forms(lang) if form.casefold() not in generic]
-
-    def generic_forms(self, lang: str) -> list[str]:
-        """The forms of ``lang`` recognised only inside hyphenated compounds."""
-        generic = {g.casefold() for g in self.generic}
-        return [form for form in self.forms(lang) if form.casefold() in generic]
-
-    def to_dict(self) -> dict:
-        """Plain data in file order; empty optional fields are left out."""
-        data: dict = {"en": self.en}
-        if self.ru:
-            data["ru"] = list(self.ru)
-        variants = {lang: list(self.variants[lang]) for lang in LANGS if self.variants.get(lang)}
-        if variants:
-            data["variants"] = variants
-        if self.generic:
-            data["generic"] = list(self.generic)
-        data["policy"] = self.policy
-        if self.domain is not None:
-            data["domain"] = self.domain
-        if self.note is not None:
-            data["note"] = self.note
-        return data
-
-
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a text: ``text[start:end] == surface``."""
-
-    start: int
-    end: int
-    surface: str
-    entry: Entry
+from ..errors import GlossaryError, InputError
+from .edit import add_entry, make_entry
+from .entry import LANGS, POLICIES, Entry, Policy, TermMatch
+from .matcher import find_terms
+from .user import difference, overlay, user_glossary_path
+from .yamlio import default_glossary_path, parse_entries, save_glossary
 
 
 @dataclass
@@ -121,20 +52,18 @@ class Glossary:
 
         Example: ``g = notelingo.Glossary.load("my.yaml")``; a bad file raises ``GlossaryError`` naming the line.
         """
-        from .yamlio import load_glossary
-
         return load_glossary(None if path is None else str(path))
 
-    def add(self, en: str, ru: list[str] | str = (), variants: list[str] | tuple[str, ...] = (), policy: str = "translate",
-            note: str | None = None, domain: str | None = None, generic: list[str] | tuple[str, ...] = ()) -> Entry:
+    def add(self, en: str, ru: list[str] | str = (), variants: list[str] | tuple[str, ...] = (),
+            policy: str = "translate", note: str | None = None, domain: str | None = None,
+            generic: list[str] | tuple[str, ...] = ()) -> Entry:
         """Add an entry in place (checked like ``notelingo glossary add``: duplicates and conflicts are refused).
 
         Variants are sorted into languages by script. Example:
         ``g.add("sparse autoencoder", ru=["разреженный автоэнкодер"], variants=["SAE"], policy="translate")``.
         """
-        from .edit import add_entry, make_entry
-
-        entry = make_entry(en, [ru] if isinstance(ru, str) else list(ru), list(variants), policy, note, domain, list(generic))
+        renderings = [ru] if isinstance(ru, str) else list(ru)
+        entry = make_entry(en, renderings, list(variants), policy, note, domain, list(generic))
         self.entries = add_entry(self, entry).entries
         return entry
 
@@ -143,8 +72,6 @@ class Glossary:
 
         Example: ``notelingo.Glossary.load().save("my.yaml")`` copies the shipped glossary to edit it.
         """
-        from .yamlio import save_glossary
-
         return save_glossary(self, None if path is None else str(path))
 
     @property
@@ -172,9 +99,67 @@ class Glossary:
 
     def find(self, text: str, lang: str) -> list[TermMatch]:
         """Glossary terms in ``text`` (see :func:`notelingo.glossary.matcher.find_terms`)."""
-        from .matcher import find_terms
-
         return find_terms(self, text, lang)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def load_glossary(path: str | None = None, check: bool = True) -> Glossary:
+    """Read and validate a glossary file (``None``: the shipped one with the user glossary over it).
+
+    With ``check`` (the default) duplicate canonical terms are refused too;
+    ``lint`` reads with ``check=False`` to report every problem at once.
+    """
+    from ..fileio import read_text
+
+    if path is None:  # the shipped glossary with the user's edits laid over it
+        return load_default_glossary(check)
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        raise GlossaryError(f"{path}: {exc.message}", path=str(path)) from None
+    glossary = parse_glossary(text, str(path))
+    if check:
+        _refuse_duplicates(glossary)
+    return glossary
+
+
+def _refuse_duplicates(glossary: Glossary) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in glossary.entries:
+        first = seen.setdefault(entry.en.casefold(), entry)
+        if first is not entry:
+            where = f"{glossary.path}:{entry.line}"
+            message = f"{where}: duplicate term {entry.en!r} (also on line {first.line}); merge the two entries"
+            raise GlossaryError(message, path=glossary.path, line=entry.line, term=entry.en)
+
+
+def parse_glossary(text: str, path: str = "<text>") -> Glossary:
+    """Parse YAML glossary text; errors name ``path:line`` and the fix."""
+    entries, removed = parse_entries(text, path)
+    return Glossary(entries, path, removed=removed, sources=(path,))
+
+
+def load_default_glossary(check: bool = True) -> Glossary:
+    """The shipped glossary, with the user glossary (:mod:`.user`) over it when that file exists."""
+    shipped = load_glossary(default_glossary_path(), check=check)
+    path = user_glossary_path()
+    if not os.path.exists(path):
+        return shipped
+    return overlay(shipped, load_glossary(path, check=check))
+
+
+def save_user_glossary(edited: Glossary) -> str:
+    """Write what ``edited`` changes against the shipped glossary into the user glossary; returns its path."""
+    from pathlib import Path
+
+    path = user_glossary_path()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return save_glossary(difference(load_glossary(default_glossary_path()), edited, path))
+
+
+__all__ = [
+    "LANGS", "POLICIES", "Entry", "Glossary", "Policy", "TermMatch", "load_default_glossary", "load_glossary",
+    "parse_glossary", "save_user_glossary",
+]

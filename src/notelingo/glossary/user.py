@@ -10,14 +10,15 @@ top-level ``removed: [term, ...]`` list of shipped terms taken away.
 Wherever the glossary is loaded without a path (translate, find, stats, digest
 terms), the overlay is applied: a user entry replaces the shipped entry with the
 same term in place, new terms follow the shipped ones, removed terms are gone.
+:func:`.model.load_default_glossary` and :func:`.model.save_user_glossary` read and write it.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from dataclasses import replace
 
-from .model import Glossary
+from .entry import GlossaryLike
 
 
 def user_glossary_path() -> str:
@@ -26,42 +27,22 @@ def user_glossary_path() -> str:
     return os.path.join(base, "notelingo", "glossary.yaml")
 
 
-def overlay(shipped: Glossary, user: Glossary) -> Glossary:
+def overlay(shipped: GlossaryLike, user: GlossaryLike) -> GlossaryLike:
     """``shipped`` with ``user``'s entries and removals applied (see the module docstring)."""
     replacing = {entry.en.casefold(): entry for entry in user.entries}
     removed = {term.casefold() for term in user.removed}
     entries = [replacing.pop(e.en.casefold(), e) for e in shipped.entries if e.en.casefold() not in removed]
     entries += [entry for entry in user.entries if entry.en.casefold() in replacing]
-    return Glossary(entries, user.path, sources=(shipped.path, user.path))
+    return replace(user, entries=entries, removed=[], sources=(shipped.path, user.path))
 
 
-def difference(shipped: Glossary, edited: Glossary, path: str) -> Glossary:
+def difference(shipped: GlossaryLike, edited: GlossaryLike, path: str) -> GlossaryLike:
     """The user glossary that turns ``shipped`` into ``edited``: new or changed entries, removed terms."""
     base = {entry.en.casefold(): entry for entry in shipped.entries}
     kept = {entry.en.casefold() for entry in edited.entries}
     entries = [entry for entry in edited.entries if base.get(entry.en.casefold()) != entry]
     removed = [entry.en for entry in shipped.entries if entry.en.casefold() not in kept]
-    return Glossary(entries, path, removed=removed, sources=(path,))
-
-
-def load_default_glossary(check: bool = True) -> Glossary:
-    """The shipped glossary, with the user glossary over it when that file exists."""
-    from .yamlio import default_glossary_path, load_glossary
-
-    shipped = load_glossary(default_glossary_path(), check=check)
-    path = user_glossary_path()
-    if not os.path.exists(path):
-        return shipped
-    return overlay(shipped, load_glossary(path, check=check))
-
-
-def save_user_glossary(edited: Glossary) -> str:
-    """Write what ``edited`` changes against the shipped glossary into the user glossary; returns its path."""
-    from .yamlio import default_glossary_path, load_glossary, save_glossary
-
-    path = user_glossary_path()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return save_glossary(difference(load_glossary(default_glossary_path()), edited, path))
+    return replace(edited, entries=entries, path=path, removed=removed, sources=(path,))
 
 
 def glossary_files(explicit: str | None = None) -> list[tuple[str, str]]:

@@ -1,5 +1,7 @@
 """Reading and writing the glossary's YAML file, with validation at the edge.
 
+The reader returns entries (:func:`parse_entries`); :mod:`.model` builds the glossary of them.
+
 The file is a mapping ``{version: 1, entries: [...]}``; each entry a mapping
 with the keys of :class:`Entry`. Parsing is strict on purpose: a value the
 writer could not reproduce (a number, a duplicate key, an unknown field, a
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
-from .model import LANGS, POLICIES, Entry, Glossary
+from .entry import LANGS, POLICIES, Entry, GlossaryLike
 
 FORMAT_VERSION = 1
 ENTRY_KEYS = ("en", "ru", "variants", "generic", "policy", "domain", "note")
@@ -27,7 +29,7 @@ _HEADER = """\
 #   variants: surface forms recognised in text but never produced; generic: everyday-word forms, matched only in compounds;
 #   policy: keep (never translated) | translate | gloss (target form + original in parentheses on first use);
 #   domain, note: optional. Check edits with `notelingo glossary lint`.
-"""
+"""  # noqa: E501 (the header every glossary file starts with)
 
 
 def default_glossary_path() -> str:
@@ -37,39 +39,11 @@ def default_glossary_path() -> str:
     return str(files("notelingo") / "glossaries" / "ml.yaml")
 
 
-def load_glossary(path: str | None = None, check: bool = True) -> Glossary:
-    """Read and validate a glossary file (``None``: the shipped one with the user glossary over it).
+def parse_entries(text: str, path: str = "<text>") -> tuple[list[Entry], list[str]]:
+    """The entries and the ``removed`` terms of YAML glossary text; errors name ``path:line`` and the fix.
 
-    With ``check`` (the default) duplicate canonical terms are refused too;
-    ``lint`` reads with ``check=False`` to report every problem at once.
+    :func:`.model.parse_glossary` makes the :class:`.model.Glossary` of them.
     """
-    from ..fileio import read_text
-    from ..errors import InputError
-
-    if path is None:  # the shipped glossary with the user's edits laid over it
-        from .user import load_default_glossary
-
-        return load_default_glossary(check)
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        raise GlossaryError(f"{path}: {exc.message}") from None
-    glossary = parse_glossary(text, str(path))
-    if check:
-        _refuse_duplicates(glossary)
-    return glossary
-
-
-def _refuse_duplicates(glossary: Glossary) -> None:
-    seen: dict[str, Entry] = {}
-    for entry in glossary.entries:
-        first = seen.setdefault(entry.en.casefold(), entry)
-        if first is not entry:
-            raise GlossaryError(f"{glossary.path}:{entry.line}: duplicate term {entry.en!r} (also on line {first.line}); merge the two entries")
-
-
-def parse_glossary(text: str, path: str = "<text>") -> Glossary:
-    """Parse YAML glossary text; errors name ``path:line`` and the fix."""
     import yaml
 
     # libyaml's parser when PyYAML was built with it: the shipped glossary parses in 30 ms instead of 600.
@@ -87,12 +61,13 @@ def parse_glossary(text: str, path: str = "<text>") -> Glossary:
     top = _mapping(root, path, ("version", "entries", "removed"), "the top level")
     version = _scalar(loader, top.get("version"), path, "version", int) if "version" in top else None
     if version != FORMAT_VERSION:
-        raise GlossaryError(f"{path}:{root.start_mark.line + 1}: 'version' must be {FORMAT_VERSION}; add 'version: {FORMAT_VERSION}' at the top")
+        raise GlossaryError(f"{path}:{root.start_mark.line + 1}: 'version' must be {FORMAT_VERSION}; add 'version: "
+                            f"{FORMAT_VERSION}' at the top")
     items = top.get("entries")
     if items is None or items.tag != "tag:yaml.org,2002:seq":
         raise GlossaryError(f"{path}:{root.start_mark.line + 1}: 'entries' must be a list of entries ('- en: ...')")
     removed = _string_list(loader, top["removed"], path, "removed") if "removed" in top else []
-    return Glossary([_entry(loader, node, path) for node in items.value], path, removed=removed, sources=(path,))
+    return [_entry(loader, node, path) for node in items.value], removed
 
 
 def _mapping(node: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[str, Any]:
@@ -103,7 +78,8 @@ def _mapping(node: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[
     for key_node, value_node in node.value:
         key = key_node.value
         if key not in allowed:
-            raise GlossaryError(f"{path}:{key_node.start_mark.line + 1}: unknown key {key!r} in {what}; use one of: {', '.join(allowed)}")
+            raise GlossaryError(f"{path}:{key_node.start_mark.line + 1}: unknown key {key!r} in {what}; use one of: "
+                                f"{', '.join(allowed)}")
         if key in out:
             raise GlossaryError(f"{path}:{key_node.start_mark.line + 1}: key {key!r} given twice in {what}; keep one")
         out[key] = value_node
@@ -112,9 +88,11 @@ def _mapping(node: Any, path: str, allowed: tuple[str, ...], what: str) -> dict[
 
 def _scalar(loader: Any, node: Any, path: str, key: str, kind: type = str) -> Any:
     line = node.start_mark.line + 1
-    value = loader.construct_object(node, deep=True) if node.tag.endswith(("str", "int", "null", "bool", "float")) else None
+    scalar = node.tag.endswith(("str", "int", "null", "bool", "float"))
+    value = loader.construct_object(node, deep=True) if scalar else None
     if type(value) is not kind:
-        raise GlossaryError(f"{path}:{line}: {key!r} must be a {'text' if kind is str else kind.__name__}; quote it or fix the value")
+        raise GlossaryError(f"{path}:{line}: {key!r} must be a {'text' if kind is str else kind.__name__}; quote it "
+                            "or fix the value")
     if kind is str:
         _check_text(value, path, line, key)
     return value
@@ -154,7 +132,8 @@ def _entry(loader: Any, node: Any, path: str) -> Entry:
         raise GlossaryError(f"{path}:{line}: entry has no 'policy'; add 'policy: keep', 'translate' or 'gloss'")
     policy = _scalar(loader, fields["policy"], path, "policy")
     if policy not in POLICIES:
-        raise GlossaryError(f"{path}:{fields['policy'].start_mark.line + 1}: policy {policy!r} is unknown; use keep, translate or gloss")
+        raise GlossaryError(f"{path}:{fields['policy'].start_mark.line + 1}: policy {policy!r} is unknown; use keep, "
+                            "translate or gloss")
     variants: dict[str, list[str]] = {}
     if "variants" in fields:
         for lang, lang_node in _mapping(fields["variants"], path, LANGS, "'variants'").items():
@@ -189,7 +168,7 @@ def _yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(_yaml_str(v) for v in values) + "]"
 
 
-def dump_glossary(glossary: Glossary) -> str:
+def dump_glossary(glossary: GlossaryLike) -> str:
     """Canonical YAML text: fixed key order, one flow list per field, a header comment."""
     lines = [_HEADER.rstrip("\n"), f"version: {FORMAT_VERSION}"]
     if glossary.removed:  # a user glossary: shipped terms it takes away
@@ -210,7 +189,7 @@ def dump_glossary(glossary: Glossary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_glossary(glossary: Glossary, path: str | None = None) -> str:
+def save_glossary(glossary: GlossaryLike, path: str | None = None) -> str:
     """Write ``glossary`` atomically to ``path`` (default: where it was read from)."""
     from ..fileio import atomic_write
 
