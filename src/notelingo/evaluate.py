@@ -109,7 +109,8 @@ class _LineKinds:
         return "markup" if _markup_only(line) else None
 
 
-def select_lines(src_lines: list[str], ref_lines: list[str], hyp_lines: list[str] | None = None) -> tuple[list[LinePair], Counter]:
+def select_lines(src_lines: list[str], ref_lines: list[str],
+                 hyp_lines: list[str] | None = None) -> tuple[list[LinePair], Counter]:
     """The line pairs to score, and how many lines were excluded for each reason (:data:`EXCLUDED_KINDS`)."""
     src_kinds, ref_kinds = _LineKinds(), _LineKinds()
     pairs: list[LinePair] = []
@@ -148,7 +149,8 @@ def _line_notes(pairs: list[LinePair], src: str, path: str) -> list:
     from .schema import Block, Note, Signature, Source
 
     return [Note(id=f"line-{p.number}", lang=src, lang_confidence=1.0, title="", source=Source(kind="text", path=path),
-                 blocks=[Block(id="b0", kind="paragraph", lang=src, text={src: p.src})], signature=Signature(notelingo=__version__))
+                 blocks=[Block(id="b0", kind="paragraph", lang=src, text={src: p.src})],
+                 signature=Signature(notelingo=__version__))
             for p in pairs]
 
 
@@ -224,7 +226,8 @@ def evaluate(src_path: str, ref_path: str, options: EvalOptions, hyp_path: str |
     ``term_accuracy``, ``span_survival``, ``repairs``, ``lines``, ``excluded``, ``signature``.
     """
     if (options.src, options.tgt) not in {("ru", "en"), ("en", "ru")}:
-        raise UsageError(f"{options.src}-{options.tgt}: eval scores ru-en or en-ru (the glossary's languages)", option="pair")
+        raise UsageError(f"{options.src}-{options.tgt}: eval scores ru-en or en-ru (the glossary's languages)",
+                         option="pair")
     pairs, excluded = read_aligned(src_path, ref_path, hyp_path)
     if not pairs:
         raise InputError(src_path, "no line to score: every line is blank, markup, code or the same in SRC and REF")
@@ -326,7 +329,8 @@ def format_compare(a: dict, b: dict, names: tuple[str, str] = ("A", "B")) -> str
     """Two results side by side, with B - A for the scores."""
     left, right = dict(table_rows(a)), dict(table_rows(b))
     deltas = {"BLEU": _delta(a, b, "bleu", "score"), "chrF": _delta(a, b, "chrf", "score"),
-              "term accuracy": _delta(a, b, "term_accuracy", "rate"), "span survival": _delta(a, b, "span_survival", "rate")}
+              "term accuracy": _delta(a, b, "term_accuracy", "rate"),
+              "span survival": _delta(a, b, "span_survival", "rate")}
     labels = list(left)
     width = max(len(label) for label in labels)
     col = max(len(names[0]), *(len(left[label]) for label in labels if not label.endswith("signature")))
@@ -346,7 +350,8 @@ def load_result(path: str) -> dict:
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"line {exc.lineno}: invalid JSON ({exc.msg}); write it with 'notelingo eval --format json'") from None
+        raise InputError(path, f"line {exc.lineno}: invalid JSON ({exc.msg}); "
+                               "write it with 'notelingo eval --format json'", line=exc.lineno) from None
     missing = [key for key in RESULT_KEYS if not isinstance(data, dict) or key not in data]
     if missing:
         raise InputError(path, f"not a 'notelingo eval --format json' result (missing {', '.join(missing)})")

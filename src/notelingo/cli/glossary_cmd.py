@@ -9,7 +9,8 @@ import typer
 
 from ._app import app, err, error_boundary
 
-glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.", no_args_is_help=True)
+glossary_app = typer.Typer(help="View, edit, lint, import/export and mine the ML terminology glossary.",
+                           no_args_is_help=True)
 app.add_typer(glossary_app, name="glossary")
 
 GLOSSARY_OPTION = typer.Option(
@@ -43,7 +44,8 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 
 
 @glossary_app.command("list")
-def list_command(fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+def list_command(fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+                 glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """List the glossary's entries."""
     with error_boundary():
         _choice(fmt, ("table", "json", "csv"), "--format")
@@ -61,7 +63,8 @@ def list_command(fmt: str = typer.Option("table", "--format", "-f", help="table,
 
 
 @glossary_app.command("show")
-def show_command(term: str = typer.Argument(..., help="Canonical English term, or any of its forms."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+def show_command(term: str = typer.Argument(..., help="Canonical English term, or any of its forms."),
+                 glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Show one entry in full."""
     with error_boundary():
         from ..errors import GlossaryError
@@ -89,7 +92,8 @@ def add_command(
     term: str = typer.Argument(..., help="Canonical English form."),
     ru: List[str] = typer.Option([], "--ru", help="Russian rendering (repeat; the first is preferred)."),
     variant: List[str] = typer.Option([], "--variant", help="Surface variant, English or Russian (repeat)."),
-    generic: List[str] = typer.Option([], "--generic", help="A form that is an everyday word too: matched only in hyphenated compounds (repeat)."),
+    generic: List[str] = typer.Option([], "--generic", help="A form that is an everyday word too: "
+                                      "matched only in hyphenated compounds (repeat)."),
     policy: str = typer.Option("translate", "--policy", help="keep, translate or gloss."),
     note: Optional[str] = typer.Option(None, "--note"),
     domain: Optional[str] = typer.Option(None, "--domain"),
@@ -137,7 +141,8 @@ def edit_command(
 
 
 @glossary_app.command("remove")
-def remove_command(term: str = typer.Argument(..., help="Canonical English form."), glossary: Optional[str] = GLOSSARY_OPTION) -> None:
+def remove_command(term: str = typer.Argument(..., help="Canonical English form."),
+                   glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Remove an entry."""
     with error_boundary():
         from ..glossary.edit import remove_entry
@@ -165,7 +170,8 @@ def lint_command(glossary: Optional[str] = GLOSSARY_OPTION) -> None:
 @glossary_app.command("import")
 def import_command(
     file: str = typer.Argument(..., help="CSV, TSV, TBX, Markdown table (.md/.mdx) or YAML glossary."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the imported entries to this YAML file instead of merging."),
+    output: Optional[str] = typer.Option(None, "--output", "-o",
+                                         help="Write the imported entries to this YAML file instead of merging."),
     glossary: Optional[str] = GLOSSARY_OPTION,
 ) -> None:
     """Import entries: into --glossary (new terms only), or as a new glossary with -o."""
@@ -178,7 +184,8 @@ def import_command(
         if not imported.entries:
             from ..errors import FormatError
 
-            raise FormatError(file, "no glossary entries found; give a CSV/TSV (DeepL style), TBX, notelingo YAML or a Markdown table of term pairs")
+            raise FormatError(file, "no glossary entries found; give a CSV/TSV (DeepL style), TBX, notelingo YAML "
+                                    "or a Markdown table of term pairs")
         if output:
             path = save_glossary(Glossary(imported.entries, output))
             typer.echo(f"imported {len(imported.entries)} entries from {file} into {path}")
@@ -186,7 +193,8 @@ def import_command(
         g, existing, refused = merge_entries(_load(glossary), imported.entries)
         path = _save(g, glossary)
         added = len(imported.entries) - len(existing) - len(refused)
-        typer.echo(f"imported {added} entries from {file} into {path}; kept {len(existing)} existing; skipped {len(refused)} that conflict")
+        typer.echo(f"imported {added} entries from {file} into {path}; kept {len(existing)} existing; "
+                   f"skipped {len(refused)} that conflict")
         for line in refused:
             typer.echo(f"skipped {line}", err=True)
 
@@ -194,7 +202,8 @@ def import_command(
 @glossary_app.command("export")
 def export_command(
     fmt: str = typer.Option(..., "--format", "-f",
-                            help="deepl (DeepL's two-column CSV for one --pair), csv/tsv (every field, header row) or tbx."),
+                            help="deepl (DeepL's two-column CSV for one --pair), csv/tsv (every field, header row) "
+                            "or tbx."),
     output: str = typer.Option(..., "--output", "-o", help="Output file ('-' for stdout)."),
     pair: str = typer.Option("en-ru", "--pair", help="Language pair of a DeepL glossary: en-ru or ru-en."),
     glossary: Optional[str] = GLOSSARY_OPTION,
@@ -248,7 +257,8 @@ def find_command(
         _choice(fmt, ("text", "json"), "--format")
         # spaCy-free once the glossary's match table is cached (the first run builds it): see glossary/fastfind.py
         matches = fast_find(_load(glossary), text, _choice(lang, ("ru", "en"), "--lang"))
-        rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru, "policy": m.entry.policy} for m in matches]
+        rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru,
+                 "policy": m.entry.policy} for m in matches]
         if fmt == "json":
             typer.echo(json.dumps(rows, ensure_ascii=False))
             return
@@ -258,7 +268,8 @@ def find_command(
 
 @glossary_app.command("suggest")
 def suggest_command(
-    inputs: List[str] = typer.Argument(..., help="Anything 'ingest' reads: text dumps, Telegram exports, blog pages, folders, notes.jsonl."),
+    inputs: List[str] = typer.Argument(..., help="Anything 'ingest' reads: text dumps, Telegram exports, blog pages, "
+                                       "folders, notes.jsonl."),
     top: int = typer.Option(30, "--top", "-n", min=1, help="How many candidates to list."),
     glossary: Optional[str] = GLOSSARY_OPTION,
 ) -> None:
