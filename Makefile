@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 #   make demo DEMO_MODELS="--model ru-en=/path/to/opus-mt-ru-en --model en-ru=/path/to/opus-mt-en-ru"
 DEMO_MODELS ?=
 
-.PHONY: install demo test test-fast bench bench-quick schema eval-layouts glossary-eval clean
+.PHONY: install demo test test-fast lint cycles bench bench-quick schema eval-layouts glossary-eval clean
 
 install: $(STAMP)
 
@@ -39,6 +39,14 @@ test: install
 
 test-fast: install
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q -m "not slow"
+
+# ruff, configured in pyproject.toml ([tool.ruff]); to join `make test` once src/ and tests/ are clean.
+lint: install
+	$(VENV)/bin/ruff check src tests tools bench
+
+# Import circles in src/notelingo (every import statement counts), long files and long functions.
+cycles: install
+	$(PY) tools/import_cycles.py --sizes
 
 bench: install
 	$(PY) bench/run.py --full
