@@ -3,9 +3,10 @@
 URLs, emails, @mentions, #hashtags, inline code, LaTeX, arXiv ids, DOIs, glossary
 terms and (by default) acronyms / model names are found as :class:`Span` s. A
 segment is masked, translated, restored and *verified*; when a span is missing or
-altered the segment is translated again as the pieces between its spans and the
-span renderings are spliced back. So every span is present on any model, even one
-that returns noise or nothing.
+altered it is put back into the output from the model's alignment, or, as a last
+resort, the segment is translated again as the pieces between its spans and the
+span renderings are spliced back (:mod:`notelingo.repair`). So every span is
+present on any model, even one that returns noise or nothing.
 
 Verification is boundary-aware (:func:`intact_spans`): a span counts only where it
 stands as a whole token, with the same kind of boundary on each side as in the
@@ -35,6 +36,7 @@ from typing import Callable, Iterable, Optional
 
 from .errors import TranslationError
 
+FLAG_ALIGNED = "protect:aligned"
 FLAG_FALLBACK_SPLICE = "protect:fallback-splice"
 FLAG_EMPTY_KEPT_SOURCE = "protect:empty-output-kept-source"
 
@@ -418,14 +420,6 @@ def restore(masked_text: str, table: MaskTable) -> str:
     return table.pattern.sub(put_back, masked_text) if table.masked else masked_text
 
 
-def _placeholders_intact(translated: str, table: MaskTable) -> bool:
-    """Each placeholder exactly once and no leftover fragment of the prefix."""
-    indices = [int(i) for i in table.pattern.findall(translated)]
-    if sorted(indices) != list(range(len(table.masked))):
-        return False
-    return table.prefix.upper() not in table.pattern.sub("", translated).upper()
-
-
 # ----- boundary-aware verification ------------------------------------------
 
 #: What may follow a URL, email or DOI without becoming part of it (what detection trims).
@@ -433,17 +427,17 @@ _CLOSING_PUNCT = set(".,;:!?'\"»)]}…”’")
 _GREEDY_KINDS = {"url", "email", "doi"}
 
 
-def _side(ch: str) -> str:
+def boundary_kind(ch: str) -> str:
     """The boundary kind a neighbouring character makes: space (or the text edge), word, punct."""
     if not ch or ch.isspace():
         return "space"
     return "word" if ch.isalnum() or ch == "_" else "punct"
 
 
-def _boundaries(source: str, span: Span) -> tuple[str, str, str]:
+def span_boundaries(source: str, span: Span) -> tuple[str, str, str]:
     """(left, right) boundary kinds of ``span`` in the source, and the character after it."""
     after = source[span.end:span.end + 1]
-    return _side(source[span.start - 1:span.start]), _side(after), after
+    return boundary_kind(source[span.start - 1:span.start]), boundary_kind(after), after
 
 
 def _fits(span: Span, wanted: tuple[str, str, str], output: str, start: int) -> bool:
@@ -456,11 +450,11 @@ def _fits(span: Span, wanted: tuple[str, str, str], output: str, start: int) -> 
     """
     end = start + len(span.rendering)
     left, right = output[start - 1:start], output[end:end + 1]
-    if wanted[0] != "word" and _side(left) == "word":
+    if wanted[0] != "word" and boundary_kind(left) == "word":
         return False
-    if wanted[1] != "word" and _side(right) == "word":
+    if wanted[1] != "word" and boundary_kind(right) == "word":
         return False
-    extends = _side(right) == "punct" and right not in _CLOSING_PUNCT and right != wanted[2]
+    extends = boundary_kind(right) == "punct" and right not in _CLOSING_PUNCT and right != wanted[2]
     return not (span.kind in _GREEDY_KINDS and extends)
 
 
@@ -490,7 +484,7 @@ def match_spans(source: str, output: str, spans: list[Span]) -> list[int | None]
         size = len(rendering)
         found = _occurrences(output, rendering)
         free = [p for p in found if not any(used[p:p + size]) and not any(a <= p and p + size <= b for a, b in longer)]
-        wanted = {i: _boundaries(source, spans[i]) for i in by_rendering[rendering]}
+        wanted = {i: span_boundaries(source, spans[i]) for i in by_rendering[rendering]}
         for index in sorted(by_rendering[rendering], key=lambda i: wanted[i].count("word")):
             pos = next((p for p in free if not any(used[p:p + size]) and _fits(spans[index], wanted[index], output, p)), None)
             if pos is not None:
@@ -511,152 +505,17 @@ def intact_spans(source: str, output: str, spans: list[Span]) -> tuple[int, int]
     return sum(1 for pos in where if pos is not None), len(spans)
 
 
-def _all_intact(source: str, output: str, spans: list[Span]) -> bool:
-    intact, total = intact_spans(source, output, spans)
-    return intact == total
+def repair_kind(result: SegmentResult) -> str | None:
+    """How a segment's spans were kept: "none" (the model kept them), "aligned" (put back into
+    its output), "spliced" (pieces translated again); None for a segment without spans."""
+    if not result.spans:
+        return None
+    if FLAG_FALLBACK_SPLICE in result.flags:
+        return "spliced"
+    return "aligned" if FLAG_ALIGNED in result.flags else "none"
 
 
-# ----- translation with verification and the splice fallback -----------------
-
-
-@dataclass
-class _Plan:
-    request: SegmentRequest
-    spans: list[Span]
-    masked: str
-    table: MaskTable
-    output: Optional[str] = None
-    flags: list[str] = field(default_factory=list)
-
-
-def _has_words(text: str) -> bool:
-    return any(c.isalpha() for c in text)
-
-
-def _edges(text: str) -> tuple[str, str, str]:
-    """(leading whitespace, core, trailing whitespace): models drop the outer whitespace."""
-    core = text.strip()
-    if not core:
-        return text, "", ""
-    start = text.index(core)
-    return text[:start], core, text[start + len(core):]
-
-
-def _without_spans(plan: _Plan) -> str:
-    text = plan.table.pattern.sub(" ", plan.masked) if plan.table.masked else plan.masked
-    for span in plan.spans:
-        if is_visible(span):
-            text = text.replace(span.text, " ")
-    return text
-
-
-def _translate_unique(translate_batch: TranslateBatch, texts: list[str], src: str, tgt: str) -> dict[str, str]:
-    """One call of ``translate_batch`` for the distinct ``texts``; text -> translation."""
-    unique = list(dict.fromkeys(texts))
-    if not unique:
-        return {}
-    outputs = translate_batch(unique, src, tgt)
-    if len(outputs) != len(unique):
-        raise TranslationError(
-            f"{src}->{tgt}: the translate function returned {len(outputs)} texts for "
-            f"{len(unique)} segments; it must return exactly one per input, in order")
-    return {text: out or "" for text, out in zip(unique, outputs)}
-
-
-def _accept_masked_output(plan: _Plan, translated: str) -> bool:
-    """Restore ``translated`` into ``plan.output`` if it passes verification."""
-    lead, _, trail = _edges(plan.request.text)
-    translated = translated.strip()
-    if not plan.spans:
-        if not translated:
-            plan.output = plan.request.text
-            plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
-        else:
-            plan.output = lead + translated + trail
-        return True
-    if not _placeholders_intact(translated, plan.table):
-        return False
-    output = lead + restore(translated, plan.table) + trail
-    if not _all_intact(plan.request.text, output, plan.spans):
-        return False
-    plan.output = output
-    return True
-
-
-def _pieces(text: str, spans: list[Span]) -> list[tuple[bool, str]]:
-    """The text cut at its spans: (is_span, source text or rendering), in order."""
-    pieces, pos = [], 0
-    for span in spans:
-        if span.start > pos:
-            pieces.append((False, text[pos:span.start]))
-        pieces.append((True, span.rendering))
-        pos = span.end
-    if pos < len(text):
-        pieces.append((False, text[pos:]))
-    return pieces
-
-
-def _word_edges(text: str) -> tuple[str, str, str]:
-    """(leading non-word characters, the rest up to its last letter or digit, trailing ones).
-
-    The pieces around a span are translated without the punctuation and spaces at
-    their edges, which are copied from the source: a model that drops the ")" after
-    "(WWM" cannot glue the next word to the span.
-    """
-    first = next((i for i, ch in enumerate(text) if ch.isalnum()), None)
-    if first is None:
-        return text, "", ""
-    last = max(i for i, ch in enumerate(text) if ch.isalnum())
-    return text[:first], text[first:last + 1], text[last + 1:]
-
-
-def _join_spaced(parts: list[tuple[bool, str]]) -> str:
-    """Join (translated, text) parts; a space goes between a translation and a word character it would touch."""
-    out = ""
-    previous_translated = False
-    for translated, text in parts:
-        if not text:
-            continue
-        if out and (translated or previous_translated) and _side(out[-1]) == _side(text[0]) == "word":
-            out += " "
-        out += text
-        previous_translated = translated
-    return out
-
-
-def _splice_cores(plan: _Plan) -> list[str]:
-    """The pieces of ``plan`` the fallback sends to the model."""
-    return [_word_edges(piece)[1] for is_span, piece in _pieces(plan.request.text, plan.spans)
-            if not is_span and _has_words(piece)]
-
-
-def _splice(plan: _Plan, translations: dict[str, str]) -> None:
-    parts: list[tuple[bool, str]] = []
-    for is_span, piece in _pieces(plan.request.text, plan.spans):
-        lead, core, trail = _word_edges(piece)
-        if is_span or not _has_words(core):
-            parts.append((False, piece))  # renderings, and pieces of only spaces, punctuation, digits
-        elif translations[core].strip():
-            parts += [(False, lead), (True, translations[core].strip()), (False, trail)]
-        else:
-            parts.append((False, piece))
-            if FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
-                plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
-    plan.output = _join_spaced(parts)
-    plan.flags.append(FLAG_FALLBACK_SPLICE)
-
-
-def _translate_pair(plans: list[_Plan], src: str, tgt: str, translate_batch: TranslateBatch) -> None:
-    """At most two model calls: every masked segment, then the pieces of those that failed."""
-    for plan in plans:
-        if not _has_words(_without_spans(plan)):
-            plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
-    pending = [p for p in plans if p.output is None]
-    first = _translate_unique(translate_batch, [_edges(p.masked)[1] for p in pending], src, tgt)
-    failed = [p for p in pending if not _accept_masked_output(p, first[_edges(p.masked)[1]])]
-    second = _translate_unique(translate_batch, [core for p in failed for core in _splice_cores(p)], src, tgt)
-    for plan in failed:
-        _splice(plan, second)
+# ----- translation -------------------------------------------------------------
 
 
 def translate_protected(
@@ -668,21 +527,29 @@ def translate_protected(
     """Translate segments so that every protected span comes out exactly as its rendering.
 
     ``translate_batch(texts, src, tgt)`` returns one translation per text, in order;
-    it is called at most twice per (src, tgt). Gloss terms get "target (surface)" on
-    their first use within a ``note_key`` (per target language).
+    it is called at most twice per (src, tgt). When it also has a method
+    ``aligned(texts, src, tgt, want, fresh=False) -> (outputs, alignments)`` the
+    first call goes there, asking for the :class:`notelingo.repair.Alignment` of the
+    texts that hold spans, and lost spans are put back from it; an output that came
+    without one (a cache hit) and cannot be repaired is asked for again with
+    ``fresh=True`` (see :mod:`notelingo.repair`).
+    Gloss terms get "target (surface)" on their first use within a ``note_key`` (per
+    target language).
     """
+    from .repair import Plan, translate_pair
+
     glossed_by_note: dict[tuple[str, str], set[str]] = {}
     plans = []
     for req in requests:
         glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, glossed)
-        plans.append(_Plan(req, spans, *mask(req.text, spans)))
-    by_pair: dict[tuple[str, str], list[_Plan]] = {}
+        plans.append(Plan(req, spans, *mask(req.text, spans)))
+    by_pair: dict[tuple[str, str], list[Plan]] = {}
     for plan in plans:
         if plan.request.text.strip():
             by_pair.setdefault((plan.request.src, plan.request.tgt), []).append(plan)
         else:
             plan.output = plan.request.text
     for (src, tgt), group in by_pair.items():
-        _translate_pair(group, src, tgt, translate_batch)
+        translate_pair(group, src, tgt, translate_batch)
     return [SegmentResult(p.output, p.flags, p.spans) for p in plans]

@@ -110,6 +110,25 @@ class CT2Translator(MarianTokens):
         self.compute_type = self.translator.compute_type
 
     def translate_batch(self, texts: list[str]) -> list[str]:
+        return [self._detokenize(pieces) for pieces, _ in self._decode(texts)]
+
+    def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
+        """(translation, Alignment or None) per text; alignments only for the texts in ``want``.
+
+        A chunk holding a wanted text asks CTranslate2 for its attention
+        (``return_attention``: the converter keeps the last layer's head 0, opus-mt's
+        alignment head); the other chunks decode as usual.
+        """
+        out: list[tuple[str, object]] = []
+        tokens = self.cached_tokens(texts) if texts else []
+        for text, wanted, source, (pieces, attention) in zip(texts, want, tokens, self._decode(texts, want)):
+            text_out = self._detokenize(pieces)
+            usable = wanted and attention is not None
+            out.append((text_out, self.alignment(text, len(source), pieces, text_out, attention) if usable else None))
+        return out
+
+    def _decode(self, texts: list[str], want: list[bool] | None = None) -> list[tuple[list[str], list | None]]:
+        """(output pieces, attention or None) per text."""
         if not texts:
             return []
         tokens = self.cached_tokens(texts)
@@ -120,19 +139,30 @@ class CT2Translator(MarianTokens):
         # on the workers asynchronously so every worker stays busy.
         for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams):
             longest = max(lengths[i] for i in chunk)
+            attention = want is not None and any(want[i] for i in chunk)
             futures = self.translator.translate_batch(
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
-                max_decoding_length=self.decoding.max_new_tokens(longest, self.limit),
+                max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
             )
             pending.append((chunk, futures))
-        out = [""] * len(texts)
+        out: list[tuple[list[str], list | None]] = [([], None)] * len(texts)
         for chunk, futures in pending:
             for i, future in zip(chunk, futures):
-                out[i] = self._detokenize(future.result().hypotheses[0])
+                result = future.result()
+                out[i] = (result.hypotheses[0], result.attention[0] if result.attention else None)
         return out
 
     def load_tokenizer(self, path: str) -> MarianSpm:
         return MarianSpm(path)
+
+    def source_processor(self):
+        return self.tokenizer.source
+
+    def target_processor(self):
+        return self.tokenizer.target if self.tokenizer.separate_vocabs else self.tokenizer.source
+
+    def special_pieces(self) -> set[str]:
+        return self.tokenizer.special
 
     def encode(self, texts: list[str]) -> list[list[str]]:
         return self.tokenizer.encode_pieces(list(texts))

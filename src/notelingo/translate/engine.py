@@ -45,6 +45,8 @@ class TranslateReport:
     backend_inputs: int = 0
     seconds: float = 0.0
     flags: Counter = field(default_factory=Counter)
+    #: Segments holding protected spans, by how the spans were kept: none / aligned / spliced.
+    repairs: Counter = field(default_factory=Counter)
 
 
 _LOADED: dict[tuple, Translator] = {}
@@ -65,6 +67,13 @@ def loaded_translator(model, options: TranslateOptions) -> Translator:
             _LOADED.clear()
         _LOADED[key] = load_translator(options.backend, model, options.device, options.decoding, options.cache_dir)
     return _LOADED[key]
+
+
+def alignment_key(text: str, signature: dict) -> str:
+    """The cache key of a model input's alignment (kept in the translations table as JSON text)."""
+    from .cache import cache_key
+
+    return cache_key("\x00alignment\x00" + text, signature)
 
 
 class BatchRunner:
@@ -130,6 +139,22 @@ class BatchRunner:
         self.progress(self.done, self.total)
         return texts
 
+    def aligned(self, texts: list[str], src: str, tgt: str, want: list[bool], fresh: bool = False) -> tuple[list[str], list]:
+        """Like calling the runner, plus the model's alignment of each text in ``want`` (protect repairs
+        lost spans from it); None for cache hits, pivot chains and backends without alignments.
+        ``fresh``: the wanted texts skip the cache (protect asks again for a cached output it cannot repair)."""
+        chain = self.chain(src, tgt)
+        if len(chain) > 1 or not hasattr(chain[0], "translate_aligned"):
+            return self(texts, src, tgt), [None] * len(texts)
+        self.total += len(texts)
+        self.progress(self.done, self.total)
+        alignments: dict[str, object] = {}
+        wanted = {t for t, w in zip(texts, want) if w}
+        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh)
+        self.done += len(texts)
+        self.progress(self.done, self.total)
+        return outputs, [alignments.get(text) for text in texts]
+
     def pivot_hop(self, texts: list[str], translator: Translator) -> list[str]:
         """A later hop of a pivot chain: the first model's output may be longer than this
         model's input limit, so it is split to fit (never truncated) and joined again."""
@@ -140,24 +165,48 @@ class BatchRunner:
         outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
-    def translate_hop(self, texts: list[str], translator: Translator) -> list[str]:
+    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(), alignments: dict | None = None,
+                      fresh: bool = False) -> list[str]:
+        """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
+        (from the model, or kept in the cache beside the translation) go into ``alignments``."""
         from .cache import cache_key
 
         signature = translator.signature
         keys = [cache_key(text, signature) for text in texts]
-        found = self.cache.get_many(keys) if self.cache is not None else {}
+        found = self.cache.get_many(keys) if self.cache is not None and not fresh else {}
         self.report.model_inputs += len(texts)
         self.report.cache_hits += sum(1 for key in keys if key in found)
+        if alignments is not None and found and want:
+            self.cached_alignments([t for t, key in zip(texts, keys) if key in found and t in want], signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
         for batch in self.length_batches(misses, translator):
-            outputs = translator.translate_batch(batch)
+            rows = []
+            if want & set(batch) and alignments is not None:
+                pairs = translator.translate_aligned(batch, [text in want for text in batch])
+                outputs = [out for out, _ in pairs]
+                for text, (_, alignment) in zip(batch, pairs):
+                    if alignment is not None:
+                        alignments[text] = alignment
+                        rows.append((alignment_key(text, signature), text, alignment.dumps()))
+            else:
+                outputs = translator.translate_batch(batch)
             self.report.backend_batches += 1
             self.report.backend_inputs += len(batch)
-            rows = [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
+            rows += [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
             found.update((key, out) for key, _, out in rows)
             if self.cache is not None:
                 self.cache.put_many(rows, next(iter(signature["models"].values())))
         return [found.get(key, "") for key in keys]
+
+    def cached_alignments(self, texts: list[str], signature: dict, alignments: dict) -> None:
+        """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
+        from ..repair import Alignment
+
+        keys = {alignment_key(text, signature): text for text in texts}
+        for key, value in self.cache.get_many(list(keys)).items():
+            alignment = Alignment.loads(value)
+            if alignment is not None:
+                alignments[keys[key]] = alignment
 
     def length_batches(self, texts: list[str], translator: Translator) -> list[list[str]]:
         """Texts sorted by token length, cut into batches of similar length (little padding)."""
@@ -350,7 +399,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
     only the segments the cache lacks reach the model.
     """
     from ..glossary import Glossary, load_glossary
-    from ..protect import translate_protected
+    from ..protect import repair_kind, translate_protected
 
     check_options(options)
     started = time.perf_counter()
@@ -367,6 +416,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
         jobs, requests = plan_jobs(notes, missing, runner)
         report.segments = len(requests)
         results = translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms) if requests else []
+        report.repairs.update(kind for kind in map(repair_kind, results) if kind)
         rows, key_of = [], dict(zip(wanted, keys))
         for job in jobs:
             record = fill_block(notes[job.note], job, results)

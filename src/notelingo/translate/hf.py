@@ -3,6 +3,11 @@
 Safetensors only (``use_safetensors=True``), never remote code. Decoding options
 are passed explicitly: opus-mt's generation config would otherwise decode with 4
 beams up to 512 tokens whatever the caller wanted.
+
+``translate_aligned`` also returns the alignment protect repairs lost spans from
+(:class:`notelingo.repair.Alignment`): the cross-attention of the last decoder layer,
+head 0, opus-mt's guided-alignment head. ``sdpa`` attention cannot return weights, so
+those batches run with ``eager`` attention; the others keep ``sdpa``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import os
 
 from ..errors import ModelError, TranslationError
 from . import DecodingOptions, cpu_count
+
+SPIECE_UNDERLINE = "▁"
 
 
 def quiet_transformers() -> None:
@@ -56,6 +63,34 @@ def explicit_generation_config(config):
     pad = config.pad_token_id
     return GenerationConfig(decoder_start_token_id=config.decoder_start_token_id, eos_token_id=config.eos_token_id,
                             pad_token_id=pad, bad_words_ids=[[pad]] if pad is not None else None, do_sample=False)
+
+
+def source_ranges(processor, text: str) -> list[tuple[int, int]] | None:
+    """Character range of each model input token of ``text``: a leading ``>>xx<<`` code,
+    the sentencepiece pieces, then ``</s>`` (empty, at the end). None without offset support."""
+    code = text.find("<<") + 2 if text.startswith(">>") and "<<" in text else 0
+    try:
+        offsets = processor.encode(text[code:], return_type="offset_mapping")["offsets"]
+    except (TypeError, ValueError, KeyError):  # a sentencepiece without offset mappings
+        return None
+    return [(0, code)] * bool(code) + [(a + code, b + code) for a, b in offsets] + [(len(text), len(text))]
+
+
+def target_ranges(processor, pieces: list[str], special: set[str]) -> tuple[str, list[tuple[int, int]]] | None:
+    """(text, character range of each piece in it) for output pieces, decoded as the backends do:
+    special pieces left out (empty ranges), ``▁`` as a space, the text stripped."""
+    kept = [i for i, piece in enumerate(pieces) if piece not in special]
+    try:
+        decoded = processor.decode([pieces[i] for i in kept], return_type="offset_mapping") if kept else {"text": "", "offsets": []}
+    except (TypeError, ValueError, KeyError):
+        return None
+    full = decoded["text"].replace(SPIECE_UNDERLINE, " ")
+    text = full.strip()
+    lead = len(full) - len(full.lstrip())
+    ranges = [(0, 0)] * len(pieces)
+    for i, (a, b) in zip(kept, decoded["offsets"]):
+        ranges[i] = (min(max(a - lead, 0), len(text)), min(max(b - lead, 0), len(text)))
+    return text, ranges
 
 
 class MarianTokens:
@@ -108,6 +143,31 @@ class MarianTokens:
     def token_lengths(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self.cached_tokens(texts)]
 
+    def source_processor(self):
+        """The sentencepiece model that cuts source text."""
+        return self.tokenizer.spm_source
+
+    def target_processor(self):
+        """The sentencepiece model that joins output pieces (the source one unless the vocabularies are separate)."""
+        return self.tokenizer.spm_target if self.tokenizer.separate_vocabs else self.tokenizer.spm_source
+
+    def special_pieces(self) -> set[str]:
+        return {self.tokenizer.eos_token, self.tokenizer.pad_token, self.tokenizer.unk_token}
+
+    def alignment(self, text: str, source_count: int, pieces: list[str], text_out: str, weights: list[list[float]]):
+        """The :class:`notelingo.repair.Alignment` of one translation, or None when the pieces
+        cannot be mapped back to characters (then protect falls back to splicing)."""
+        from ..repair import Alignment
+
+        source = source_ranges(self.source_processor(), text)
+        decoded = target_ranges(self.target_processor(), pieces, self.special_pieces())
+        if source is None or decoded is None or len(source) != source_count or decoded[0] != text_out:
+            return None
+        rows = [row[:source_count] for row in weights[:len(pieces)]]
+        if len(rows) != len(pieces) or any(len(row) != source_count for row in rows):
+            return None
+        return Alignment.of(source, decoded[1], rows)
+
     def check_lengths(self, lengths: list[int], texts: list[str]) -> None:
         for length, text in zip(lengths, texts):
             if length > self.limit:
@@ -144,6 +204,56 @@ class HFTranslator(MarianTokens):
         for start in range(0, len(texts), size):
             out.extend(self._translate_chunk(list(texts[start:start + size])))
         return out
+
+    def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
+        """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
+        out: list[tuple[str, object]] = []
+        size = max(1, self.decoding.batch_size)
+        for start in range(0, len(texts), size):
+            chunk, wanted = list(texts[start:start + size]), want[start:start + size]
+            if any(wanted):
+                out.extend(self._aligned_chunk(chunk, wanted))
+            else:
+                out.extend((text, None) for text in self._translate_chunk(chunk))
+        return out
+
+    def _aligned_chunk(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
+        import torch
+
+        encoded = self.tokenizer(texts, return_tensors="pt", padding=True)
+        lengths = encoded["attention_mask"].sum(dim=1).tolist()
+        self.check_lengths(lengths, texts)
+        previous = self.model.config._attn_implementation
+        self.model.set_attn_implementation("eager")  # sdpa returns no attention weights
+        try:
+            with torch.inference_mode():
+                generated = self.model.generate(
+                    **encoded.to(self.device), num_beams=self.decoding.beams, do_sample=False,
+                    max_new_tokens=self.decoding.max_new_tokens(max(lengths), self.limit),
+                    output_attentions=True, return_dict_in_generate=True,
+                )
+        finally:
+            self.model.set_attn_implementation(previous)
+        outputs = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+        mask = encoded["attention_mask"].tolist()
+        return [(text_out, self._alignment_of(generated, row, texts[row], mask[row], text_out) if want[row] else None)
+                for row, text_out in enumerate(outputs)]
+
+    def _alignment_of(self, generated, row: int, text: str, mask: list[int], text_out: str):
+        """Row ``row``'s alignment from ``generate``'s cross-attentions (last layer, head 0)."""
+        ids = generated.sequences[row, 1:].tolist()  # after the decoder start token
+        stop = {self.tokenizer.eos_token_id, self.tokenizer.pad_token_id}
+        count = next((i for i, token in enumerate(ids) if token in stop), len(ids))
+        beams = getattr(generated, "beam_indices", None)
+        columns = [i for i, keep in enumerate(mask) if keep]
+        weights = []
+        for step in range(min(count, len(generated.cross_attentions))):
+            source_row = int(beams[row, step]) if beams is not None else row
+            if source_row < 0:
+                break
+            weights.append(generated.cross_attentions[step][-1][source_row, 0, -1, columns].tolist())
+        pieces = self.tokenizer.convert_ids_to_tokens(ids[:len(weights)])
+        return self.alignment(text, len(columns), pieces, text_out, weights)
 
     def _translate_chunk(self, texts: list[str]) -> list[str]:
         import torch
