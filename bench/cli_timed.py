@@ -1,7 +1,7 @@
 """Run the ``notelingo`` CLI while timing the model: ``python bench/cli_timed.py TIME_FILE ARGS...``.
 
 Every translator ``notelingo.translate.load_translator`` hands out gets its
-``translate_batch`` wrapped by a timer; the seconds spent inside the model are
+``translate_batch`` and ``translate_aligned`` wrapped by a timer; the seconds spent inside the model are
 written to TIME_FILE when the command ends. The benchmark subtracts them from
 the end-to-end wall time to get ``overhead_fraction``.
 """
@@ -13,23 +13,28 @@ import time
 
 
 def _timed(translator, total: list[float]) -> None:
-    inner = translator.translate_batch
-    depth = [0]  # fallbacks may call translate_batch again: count the outer call only
+    """Time the translator's model calls: ``translate_batch`` and ``translate_aligned``
+    (the same decoding, also returning the attention protect repairs spans from)."""
+    depth = [0]  # one may call the other: count the outer call only
 
-    def translate_batch(texts):
-        depth[0] += 1
-        start = time.perf_counter()
-        try:
-            return inner(texts)
-        finally:
-            depth[0] -= 1
-            if depth[0] == 0:
-                total[0] += time.perf_counter() - start
+    def timer(inner):
+        def timed(*args, **kwargs):
+            depth[0] += 1
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    total[0] += time.perf_counter() - start
+        return timed
 
-    try:
-        translator.translate_batch = translate_batch
-    except AttributeError:  # __slots__ classes: leave untimed, report zero
-        pass
+    for name in ("translate_batch", "translate_aligned"):
+        if hasattr(translator, name):
+            try:
+                setattr(translator, name, timer(getattr(translator, name)))
+            except AttributeError:  # __slots__ classes: leave untimed
+                pass
 
 
 def main() -> None:

@@ -52,8 +52,6 @@ MODES = {
 
 def worker(spec: dict) -> dict:
     """Run one engine at one setting ``repeats`` times; return times and this process's peak RSS."""
-    import resource
-
     from engines import make_runner
     from workload import output_length
 
@@ -68,7 +66,7 @@ def worker(spec: dict) -> dict:
         started = time.perf_counter()
         translations = runner(sentences)
         times.append(time.perf_counter() - started)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     from transformers import MarianTokenizer  # after timing: counts only, same for every engine
 
     tokenizer = MarianTokenizer.from_pretrained(spec["model_dir"])
@@ -76,6 +74,19 @@ def worker(spec: dict) -> dict:
     empty = sum(1 for t in translations if not t.strip())
     return {"engine_report": getattr(runner, "report", None), "times_s": times, "load_s": load_s, "peak_rss_mib": peak_mib, "sentences": len(sentences),
             "target_tokens": target_tokens, "empty_outputs": empty}
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set (``VmHWM``); ``ru_maxrss`` as a fallback off Linux."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_worker(spec: dict) -> dict:

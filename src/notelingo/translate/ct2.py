@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from . import DecodingOptions, cpu_count
-from .hf import MarianTokens
+from .hf import MarianTokens, source_ranges
 from .spm import MarianSpm
 
 
@@ -121,10 +121,13 @@ class CT2Translator(MarianTokens):
         """
         out: list[tuple[str, object]] = []
         tokens = self.cached_tokens(texts) if texts else []
-        for text, wanted, source, (pieces, attention) in zip(texts, want, tokens, self._decode(texts, want)):
+        wanted = [i for i, w in enumerate(want) if w]
+        ranges = dict(zip(wanted, source_ranges(self.source_processor(), [texts[i] for i in wanted])))
+        for i, (pieces, attention) in enumerate(self._decode(texts, want)):
             text_out = self._detokenize(pieces)
-            usable = wanted and attention is not None
-            out.append((text_out, self.alignment(text, len(source), pieces, text_out, attention) if usable else None))
+            source = ranges.get(i)
+            usable = source is not None and attention is not None and len(source) == len(tokens[i])
+            out.append((text_out, self.alignment(source, pieces, text_out, attention) if usable else None))
         return out
 
     def _decode(self, texts: list[str], want: list[bool] | None = None) -> list[tuple[list[str], list | None]]:

@@ -65,15 +65,16 @@ def explicit_generation_config(config):
                             pad_token_id=pad, bad_words_ids=[[pad]] if pad is not None else None, do_sample=False)
 
 
-def source_ranges(processor, text: str) -> list[tuple[int, int]] | None:
-    """Character range of each model input token of ``text``: a leading ``>>xx<<`` code,
+def source_ranges(processor, texts: list[str]) -> list[list[tuple[int, int]] | None]:
+    """Character range of each model input token of each text: a leading ``>>xx<<`` code,
     the sentencepiece pieces, then ``</s>`` (empty, at the end). None without offset support."""
-    code = text.find("<<") + 2 if text.startswith(">>") and "<<" in text else 0
+    codes = [text.find("<<") + 2 if text.startswith(">>") and "<<" in text else 0 for text in texts]
     try:
-        offsets = processor.encode(text[code:], return_type="offset_mapping")["offsets"]
+        mappings = processor.encode([text[code:] for text, code in zip(texts, codes)], return_type="offset_mapping")
     except (TypeError, ValueError, KeyError):  # a sentencepiece without offset mappings
-        return None
-    return [(0, code)] * bool(code) + [(a + code, b + code) for a, b in offsets] + [(len(text), len(text))]
+        return [None] * len(texts)
+    return [[(0, code)] * bool(code) + [(a + code, b + code) for a, b in mapping["offsets"]] + [(len(text), len(text))]
+            for text, code, mapping in zip(texts, codes, mappings)]
 
 
 def target_ranges(processor, pieces: list[str], special: set[str]) -> tuple[str, list[tuple[int, int]]] | None:
@@ -154,17 +155,17 @@ class MarianTokens:
     def special_pieces(self) -> set[str]:
         return {self.tokenizer.eos_token, self.tokenizer.pad_token, self.tokenizer.unk_token}
 
-    def alignment(self, text: str, source_count: int, pieces: list[str], text_out: str, weights: list[list[float]]):
-        """The :class:`notelingo.repair.Alignment` of one translation, or None when the pieces
-        cannot be mapped back to characters (then protect falls back to splicing)."""
+    def alignment(self, source: list | None, pieces: list[str], text_out: str, weights: list[list[float]]):
+        """The :class:`notelingo.repair.Alignment` of one translation (``source``: the input's token
+        ranges from :func:`source_ranges`), or None when the pieces cannot be mapped back to
+        characters (then protect falls back to splicing)."""
         from ..repair import Alignment
 
-        source = source_ranges(self.source_processor(), text)
         decoded = target_ranges(self.target_processor(), pieces, self.special_pieces())
-        if source is None or decoded is None or len(source) != source_count or decoded[0] != text_out:
+        if source is None or decoded is None or decoded[0] != text_out:
             return None
-        rows = [row[:source_count] for row in weights[:len(pieces)]]
-        if len(rows) != len(pieces) or any(len(row) != source_count for row in rows):
+        rows = [row[:len(source)] for row in weights[:len(pieces)]]
+        if len(rows) != len(pieces) or any(len(row) != len(source) for row in rows):
             return None
         return Alignment.of(source, decoded[1], rows)
 
@@ -236,10 +237,11 @@ class HFTranslator(MarianTokens):
             self.model.set_attn_implementation(previous)
         outputs = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
         mask = encoded["attention_mask"].tolist()
-        return [(text_out, self._alignment_of(generated, row, texts[row], mask[row], text_out) if want[row] else None)
+        sources = source_ranges(self.source_processor(), texts)
+        return [(text_out, self._alignment_of(generated, row, sources[row], mask[row], text_out) if want[row] else None)
                 for row, text_out in enumerate(outputs)]
 
-    def _alignment_of(self, generated, row: int, text: str, mask: list[int], text_out: str):
+    def _alignment_of(self, generated, row: int, source: list | None, mask: list[int], text_out: str):
         """Row ``row``'s alignment from ``generate``'s cross-attentions (last layer, head 0)."""
         ids = generated.sequences[row, 1:].tolist()  # after the decoder start token
         stop = {self.tokenizer.eos_token_id, self.tokenizer.pad_token_id}
@@ -253,7 +255,9 @@ class HFTranslator(MarianTokens):
                 break
             weights.append(generated.cross_attentions[step][-1][source_row, 0, -1, columns].tolist())
         pieces = self.tokenizer.convert_ids_to_tokens(ids[:len(weights)])
-        return self.alignment(text, len(columns), pieces, text_out, weights)
+        if source is not None and len(source) != len(columns):
+            return None
+        return self.alignment(source, pieces, text_out, weights)
 
     def _translate_chunk(self, texts: list[str]) -> list[str]:
         import torch
