@@ -88,7 +88,8 @@ def test_placement_snaps_to_a_word_boundary():
     # subword target tokens: "mas" + "king"; WWM (source word 3) attends to "mas", its left neighbour "слов" too
     alignment = Alignment(_words(source) + [(len(source), len(source))],
                           [(0, 5), (5, 10), (10, 14), (14, 18), (18, 24)],
-                          [[0.01] * 6, [0.9 if s == 1 else 0.01 for s in range(6)], [0.9 if s in (2, 3) else 0.01 for s in range(6)],
+                          [[0.01] * 6, [0.9 if s == 1 else 0.01 for s in range(6)],
+                           [0.9 if s in (2, 3) else 0.01 for s in range(6)],
                            [0.01] * 6, [0.9 if s == 4 else 0.01 for s in range(6)]])
     assert place_spans(plan, raw, alignment, [0]) == [(18, 0)]  # after "masking", not inside it
 
@@ -114,7 +115,8 @@ def test_splice_is_the_last_resort(output, with_alignment):
     result = translate_protected([SegmentRequest(source, "ru", "en")], model)[0]
     assert result.flags == [FLAG_FALLBACK_SPLICE] and repair_kind(result) == "spliced"
     assert result.text == "ОБЫЧНО В MLM МЫ МАСКИРУЕМ"
-    assert [kind for kind, _ in model.calls] == (["aligned", "plain"] if with_alignment else ["aligned", "fresh", "plain"])
+    expected = ["aligned", "plain"] if with_alignment else ["aligned", "fresh", "plain"]
+    assert [kind for kind, _ in model.calls] == expected
 
 
 def test_only_segments_with_spans_ask_for_an_alignment():

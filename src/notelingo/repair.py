@@ -142,7 +142,8 @@ def _translate_unique(translate_batch: TranslateBatch, texts: list[str], src: st
     return {text: out or "" for text, out in zip(unique, outputs)}
 
 
-def _translate_aligned(translate_batch, plans: list[Plan], src: str, tgt: str, fresh: bool = False) -> tuple[dict, dict]:
+def _translate_aligned(translate_batch, plans: list[Plan], src: str, tgt: str,
+                       fresh: bool = False) -> tuple[dict, dict]:
     """One model call for ``plans``, with the alignment of those holding spans when ``translate_batch``
     offers ``aligned(texts, src, tgt, want, fresh) -> (outputs, alignments)``."""
     cores = {_edges(p.masked)[1]: bool(p.spans) for p in plans}
@@ -153,7 +154,8 @@ def _translate_aligned(translate_batch, plans: list[Plan], src: str, tgt: str, f
     outputs, alignments = aligned(unique, src, tgt, [cores[text] for text in unique], fresh=fresh)
     _checked(outputs, unique, src, tgt)
     _checked(alignments, unique, src, tgt)
-    return {t: out or "" for t, out in zip(unique, outputs)}, {t: a for t, a in zip(unique, alignments) if a is not None}
+    found = {t: a for t, a in zip(unique, alignments) if a is not None}
+    return {t: out or "" for t, out in zip(unique, outputs)}, found
 
 
 # ----- verification of the first output --------------------------------------

@@ -81,8 +81,10 @@ def target_ranges(processor, pieces: list[str], special: set[str]) -> tuple[str,
     """(text, character range of each piece in it) for output pieces, decoded as the backends do:
     special pieces left out (empty ranges), ``▁`` as a space, the text stripped."""
     kept = [i for i, piece in enumerate(pieces) if piece not in special]
+    if not kept:
+        return "", [(0, 0)] * len(pieces)
     try:
-        decoded = processor.decode([pieces[i] for i in kept], return_type="offset_mapping") if kept else {"text": "", "offsets": []}
+        decoded = processor.decode([pieces[i] for i in kept], return_type="offset_mapping")
     except (TypeError, ValueError, KeyError):
         return None
     full = decoded["text"].replace(SPIECE_UNDERLINE, " ")
