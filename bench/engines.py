@@ -74,7 +74,8 @@ def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en") -> Runner:
     def run(sentences: list[str]) -> list[str]:
         notes, report = translate_notes(_sentence_notes(sentences, src), options)
         run.report = {"segments": report.segments, "backend_batches": report.backend_batches,
-                      "backend_inputs": report.backend_inputs, "inputs_per_sentence": report.backend_inputs / max(1, len(sentences)),
+                      "backend_inputs": report.backend_inputs,
+                      "inputs_per_sentence": report.backend_inputs / max(1, len(sentences)),
                       "repairs": {kind: report.repairs.get(kind, 0) for kind in ("none", "aligned", "spliced")},
                       "flags": dict(report.flags)}
         return [block.text.get(tgt, "") for note in notes for block in note.blocks]

@@ -26,7 +26,8 @@ def check_targets(results: dict) -> dict:
     measured = {
         "notelingo / naive_hf_b1, greedy": (_ratio(_rate(results, "notelingo", "greedy"), _rate(results, "naive_hf_b1", "greedy")), ">=", 20),
         "notelingo / hf_batched, greedy": (_ratio(_rate(results, "notelingo", "greedy"), _rate(results, "hf_batched", "greedy")), ">=", 3),
-        "notelingo / hf_batched, beam 4": (_ratio(_rate(results, "notelingo", "beam4"), _rate(results, "hf_batched", "beam4")), ">=", 3),
+        "notelingo / hf_batched, beam 4": (
+            _ratio(_rate(results, "notelingo", "beam4"), _rate(results, "hf_batched", "beam4")), ">=", 3),
         "notelingo model inputs per sentence (greedy)": (_inputs_per_sentence(results), "<=", 1.05),
         "overhead_fraction": (results.get("overhead_fraction"), "<=", 0.10),
         "startup_ratio": (results.get("startup_ratio"), "<=", 5),
@@ -69,9 +70,9 @@ def repair_lines(results: dict) -> list[str]:
         report = ((results.get("notelingo") or {}).get(setting) or {}).get("engine_report") or {}
         if report:
             repairs = report.get("repairs", {})
-            lines.append(f"- notelingo {setting}: {report.get('backend_inputs')} model inputs for {report.get('segments')} "
-                         f"sentences; spans kept by the model in {repairs.get('none', 0)}, aligned in "
-                         f"{repairs.get('aligned', 0)}, spliced in {repairs.get('spliced', 0)}")
+            lines.append(f"- notelingo {setting}: {report.get('backend_inputs')} model inputs for "
+                         f"{report.get('segments')} sentences; spans kept by the model in {repairs.get('none', 0)}, "
+                         f"aligned in {repairs.get('aligned', 0)}, spliced in {repairs.get('spliced', 0)}")
     return lines
 
 

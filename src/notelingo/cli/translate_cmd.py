@@ -77,7 +77,8 @@ def translate_command(
             rate = report.backend_inputs / report.seconds if report.seconds else 0.0
             err(f"{report.notes} note(s), {report.blocks_translated} block translation(s): {report.block_hits} whole from the cache; "
                 f"{report.segments} sentence(s) to translate, {report.cache_hits} model input(s) from the cache, {report.backend_inputs} translated by the model; "
-                f"{report.seconds:.1f} s ({rate:.1f} sent/s)" + _repairs(report) + (f"; {len(failures)} input(s) failed" if failures else ""))
+                f"{report.seconds:.1f} s ({rate:.1f} sent/s)" + _repairs(report)
+                + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
 

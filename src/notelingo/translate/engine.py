@@ -139,7 +139,8 @@ class BatchRunner:
         self.progress(self.done, self.total)
         return texts
 
-    def aligned(self, texts: list[str], src: str, tgt: str, want: list[bool], fresh: bool = False) -> tuple[list[str], list]:
+    def aligned(self, texts: list[str], src: str, tgt: str, want: list[bool],
+                fresh: bool = False) -> tuple[list[str], list]:
         """Like calling the runner, plus the model's alignment of each text in ``want`` (protect repairs
         lost spans from it); None for cache hits, pivot chains and backends without alignments.
         ``fresh``: the wanted texts skip the cache (protect asks again for a cached output it cannot repair)."""
@@ -165,8 +166,8 @@ class BatchRunner:
         outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
-    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(), alignments: dict | None = None,
-                      fresh: bool = False) -> list[str]:
+    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
+                      alignments: dict | None = None, fresh: bool = False) -> list[str]:
         """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
         (from the model, or kept in the cache beside the translation) go into ``alignments``."""
         from .cache import cache_key
@@ -177,7 +178,8 @@ class BatchRunner:
         self.report.model_inputs += len(texts)
         self.report.cache_hits += sum(1 for key in keys if key in found)
         if alignments is not None and found and want:
-            self.cached_alignments([t for t, key in zip(texts, keys) if key in found and t in want], signature, alignments)
+            hits = [t for t, key in zip(texts, keys) if key in found and t in want]
+            self.cached_alignments(hits, signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
         for batch in self.length_batches(misses, translator):
             rows = []
