@@ -22,8 +22,8 @@ from notelingo.protect import (
     intact_spans,
     mask,
     restore,
-    translate_protected,
 )
+from notelingo.repair import translate_protected
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "text"
 

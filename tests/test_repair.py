@@ -14,10 +14,8 @@ from notelingo.protect import (
     find_protected_spans,
     intact_spans,
     mask,
-    repair_kind,
-    translate_protected,
 )
-from notelingo.repair import Alignment, Plan, place_spans
+from notelingo.repair import Alignment, Plan, place_spans, repair_kind, translate_protected
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -178,10 +176,10 @@ def _assert_whole(notes, glossary) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_spans_stay_whole_tokens_on_random_models(tiny_models, session_cache_dir, backend):
-    from conftest import make_note
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
+    from conftest import make_note
     from notelingo.glossary import load_glossary
     from notelingo.translate import DecodingOptions, TranslateOptions
     from notelingo.translate.engine import translate_notes
@@ -207,7 +205,6 @@ def test_spans_stay_whole_tokens_on_random_models(tiny_models, session_cache_dir
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_random_models_are_repaired_from_the_alignment_in_one_call(tiny_models, session_cache_dir, backend):
     from conftest import make_note
-
     from notelingo.glossary import load_glossary
     from notelingo.translate import DecodingOptions, TranslateOptions
     from notelingo.translate.engine import translate_notes

@@ -6,8 +6,9 @@ are found as :class:`Span` s. A
 segment is masked, translated, restored and *verified*; when a span is missing or
 altered it is put back into the output from the model's alignment, or, as a last
 resort, the segment is translated again as the pieces between its spans and the
-span renderings are spliced back (:mod:`notelingo.repair`). So every span is
-present on any model, even one that returns noise or nothing.
+span renderings are spliced back. That translation flow is
+:func:`notelingo.repair.translate_protected`; this module finds, masks and verifies.
+So every span is present on any model, even one that returns noise or nothing.
 
 Verification is boundary-aware (:func:`intact_spans`): a span counts only where it
 stands as a whole token, with the same kind of boundary on each side as in the
@@ -357,53 +358,3 @@ def intact_spans(source: str, output: str, spans: list[Span]) -> tuple[int, int]
     """
     where = match_spans(source, output, spans)
     return sum(1 for pos in where if pos is not None), len(spans)
-
-
-def repair_kind(result: SegmentResult) -> str | None:
-    """How a segment's spans were kept: "none" (the model kept them), "aligned" (put back into
-    its output), "spliced" (pieces translated again); None for a segment without spans."""
-    if not result.spans:
-        return None
-    if FLAG_FALLBACK_SPLICE in result.flags:
-        return "spliced"
-    return "aligned" if FLAG_ALIGNED in result.flags else "none"
-
-
-# ----- translation -------------------------------------------------------------
-
-
-def translate_protected(
-    requests: list[SegmentRequest],
-    translate_batch: TranslateBatch,
-    glossary=None,
-    keep_acronyms: bool = True,
-) -> list[SegmentResult]:
-    """Translate segments so that every protected span comes out exactly as its rendering.
-
-    ``translate_batch(texts, src, tgt)`` returns one translation per text, in order;
-    it is called at most twice per (src, tgt). When it also has a method
-    ``aligned(texts, src, tgt, want, fresh=False) -> (outputs, alignments)`` the
-    first call goes there, asking for the :class:`notelingo.repair.Alignment` of the
-    texts that hold spans, and lost spans are put back from it; an output that came
-    without one (a cache hit) and cannot be repaired is asked for again with
-    ``fresh=True`` (see :mod:`notelingo.repair`).
-    Gloss terms get "target (surface)" on their first use within a ``note_key`` (per
-    target language).
-    """
-    from .repair import Plan, translate_pair
-
-    glossed_by_note: dict[tuple[str, str], set[str]] = {}
-    plans = []
-    for req in requests:
-        glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
-        spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, glossed)
-        plans.append(Plan(req, spans, *mask(req.text, spans)))
-    by_pair: dict[tuple[str, str], list[Plan]] = {}
-    for plan in plans:
-        if plan.request.text.strip():
-            by_pair.setdefault((plan.request.src, plan.request.tgt), []).append(plan)
-        else:
-            plan.output = plan.request.text
-    for (src, tgt), group in by_pair.items():
-        translate_pair(group, src, tgt, translate_batch)
-    return [SegmentResult(p.output, p.flags, p.spans) for p in plans]

@@ -20,11 +20,10 @@ Both keep the guarantee: every span comes out whole, on any model.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from dataclasses import dataclass, field
 
+from .alignment import Alignment
 from .errors import TranslationError
 from .protect import (
     FLAG_ALIGNED,
@@ -32,10 +31,13 @@ from .protect import (
     FLAG_FALLBACK_SPLICE,
     MaskTable,
     SegmentRequest,
+    SegmentResult,
     Span,
     TranslateBatch,
     boundary_kind,
+    find_protected_spans,
     is_visible,
+    mask,
     match_spans,
     restore,
     span_boundaries,
@@ -43,53 +45,6 @@ from .protect import (
 
 _OPENING = set("([{«„“‘\"'")
 _CLOSING = set(".,;:!?)]}»…”’\"'")
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """What the model attended to while writing one translation.
-
-    ``source[s]`` is the character range of source token ``s`` in the model input
-    (``</s>`` gets an empty range at the end), ``target[t]`` that of target token
-    ``t`` in the output text, and ``weights[t][s]`` the attention of target token
-    ``t`` on source token ``s``.
-    """
-
-    source: list[tuple[int, int]]
-    target: list[tuple[int, int]]
-    weights: list[list[float]]
-
-    @classmethod
-    def of(cls, source: list, target: list, weights) -> Alignment:
-        """An alignment with the weights rounded to steps of 1/255: what the translation cache
-        keeps (:meth:`dumps`), so a rerun served from it repairs exactly as the first run did."""
-        import numpy as np
-
-        levels = np.rint(np.clip(np.asarray(weights, dtype=np.float32).reshape(len(target), len(source)), 0, 1) * 255)
-        return cls([tuple(r) for r in source], [tuple(r) for r in target], (levels / 255).tolist())
-
-    def dumps(self) -> str:
-        """JSON text: the token ranges and the weights as base64 bytes (one per weight)."""
-        import numpy as np
-
-        levels = np.rint(np.asarray(self.weights, dtype=np.float32).reshape(len(self.target), len(self.source)) * 255)
-        return json.dumps({"source": self.source, "target": self.target,
-                           "weights": base64.b64encode(levels.astype(np.uint8).tobytes()).decode("ascii")})
-
-    @classmethod
-    def loads(cls, text: str) -> Alignment | None:
-        """The alignment :meth:`dumps` wrote; None for anything else."""
-        try:
-            data = json.loads(text)
-            source, target = data["source"], data["target"]
-            levels = base64.b64decode(data["weights"])
-        except (ValueError, KeyError, TypeError):
-            return None
-        if len(levels) != len(source) * len(target):
-            return None
-        columns = max(1, len(source))
-        return cls([tuple(r) for r in source], [tuple(r) for r in target],
-                   [[v / 255 for v in levels[i:i + columns]] for i in range(0, len(levels), columns)])
 
 
 @dataclass
@@ -451,3 +406,51 @@ def translate_pair(plans: list[Plan], src: str, tgt: str, translate_batch: Trans
     second = _translate_unique(translate_batch, [core for p in failed for core in _splice_cores(p)], src, tgt)
     for plan in failed:
         _splice(plan, second)
+
+
+# ----- the entry point ---------------------------------------------------------
+
+
+def repair_kind(result: SegmentResult) -> str | None:
+    """How a segment's spans were kept: "none" (the model kept them), "aligned" (put back into
+    its output), "spliced" (pieces translated again); None for a segment without spans."""
+    if not result.spans:
+        return None
+    if FLAG_FALLBACK_SPLICE in result.flags:
+        return "spliced"
+    return "aligned" if FLAG_ALIGNED in result.flags else "none"
+
+
+def translate_protected(
+    requests: list[SegmentRequest],
+    translate_batch: TranslateBatch,
+    glossary=None,
+    keep_acronyms: bool = True,
+) -> list[SegmentResult]:
+    """Translate segments so that every protected span comes out exactly as its rendering.
+
+    ``translate_batch(texts, src, tgt)`` returns one translation per text, in order;
+    it is called at most twice per (src, tgt). When it also has a method
+    ``aligned(texts, src, tgt, want, fresh=False) -> (outputs, alignments)`` the
+    first call goes there, asking for the :class:`notelingo.repair.Alignment` of the
+    texts that hold spans, and lost spans are put back from it; an output that came
+    without one (a cache hit) and cannot be repaired is asked for again with
+    ``fresh=True`` (see :mod:`notelingo.repair`).
+    Gloss terms get "target (surface)" on their first use within a ``note_key`` (per
+    target language).
+    """
+    glossed_by_note: dict[tuple[str, str], set[str]] = {}
+    plans = []
+    for req in requests:
+        glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
+        spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, glossed)
+        plans.append(Plan(req, spans, *mask(req.text, spans)))
+    by_pair: dict[tuple[str, str], list[Plan]] = {}
+    for plan in plans:
+        if plan.request.text.strip():
+            by_pair.setdefault((plan.request.src, plan.request.tgt), []).append(plan)
+        else:
+            plan.output = plan.request.text
+    for (src, tgt), group in by_pair.items():
+        translate_pair(group, src, tgt, translate_batch)
+    return [SegmentResult(p.output, p.flags, p.spans) for p in plans]

@@ -202,7 +202,7 @@ class BatchRunner:
 
     def cached_alignments(self, texts: list[str], signature: dict, alignments: dict) -> None:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
-        from ..repair import Alignment
+        from ..alignment import Alignment
 
         keys = {alignment_key(text, signature): text for text in texts}
         for key, value in self.cache.get_many(list(keys)).items():
@@ -401,7 +401,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
     only the segments the cache lacks reach the model.
     """
     from ..glossary import Glossary, load_glossary
-    from ..protect import repair_kind, translate_protected
+    from ..repair import repair_kind, translate_protected
 
     check_options(options)
     started = time.perf_counter()

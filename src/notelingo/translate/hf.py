@@ -161,7 +161,7 @@ class MarianTokens:
         """The :class:`notelingo.repair.Alignment` of one translation (``source``: the input's token
         ranges from :func:`source_ranges`), or None when the pieces cannot be mapped back to
         characters (then protect falls back to splicing)."""
-        from ..repair import Alignment
+        from ..alignment import Alignment
 
         decoded = target_ranges(self.target_processor(), pieces, self.special_pieces())
         if source is None or decoded is None or decoded[0] != text_out:
