@@ -132,6 +132,7 @@ def measure_engine(engine: str, model_dir: Path, mode: dict, pair: str = "ru-en"
 
 def write_workload_notes(path: Path, sentences: list[str], lang: str) -> None:
     from engines import _sentence_notes
+
     from notelingo.fileio import write_notes
 
     write_notes(path, _sentence_notes(sentences, lang))
