@@ -150,6 +150,7 @@ def translate(
     batch_size: int = 32,
     keep_acronyms: bool = True,
     cache_dir: PathLike | None = None,
+    langs: None | str | Sequence[str] = None,
 ) -> Notes:
     """Translate every note into each language of ``to`` it lacks; returns new notes (the input is unchanged).
 
@@ -158,7 +159,9 @@ def translate(
     (CTranslate2 when installed), ``ctranslate2`` or ``transformers``. ``beams``: 1 is greedy.
     ``glossary``: a YAML path, a :class:`notelingo.Glossary`, or ``None`` for the shipped ML
     glossary. ``cache``: read and write the translation cache (``NOTELINGO_CACHE_DIR``, or
-    ``cache_dir``). ``progress``: ``True`` for a progress bar, or a ``(done, total)`` callable.
+    ``cache_dir``). ``progress``: ``True`` for a bar, or a ``(done, total)`` callable over source sentences
+    (given a ``phase(text)`` method, it hears what runs between batches). ``langs``: translate only
+    these languages. Notes whose pair has no model at hand are kept as they are (``report.missing``).
 
     URLs, LaTeX, code, arXiv ids, acronyms and glossary keep-terms come out intact; each
     block gets ``text[lang]`` and aligned ``sentences``; glossary terms go to ``note.terms``.
@@ -178,6 +181,7 @@ def translate(
         to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary), backend=backend,
         device=device, decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=cache,
         keep_acronyms=keep_acronyms, cache_dir=os.fspath(cache_dir) if cache_dir is not None else None,
+        source_langs=_langs(langs) if langs else (),
     )
     with _progress(progress, "Translating", "sentence") as advance:
         translated, report = translate_notes(list(notes), options, advance)

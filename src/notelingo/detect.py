@@ -31,12 +31,13 @@ settled without one:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from .detect_engines import (SEED, UND, Guess, _langdetect_factory, _library_version, _lingua_detector,  # noqa: F401
                              _model_guess, bounded_sample)
+from .detect_scripts import (LANGUAGE_SCRIPT, SCRIPT_LANG, arabic_script_language, char_script, check_langs,
+                             is_garbled, languages_of_script)
 from .errors import UsageError
 from .schema import UNTRANSLATED_KINDS, Block, Note
 
@@ -44,40 +45,15 @@ if TYPE_CHECKING:  # pipeline imports this module lazily; avoid a cycle at run t
     from .pipeline import DetectOptions
 
 ENGINES = ("auto", "langdetect", "lingua")
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: mojibake and emoji-only are und, CJK phrases beat Latin names, Arabic-script languages by words
 
 # --------------------------------------------------------------------------
 # Scripts
 # --------------------------------------------------------------------------
 
-# (first code point, script) for the blocks that matter; a code point belongs to the
-# last start <= it. Gaps map to None (symbols, punctuation, emoji).
-_SCRIPT_STARTS: list[tuple[int, Optional[str]]] = [
-    (0x0000, None), (0x0041, "latin"), (0x005B, None), (0x0061, "latin"), (0x007B, None),
-    (0x00C0, "latin"), (0x0250, None), (0x0370, "greek"), (0x0400, "cyrillic"),
-    (0x0530, "armenian"), (0x0590, "hebrew"), (0x0600, "arabic"), (0x0780, None),
-    (0x0900, "devanagari"), (0x0980, "bengali"), (0x0A00, None), (0x0B80, "tamil"),
-    (0x0C00, None), (0x0E00, "thai"), (0x0E80, None), (0x10A0, "georgian"), (0x1100, "hangul"),
-    (0x1200, None), (0x1E00, "latin"), (0x1F00, "greek"), (0x2000, None), (0x3040, "kana"),
-    (0x3100, None), (0x3130, "hangul"), (0x3190, None), (0x3400, "han"), (0xA000, None),
-    (0xAC00, "hangul"), (0xD7B0, None), (0xF900, "han"), (0xFB00, None), (0xFB50, "arabic"),
-    (0xFE00, None), (0xFE70, "arabic"), (0xFF00, None), (0x20000, "han"), (0x30000, None),
-]
-_STARTS = [start for start, _ in _SCRIPT_STARTS]
-
-#: Script -> language when the script alone names it (others need their letters).
-_SCRIPT_LANG = {
-    "greek": "el", "armenian": "hy", "hebrew": "he", "devanagari": "hi", "bengali": "bn",
-    "tamil": "ta", "thai": "th", "georgian": "ka", "hangul": "ko", "kana": "ja", "han": "zh",
-}
 #: Scripts written without spaces: one character carries about a syllable.
-_DENSE = frozenset({"han", "kana", "thai"})
-
-
-def _script(char: str) -> Optional[str]:
-    if not char.isalpha():
-        return None
-    return _SCRIPT_STARTS[bisect_right(_STARTS, ord(char)) - 1][1]
+_DENSE = frozenset({"han", "kana", "thai", "hangul"})  # Hangul: one block is a whole syllable
+_CJK = frozenset({"han", "kana", "hangul"})
 
 
 # --------------------------------------------------------------------------
@@ -95,6 +71,9 @@ _CHUNK_EDGES = "\"'“”‘’«»„()[]{}<>.,:;!?…·•*–—-|"
 _TOKEN_CHARS = re.compile(r"[\d/_\\@#=+^{}$%&~<>|]")
 _CAMEL = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+#: Han, kana and Hangul runs: written without spaces, so "调查OpenAI" is two chunks, not one token.
+_DENSE_RUN = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+")
 
 _FUNCTION_WORDS = {
     "en": "the of and to is are was were be been with that this these those for from by on at as it its "
@@ -135,7 +114,7 @@ def _profile(text: str) -> _Profile:
     shouting = text.upper() == text  # an all-caps line: case says nothing about acronyms
     letters: dict[str, int] = {}
     words: dict[str, list[str]] = {}
-    for chunk in _NOT_WORDS.sub(" ", text).split():
+    for chunk in _DENSE_RUN.sub(r" \g<0> ", _NOT_WORDS.sub(" ", text)).split():
         chunk = chunk.strip(_CHUNK_EDGES)
         if not chunk or _TOKEN_CHARS.search(chunk) or _CAMEL.search(chunk):
             continue
@@ -153,7 +132,7 @@ def _word_script(word: str) -> Optional[str]:
         return "latin"
     counts: dict[str, int] = {}
     for char in word:
-        script = _script(char)
+        script = char_script(char)
         if script:
             counts[script] = counts.get(script, 0) + 1
     return max(counts, key=counts.get) if counts else None
@@ -186,6 +165,9 @@ def _dominant_script(profile: _Profile, context: Optional[str]) -> Optional[str]
     if "latin" not in profile.letters:
         return other
     other_phrase, latin_phrase = _forms_phrase(profile, other), _forms_phrase(profile, "latin")
+    dense = max((s for s in others if s in _CJK), key=others.get, default=None)
+    if dense and (_forms_phrase(profile, dense) or not latin_phrase):
+        return dense  # Han, kana or Hangul around Latin names is never an English line
     if other_phrase != latin_phrase:
         return other if other_phrase else "latin"
     if context and other_phrase:
@@ -196,12 +178,7 @@ def _dominant_script(profile: _Profile, context: Optional[str]) -> Optional[str]
 
 
 def _language_script(lang: str) -> str:
-    if lang in _CYRILLIC_LANGS:
-        return "cyrillic"
-    for script, script_lang in _SCRIPT_LANG.items():
-        if script_lang == lang:
-            return script
-    return "arabic" if lang in ("ar", "fa", "ur") else "latin"
+    return LANGUAGE_SCRIPT.get(lang) or "latin"
 
 
 _CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk", "kk", "mn")
@@ -248,16 +225,20 @@ def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine:
     return Guess(in_play or "ru", 0.7, "default")
 
 
-def _arabic(text: str) -> Guess:
-    if re.search("[ٹڈڑںےۓ]", text):
-        return Guess("ur", 0.9, "letters")
-    if re.search("[پچژگکی]", text):
-        return Guess("fa", 0.9, "letters")
-    return Guess("ar", 0.9, "script")
+def _arabic(text: str, langs: tuple[str, ...], context: Optional[str]) -> Guess:
+    """Persian, Urdu or Arabic by their own letters and words; else the note's or the first in play."""
+    candidates = ((context,) if context else ()) + tuple(langs)
+    in_play = next((lang for lang in candidates if _language_script(lang) == "arabic"), None)
+    return Guess(*arabic_script_language(text, in_play))
 
 
-def _han_family(profile: _Profile) -> Guess:
-    lang = "ja" if "kana" in profile.letters else "ko" if "hangul" in profile.letters else "zh"
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+
+
+def _han_family(text: str) -> Guess:
+    """Kana make it Japanese and Hangul Korean (a run mixing them with Han counts as Han in the profile)."""
+    lang = "ja" if _KANA.search(text) else "ko" if _HANGUL.search(text) else "zh"
     return Guess(lang, 0.95, "script")
 
 
@@ -279,7 +260,7 @@ def _latin(
     unknown = foreign or (english == 0 and len(profile.words["latin"]) >= 6)
     if not unknown or (defer and not foreign):  # a title in Latin script: the Latin language in play
         return Guess(_default_latin(langs), 0.6, "default")
-    guess = _model_guess(text, None, engine, restrict=False)
+    guess = _model_guess(text, languages_of_script("latin"), engine, restrict=True)
     if guess.lang in langs or guess.confidence >= (0.8 if foreign else 0.9):
         return guess
     return Guess(_default_latin(langs), 0.55, "default")
@@ -320,6 +301,8 @@ def guess_language(
     text = bounded_sample(text)
     if not text or not any(char.isalpha() for char in text):
         return Guess(UND, 0.0, "empty")
+    if is_garbled(text):
+        return Guess(UND, 0.0, "garbled")  # mojibake is no language (it looked like mk, bg or zh)
     if engine == "langdetect":
         return _model_guess(text, None, engine, restrict=False)
     profile = _profile(text)
@@ -332,10 +315,10 @@ def guess_language(
     if script == "cyrillic":
         return _cyrillic(text, langs, context, engine)
     if script == "arabic":
-        return _arabic(text)
+        return _arabic(text, langs, context)
     if script in ("han", "kana", "hangul"):
-        return _han_family(profile)
-    return Guess(_SCRIPT_LANG[script], 0.95, "script")
+        return _han_family(text)
+    return Guess(SCRIPT_LANG[script], 0.95, "script")
 
 
 def _check_engine(engine: str) -> None:
@@ -356,6 +339,7 @@ def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
     that needed context (names, URLs, short lines) are then judged again in it.
     """
     _check_engine(options.engine)
+    check_langs(options.langs)
     detector = _detector_signature(options)
     done = []
     for note in notes:
@@ -370,29 +354,42 @@ def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
 
 def _settle_by_source(notes: list[Note], done: list[Note], options: "DetectOptions", detector: dict) -> list[Note]:
     """Notes that no word of theirs could decide take the main language of their source."""
-    majority = _source_languages(done)
+    weights = _source_languages(done)
     for index, (note, tagged) in enumerate(zip(notes, done)):
-        key = _source_key(note)
-        if tagged is note or key not in majority or tagged.lang == majority[key]:
+        main = _source_language(weights.get(_source_key(note), {}), tagged.lang)
+        if tagged is note or main is None or tagged.lang == main:
             continue
         if options.force_lang is None and not _decided_by_own_words(tagged, options):
-            done[index] = _detect_note(note, options, detector, source_lang=majority[key])
+            done[index] = _detect_note(note, options, detector, source_lang=main)
     return done
+
+
+def _source_language(weights: dict[str, int], lang: str) -> Optional[str]:
+    """The language an undecided note takes from its source: the source's main language in
+    the note's script (a short Persian reply in a Persian/English group is Persian), or the
+    source's main language for Latin-script and letterless notes."""
+    if not weights or lang == UND:
+        return None
+    script = _language_script(lang)
+    if script == "latin":  # a link or a model name: no script of its own
+        return max(weights, key=weights.get)
+    same = {other: weight for other, weight in weights.items() if _language_script(other) == script}
+    return max(same, key=same.get) if same else None
 
 
 def _source_key(note: Note) -> tuple:
     return (note.source.kind, note.source.channel or note.source.path)
 
 
-def _source_languages(notes: list[Note]) -> dict[tuple, str]:
-    """The most common note language of each source (channel, else file), by text length."""
+def _source_languages(notes: list[Note]) -> dict[tuple, dict[str, int]]:
+    """The note languages of each source (channel, else file), weighted by text length."""
     weights: dict[tuple, dict[str, int]] = {}
     for note in notes:
         if note.lang != UND and note.lang_confidence >= 0.6:
             size = sum(len(text) for block in note.blocks for text in block.text.values())
             by_lang = weights.setdefault(_source_key(note), {})
             by_lang[note.lang] = by_lang.get(note.lang, 0) + size
-    return {key: max(langs, key=langs.get) for key, langs in weights.items()}
+    return weights
 
 
 def _decided_by_own_words(note: Note, options: "DetectOptions") -> bool:
@@ -435,6 +432,8 @@ def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_la
     kinds = {b.id: b.kind for b in note.blocks}
     first = {bid: guess_language(text, langs, None, options.engine, defer=True) for bid, text in prose.items()}
     lang, confidence, decided = _vote(first, prose, kinds, note.title, langs, options.engine)
+    if all(guess.basis in _NO_LANGUAGE for guess in first.values()):
+        lang, confidence, decided = UND, 0.0, True  # emoji, symbols or mojibake only: no language
     if not decided and source_lang:
         lang, confidence = source_lang, 0.5
     final = {}
@@ -451,7 +450,7 @@ def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_la
             tagged.append(_tag_block(block, None, None, lang))
             continue
         guess = final[block.id]
-        if guess.lang == UND:  # no letters: it belongs to the note ("—", "1.")
+        if guess.lang == UND and guess.basis == "empty":  # no letters: it belongs to the note ("—", "1.")
             guess = Guess(lang, 0.0, "context")
         tagged.append(_tag_block(block, guess.lang, guess.confidence, lang))
     signature = note.signature.model_copy(update={"detector": detector})
@@ -460,6 +459,8 @@ def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_la
     )
 
 
+#: Bases of guesses that found no language in the text.
+_NO_LANGUAGE = frozenset({"empty", "garbled"})
 #: Blocks that quote someone else (a preview card, a citation) vote only when nothing else can.
 _QUOTED_KINDS = frozenset({"link_preview", "quote"})
 
@@ -470,7 +471,8 @@ def _vote(guesses: dict[str, Guess], texts: dict[str, str], kinds: dict[str, str
     The author's own blocks decided by their words count first, then quoted ones,
     then blocks that were only guessed (names, links, short lines).
     """
-    decisive = {bid: g for bid, g in guesses.items() if g.basis not in ("default", "context", "empty")}
+    decisive = {bid: g for bid, g in guesses.items()
+                if g.basis not in ("default", "context", "empty") and g.lang != UND}
     authored = {bid: g for bid, g in decisive.items() if kinds.get(bid) not in _QUOTED_KINDS}
     pool = authored or decisive or {bid: g for bid, g in guesses.items() if g.lang != UND}
     if not pool:

@@ -107,6 +107,9 @@ def translate(
     from .translate.engine import translate_notes
 
     # ingest reads notes.jsonl files back as they are, and everything else through the readers.
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase("reading the inputs and detecting languages")
     notes, report = ingest(inputs, detect)
     translated, translate_report = translate_notes(notes, options or TranslateOptions(), progress)
     return translated, translate_report, report.failures

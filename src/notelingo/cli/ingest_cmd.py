@@ -20,13 +20,15 @@ def ingest_command(
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
     from .. import api
+    from ..detect_scripts import check_langs
     from ..fileio import check_output_path
 
     with error_boundary():
         force = parse_lang(lang) if lang is not None else None
+        checked = check_langs(parse_langs(langs))
         check_output_path(output)  # a bad -o fails now, not after reading everything
         with _progress_bar("Reading") as advance:
-            notes = api.ingest(*inputs, langs=parse_langs(langs), engine=engine, lang=force, progress=advance)
+            notes = api.ingest(*inputs, langs=checked, engine=engine, lang=force, progress=advance)
         report = notes.report
         for path in report.empty:
             err(f"warning: {path}: no notes found (empty, or no text notelingo recognises); nothing from it is in the output")

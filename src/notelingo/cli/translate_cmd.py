@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterator, List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -11,26 +11,39 @@ from ._app import app, err, error_boundary, show_progress
 from ._options import parse_langs
 
 
+class _SentenceProgress:
+    """One bar over the source sentences to translate; between batches of work, a spinner
+    with what runs (loading the glossary or a model, splitting sentences, matching terms)."""
+
+    def __init__(self, progress=None, task=None) -> None:
+        self.progress, self.task = progress, task
+
+    def phase(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, description=text[:1].upper() + text[1:], total=None, count="", rate="")
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        speed = self.progress.tasks[self.task].speed if self.progress.tasks[self.task].total else None
+        self.progress.update(self.task, description="Translating", completed=done, total=total,
+                             count=f"{done}/{total} sentences", rate=f"{speed:.1f} sent/s" if speed else "")
+
+
 @contextlib.contextmanager
-def _sentence_bar() -> Iterator[Callable[[int, int], None]]:
+def _sentence_bar() -> Iterator[_SentenceProgress]:
     """Progress on stderr: sentences done / total and sentences per second."""
     if not show_progress():
-        yield lambda done, total: None
+        yield _SentenceProgress()
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    columns = [TextColumn("Translating"), BarColumn(), MofNCompleteColumn(), TextColumn("sentences"),
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
                TextColumn("{task.fields[rate]}"), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("translate", total=None, rate="")
-
-        def advance(done: int, total: int) -> None:
-            speed = progress.tasks[task].speed
-            progress.update(task, completed=done, total=total, rate=f"{speed:.1f} sent/s" if speed else "")
-
-        yield advance
+        yield _SentenceProgress(progress, progress.add_task("Reading the inputs", total=None, count="", rate=""))
 
 
 def _model_options(values: List[str]) -> dict:
@@ -52,33 +65,39 @@ def translate_command(
     batch_size: int = typer.Option(32, "--batch-size", min=1, max=1024, help="Sentences per batch (per worker)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Translate everything again; do not read or write the cache."),
     no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help="Let the model translate acronyms and model names not in the glossary."),
+    langs: Optional[str] = typer.Option(
+        None, "--langs", help="Translate only notes in these languages (they also guide detection); default: all."),
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
+    from ..detect_scripts import check_langs
     from ..fileio import check_output_path
+    from ..translate.engine import missing_summary
     from .models_cmd import show_model_notices
 
     with error_boundary():
-        langs, models = parse_langs(to, "--to"), _model_options(model)
+        targets, models = parse_langs(to, "--to"), _model_options(model)
+        sources = check_langs(parse_langs(langs)) if langs else ()
         check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()
         show_model_notices()  # download and conversion notices for models fetched on first use
         with _sentence_bar() as advance:
+            advance.phase("reading the inputs and detecting languages")
             # ingest reads notes.jsonl files back as they are, and everything else through the readers
-            notes = api.translate(api.ingest(*inputs), to=langs, models=models, backend=backend, beams=beams,
+            read = api.ingest(*inputs, langs=sources) if sources else api.ingest(*inputs)
+            notes = api.translate(read, to=targets, models=models, backend=backend, beams=beams,
                                   glossary=glossary, cache=not no_cache, progress=advance, device=device,
-                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms)
+                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms, langs=sources)
         report, failures = notes.report, notes.failures
         for failure in failures:
             err(f"error: {failure}")
         if notes or not failures:
             api.write_notes(notes, output)
+        if report.missing:
+            err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
+                "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            rate = report.backend_inputs / report.seconds if report.seconds else 0.0
-            err(f"{report.notes} note(s), {report.blocks_translated} block translation(s): {report.block_hits} whole from the cache; "
-                f"{report.segments} sentence(s) to translate, {report.cache_hits} model input(s) from the cache, {report.backend_inputs} translated by the model; "
-                f"{report.seconds:.1f} s ({rate:.1f} sent/s)" + _repairs(report)
-                + (f"; {len(failures)} input(s) failed" if failures else ""))
+            err(_summary(report) + _repairs(report) + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
 
@@ -90,6 +109,15 @@ def _repairs(report) -> str:
         return ""
     return (f"; spans kept in {sum(repairs.values())} sentence(s): {repairs['none']} by the model, "
             f"{repairs['aligned']} aligned, {repairs['spliced']} spliced")
+
+
+def _summary(report) -> str:
+    """The closing line: the rate counts source sentences; model inputs (masked sentences,
+    pieces around protected spans, pivot hops) are reported beside it."""
+    return (f"{report.notes} note(s), {report.blocks_translated} block translation(s), "
+            f"{report.block_hits} whole from the cache; {report.segments} sentence(s) translated "
+            f"in {report.seconds:.1f} s ({report.sentences_per_second:.1f} sentences/s); "
+            f"{report.model_inputs} model input(s): {report.cache_hits} from the cache, {report.backend_inputs} by the model")
 
 
 def _quiet_hub_bars() -> None:

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import ModelError
-from . import DecodingOptions, cpu_count
+from . import DecodingOptions, cpu_count, length_bucket
 from .hf import MarianTokens, source_ranges
 from .spm import MarianSpm
 
@@ -85,7 +85,8 @@ def length_chunks(lengths: list[int], workers: int, beams: int = 1) -> list[list
     budget = max(longest, math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams))))
     chunks: list[list[int]] = []
     for index in order:
-        if chunks and (len(chunks[-1]) + 1) * lengths[index] <= budget:
+        same_bucket = chunks and length_bucket(lengths[chunks[-1][0]]) == length_bucket(lengths[index])
+        if same_bucket and (len(chunks[-1]) + 1) * lengths[index] <= budget:  # one cap per chunk: see length_bucket
             chunks[-1].append(index)
         else:
             chunks.append([index])

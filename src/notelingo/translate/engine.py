@@ -10,6 +10,14 @@
    (Ctrl-C keeps finished work).
 3. Fill: ``sentences`` gets aligned pairs, ``text[tgt]`` their join keeping line
    breaks; ``terms``, ``flags`` and the signature are recorded.
+
+Pairs with no model at hand (offline and no local copy, directly or through English)
+are left out: their blocks keep only their original, and the report names each
+pair with the notes it covers; only when no wanted block has a model does the run fail.
+
+Progress: ``progress(done, total)`` counts source sentences, advancing as the model's
+batches finish; when ``progress`` also has ``phase(text)``, it is told what runs in
+between (loading the glossary or a model, splitting sentences, matching terms).
 """
 
 from __future__ import annotations
@@ -22,11 +30,20 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from .. import __version__
+from ..errors import ModelNotFoundError
 from ..schema import UNTRANSLATED_KINDS, Block, Note, TermUse
 from . import TranslateOptions, Translator, cache_root, check_options, choose_backend, load_translator
 from .segment import Piece, join_translations, split_block
 
 ProgressFn = Callable[[int, int], None]
+
+
+def tell_phase(progress, text: str) -> None:
+    """Say what runs now, when the progress callback can show it (``progress.phase``)."""
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(text)
+
 #: Bump when what a block record holds, or how protect/segment build it, changes.
 BLOCK_RECORD_VERSION = 4  # 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix
 
@@ -47,6 +64,13 @@ class TranslateReport:
     flags: Counter = field(default_factory=Counter)
     #: Segments holding protected spans, by how the spans were kept: none / aligned / spliced.
     repairs: Counter = field(default_factory=Counter)
+    #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def sentences_per_second(self) -> float:
+        """Source sentences translated (not served whole from the cache) per second."""
+        return self.segments / self.seconds if self.seconds else 0.0
 
 
 _LOADED: dict[tuple, Translator] = {}
@@ -89,7 +113,10 @@ class BatchRunner:
         self.translators: dict[str, Translator] = {}
         self.chains: dict[tuple[str, str], list] = {}
         self.resolved: dict[tuple[str, str], list] = {}
-        self.done = self.total = 0
+        #: Source sentences per pair (set by the engine); the bar advances over them.
+        self.pair_sentences: Counter = Counter()
+        self.calls: Counter = Counter()
+        self.sentences_done = 0
 
     def models(self, src: str, tgt: str) -> list:
         """The resolved model folders for the pair (no model is loaded)."""
@@ -127,16 +154,28 @@ class BatchRunner:
 
     def _load(self, model) -> Translator:
         if model.label not in self.translators:
+            ct2 = choose_backend(self.options.backend) == "ctranslate2"
+            converting = " (to CTranslate2 on first use)" if ct2 else ""
+            tell_phase(self.progress, f"loading the {model.pair} model{converting}")
             self.translators[model.label] = loaded_translator(model, self.options)
         return self.translators[model.label]
 
+    @property
+    def total_sentences(self) -> int:
+        return sum(self.pair_sentences.values())
+
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
-        self.total += len(texts)
-        self.progress(self.done, self.total)
-        for hop, translator in enumerate(self.chain(src, tgt)):
-            texts = self.translate_hop(list(texts), translator) if hop == 0 else self.pivot_hop(texts, translator)
-        self.done += len(texts)
-        self.progress(self.done, self.total)
+        """Translate through the pair's chain; the bar advances as batches finish (see progress_share)."""
+        chain = self.chain(src, tgt)
+        share, base = self.progress_share(src, tgt, len(texts))
+        for hop, translator in enumerate(chain):
+            advance = self.hop_advance(base, share, hop, len(chain))
+            if hop == 0:
+                texts = self.translate_hop(list(texts), translator, advance=advance)
+            else:
+                texts = self.pivot_hop(texts, translator, advance)
+        self.sentences_done = base + share
+        self.show(self.sentences_done)
         return texts
 
     def aligned(self, texts: list[str], src: str, tgt: str, want: list[bool],
@@ -147,29 +186,47 @@ class BatchRunner:
         chain = self.chain(src, tgt)
         if len(chain) > 1 or not hasattr(chain[0], "translate_aligned"):
             return self(texts, src, tgt), [None] * len(texts)
-        self.total += len(texts)
-        self.progress(self.done, self.total)
+        share, base = self.progress_share(src, tgt, len(texts))
         alignments: dict[str, object] = {}
         wanted = {t for t, w in zip(texts, want) if w}
-        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh)
-        self.done += len(texts)
-        self.progress(self.done, self.total)
+        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, self.hop_advance(base, share, 0, 1))
+        self.sentences_done = base + share
+        self.show(self.sentences_done)
         return outputs, [alignments.get(text) for text in texts]
 
-    def pivot_hop(self, texts: list[str], translator: Translator) -> list[str]:
+    def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
+        """(sentences this call completes, sentences done before it): protect's first call for a
+        pair carries all its sentences; a later one (pieces, or a fresh try) is a phase."""
+        first = self.calls[(src, tgt)] == 0
+        self.calls[(src, tgt)] += 1
+        if not first:
+            tell_phase(self.progress, f"translating {count} piece(s) again around protected spans ({src}-{tgt})")
+        return (self.pair_sentences[(src, tgt)] if first else 0), self.sentences_done
+
+    def hop_advance(self, base: int, share: int, hop: int, hops: int) -> ProgressFn:
+        def advance(done: int, total: int) -> None:
+            self.show(base + int(share * (hop + done / max(1, total)) / hops))
+        return advance
+
+    def show(self, done: int) -> None:
+        self.progress(min(done, self.total_sentences), self.total_sentences)
+
+    def pivot_hop(self, texts: list[str], translator: Translator, advance: Optional[ProgressFn] = None) -> list[str]:
         """A later hop of a pivot chain: the first model's output may be longer than this
         model's input limit, so it is split to fit (never truncated) and joined again."""
         from .models import PIVOT_LANG
 
         count = lambda s, t=translator: t.token_lengths([s])[0]  # noqa: E731
         cuts = [split_block(text, PIVOT_LANG, translator.max_source_tokens, count) if text.strip() else [] for text in texts]
-        outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator))
+        outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator, advance=advance))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
     def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
-                      alignments: dict | None = None, fresh: bool = False) -> list[str]:
+                      alignments: dict | None = None, fresh: bool = False,
+                      advance: Optional[ProgressFn] = None) -> list[str]:
         """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
-        (from the model, or kept in the cache beside the translation) go into ``alignments``."""
+        (from the model, or kept in the cache beside the translation) go into ``alignments``;
+        ``advance(done, total)`` after each batch."""
         from .cache import cache_key
 
         signature = translator.signature
@@ -181,6 +238,7 @@ class BatchRunner:
             hits = [t for t, key in zip(texts, keys) if key in found and t in want]
             self.cached_alignments(hits, signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
+        done = 0
         for batch in self.length_batches(misses, translator):
             rows = []
             if want & set(batch) and alignments is not None:
@@ -198,6 +256,9 @@ class BatchRunner:
             found.update((key, out) for key, _, out in rows)
             if self.cache is not None:
                 self.cache.put_many(rows, next(iter(signature["models"].values())))
+            done += len(batch)
+            if advance is not None:
+                advance(done, len(misses))
         return [found.get(key, "") for key in keys]
 
     def cached_alignments(self, texts: list[str], signature: dict, alignments: dict) -> None:
@@ -211,11 +272,17 @@ class BatchRunner:
                 alignments[keys[key]] = alignment
 
     def length_batches(self, texts: list[str], translator: Translator) -> list[list[str]]:
-        """Texts sorted by token length, cut into batches of similar length (little padding)."""
+        """Texts sorted by token length, cut into batches of similar length (little padding).
+
+        Each backend decodes a batch in calls that never cross a length bucket
+        (:func:`notelingo.translate.length_bucket`), so a sentence decodes up to its own
+        cap whatever its batch mates: mixing lengths under one cap was why a translation
+        depended on the rest of the run and on the cache.
+        """
         if not texts:
             return []
         lengths = translator.token_lengths(texts)
-        ordered = [text for _, text in sorted(zip(lengths, texts), key=lambda pair: pair[0])]
+        ordered = [text for _, text in sorted(zip(lengths, texts))]
         size = max(1, self.options.decoding.batch_size) * getattr(translator, "inter_threads", 1)
         return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
@@ -249,16 +316,53 @@ def wanted_blocks(notes: list[Note], options: TranslateOptions):
             src = block_source_lang(block, note)
             if block.kind in UNTRANSLATED_KINDS or src is None or not block.original(note.lang).strip():
                 continue
+            if options.source_langs and src not in options.source_langs:
+                continue
             for tgt in (t for t in options.to if t != src and t not in block.text):
                 yield n, b, src, tgt
 
 
-def plan_jobs(notes: list[Note], wanted: list[tuple[int, int, str, str]], runner: BatchRunner) -> tuple[list[BlockJob], list]:
+def drop_missing_pairs(notes: list[Note], wanted: list, runner: BatchRunner, report: TranslateReport) -> list:
+    """The wanted blocks whose pair has a model at hand; the others are recorded in
+    ``report.missing``. Raises the missing model's error when no wanted block has one."""
+    errors: dict[tuple[str, str], ModelNotFoundError] = {}
+    for src, tgt in dict.fromkeys((src, tgt) for _, _, src, tgt in wanted):
+        try:
+            runner.models(src, tgt)
+        except ModelNotFoundError as exc:
+            if f"{src}-{tgt}" in runner.options.models:
+                raise  # a model the user named is a mistake to report, not a language to skip
+            errors[(src, tgt)] = exc
+    kept = [item for item in wanted if (item[2], item[3]) not in errors]
+    for n, _, src, tgt in wanted:
+        if (src, tgt) in errors:
+            ids = report.missing.setdefault(f"{src}-{tgt}", [])
+            if notes[n].id not in ids:
+                ids.append(notes[n].id)
+    if errors and not kept:
+        if len(errors) == 1:
+            raise next(iter(errors.values()))
+        raise ModelNotFoundError(
+            f"no model is available offline for {missing_summary(report.missing)}; nothing could be translated; "
+            "supply them with --model PAIR=PATH or 'notelingo models download PAIR' while online")
+    return kept
+
+
+def missing_summary(missing: dict[str, list[str]]) -> str:
+    """'fa-en (3 notes), zh-en (1 note)'."""
+    return ", ".join(f"{pair} ({len(ids)} note{'s' if len(ids) != 1 else ''})" for pair, ids in sorted(missing.items()))
+
+
+def plan_jobs(notes: list[Note], wanted: list[tuple[int, int, str, str]], runner: BatchRunner,
+              progress=None) -> tuple[list[BlockJob], list]:
     """Cut every wanted block into requests, one per piece and in note order: a gloss term
     is glossed on its first use only, so a repeated sentence is a request of its own (protect
     and the runner still send identical model inputs to the model once)."""
     from ..protect import SegmentRequest
 
+    for src, tgt in dict.fromkeys((src, tgt) for _, _, src, tgt in wanted):
+        runner.chain(src, tgt)  # load the models first: each loading is its own phase
+    tell_phase(progress, "splitting sentences")
     jobs: list[BlockJob] = []
     requests: list = []
     for n, b, src, tgt in wanted:
@@ -269,6 +373,8 @@ def plan_jobs(notes: list[Note], wanted: list[tuple[int, int, str, str]], runner
         ids = list(range(len(requests), len(requests) + len(pieces)))
         requests.extend(SegmentRequest(piece.text, src, tgt, note.id) for piece in pieces)
         jobs.append(BlockJob(n, b, src, tgt, original, pieces, ids))
+    runner.report.segments = len(requests)
+    runner.pair_sentences.update((request.src, request.tgt) for request in requests)
     return jobs, requests
 
 
@@ -407,18 +513,22 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
     started = time.perf_counter()
     report = TranslateReport(notes=len(notes))
     notes = [note.model_copy(deep=True) for note in notes]
+    tell_phase(progress, "loading the glossary")
     glossary = options.glossary if isinstance(options.glossary, Glossary) else load_glossary(options.glossary)
     runner = BatchRunner(options, report, progress)
     signed: dict[int, dict] = {}
     try:
-        wanted = list(wanted_blocks(notes, options))
+        tell_phase(progress, "finding the models")
+        wanted = drop_missing_pairs(notes, list(wanted_blocks(notes, options)), runner, report)
         extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
         keys = [block_key(notes[n], b, src, tgt, {**runner.plan_signature(src, tgt), **extra}) for n, b, src, tgt in wanted]
         missing = serve_from_records(notes, wanted, keys, runner, signed)
-        jobs, requests = plan_jobs(notes, missing, runner)
-        report.segments = len(requests)
+        jobs, requests = plan_jobs(notes, missing, runner, progress)
+        if requests:
+            tell_phase(progress, "matching glossary terms and protected spans")
         results = translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms) if requests else []
         report.repairs.update(kind for kind in map(repair_kind, results) if kind)
+        runner.show(runner.total_sentences)
         rows, key_of = [], dict(zip(wanted, keys))
         for job in jobs:
             record = fill_block(notes[job.note], job, results)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from ..errors import ModelError, TranslationError
-from . import DecodingOptions, cpu_count
+from . import DecodingOptions, bucket_chunks, cpu_count
 
 SPIECE_UNDERLINE = "▁"
 
@@ -202,22 +202,24 @@ class HFTranslator(MarianTokens):
         self.model.generation_config = explicit_generation_config(self.model.config)
 
     def translate_batch(self, texts: list[str]) -> list[str]:
-        out: list[str] = []
-        size = max(1, self.decoding.batch_size)
-        for start in range(0, len(texts), size):
-            out.extend(self._translate_chunk(list(texts[start:start + size])))
+        out = [""] * len(texts)
+        # chunks never cross a length bucket, so each text decodes up to its own cap (see length_bucket)
+        for chunk in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
+            for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk])):
+                out[index] = text
         return out
 
     def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
-        out: list[tuple[str, object]] = []
-        size = max(1, self.decoding.batch_size)
-        for start in range(0, len(texts), size):
-            chunk, wanted = list(texts[start:start + size]), want[start:start + size]
+        out: list[tuple[str, object]] = [("", None)] * len(texts)
+        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):  # see translate_batch
+            chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
-                out.extend(self._aligned_chunk(chunk, wanted))
+                results = self._aligned_chunk(chunk, wanted)
             else:
-                out.extend((text, None) for text in self._translate_chunk(chunk))
+                results = [(text, None) for text in self._translate_chunk(chunk)]
+            for index, result in zip(indices, results):
+                out[index] = result
         return out
 
     def _aligned_chunk(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
