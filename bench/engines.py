@@ -55,8 +55,9 @@ def engine_available() -> bool:
     return importlib.util.find_spec("notelingo.translate.engine") is not None
 
 
-def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en") -> Runner:
-    """notelingo's own path: notes in, translated notes out (cache off)."""
+def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en", ray: str | None = None) -> Runner:
+    """notelingo's own path: notes in, translated notes out (cache off); ``ray="local"``: the
+    model calls go to a Ray runtime started in this process (2 actors x 1 thread here)."""
     from notelingo.translate import TranslateOptions
     from notelingo.translate.engine import translate_notes
 
@@ -68,7 +69,7 @@ def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en") -> Runner:
     # translation cache stays off.
     cache_dir = str(NOTELINGO_CACHE)
     options = TranslateOptions(to=(tgt,), models={pair: model_dir}, decoding=_decoding(beams),
-                               use_cache=False, cache_dir=cache_dir)
+                               use_cache=False, cache_dir=cache_dir, ray=ray, ray_actors=2 if ray else None)
 
     def run(sentences: list[str]) -> list[str]:
         notes, report = translate_notes(_sentence_notes(sentences, src), options)
@@ -76,7 +77,7 @@ def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en") -> Runner:
                       "backend_inputs": report.backend_inputs,
                       "inputs_per_sentence": report.backend_inputs / max(1, len(sentences)),
                       "repairs": {kind: report.repairs.get(kind, 0) for kind in ("none", "aligned", "spliced")},
-                      "flags": dict(report.flags)}
+                      "flags": dict(report.flags), "where": report.where}
         return [block.text.get(tgt, "") for note in notes for block in note.blocks]
 
     run.report = {}
@@ -110,4 +111,6 @@ def make_runner(engine: str, model_dir: str, beams: int, pair: str) -> Runner:
         return BASELINES[engine](model_dir, beams)
     if engine == "notelingo":
         return (notelingo_engine if engine_available() else notelingo_backend)(model_dir, beams, pair)
+    if engine == "notelingo_ray_local":
+        return notelingo_engine(model_dir, beams, pair, ray="local")
     raise ValueError(f"unknown engine {engine!r}")

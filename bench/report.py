@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ENGINES = ("naive_hf_b1", "hf_batched", "notelingo")
+ENGINES = ("naive_hf_b1", "hf_batched", "notelingo", "notelingo_ray_local")
 SETTINGS = ("greedy", "beam4")
 
 

@@ -36,7 +36,7 @@ from report import check_targets, markdown_table  # noqa: E402
 
 PYTHON = sys.executable
 NOTELINGO = str(Path(PYTHON).with_name("notelingo"))
-ENGINES = ("naive_hf_b1", "hf_batched", "notelingo")
+ENGINES = ("naive_hf_b1", "hf_batched", "notelingo", "notelingo_ray_local")
 SETTINGS = {"greedy": 1, "beam4": 4}
 # sentences per engine and setting, repeats. The naive loop is ~10x slower, and beam 4
 # ~3x slower than greedy: in the quick run they take a prefix of the same draw (the same

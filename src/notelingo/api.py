@@ -151,6 +151,8 @@ def translate(
     keep_acronyms: bool = True,
     cache_dir: PathLike | None = None,
     langs: None | str | Sequence[str] = None,
+    ray: str | None = None,
+    ray_actors: int | None = None,
 ) -> Notes:
     """Translate every note into each language of ``to`` it lacks; returns new notes (the input is unchanged).
 
@@ -162,6 +164,8 @@ def translate(
     ``cache_dir``). ``progress``: ``True`` for a bar, or a ``(done, total)`` callable over source sentences
     (given a ``phase(text)`` method, it hears what runs between batches). ``langs``: translate only
     these languages. Notes whose pair has no model at hand are kept as they are (``report.missing``).
+    ``ray``: ``"local"`` or a Ray cluster address: the model runs on an actor pool there
+    (``ray_actors`` actors; extra ``notelingo[ray]``); the notes are those of a local run.
 
     URLs, LaTeX, code, arXiv ids, acronyms and glossary keep-terms come out intact; each
     block gets ``text[lang]`` and aligned ``sentences``; glossary terms go to ``note.terms``.
@@ -181,7 +185,7 @@ def translate(
         to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary), backend=backend,
         device=device, decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=cache,
         keep_acronyms=keep_acronyms, cache_dir=os.fspath(cache_dir) if cache_dir is not None else None,
-        source_langs=_langs(langs) if langs else (),
+        source_langs=_langs(langs) if langs else (), ray=ray, ray_actors=ray_actors,
     )
     with _progress(progress, "Translating", "sentence") as advance:
         translated, report = translate_notes(list(notes), options, advance)

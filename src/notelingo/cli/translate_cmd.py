@@ -67,6 +67,11 @@ def translate_command(
     no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help="Let the model translate acronyms and model names not in the glossary."),
     langs: Optional[str] = typer.Option(
         None, "--langs", help="Translate only notes in these languages (they also guide detection); default: all."),
+    ray: Optional[str] = typer.Option(
+        None, "--ray", help="Run the model on Ray actors: 'local' (a runtime on this machine) or a cluster address "
+        "(HOST:PORT or ray://HOST:PORT). Needs notelingo[ray]."),
+    ray_actors: Optional[int] = typer.Option(
+        None, "--ray-actors", min=1, help="Actors in the Ray pool (default: one per CPU, or one per GPU)."),
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
@@ -87,7 +92,8 @@ def translate_command(
             read = api.ingest(*inputs, langs=sources) if sources else api.ingest(*inputs)
             notes = api.translate(read, to=targets, models=models, backend=backend, beams=beams,
                                   glossary=glossary, cache=not no_cache, progress=advance, device=device,
-                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms, langs=sources)
+                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms, langs=sources,
+                                  ray=ray, ray_actors=ray_actors)
         report, failures = notes.report, notes.failures
         for failure in failures:
             err(f"error: {failure}")
@@ -97,7 +103,8 @@ def translate_command(
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            err(_summary(report) + _repairs(report) + (f"; {len(failures)} input(s) failed" if failures else ""))
+            err(_summary(report) + _repairs(report) + (f"; {report.where}" if report.where else "")
+                + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
 

@@ -108,6 +108,9 @@ class TranslateOptions:
     cache_dir: Optional[str] = None
     #: Translate only blocks in these languages (``--langs``); empty: every language.
     source_langs: tuple[str, ...] = ()
+    #: None: the model runs in this process; "local" or a cluster address: on Ray actors (see ray_exec).
+    ray: Optional[str] = None
+    ray_actors: Optional[int] = None
 
 
 def cache_root(explicit: str | None = None) -> str:
@@ -121,7 +124,12 @@ def cache_root(explicit: str | None = None) -> str:
 
 
 def cpu_count() -> int:
-    """Cores this process may use (respects affinity masks and containers' CPU sets)."""
+    """Cores this process may use (respects affinity masks and containers' CPU sets).
+
+    ``NOTELINGO_THREADS`` caps it: a Ray actor is given the CPUs it reserved this way.
+    """
+    if os.environ.get("NOTELINGO_THREADS", "").isdigit() and int(os.environ["NOTELINGO_THREADS"]) > 0:
+        return int(os.environ["NOTELINGO_THREADS"])
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

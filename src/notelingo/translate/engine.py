@@ -67,6 +67,7 @@ class TranslateReport:
     repairs: Counter = field(default_factory=Counter)
     #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
     missing: dict[str, list[str]] = field(default_factory=dict)
+    where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process
 
     @property
     def sentences_per_second(self) -> float:
@@ -118,6 +119,11 @@ class BatchRunner:
         self.pair_sentences: Counter = Counter()
         self.calls: Counter = Counter()
         self.sentences_done = 0
+        self.executor = None
+        if options.ray:
+            from .ray_exec import RayExecutor
+
+            self.executor = RayExecutor(options.ray, actors=options.ray_actors)
 
     def models(self, src: str, tgt: str) -> list:
         """The resolved model folders for the pair (no model is loaded)."""
@@ -239,18 +245,19 @@ class BatchRunner:
             hits = [t for t, key in zip(texts, keys) if key in found and t in want]
             self.cached_alignments(hits, signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
+        jobs = [(batch, [text in want for text in batch] if alignments is not None and want & set(batch) else None)
+                for batch in self.length_batches(misses, translator)]
         done = 0
-        for batch in self.length_batches(misses, translator):
+        for batch, wanted, result in self.run_batches(jobs, translator):
             rows = []
-            if want & set(batch) and alignments is not None:
-                pairs = translator.translate_aligned(batch, [text in want for text in batch])
-                outputs = [out for out, _ in pairs]
-                for text, (_, alignment) in zip(batch, pairs):
+            if wanted is not None:
+                outputs = [out for out, _ in result]
+                for text, (_, alignment) in zip(batch, result):
                     if alignment is not None:
                         alignments[text] = alignment
                         rows.append((alignment_key(text, signature), text, alignment.dumps()))
             else:
-                outputs = translator.translate_batch(batch)
+                outputs = result
             self.report.backend_batches += 1
             self.report.backend_inputs += len(batch)
             rows += [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
@@ -261,6 +268,14 @@ class BatchRunner:
             if advance is not None:
                 advance(done, len(misses))
         return [found.get(key, "") for key in keys]
+
+    def run_batches(self, jobs: list, translator: Translator):
+        """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish)."""
+        from .ray_exec import local_batches
+
+        if self.executor is None:
+            return local_batches(jobs, translator)
+        return self.executor.run(jobs, translator, self.options)
 
     def cached_alignments(self, texts: list[str], signature: dict, alignments: dict) -> None:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
@@ -288,6 +303,8 @@ class BatchRunner:
         return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
     def close(self) -> None:
+        if self.executor is not None:
+            self.report.where = self.executor.describe()
         if self.cache is not None:
             self.cache.close()
 
