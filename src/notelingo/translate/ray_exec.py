@@ -83,7 +83,9 @@ def connect(address: str):
     if ray.is_initialized():
         return ray
     if address == "local":
-        ray.init(num_cpus=_local_cpus(), include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        # address="local": a runtime of our own, even when another cluster runs on this machine
+        ray.init(address="local", num_cpus=_local_cpus(), include_dashboard=False, log_to_driver=False,
+                 logging_level="ERROR")
         return ray
     if not address or address.startswith("-"):
         raise UsageError(f"--ray {address!r}: give 'local', HOST:PORT of a running cluster or ray://HOST:PORT")
