@@ -35,12 +35,13 @@ demo: install
 	@echo "demo: wrote demo/notes.jsonl, demo/digest.html, demo/digest.md"
 
 test: install
+	$(VENV)/bin/ruff check src tests tools bench
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q
 
 test-fast: install
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -q -m "not slow"
 
-# ruff, configured in pyproject.toml ([tool.ruff]); to join `make test` once src/ and tests/ are clean.
+# ruff, configured in pyproject.toml ([tool.ruff]); `make test` runs it first.
 lint: install
 	$(VENV)/bin/ruff check src tests tools bench
 

@@ -31,7 +31,9 @@ def notes_of(rows) -> tuple[list[Note], list[list[str]]]:
         groups[group].append((label, text))
     notes = []
     for group, items in groups.items():
-        blocks = [Block(id=f"b{i}", kind="paragraph", lang=None, text={"und": text}) for i, (_, text) in enumerate(items)]
+        blocks = [
+            Block(id=f"b{i}", kind="paragraph", lang=None, text={"und": text}) for i, (_, text) in enumerate(items)
+        ]
         source = Source(kind="text", path=group)
         notes.append(Note(id=group, lang="und", lang_confidence=0.0, title=items[0][1], source=source,
                           blocks=blocks, signature=Signature(notelingo="bench")))
@@ -62,7 +64,11 @@ def main() -> None:
                   lambda: [detect_text(text, engine=engine)[0] for _, _, text in rows])
     right = sum(lang == label for lang, (_, label, _) in zip(found, rows))
     print(f"  accuracy {right}/{len(rows)} = {right / len(rows):.4f}")
-    raw = timed("raw langdetect (seed 0)", len(rows), lambda: [max(_langdetect_scores(t), key=lambda p: p[1], default=("und", 0))[0] for _, _, t in rows])
+    raw = timed(
+        "raw langdetect (seed 0)",
+        len(rows),
+        lambda: [max(_langdetect_scores(t), key=lambda p: p[1], default=("und", 0))[0] for _, _, t in rows],
+    )
     right = sum(lang == label for lang, (_, label, _) in zip(raw, rows))
     print(f"  accuracy {right}/{len(rows)} = {right / len(rows):.4f}")
 

@@ -51,7 +51,8 @@ def main() -> None:
     notes = synthetic_notes(args.notes)
     print(f"{len(notes)} notes")
     for group_by in ("paper", "source", "date"):
-        digest = timed(f"build (group by {group_by})", lambda: build_digest(notes, DigestOptions(group_by=group_by)))
+        digest = timed(f"build (group by {group_by})",
+                       lambda g=group_by: build_digest(notes, DigestOptions(group_by=g)))
     digest = build_digest(notes, DigestOptions(group_by="paper"))
     html = timed("render HTML", lambda: render_digest(digest, "html"))
     markdown = timed("render Markdown", lambda: render_digest(digest, "markdown"))

@@ -24,10 +24,21 @@ def check_targets(results: dict) -> dict:
     rss_values = [(results.get("notelingo") or {}).get(s, {}).get("peak_rss_mib") for s in SETTINGS]
     rss = max((v for v in rss_values if v is not None), default=None)  # the worse decoding setting
     measured = {
-        "notelingo / naive_hf_b1, greedy": (_ratio(_rate(results, "notelingo", "greedy"), _rate(results, "naive_hf_b1", "greedy")), ">=", 20),
-        "notelingo / hf_batched, greedy": (_ratio(_rate(results, "notelingo", "greedy"), _rate(results, "hf_batched", "greedy")), ">=", 3),
+        "notelingo / naive_hf_b1, greedy": (
+            _ratio(_rate(results, "notelingo", "greedy"), _rate(results, "naive_hf_b1", "greedy")),
+            ">=",
+            20,
+        ),
+        "notelingo / hf_batched, greedy": (
+            _ratio(_rate(results, "notelingo", "greedy"), _rate(results, "hf_batched", "greedy")),
+            ">=",
+            3,
+        ),
         "notelingo / hf_batched, beam 4": (
-            _ratio(_rate(results, "notelingo", "beam4"), _rate(results, "hf_batched", "beam4")), ">=", 3),
+            _ratio(_rate(results, "notelingo", "beam4"), _rate(results, "hf_batched", "beam4")),
+            ">=",
+            3,
+        ),
         "notelingo model inputs per sentence (greedy)": (_inputs_per_sentence(results), "<=", 1.05),
         "overhead_fraction": (results.get("overhead_fraction"), "<=", 0.10),
         "startup_ratio": (results.get("startup_ratio"), "<=", 5),
@@ -57,9 +68,11 @@ def engine_rows(results: dict, engines: dict | None = None) -> list[str]:
                 rows.append(f"| {engine} | {setting} | error: {cell['error'][:80]} | | | | |")
                 continue
             rate = cell["sent_per_s"]
-            rows.append(f"| {engine} | {setting} | {_fmt(rate)} | {_fmt(cell['tgt_tok_per_s'], 0)} | "
-                        f"{_fmt(cell['peak_rss_mib'], 0)} | {_fmt(_ratio(rate, _rate(engines, 'naive_hf_b1', setting)), 1)} | "
-                        f"{_fmt(_ratio(rate, _rate(engines, 'hf_batched', setting)), 2)} |")
+            rows.append(
+                f"| {engine} | {setting} | {_fmt(rate)} | {_fmt(cell['tgt_tok_per_s'], 0)} | "
+                f"{_fmt(cell['peak_rss_mib'], 0)} | {_fmt(_ratio(rate, _rate(engines, 'naive_hf_b1', setting)), 1)} | "
+                f"{_fmt(_ratio(rate, _rate(engines, 'hf_batched', setting)), 2)} |"
+            )
     return rows
 
 

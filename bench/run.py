@@ -43,8 +43,12 @@ SETTINGS = {"greedy": 1, "beam4": 4}
 # sentences for every batched engine), which keeps it under 8 minutes; rates are per sentence.
 MODES = {
     "smoke": dict(sentences=16, naive={"greedy": 4, "beam4": 2}, batched={}, repeats=1, startup_runs=2, en_ru=False),
-    "quick": dict(sentences=256, naive={"greedy": 48, "beam4": 16}, batched={"beam4": 128}, repeats=3, startup_runs=5, en_ru=False),
-    "full": dict(sentences=2000, naive={"greedy": 256, "beam4": 128}, batched={}, repeats=3, startup_runs=9, en_ru=True),
+    "quick": dict(
+        sentences=256, naive={"greedy": 48, "beam4": 16}, batched={"beam4": 128}, repeats=3, startup_runs=5, en_ru=False
+    ),
+    "full": dict(
+        sentences=2000, naive={"greedy": 256, "beam4": 128}, batched={}, repeats=3, startup_runs=9, en_ru=True
+    ),
 }
 
 
@@ -72,8 +76,15 @@ def worker(spec: dict) -> dict:
     tokenizer = MarianTokenizer.from_pretrained(spec["model_dir"])
     target_tokens = sum(output_length(len(ids)) for ids in tokenizer(sentences)["input_ids"])
     empty = sum(1 for t in translations if not t.strip())
-    return {"engine_report": getattr(runner, "report", None), "times_s": times, "load_s": load_s, "peak_rss_mib": peak_mib, "sentences": len(sentences),
-            "target_tokens": target_tokens, "empty_outputs": empty}
+    return {
+        "engine_report": getattr(runner, "report", None),
+        "times_s": times,
+        "load_s": load_s,
+        "peak_rss_mib": peak_mib,
+        "sentences": len(sentences),
+        "target_tokens": target_tokens,
+        "empty_outputs": empty,
+    }
 
 
 def peak_rss_mib() -> float:
@@ -226,7 +237,10 @@ def env_info() -> dict:
             versions[package] = None
     import torch
 
-    threads = {"torch_intra_op": torch.get_num_threads(), **{k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
+    threads = {
+        "torch_intra_op": torch.get_num_threads(),
+        **{k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")},
+    }
     try:
         from notelingo.translate import cpu_count
         from notelingo.translate.ct2 import plan_threads
@@ -245,9 +259,18 @@ def run(mode_name: str, engines: tuple[str, ...]) -> dict:
     from build_model import build_model
 
     mode = MODES[mode_name]
-    results: dict = {"mode": mode_name, "env": env_info(), "workload": {
-        "sentences": mode["sentences"], "naive_sentences": mode["naive"], "batched_sentences": mode["batched"], "repeats": mode["repeats"],
-        "source": "tests/fixtures/corpus/text/004_579db69af2cfe4c6.txt", "output_length": "int(1.1 x source tokens)"}}
+    results: dict = {
+        "mode": mode_name,
+        "env": env_info(),
+        "workload": {
+            "sentences": mode["sentences"],
+            "naive_sentences": mode["naive"],
+            "batched_sentences": mode["batched"],
+            "repeats": mode["repeats"],
+            "source": "tests/fixtures/corpus/text/004_579db69af2cfe4c6.txt",
+            "output_length": "int(1.1 x source tokens)",
+        },
+    }
     started = time.perf_counter()
     model_dir = build_model("ru-en")
     convert_for_notelingo(str(model_dir), "ru-en")
@@ -265,7 +288,9 @@ def run(mode_name: str, engines: tuple[str, ...]) -> dict:
     results["startup"] = measure_startup(mode["startup_runs"])
     results["startup_ratio"] = results["startup"]["startup_ratio"]
     results["env"]["load_avg_at_end"] = os.getloadavg()
-    results["env"]["notelingo_path"] = "engine.translate_notes" if _engine_exists() else "backend translate_batch (engine missing)"
+    results["env"]["notelingo_path"] = (
+        "engine.translate_notes" if _engine_exists() else "backend translate_batch (engine missing)"
+    )
     results["wall_s"] = time.perf_counter() - started
     results["targets"] = check_targets(results)
     return results
@@ -280,9 +305,12 @@ def _engine_exists() -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description="notelingo benchmark suite")
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--quick", action="store_const", dest="mode", const="quick", help="256 sentences, under 8 minutes on 2 cores")
+    group.add_argument(
+        "--quick", action="store_const", dest="mode", const="quick", help="256 sentences, under 8 minutes on 2 cores"
+    )
     group.add_argument("--full", action="store_const", dest="mode", const="full", help="2,000 sentences, and en->ru")
-    group.add_argument("--smoke", action="store_const", dest="mode", const="smoke", help="tiny workload: checks the code paths")
+    group.add_argument("--smoke", action="store_const", dest="mode", const="smoke",
+                       help="tiny workload: checks the code paths")
     group.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ", ".join(ENGINES))
     args = parser.parse_args()

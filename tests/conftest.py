@@ -11,8 +11,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from notelingo.schema import Note
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -58,5 +62,12 @@ def make_note(note_id: str, lang: str, blocks: list[tuple[str, str]]) -> "Note":
         Block(id=f"b{i}", kind=kind, lang=None if kind in UNTRANSLATED_KINDS else lang, text={lang: text})
         for i, (kind, text) in enumerate(blocks)
     ]
-    return Note(id=note_id, lang=lang, lang_confidence=1.0, title=blocks[0][1][:40], source=Source(kind="text", path=f"{note_id}.txt"),
-                blocks=made, signature=Signature(notelingo="test"))
+    return Note(
+        id=note_id,
+        lang=lang,
+        lang_confidence=1.0,
+        title=blocks[0][1][:40],
+        source=Source(kind="text", path=f"{note_id}.txt"),
+        blocks=made,
+        signature=Signature(notelingo="test"),
+    )

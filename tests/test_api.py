@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, REPO, make_note
 
 import notelingo
+from conftest import FIXTURES, REPO, make_note
 from notelingo.errors import GlossaryError, InputError, UsageError
 
 HEAVY = ("torch", "spacy", "transformers", "ctranslate2")

@@ -65,9 +65,13 @@ def generated(tmp_path_factory) -> Path:
         encoding="utf-8",
     )
     note = make_note("n1", "en", [("paragraph", "A note written by notelingo.")]).to_json()
-    (root / "deep_notes.jsonl").write_text(note[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}\n", encoding="utf-8")
+    (root / "deep_notes.jsonl").write_text(
+        note[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}\n", encoding="utf-8"
+    )
     (root / "truncated_notes.jsonl").write_text(note + "\n" + note[: len(note) // 2], encoding="utf-8")
-    (root / "deep_quotes.md").write_text("> " * depth + "a quote nested very deeply\n\n# Title\n\nBody text about models.\n", encoding="utf-8")
+    (root / "deep_quotes.md").write_text(
+        "> " * depth + "a quote nested very deeply\n\n# Title\n\nBody text about models.\n", encoding="utf-8"
+    )
     return root
 
 
@@ -88,7 +92,12 @@ CASES = [
     Case("random.html", 1, "looks like a binary file", 0),
     Case("high_bytes.txt", 1, "is not text in any known encoding; re-save it as UTF-8", 0),
     Case("gzipped.json", 1, "looks like a binary file", 0),
-    Case("truncated.json", 1, "invalid JSON (Unterminated string starting at); the file may be truncated, export it again", 0),
+    Case(
+        "truncated.json",
+        1,
+        "invalid JSON (Unterminated string starting at); the file may be truncated, export it again",
+        0,
+    ),
     Case("wrong_shape_list.json", 1, "is JSON but not a Telegram Desktop export", 0),
     Case("wrong_shape_messages.json", 1, "is JSON but not a Telegram Desktop export", 0),
     Case("wrong_shape_other.json", 1, "is JSON but not a Telegram Desktop export", 0),
@@ -199,7 +208,9 @@ def test_right_to_left_text_keeps_its_languages_and_bidi_controls(generated, tmp
 def test_symlink_loop_in_a_folder_finishes_and_reads_each_file_once(tmp_path):
     folder = tmp_path / "export"
     (folder / "sub").mkdir(parents=True)
-    (folder / "sub" / "note.txt").write_text("A note inside a folder with a symlink loop, about optimisers.\n", encoding="utf-8")
+    (folder / "sub" / "note.txt").write_text(
+        "A note inside a folder with a symlink loop, about optimisers.\n", encoding="utf-8"
+    )
     os.symlink(folder, folder / "sub" / "loop")
     os.symlink(folder / "sub" / "note.txt", folder / "again.txt")
     out = tmp_path / "out.jsonl"
@@ -328,11 +339,18 @@ def test_subprocess_folder_of_every_bad_input(generated, tmp_path):
     assert_nothing_half_written(tmp_path)
 
 
-@pytest.mark.parametrize("args, code, fragment", [
-    (["ingest", "{tmp}/missing.txt", "-o", "{tmp}/out.jsonl"], 1, "error: {tmp}/missing.txt: no such file or folder; check the path"),
-    (["ingest", "{good}", "-o", "{good}/out.jsonl"], 1, "error: {good}/out.jsonl: {good} is a file, not a folder"),
-    (["ingest", "{good}", "-o", "{tmp}/out.jsonl", "--langs", "1"], 2, "error: --langs '1'"),
-])
+@pytest.mark.parametrize(
+    "args, code, fragment",
+    [
+        (
+            ["ingest", "{tmp}/missing.txt", "-o", "{tmp}/out.jsonl"],
+            1,
+            "error: {tmp}/missing.txt: no such file or folder; check the path",
+        ),
+        (["ingest", "{good}", "-o", "{good}/out.jsonl"], 1, "error: {good}/out.jsonl: {good} is a file, not a folder"),
+        (["ingest", "{good}", "-o", "{tmp}/out.jsonl", "--langs", "1"], 2, "error: --langs '1'"),
+    ],
+)
 def test_subprocess_errors_are_one_line_without_traceback(args, code, fragment, tmp_path):
     fill = {"tmp": tmp_path, "good": GOOD}
     proc = run_cli(*(arg.format(**fill) for arg in args))
@@ -362,7 +380,10 @@ def big_inputs(tmp_path_factory) -> dict[str, Path]:
     (root / "one_line.txt").write_text(" ".join(parts), encoding="utf-8")
     messages = [{"id": i, "type": "message", "date": f"2021-01-{1 + i % 28:02d}T10:00:00",
                  "text": f"Пост {i}: заметка номер {i} про модель {i % 97}"} for i in range(10_000)]
-    (root / "result.json").write_text(json.dumps({"name": "Big", "type": "public_channel", "messages": messages}, ensure_ascii=False), encoding="utf-8")
+    (root / "result.json").write_text(
+        json.dumps({"name": "Big", "type": "public_channel", "messages": messages}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return {"line": root / "one_line.txt", "posts": root / "result.json"}
 
 

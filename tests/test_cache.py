@@ -8,7 +8,12 @@ import pytest
 
 from notelingo.translate.cache import TranslationCache, cache_key
 
-SIGNATURE = {"models": {"ru-en": "m@1"}, "backend": "ctranslate2", "compute_type": "int8_float32", "decoding": {"beams": 4}}
+SIGNATURE = {
+    "models": {"ru-en": "m@1"},
+    "backend": "ctranslate2",
+    "compute_type": "int8_float32",
+    "decoding": {"beams": 4},
+}
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,10 @@ def test_lines_are_judged_by_shape(line, kind):
     assert classify_line(line) == kind
 
 
-PYTHON = ('Вот как загрузить модель:\nfrom transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("bert-base")\n'
-          "for batch in loader:\n    loss = model(**batch).loss\n    loss.backward()\nИ всё, дальше обычный цикл.")
+PYTHON = (
+    'Вот как загрузить модель:\nfrom transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("bert-base")\n'
+    "for batch in loader:\n    loss = model(**batch).loss\n    loss.backward()\nИ всё, дальше обычный цикл."
+)
 SHELL = ("Ставим так:\n$ pip install -U transformers accelerate\n$ huggingface-cli login\n"
          "git clone https://github.com/huggingface/peft.git\nПотом перезапустите ноутбук.")
 JSON = ('Конфиг, который у нас сработал:\n{\n  "learning_rate": 0.0002,\n  "lora_r": 16,\n'

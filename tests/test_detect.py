@@ -277,17 +277,33 @@ def test_wordless_note_takes_its_channels_language():
     notes = [
         _note("a", [("paragraph", "Разбираем статью про LoRA и почему она работает так хорошо.")], source=source),
         _note("b", [("paragraph", "https://arxiv.org/abs/2401.04088")], source=source),
-        _note("c", [("paragraph", "This one is written in English by a guest author, and it stays English.")], source=source),
-        _note("d", [("paragraph", "Второй пост канала: промпты, датасеты и немного про RLHF, как обычно у нас.")], source=source),
+        _note(
+            "c",
+            [("paragraph", "This one is written in English by a guest author, and it stays English.")],
+            source=source,
+        ),
+        _note(
+            "d",
+            [("paragraph", "Второй пост канала: промпты, датасеты и немного про RLHF, как обычно у нас.")],
+            source=source,
+        ),
     ]
     tagged = detect_notes(notes, DetectOptions())
     assert [n.lang for n in tagged] == ["ru", "ru", "en", "ru"]
 
 
 def test_quoted_preview_card_does_not_outvote_the_post():
-    note = _note("a", [("paragraph", "Новый бенчмарк для русскоязычных LLM — MERA."),
-                       ("link_preview", "GitHub - ai-forever/MERA: Multimodal Evaluation for Russian-language Architectures\n"
-                                        "MERA is a new open benchmark for evaluating foundation models on the Russian language.")])
+    note = _note(
+        "a",
+        [
+            ("paragraph", "Новый бенчмарк для русскоязычных LLM — MERA."),
+            (
+                "link_preview",
+                "GitHub - ai-forever/MERA: Multimodal Evaluation for Russian-language Architectures\n"
+                "MERA is a new open benchmark for evaluating foundation models on the Russian language.",
+            ),
+        ],
+    )
     (tagged,) = detect_notes([note], DetectOptions())
     assert tagged.lang == "ru" and [b.lang for b in tagged.blocks] == ["ru", "en"]
 

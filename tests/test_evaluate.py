@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES
 from typer.testing import CliRunner
 
+from conftest import FIXTURES
 from notelingo.cli import app
 from notelingo.evaluate import RESULT_KEYS, EvalOptions, LinePair, evaluate, select_lines, term_accuracy
 from notelingo.glossary import load_glossary
@@ -18,25 +18,32 @@ PARALLEL = FIXTURES / "corpus" / "parallel"  # SOURCES.md: huggingface/course, A
 CHAPTER_RU, CHAPTER_EN = PARALLEL / "hf-course-chapter6-5.ru.mdx", PARALLEL / "hf-course-chapter6-5.en.mdx"
 
 
-@pytest.mark.parametrize("src, ref, expected", [
-    ("", "", "blank"),
-    ("Текст", "   ", "blank"),
-    ("> [!TIP]", "> [!TIP]", "identical"),
-    ("GPT-2", "GPT-2", "identical"),
-    ('<Youtube id="HEikzVL-lZU"/>', '<Youtube id="HEikzVL-lZU"/>', "markup"),
-    ("<Tip warning={true}>", "<Tip warning={true}>", "markup"),
-    ("</Tip>", "</Tip>", "markup"),
-    ("{#if fw === 'pt'}", "{#if fw === 'pt'}", "markup"),
-    ("{:else}", "{:else}", "markup"),
-    ("<!-- comment -->", "<!-- comment -->", "markup"),
-    ("<div><img src='a.png'/></div>", "<div><img src='a.png'/></div>", "markup"),
-    ("```python", "```python", "code"),
-    ("## Алгоритм обучения[[training-algorithm]]", "## Training algorithm[[training-algorithm]]", ("Алгоритм обучения", "Training algorithm")),
-    ("1. Нормализация", "1. Normalization", ("Нормализация", "Normalization")),
-    ("> 💡 Совет: `x`", "> 💡 Tip: `x`", ("💡 Совет: `x`", "💡 Tip: `x`")),
-    ("- Пункт", "- Item", ("Пункт", "Item")),
-    ("<b>Жирный</b> текст", "<b>Bold</b> text", ("<b>Жирный</b> текст", "<b>Bold</b> text")),
-])
+@pytest.mark.parametrize(
+    "src, ref, expected",
+    [
+        ("", "", "blank"),
+        ("Текст", "   ", "blank"),
+        ("> [!TIP]", "> [!TIP]", "identical"),
+        ("GPT-2", "GPT-2", "identical"),
+        ('<Youtube id="HEikzVL-lZU"/>', '<Youtube id="HEikzVL-lZU"/>', "markup"),
+        ("<Tip warning={true}>", "<Tip warning={true}>", "markup"),
+        ("</Tip>", "</Tip>", "markup"),
+        ("{#if fw === 'pt'}", "{#if fw === 'pt'}", "markup"),
+        ("{:else}", "{:else}", "markup"),
+        ("<!-- comment -->", "<!-- comment -->", "markup"),
+        ("<div><img src='a.png'/></div>", "<div><img src='a.png'/></div>", "markup"),
+        ("```python", "```python", "code"),
+        (
+            "## Алгоритм обучения[[training-algorithm]]",
+            "## Training algorithm[[training-algorithm]]",
+            ("Алгоритм обучения", "Training algorithm"),
+        ),
+        ("1. Нормализация", "1. Normalization", ("Нормализация", "Normalization")),
+        ("> 💡 Совет: `x`", "> 💡 Tip: `x`", ("💡 Совет: `x`", "💡 Tip: `x`")),
+        ("- Пункт", "- Item", ("Пункт", "Item")),
+        ("<b>Жирный</b> текст", "<b>Bold</b> text", ("<b>Жирный</b> текст", "<b>Bold</b> text")),
+    ],
+)
 def test_one_line_is_scored_or_excluded_for_one_reason(src, ref, expected):
     pairs, excluded = select_lines([src], [ref])
     if isinstance(expected, tuple):
@@ -46,8 +53,26 @@ def test_one_line_is_scored_or_excluded_for_one_reason(src, ref, expected):
 
 
 def test_code_fences_and_multiline_components_are_excluded_with_their_contents():
-    src = ["<Banner chapter={6}", '  notebooks={[{label: "Colab"}]}', "]} />", "Текст", "```", "код = 1", "```", "Ещё текст"]
-    ref = ["<Banner chapter={6}", '  notebooks={[{label: "Colab"}]}', "]} />", "Text", "```", "code = 1", "```", "More text"]
+    src = [
+        "<Banner chapter={6}",
+        '  notebooks={[{label: "Colab"}]}',
+        "]} />",
+        "Текст",
+        "```",
+        "код = 1",
+        "```",
+        "Ещё текст",
+    ]
+    ref = [
+        "<Banner chapter={6}",
+        '  notebooks={[{label: "Colab"}]}',
+        "]} />",
+        "Text",
+        "```",
+        "code = 1",
+        "```",
+        "More text",
+    ]
     pairs, excluded = select_lines(src, ref)
     assert [(p.number, p.src, p.ref) for p in pairs] == [(4, "Текст", "Text"), (8, "Ещё текст", "More text")]
     assert excluded == {"blank": 0, "identical": 0, "markup": 3, "code": 3}
@@ -80,7 +105,9 @@ def shuffled_reference(tmp_path):
 
 
 def test_a_shuffled_reference_scores_low(tmp_path):
-    result = evaluate(str(CHAPTER_RU), str(CHAPTER_EN), EvalOptions(src="ru", tgt="en"), hyp_path=str(shuffled_reference(tmp_path)))
+    result = evaluate(
+        str(CHAPTER_RU), str(CHAPTER_EN), EvalOptions(src="ru", tgt="en"), hyp_path=str(shuffled_reference(tmp_path))
+    )
     assert result["bleu"]["score"] < 10 and result["chrf"]["score"] < 30  # measured 6.8 and ~22: shared words only
     assert result["lines"]["scored"] == 48
 
@@ -100,13 +127,24 @@ HAND_LABELS = [
 
 @pytest.mark.parametrize("number, terms, correct", HAND_LABELS)
 def test_term_accuracy_matches_the_hand_count_per_line(number, terms, correct):
-    read = [(EVAL / name).read_text().splitlines()[number - 1] for name in ("terms.ru.txt", "terms.en.txt", "terms.hyp.en.txt")]
+    read = [
+        (EVAL / name).read_text().splitlines()[number - 1]
+        for name in ("terms.ru.txt", "terms.en.txt", "terms.hyp.en.txt")
+    ]
     result = term_accuracy([LinePair(number, *read)], load_glossary(None), "ru", "en")
     assert (result["terms"], result["correct"]) == (terms, correct)
 
 
 def test_term_accuracy_of_the_fixture_through_the_cli():
-    args = ["eval", str(EVAL / "terms.ru.txt"), str(EVAL / "terms.en.txt"), "--pair", "ru-en", "--hyp", str(EVAL / "terms.hyp.en.txt")]
+    args = [
+        "eval",
+        str(EVAL / "terms.ru.txt"),
+        str(EVAL / "terms.en.txt"),
+        "--pair",
+        "ru-en",
+        "--hyp",
+        str(EVAL / "terms.hyp.en.txt"),
+    ]
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -130,7 +168,9 @@ def test_files_that_are_not_line_aligned_are_refused(tmp_path):
     short.write_text("one line\n")
     result = runner.invoke(app, ["eval", str(CHAPTER_RU), str(short)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {short}: has 1 lines and {CHAPTER_RU} has 342; SRC, REF and HYP must be line-aligned")
+    assert result.stderr.startswith(
+        f"error: {short}: has 1 lines and {CHAPTER_RU} has 342; SRC, REF and HYP must be line-aligned"
+    )
 
 
 def test_compare_prints_two_runs_side_by_side(tmp_path):
@@ -148,20 +188,50 @@ def test_compare_prints_two_runs_side_by_side(tmp_path):
     assert bad.exit_code == 1 and "invalid JSON" in bad.stderr
 
 
-TABLE_LABELS = ["pair", "lines", "BLEU", "chrF", "term accuracy", "span survival", "repairs", "speed", "model", "backend",
-                "decoding", "glossary", "scoring glossary", "BLEU signature", "chrF signature"]
+TABLE_LABELS = [
+    "pair",
+    "lines",
+    "BLEU",
+    "chrF",
+    "term accuracy",
+    "span survival",
+    "repairs",
+    "speed",
+    "model",
+    "backend",
+    "decoding",
+    "glossary",
+    "scoring glossary",
+    "BLEU signature",
+    "chrF signature",
+]
 
 
 @pytest.mark.slow
 def test_the_tiny_model_on_the_chapter_keeps_every_span(tiny_models, session_cache_dir, monkeypatch):
     monkeypatch.setenv("NOTELINGO_CACHE_DIR", session_cache_dir)
-    args = ["eval", str(CHAPTER_RU), str(CHAPTER_EN), "--pair", "ru-en", "--model", f"ru-en={tiny_models['ru-en']}", "--beams", "1"]
+    args = [
+        "eval",
+        str(CHAPTER_RU),
+        str(CHAPTER_EN),
+        "--pair",
+        "ru-en",
+        "--model",
+        f"ru-en={tiny_models['ru-en']}",
+        "--beams",
+        "1",
+    ]
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["span_survival"]["rate"] == 1.0 and data["span_survival"]["spans"] > 50
-    assert data["lines"]["scored"] == 48 and data["lines"]["sentences"] >= 48 and data["lines"]["sentences_per_second"] > 0
-    assert data["signature"]["models"]["ru-en"].startswith(tiny_models["ru-en"]) and data["signature"]["decoding"]["beams"] == 1
+    assert (
+        data["lines"]["scored"] == 48 and data["lines"]["sentences"] >= 48 and data["lines"]["sentences_per_second"] > 0
+    )
+    assert (
+        data["signature"]["models"]["ru-en"].startswith(tiny_models["ru-en"])
+        and data["signature"]["decoding"]["beams"] == 1
+    )
     assert data["signature"]["glossary_hash"] == load_glossary(None).hash
     assert 0 <= data["bleu"]["score"] < 100 and data["term_accuracy"]["terms"] > 20
     table = runner.invoke(app, args)  # from the cache of converted models; the translation cache is not used

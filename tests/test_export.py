@@ -34,7 +34,9 @@ def expected_pairs(notes: list[Note]) -> list[dict[str, str]]:
     for note in notes:
         for block in note.blocks:
             if block.kind not in UNTRANSLATED_KINDS:
-                pairs += [p for p in (block.sentences or [block.text]) if len([t for t in p.values() if t.strip()]) >= 2]
+                pairs += [
+                    p for p in (block.sentences or [block.text]) if len([t for t in p.values() if t.strip()]) >= 2
+                ]
     return pairs
 
 
@@ -47,7 +49,13 @@ def test_tmx_parses_back_with_one_unit_per_pair(tmp_path, notes):
     root = ET.parse(path).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
-    for attr, value in {"creationtool": "notelingo", "segtype": "sentence", "datatype": "plaintext", "srclang": "*all*", "adminlang": "en"}.items():
+    for attr, value in {
+        "creationtool": "notelingo",
+        "segtype": "sentence",
+        "datatype": "plaintext",
+        "srclang": "*all*",
+        "adminlang": "en",
+    }.items():
         assert header.get(attr) == value
     assert header.get("creationtoolversion") and header.get("o-tmf")
     units = root.findall("body/tu")
@@ -55,7 +63,9 @@ def test_tmx_parses_back_with_one_unit_per_pair(tmp_path, notes):
     assert count == len(units) == len(pairs) > 0
     for tu, pair in zip(units, pairs):
         children = [child.tag for child in tu]
-        assert children.index("tuv") > max(i for i, tag in enumerate(children) if tag == "prop")  # props first (DTD order)
+        assert children.index("tuv") > max(
+            i for i, tag in enumerate(children) if tag == "prop"
+        )  # props first (DTD order)
         segs = {tuv.get(XML_LANG): tuv.findtext("seg") for tu_child in [tu] for tuv in tu_child.findall("tuv")}
         assert segs == {lang: text.strip() for lang, text in pair.items()}
         props = {prop.get("type"): prop.text for prop in tu.findall("prop")}
@@ -67,7 +77,11 @@ def test_tmx_props_carry_source_metadata(notes):
     blog = [tu for tu in tree.getroot().iter("tu") if tu.findtext("prop[@type='x-note-id']") == "n-en-pmi"]
     props = {prop.get("type"): prop.text for prop in blog[0].findall("prop")}
     assert props["x-url"] == "https://ml-notes.example.com/posts/pmi-masking"
-    assert props["x-channel"] == "ml-notes.example.com" and props["x-date"] == "2021-11-02" and props["x-source-kind"] == "html"
+    assert (
+        props["x-channel"] == "ml-notes.example.com"
+        and props["x-date"] == "2021-11-02"
+        and props["x-source-kind"] == "html"
+    )
     assert blog[0].get("srclang") == "en" and blog[0].find("tuv").get(XML_LANG) == "en"
 
 
@@ -81,7 +95,9 @@ def test_tmx_loads_in_translate_toolkit(tmp_path, notes):
     assert ru_first.target == "Usually in MLM we mask all tokens with the same probability."
 
 
-@pytest.mark.parametrize("text", ["<seg>&amp; </tuv>", "a\x00b\x1fc\ufffe", "]]> <!-- -->", "\"quotes\" & 'apostrophes'"])
+@pytest.mark.parametrize(
+    "text", ["<seg>&amp; </tuv>", "a\x00b\x1fc\ufffe", "]]> <!-- -->", "\"quotes\" & 'apostrophes'"]
+)
 def test_tmx_escapes_and_drops_invalid_xml_characters(tmp_path, text):
     note = make_note("x", texts={"en": text, "ru": text})
     path = tmp_path / "x.tmx"
@@ -145,7 +161,17 @@ def test_vault_writes_one_file_per_note_with_front_matter(tmp_path, notes):
 
 
 def test_vault_hostile_titles_stay_inside_the_folder(tmp_path):
-    titles = ["../escape", "/etc/passwd", "..", "a/../../b", "C:\\Windows\\evil", "x" * 400, "", "CON", "---\nid: other\n---"]
+    titles = [
+        "../escape",
+        "/etc/passwd",
+        "..",
+        "a/../../b",
+        "C:\\Windows\\evil",
+        "x" * 400,
+        "",
+        "CON",
+        "---\nid: other\n---",
+    ]
     made = [make_note(f"n{i}", title) for i, title in enumerate(titles)]
     folder = tmp_path / "vault"
     paths = write_vault(made, folder)
@@ -217,7 +243,14 @@ def test_shipped_schema_file_is_found():
 # --- CLI ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt, name, summary", [("tmx", "out.tmx", "16 translation units"), ("markdown", "vault", "6 note files"), ("jsonl", "out.jsonl", "6 notes")])
+@pytest.mark.parametrize(
+    "fmt, name, summary",
+    [
+        ("tmx", "out.tmx", "16 translation units"),
+        ("markdown", "vault", "6 note files"),
+        ("jsonl", "out.jsonl", "6 notes"),
+    ],
+)
 def test_cli_export(tmp_path, fmt, name, summary):
     result = runner.invoke(app, ["export", str(BILINGUAL), "--format", fmt, "-o", str(tmp_path / name)])
     assert result.exit_code == 0, result.output
@@ -245,7 +278,12 @@ def test_cli_export_invalid_notes_file(tmp_path):
 
 
 def test_vault_title_repeated_by_the_first_block_is_written_once_with_its_translation(tmp_path):
-    note = make_note("t1", "Обзор PMI-маскирования", lang="ru", texts={"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"})
+    note = make_note(
+        "t1",
+        "Обзор PMI-маскирования",
+        lang="ru",
+        texts={"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"},
+    )
     body = note.blocks[0].model_copy(update={"id": "b2", "text": {"ru": "Тело.", "en": "Body."}})
     note = note.model_copy(update={"blocks": [note.blocks[0], body]})
     [path] = write_vault([note], tmp_path / "vault")

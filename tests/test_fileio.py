@@ -9,7 +9,8 @@ import pytest
 from notelingo.errors import DecodeError, OutputError
 from notelingo.fileio import atomic_write, decode_bytes, write_text_atomic
 
-RU = "Обычно в MLM мы маскируем все токены с одинаковой вероятностью. Такое маскирование позволяет тренировать модель быстрее."
+RU = ("Обычно в MLM мы маскируем все токены с одинаковой вероятностью. "
+      "Такое маскирование позволяет тренировать модель быстрее.")
 
 
 @pytest.mark.parametrize(

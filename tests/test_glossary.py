@@ -74,10 +74,14 @@ def test_lint_reports_each_problem_with_its_line():
     lines = [p.format("bad.yaml") for p in lint_glossary(g)]
     assert lines == [
         "bad.yaml:6: 'Dataset': duplicate term (also on line 3); merge the two entries",
-        "bad.yaml:6: 'Dataset': form 'Dataset' matches the same text as 'dataset' of 'dataset' (line 3); remove or change one of them",
-        "bad.yaml:9: 'corpus': Russian rendering 'датасет' is also the rendering of 'dataset' (line 3); choose a distinct rendering",
-        "bad.yaml:9: 'corpus': form 'датасет' matches the same text as 'датасет' of 'dataset' (line 3); remove or change one of them",
-        "bad.yaml:9: 'corpus': form 'набор данных' matches the same text as 'набор данных' of 'Dataset' (line 6); remove or change one of them",
+        "bad.yaml:6: 'Dataset': form 'Dataset' matches the same text as 'dataset' of 'dataset' (line 3); remove or "
+        "change one of them",
+        "bad.yaml:9: 'corpus': Russian rendering 'датасет' is also the rendering of 'dataset' (line 3); choose a "
+        "distinct rendering",
+        "bad.yaml:9: 'corpus': form 'датасет' matches the same text as 'датасет' of 'dataset' (line 3); remove or "
+        "change one of them",
+        "bad.yaml:9: 'corpus': form 'набор данных' matches the same text as 'набор данных' of 'Dataset' (line 6); "
+        "remove or change one of them",
         "bad.yaml:14: 'loss': policy 'translate' but no Russian form; add 'ru: [...]' or set 'policy: keep'",
     ]
 
@@ -147,10 +151,15 @@ def test_hf_course_markdown_table_imports():
 
 _text = st.text(alphabet=st.sampled_from(list("abzАБя -|:#'\"\t,[]{}é1")), max_size=8)
 _value = st.one_of(_text, st.integers(), st.booleans(), st.none(), st.lists(_text, max_size=3))
-_entry = st.dictionaries(st.sampled_from(["en", "ru", "variants", "policy", "note", "domain", "x"]),
-                         st.one_of(_value, st.sampled_from(["keep", "translate", "gloss"]),
-                                   st.dictionaries(st.sampled_from(["en", "ru", "de"]), st.lists(_text, max_size=2), max_size=2)),
-                         max_size=6)
+_entry = st.dictionaries(
+    st.sampled_from(["en", "ru", "variants", "policy", "note", "domain", "x"]),
+    st.one_of(
+        _value,
+        st.sampled_from(["keep", "translate", "gloss"]),
+        st.dictionaries(st.sampled_from(["en", "ru", "de"]), st.lists(_text, max_size=2), max_size=2),
+    ),
+    max_size=6,
+)
 
 
 def _normalized(raw: dict) -> dict:
@@ -186,11 +195,16 @@ def test_generic_forms_roundtrip_and_lint(tmp_path):
     assert "  generic: [внимание]\n" in text
     assert parse_glossary(text).entries == g.entries
     assert [p.message for p in lint_glossary(g, shadowing=False)] == [
-        "generic form 'статейка' is none of the entry's forms; add it to 'ru' or 'variants', or remove it from 'generic'"]
+        "generic form 'статейка' is none of the entry's forms; add it to 'ru' or 'variants', or remove it from "
+        "'generic'"
+    ]
 
 
 def test_csv_export_without_the_generic_column_still_imports(tmp_path):
     path = tmp_path / "old.csv"
-    path.write_text("en,ru,variants_en,variants_ru,policy,domain,note\ndataset,датасет,,дата-сет,translate,data,\n", encoding="utf-8")
+    path.write_text(
+        "en,ru,variants_en,variants_ru,policy,domain,note\ndataset,датасет,,дата-сет,translate,data,\n",
+        encoding="utf-8",
+    )
     [entry] = import_glossary(str(path)).entries
     assert (entry.en, entry.ru, entry.variants, entry.generic) == ("dataset", ["датасет"], {"ru": ["дата-сет"]}, [])

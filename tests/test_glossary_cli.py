@@ -47,7 +47,13 @@ def test_list_table(runner, small):
 
 def test_list_json_and_show(runner, small):
     listed = json.loads(run(runner, "list", "--format", "json", "--glossary", small).stdout)
-    assert listed[1] == {"en": "fine-tuning", "ru": ["дообучение", "файнтюнинг"], "variants": {"en": ["fine-tune"], "ru": ["зафайнтюнить"]}, "policy": "translate", "domain": "training"}
+    assert listed[1] == {
+        "en": "fine-tuning",
+        "ru": ["дообучение", "файнтюнинг"],
+        "variants": {"en": ["fine-tune"], "ru": ["зафайнтюнить"]},
+        "policy": "translate",
+        "domain": "training",
+    }
     result = run(runner, "show", "зафайнтюнить", "--glossary", small)
     assert result.stdout.splitlines() == [
         "en: fine-tuning", "ru: дообучение / файнтюнинг", "variants.en: fine-tune", "variants.ru: зафайнтюнить",
@@ -57,9 +63,14 @@ def test_list_json_and_show(runner, small):
 
 def test_add_edit_remove_roundtrip(runner, small):
     before = small.read_text(encoding="utf-8")
-    result = run(runner, "add", "prompt", "--ru", "промпт", "--variant", "промт", "--variant", "prompting", "--glossary", small)
+    result = run(
+        runner, "add", "prompt", "--ru", "промпт", "--variant", "промт", "--variant", "prompting", "--glossary", small
+    )
     assert (result.exit_code, result.stdout) == (0, f"added 'prompt' to {small}\n")
-    assert "- en: prompt\n  ru: [промпт]\n  variants:\n    en: [prompting]\n    ru: [промт]\n  policy: translate\n" in small.read_text(encoding="utf-8")
+    assert (
+        "- en: prompt\n  ru: [промпт]\n  variants:\n    en: [prompting]\n    ru: [промт]\n  policy: translate\n"
+        in small.read_text(encoding="utf-8")
+    )
     result = run(runner, "edit", "prompt", "--policy", "gloss", "--note", "LLM input", "--glossary", small)
     assert (result.exit_code, result.stdout) == (0, f"edited 'prompt' in {small}\n")
     assert "  policy: gloss\n  note: LLM input\n" in small.read_text(encoding="utf-8")
@@ -71,12 +82,29 @@ def test_add_edit_remove_roundtrip(runner, small):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["add", "dataset", "--ru", "датасет"], "error: {path}: term 'dataset' already exists (line 19); change it with 'notelingo glossary edit'"),
-        (["add", "corpus", "--ru", "дообучение"], "error: {path}: refused to change 'corpus': 'corpus': Russian rendering 'дообучение' is also the rendering of 'fine-tuning' (line 12); choose a distinct rendering"),
-        (["add", "corpus", "--ru", "корпус", "--policy", "sometimes"], "error: --policy 'sometimes': use one of keep, translate, gloss; see 'notelingo glossary add --help'"),
-        (["remove", "prompt"], "error: {path}: no entry 'prompt'; see 'notelingo glossary list' (terms are canonical English)"),
-        (["edit", "dataset"], "error: nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, --note or --domain;"
-                           " see 'notelingo glossary edit --help'"),
+        (
+            ["add", "dataset", "--ru", "датасет"],
+            "error: {path}: term 'dataset' already exists (line 19); change it with 'notelingo glossary edit'",
+        ),
+        (
+            ["add", "corpus", "--ru", "дообучение"],
+            "error: {path}: refused to change 'corpus': 'corpus': Russian rendering 'дообучение' is also the "
+            "rendering of 'fine-tuning' (line 12); choose a distinct rendering",
+        ),
+        (
+            ["add", "corpus", "--ru", "корпус", "--policy", "sometimes"],
+            "error: --policy 'sometimes': use one of keep, translate, gloss; see 'notelingo glossary add --help'",
+        ),
+        (
+            ["remove", "prompt"],
+            "error: {path}: no entry 'prompt'; see 'notelingo glossary list' (terms are canonical English)",
+        ),
+        (
+            ["edit", "dataset"],
+            "error: nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, --note or "
+            "--domain;"
+            " see 'notelingo glossary edit --help'",
+        ),
     ],
 )
 def test_refused_edits_give_one_line_and_leave_the_file(runner, small, args, message):
@@ -93,7 +121,9 @@ def test_lint_ok_and_problems(runner, small):
     bad = FIXTURES / "glossary" / "bad.yaml"
     result = run(runner, "lint", "--glossary", bad)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0] == f"{bad}:6: 'Dataset': duplicate term (also on line 3); merge the two entries"
+    assert (
+        result.stdout.splitlines()[0] == f"{bad}:6: 'Dataset': duplicate term (also on line 3); merge the two entries"
+    )
     assert result.stderr == "6 problems in 4 entries\n"
 
 
@@ -105,7 +135,10 @@ def test_lint_passes_on_shipped_glossary(runner):
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "tbx"])
 def test_export_then_import_into_new_file(runner, small, tmp_path, fmt):
     exported = tmp_path / f"out.{fmt}"
-    assert run(runner, "export", "--format", fmt, "-o", exported, "--glossary", small).stdout == f"exported to {exported}\n"
+    assert (
+        run(runner, "export", "--format", fmt, "-o", exported, "--glossary", small).stdout
+        == f"exported to {exported}\n"
+    )
     back = tmp_path / "back.yaml"
     result = run(runner, "import", exported, "-o", back)
     assert result.stdout == f"imported 3 entries from {exported} into {back}\n"
@@ -116,13 +149,22 @@ def test_import_merges_new_terms_only(runner, small):
     table = FIXTURES / "corpus" / "parallel" / "hf-course-ru-glossary.mdx"
     result = run(runner, "import", table, "--glossary", small)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"imported 106 entries from {table} into {small}; kept 1 existing; skipped 2 that conflict\n"
-    assert result.stderr.splitlines()[0] == "skipped 'fine-tune': 'fine-tune': form 'fine-tune' matches the same text as 'fine-tune' of 'fine-tuning' (line 12); remove or change one of them"
+    assert (
+        result.stdout == f"imported 106 entries from {table} into {small}; kept 1 existing; skipped 2 that conflict\n"
+    )
+    assert (
+        result.stderr.splitlines()[0]
+        == "skipped 'fine-tune': 'fine-tune': form 'fine-tune' matches the same text as 'fine-tune' of 'fine-tuning' "
+           "(line 12); remove or change one of them"
+    )
 
 
 def test_writing_over_a_device_is_refused(runner, small):
     result = run(runner, "export", "--format", "csv", "-o", "/dev/null", "--glossary", small)
-    assert (result.exit_code, result.stderr) == (1, "error: /dev/null: is not a regular file; give a file path to write to\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: /dev/null: is not a regular file; give a file path to write to\n",
+    )
 
 
 def test_find_text_and_json(runner):
@@ -132,12 +174,18 @@ def test_find_text_and_json(runner):
         "31-40\tдатасетах\tdataset\tдатасет / набор данных",
     ]
     rows = json.loads(run(runner, "find", "BPE-токенизации", "--lang", "ru", "--format", "json").stdout)
-    assert [(r["start"], r["end"], r["surface"], r["en"]) for r in rows] == [(0, 3, "BPE", "BPE"), (4, 15, "токенизации", "tokenization")]
+    assert [(r["start"], r["end"], r["surface"], r["en"]) for r in rows] == [
+        (0, 3, "BPE", "BPE"),
+        (4, 15, "токенизации", "tokenization"),
+    ]
 
 
 def test_find_bad_lang_is_a_usage_error(runner):
     result = run(runner, "find", "text", "--lang", "de")
-    assert (result.exit_code, result.stderr) == (2, "error: --lang 'de': use one of ru, en; see 'notelingo glossary find --help'\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --lang 'de': use one of ru, en; see 'notelingo glossary find --help'\n",
+    )
 
 
 def test_suggest_lists_real_candidates_not_in_glossary(runner):
@@ -153,9 +201,28 @@ def test_suggest_lists_real_candidates_not_in_glossary(runner):
 
 
 def _note(note_id: str, uses: list[tuple[str, str, str]]) -> Note:
-    terms = [TermUse(entry=en, lang="en", block="b1", start=0, end=len(surface), surface=surface, policy="translate", rendering={"en": surface, "ru": ru})
-             for en, surface, ru in uses]
-    return Note(id=note_id, lang="en", lang_confidence=1.0, title="t", source=Source(kind="text", path="x.txt"), terms=terms, signature=Signature(notelingo="0.1.0"))
+    terms = [
+        TermUse(
+            entry=en,
+            lang="en",
+            block="b1",
+            start=0,
+            end=len(surface),
+            surface=surface,
+            policy="translate",
+            rendering={"en": surface, "ru": ru},
+        )
+        for en, surface, ru in uses
+    ]
+    return Note(
+        id=note_id,
+        lang="en",
+        lang_confidence=1.0,
+        title="t",
+        source=Source(kind="text", path="x.txt"),
+        terms=terms,
+        signature=Signature(notelingo="0.1.0"),
+    )
 
 
 def test_stats_reports_renderings_and_consistency(runner, small, tmp_path):

@@ -110,13 +110,29 @@ def test_keep_terms_typed_with_cyrillic_lookalikes_render_in_latin(glossary, tex
 def _use(entry, surface, rendering, policy="translate"):
     from notelingo.schema import TermUse
 
-    return TermUse(entry=entry, lang="ru", block="b1", start=0, end=len(surface), surface=surface, policy=policy, rendering={"en": rendering})
+    return TermUse(
+        entry=entry,
+        lang="ru",
+        block="b1",
+        start=0,
+        end=len(surface),
+        surface=surface,
+        policy=policy,
+        rendering={"en": rendering},
+    )
 
 
 @pytest.mark.parametrize(
     "uses, consistent",
     [
-        ([("dataset", "датасеты", "datasets"), ("dataset", "датасет", "dataset"), ("dataset", "Датасеты", "Datasets")], True),
+        (
+            [
+                ("dataset", "датасеты", "datasets"),
+                ("dataset", "датасет", "dataset"),
+                ("dataset", "Датасеты", "Datasets"),
+            ],
+            True,
+        ),
         ([("dataset", "датасет", "data")], False),
         ([("in-context learning", "обучение в контексте", "in-context learning (обучение в контексте)")], True),
         ([("attention", "внимании", "attentions")], False),  # uncountable: no plural allowed
@@ -127,7 +143,15 @@ def test_stats_accept_number_and_case_of_the_glossary_rendering(glossary, uses, 
     from notelingo.schema import Note, Signature, Source
 
     terms = [_use(*use) for use in uses]
-    note = Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"), terms=terms, signature=Signature(notelingo="0"))
+    note = Note(
+        id="n",
+        lang="ru",
+        lang_confidence=1.0,
+        title="t",
+        source=Source(kind="text", path="x"),
+        terms=terms,
+        signature=Signature(notelingo="0"),
+    )
     [item] = term_stats([note], glossary)
     assert item.consistent is consistent
 
@@ -136,8 +160,20 @@ def test_stats_keep_terms_are_consistent_when_unchanged(glossary):
     from notelingo.glossary.stats import term_stats
     from notelingo.schema import Note, Signature, Source
 
-    terms = [_use("t-SNE", "tSNE", "tSNE", "keep"), _use("t-SNE", "t-SNE", "t-SNE", "keep"), _use("T5", "Т5", "T5", "keep")]
-    note = Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"), terms=terms, signature=Signature(notelingo="0"))
+    terms = [
+        _use("t-SNE", "tSNE", "tSNE", "keep"),
+        _use("t-SNE", "t-SNE", "t-SNE", "keep"),
+        _use("T5", "Т5", "T5", "keep"),
+    ]
+    note = Note(
+        id="n",
+        lang="ru",
+        lang_confidence=1.0,
+        title="t",
+        source=Source(kind="text", path="x"),
+        terms=terms,
+        signature=Signature(notelingo="0"),
+    )
     assert [item.consistent for item in term_stats([note], glossary)] == [True, True]
 
 

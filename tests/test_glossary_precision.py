@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from glossary_eval import LABELS, glossary_finder, load_labels, score
 
+from glossary_eval import LABELS, glossary_finder, load_labels, score
 from notelingo.glossary import load_glossary
 
 
@@ -55,7 +55,11 @@ def test_scorer_counts_surfaces_and_entries_as_multisets():
         ("Multitask Prompted Training Enables Zero-Shot Task Generalization", "en", []),
         ("Azure OpenAI in Foundry Models", "en", [("OpenAI", "OpenAI")]),
         ("The Transformer uses attention.", "en", [("Transformer", "transformer"), ("attention", "attention")]),
-        ("Веса LLaMA и Токенизатор Яндекса", "ru", [("Веса", "weights"), ("LLaMA", "LLaMA"), ("Токенизатор", "tokenizer")]),
+        (
+            "Веса LLaMA и Токенизатор Яндекса",
+            "ru",
+            [("Веса", "weights"), ("LLaMA", "LLaMA"), ("Токенизатор", "tokenizer")],
+        ),
         # a bound prefix makes another word
         ("the pre-tokenization step of the tokenizer", "en", [("tokenizer", "tokenizer")]),
         ("BPE-токенизация", "ru", [("BPE", "BPE"), ("токенизация", "tokenization")]),

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO
 from local_hub import NEVER_FETCHED, Cut, LocalHub, booby_trapped, opus_layout
 

@@ -30,10 +30,21 @@ def page_text(posts):
 @pytest.mark.parametrize(
     "path, kept, dropped",
     [
-        (TSNE, ["Given a set of", "high-dimensional objects", "Herein a heavy-tailed Student t-distribution"],
-         ["Categories:", "Conditional random field", "Jump to navigation", "[edit]"]),
-        (PYTHONSPEED, ["CMD flask run exampleapp:app", "The takeaway"], ["Next: Elegantly activating a virtualenv in a Dockerfile"]),
-        (APPEN, ["How Major Hospitals are Already Using AI", "With predictive analytics,"], ["Trending Posts", "Subscribe to email updates"]),
+        (
+            TSNE,
+            ["Given a set of", "high-dimensional objects", "Herein a heavy-tailed Student t-distribution"],
+            ["Categories:", "Conditional random field", "Jump to navigation", "[edit]"],
+        ),
+        (
+            PYTHONSPEED,
+            ["CMD flask run exampleapp:app", "The takeaway"],
+            ["Next: Elegantly activating a virtualenv in a Dockerfile"],
+        ),
+        (
+            APPEN,
+            ["How Major Hospitals are Already Using AI", "With predictive analytics,"],
+            ["Trending Posts", "Subscribe to email updates"],
+        ),
     ],
 )
 def test_main_content_kept_and_chrome_dropped(pages, path, kept, dropped):
@@ -108,7 +119,7 @@ SMALL_PAGE = """<!DOCTYPE html><html><head><title>Notes on attention - My ML blo
 <blockquote><p>Attention is all you need, said the paper that started a whole new line of research.</p></blockquote>
 <ul><li>First point about multi-head attention and its many heads.</li><li>Second point about positional encodings in transformers.</li></ul>
 <p>See <a href="https://arxiv.org/abs/1706.03762">the paper</a> and <a href="/other-post">my other post</a>.</p>
-</article></main><footer>Copyright 2024</footer></body></html>"""
+</article></main><footer>Copyright 2024</footer></body></html>"""  # noqa: E501
 
 
 def test_small_handmade_page():
@@ -126,7 +137,13 @@ def test_small_handmade_page():
 
 @pytest.mark.parametrize(
     "title, site, expected",
-    [("A | Appen", "Appen", "A"), ("A - My blog", "My blog", "A"), ("Appen", "Appen", "Appen"), ("A", None, "A"), (None, "x", None)],
+    [
+        ("A | Appen", "Appen", "A"),
+        ("A - My blog", "My blog", "A"),
+        ("Appen", "Appen", "Appen"),
+        ("A", None, "A"),
+        (None, "x", None),
+    ],
 )
 def test_strip_site_suffix(title, site, expected):
     assert strip_site_suffix(title, site) == expected
@@ -157,7 +174,7 @@ def test_blocks_carry_their_own_external_links():
     <h2>Paper A</h2><p>Read <a href="https://arxiv.org/abs/2101.00001">the paper</a> and
     <a href="/tags/a">our tag</a>. It shows that a long enough paragraph is kept by the extractor.</p>
     <h2>Paper B</h2><p>Code is <a href="https://github.com/b/b">here</a>; this paragraph is long enough to be kept too.</p>
-    </article></body></html>"""
+    </article></body></html>"""  # noqa: E501
     (post,) = read_blog_html(page, "notes.html")
     links = {b.text.split()[0]: b.attrs.get("_links") for b in post.blocks if b.kind == "paragraph"}
     assert links == {"Read": "https://arxiv.org/abs/2101.00001", "Code": "https://github.com/b/b"}

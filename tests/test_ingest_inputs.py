@@ -27,7 +27,11 @@ LONG_RU = "Сегодня разбираем статью про маскиро�
         ('{"name": "c", "messages": []}', "export.txt", "json"),
         ('{"name": "c", "messages": [', "-", "json"),  # truncated: still read as JSON, to report where
         ("[1] a note that starts with a bracket", "notes.txt", "text"),
-        ("<!DOCTYPE html><html><body><div class=\"page_header\"></div><div class=\"message default clearfix\">", "x", "telegram-html"),
+        (
+            '<!DOCTYPE html><html><body><div class="page_header"></div><div class="message default clearfix">',
+            "x",
+            "telegram-html",
+        ),
         ("<!doctype html>\n<html><body><p>blog</p></body></html>", "page.txt", "html"),
         ("<div><p>fragment</p></div>", "page.html", "html"),
         ("# Title\n\nSome text", "dump.txt", "markdown"),
@@ -88,8 +92,15 @@ def test_binary_file_is_a_decode_error():
 def test_notes_jsonl_is_read_back(tmp_path):
     from notelingo.schema import Block, Note, Signature, Source
 
-    note = Note(id="n1", lang="en", lang_confidence=1.0, title="T", source=Source(kind="text", path="a.txt"),
-                blocks=[Block(id="b1", kind="paragraph", lang="en", text={"en": "Hello"})], signature=Signature(notelingo="0"))
+    note = Note(
+        id="n1",
+        lang="en",
+        lang_confidence=1.0,
+        title="T",
+        source=Source(kind="text", path="a.txt"),
+        blocks=[Block(id="b1", kind="paragraph", lang="en", text={"en": "Hello"})],
+        signature=Signature(notelingo="0"),
+    )
     path = tmp_path / "notes.jsonl"
     path.write_text(note.to_json() + "\n", encoding="utf-8")
     result = read_input(str(path))
@@ -125,7 +136,12 @@ def test_folders_are_read_recursively_in_natural_order(tmp_path):
     paths, failures = expand_inputs([str(tmp_path)])
     assert failures == []
     assert [os.path.relpath(p, tmp_path) for p in paths] == [
-        "messages.html", "messages2.html", "messages10.html", os.path.join("sub", "deeper", "README"), os.path.join("sub", "notes.txt")]
+        "messages.html",
+        "messages2.html",
+        "messages10.html",
+        os.path.join("sub", "deeper", "README"),
+        os.path.join("sub", "notes.txt"),
+    ]
 
 
 def test_symlink_loops_do_not_hang_and_files_are_read_once(tmp_path):
@@ -165,7 +181,10 @@ def test_unreadable_file_fails_at_read_time(tmp_path):
 
 
 def test_stdin_is_read_once(monkeypatch):
-    export = {"name": "stdin channel", "messages": [{"id": 1, "type": "message", "date": "2021-01-01T00:00:00", "text": "hi"}]}
+    export = {
+        "name": "stdin channel",
+        "messages": [{"id": 1, "type": "message", "date": "2021-01-01T00:00:00", "text": "hi"}],
+    }
     fake = io.TextIOWrapper(io.BytesIO(json.dumps(export).encode("utf-8")))
     monkeypatch.setattr("sys.stdin", fake)
     monkeypatch.setattr(ingest, "_stdin", ingest._StdinCache())
@@ -178,7 +197,13 @@ def test_stdin_is_read_once(monkeypatch):
 
 @pytest.mark.parametrize(
     "content",
-    [b"{\"messages\": [{\"id\": 1, \"text\": [", b"{\"messages\": 3}", b"[]", b"\x00\x01\x02binary", b"\xef\xbb\xbf{\"chats\": 5}"],
+    [
+        b'{"messages": [{"id": 1, "text": [',
+        b'{"messages": 3}',
+        b"[]",
+        b"\x00\x01\x02binary",
+        b'\xef\xbb\xbf{"chats": 5}',
+    ],
 )
 def test_bad_inputs_raise_one_line_input_errors(tmp_path, content):
     path = tmp_path / "bad.json"

@@ -84,7 +84,12 @@ def test_new_format_entities():
 
 @pytest.mark.parametrize(
     "message_id, field, value",
-    [(3, "forwarded_from", "Другой канал"), (4, "reply_to", 2), (2, "author", "ML заметки"), (5, "channel", "ML заметки")],
+    [
+        (3, "forwarded_from", "Другой канал"),
+        (4, "reply_to", 2),
+        (2, "author", "ML заметки"),
+        (5, "channel", "ML заметки"),
+    ],
 )
 def test_new_format_metadata(message_id, field, value):
     assert getattr(_new_format_post(message_id).source, field) == value
@@ -96,7 +101,10 @@ def test_full_account_export_reads_every_chat(tmp_path):
         for i, name in enumerate(["A", "B"])]
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"about": "x", "chats": {"about": "y", "list": chats}}), encoding="utf-8")
-    assert [(p.source.channel, p.blocks[0].text) for p in posts_of(str(path))] == [("A", "hello from A"), ("B", "hello from B")]
+    assert [(p.source.channel, p.blocks[0].text) for p in posts_of(str(path))] == [
+        ("A", "hello from A"),
+        ("B", "hello from B"),
+    ]
 
 
 def test_android_html_gives_one_post_per_message_with_text():
@@ -155,14 +163,20 @@ def test_url_of_link(href, url):
     assert url_of_link(href) == url
 
 
-@pytest.mark.parametrize("text, wrapped", [("x", "`x`"), ("a `b`", "`` a `b` ``"), (" y\n\n", " `y`\n\n"), ("  ", "  ")])
+@pytest.mark.parametrize(
+    "text, wrapped", [("x", "`x`"), ("a `b`", "`` a `b` ``"), (" y\n\n", " `y`\n\n"), ("  ", "  ")]
+)
 def test_inline_code(text, wrapped):
     assert inline_code(text) == wrapped
 
 
 @pytest.mark.parametrize(
     "content, needle",
-    [('{"name": "x"}', "'messages' list"), ('[1, 2, 3]', "'messages' list"), ('{"messages": [{"id": 1,', "line 1, column")],
+    [
+        ('{"name": "x"}', "'messages' list"),
+        ("[1, 2, 3]", "'messages' list"),
+        ('{"messages": [{"id": 1,', "line 1, column"),
+    ],
 )
 def test_wrong_json_is_a_format_error(tmp_path, content, needle):
     path = tmp_path / "result.json"
@@ -174,15 +188,27 @@ def test_wrong_json_is_a_format_error(tmp_path, content, needle):
 
 entity = st.one_of(
     st.text(max_size=20),
-    st.fixed_dictionaries({"type": st.sampled_from(["bold", "pre", "code", "text_link", "link", "blockquote", "zzz", 3]),
-                           "text": st.one_of(st.text(max_size=20), st.none(), st.integers())},
-                          optional={"href": st.one_of(st.text(max_size=10), st.none()), "language": st.text(max_size=5)}),
-    st.integers(), st.none(),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["bold", "pre", "code", "text_link", "link", "blockquote", "zzz", 3]),
+            "text": st.one_of(st.text(max_size=20), st.none(), st.integers()),
+        },
+        optional={"href": st.one_of(st.text(max_size=10), st.none()), "language": st.text(max_size=5)},
+    ),
+    st.integers(),
+    st.none(),
 )
 message = st.fixed_dictionaries(
-    {"id": st.one_of(st.integers(), st.text(max_size=3), st.none()), "type": st.sampled_from(["message", "service", None])},
-    optional={"text": st.one_of(st.text(max_size=30), st.lists(entity, max_size=6)), "text_entities": st.lists(entity, max_size=6),
-              "from": st.one_of(st.text(max_size=5), st.none()), "reply_to_message_id": st.one_of(st.integers(), st.lists(st.integers()))},
+    {
+        "id": st.one_of(st.integers(), st.text(max_size=3), st.none()),
+        "type": st.sampled_from(["message", "service", None]),
+    },
+    optional={
+        "text": st.one_of(st.text(max_size=30), st.lists(entity, max_size=6)),
+        "text_entities": st.lists(entity, max_size=6),
+        "from": st.one_of(st.text(max_size=5), st.none()),
+        "reply_to_message_id": st.one_of(st.integers(), st.lists(st.integers())),
+    },
 )
 
 

@@ -68,17 +68,28 @@ def test_no_text_lost(name, kind):
     assert lost == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("See [[PPO]] and [[Reward modeling|reward models]].", [("paragraph", "See PPO and reward models.", {})]),
-    ("Jump to [[DPO#Loss]] or [[#Setup]].", [("paragraph", "Jump to DPO > Loss or Setup.", {})]),
-    ("Figure: ![[plot.png]] here", [("paragraph", "Figure:  here", {})]),
-    ("```\nx = [[1, 2]]\n```", [("code", "x = [[1, 2]]", {})]),
-    ("> [!warning]- Careful\n> LoRA r too small.", [("quote", "Careful\nLoRA r too small.", {"callout": "warning"})]),
-    ("> [!tip]\n> Use bf16.", [("quote", "Use bf16.", {"callout": "tip"})]),
-    ("> plain quote [!not a callout]", [("quote", "plain quote [!not a callout]", {})]),
-    ("- [ ] run evals\n- [x] write loader", [("list_item", "run evals", {"marker": "-", "depth": "0", "task": "todo"}),
-                                            ("list_item", "write loader", {"marker": "-", "depth": "0", "task": "done"})]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("See [[PPO]] and [[Reward modeling|reward models]].", [("paragraph", "See PPO and reward models.", {})]),
+        ("Jump to [[DPO#Loss]] or [[#Setup]].", [("paragraph", "Jump to DPO > Loss or Setup.", {})]),
+        ("Figure: ![[plot.png]] here", [("paragraph", "Figure:  here", {})]),
+        ("```\nx = [[1, 2]]\n```", [("code", "x = [[1, 2]]", {})]),
+        (
+            "> [!warning]- Careful\n> LoRA r too small.",
+            [("quote", "Careful\nLoRA r too small.", {"callout": "warning"})],
+        ),
+        ("> [!tip]\n> Use bf16.", [("quote", "Use bf16.", {"callout": "tip"})]),
+        ("> plain quote [!not a callout]", [("quote", "plain quote [!not a callout]", {})]),
+        (
+            "- [ ] run evals\n- [x] write loader",
+            [
+                ("list_item", "run evals", {"marker": "-", "depth": "0", "task": "todo"}),
+                ("list_item", "write loader", {"marker": "-", "depth": "0", "task": "done"}),
+            ],
+        ),
+    ],
+)
 def test_obsidian_markup(text, expected):
     post = read_text_dump(text, "note.md", "markdown")[0]
     assert [(b.kind, b.text, b.attrs) for b in post.blocks] == expected
@@ -92,7 +103,10 @@ def test_wiki_brackets_in_plain_text_are_text():
 @pytest.mark.parametrize(
     "markdown, title",
     [
-        ("# Byte-Pair Encoding tokenization[[byte-pair-encoding-tokenization]]\n\nBPE is a subword method.\n", "Byte-Pair Encoding tokenization"),
+        (
+            "# Byte-Pair Encoding tokenization[[byte-pair-encoding-tokenization]]\n\nBPE is a subword method.\n",
+            "Byte-Pair Encoding tokenization",
+        ),
         ("# Obsidian [[Page]] link in a heading\n\nText.\n", "Obsidian Page link in a heading"),
     ],
 )

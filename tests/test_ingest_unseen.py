@@ -19,18 +19,47 @@ LORA, RLHF, DPO, MAMBA, MIXTRAL = "2106.09685", "2203.02155", "2305.18290", "231
 
 CHANNEL_NOTES = [  # (title, lang, refs, forwarded_from, reply_to)
     ("LoRA: Low-Rank Adaptation of Large Language Models", "ru", [LORA], None, None),
-    ("Почему RLHF вообще работает? Хороший разбор InstructGPT: reward model учится на попарных сравнениях, а потом политику…",
-     "ru", [RLHF], "Сиолошная", None),
-    ("UPD: забыл ссылку на код — Спасибо @ml_reader за напоминание!", "ru", ["https://github.com/microsoft/LoRA"], None, 2),
-    ("DPO вместо PPO: Direct Preference Optimization: Your Language Model is Secretly a Reward Model", "ru", [DPO], None, None),
-    ("Mamba: линейные по длине state space models, которые на языковом моделировании догоняют трансформеры.", "ru",
-     [MAMBA, "https://github.com/state-spaces/mamba"], None, None),
+    (
+        "Почему RLHF вообще работает? Хороший разбор InstructGPT: reward model учится на попарных сравнениях, а "
+        "потом политику…",
+        "ru",
+        [RLHF],
+        "Сиолошная",
+        None,
+    ),
+    (
+        "UPD: забыл ссылку на код — Спасибо @ml_reader за напоминание!",
+        "ru",
+        ["https://github.com/microsoft/LoRA"],
+        None,
+        2,
+    ),
+    (
+        "DPO вместо PPO: Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+        "ru",
+        [DPO],
+        None,
+        None,
+    ),
+    (
+        "Mamba: линейные по длине state space models, которые на языковом моделировании догоняют трансформеры.",
+        "ru",
+        [MAMBA, "https://github.com/state-spaces/mamba"],
+        None,
+        None,
+    ),
     ("Кто едет на ICLR в Вене? Давайте встретимся 🙌", "ru", [], None, None),
     ("Промпты для оценки LLM-as-a-judge, которые я использую", "ru", [], None, None),
     # a bare link has no words: it takes its channel's language
     ("https://arxiv.org/abs/2401.04088", "ru", [MIXTRAL], None, None),
-    ("Mixtral of Experts — sparse MoE, 8 экспертов, на каждый токен активны 2. По качеству на уровне Llama 2 70B при 13B…",
-     "ru", [], None, None),
+    (
+        "Mixtral of Experts — sparse MoE, 8 экспертов, на каждый токен активны 2. По качеству на уровне Llama 2 70B "
+        "при 13B…",
+        "ru",
+        [],
+        None,
+        None,
+    ),
 ]
 
 
@@ -89,36 +118,69 @@ def test_full_account_export_reads_every_chat():
     assert got == FULL_ACCOUNT
 
 
-@pytest.mark.parametrize(("name", "titles", "refs"), [
-    ("paper_notes.html", [
-        "Paper notes: preference optimization, January 2024",  # the intro goes under the page title
-        "Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
-        "A General Theoretical Paradigm to Understand Learning from Human Preferences (IPO)",
-        "KTO: Model Alignment as Prospect Theoretic Optimization",
-        "Self-Rewarding Language Models",
-    ], [[], [DPO], ["2310.12036"], ["2402.01306"], ["2401.10020"]]),
-    ("substack_post.html", ["Why LoRA Works: Intrinsic Dimension and the Low-Rank Update"],
-     [["2012.13255", LORA, "https://github.com/microsoft/LoRA"]]),
-    ("newsletter_dump.txt", [
-        "The Weekly Gradient — Issue #87",
-        "Gemma: Open Models Based on Gemini Research and Technology",
-        "ORPO: Monolithic Preference Optimization without Reference Model",
-        "The Pile is dead, long live Dolma",
-        "Quick links",
-        "That's it for this week. If you liked this issue, forward it to a friend.",
-    ], [[], ["2403.08295"], ["2403.07691"], ["2402.00159", "https://github.com/allenai/dolma"],
-        ["https://newsletter.maartengrootendorst.com/p/a-visual-guide-to-quantization", "https://github.com/karpathy/minbpe"], []]),
-    # one Obsidian note: its sections are parts of it, not papers of their own
-    ("obsidian_rlhf.md", ["RLHF reading notes"],
-     [[RLHF, "2212.08073", "https://lilianweng.github.io/posts/2024-11-28-reward-hacking/"]]),
-    ("seminar_cp1251_crlf.txt", ["Конспект семинара: промпт-инжиниринг и RAG"], [["2307.03172"]]),
-    ("tokenizers_bom.md", ["Токенизация: BPE против Unigram"], [["1804.10959"]]),
-    ("tme_preview_ru.txt", [
-        "Вышла Llama 3: 8B и 70B, контекст 8K, токенизатор на 128K токенов. Обучали на 15T токенов — в семь раз больше, чем…",
-        "Как зафайнтюнить Llama 3 8B на своём датасете за вечер: LoRA r=16, lr 2e-4, 3 эпохи, batch 16 с gradient accumulation.…",
-        "Новый бенчмарк для русскоязычных LLM — MERA. Промпты на 21 задачу, закрытый лидерборд, чтобы модели не учились на тесте.",
-    ], [["https://ai.meta.com"], ["https://github.com/unslothai/unsloth"], ["https://github.com"]]),
-])
+@pytest.mark.parametrize(
+    ("name", "titles", "refs"),
+    [
+        (
+            "paper_notes.html",
+            [
+                "Paper notes: preference optimization, January 2024",  # the intro goes under the page title
+                "Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+                "A General Theoretical Paradigm to Understand Learning from Human Preferences (IPO)",
+                "KTO: Model Alignment as Prospect Theoretic Optimization",
+                "Self-Rewarding Language Models",
+            ],
+            [[], [DPO], ["2310.12036"], ["2402.01306"], ["2401.10020"]],
+        ),
+        (
+            "substack_post.html",
+            ["Why LoRA Works: Intrinsic Dimension and the Low-Rank Update"],
+            [["2012.13255", LORA, "https://github.com/microsoft/LoRA"]],
+        ),
+        (
+            "newsletter_dump.txt",
+            [
+                "The Weekly Gradient — Issue #87",
+                "Gemma: Open Models Based on Gemini Research and Technology",
+                "ORPO: Monolithic Preference Optimization without Reference Model",
+                "The Pile is dead, long live Dolma",
+                "Quick links",
+                "That's it for this week. If you liked this issue, forward it to a friend.",
+            ],
+            [
+                [],
+                ["2403.08295"],
+                ["2403.07691"],
+                ["2402.00159", "https://github.com/allenai/dolma"],
+                [
+                    "https://newsletter.maartengrootendorst.com/p/a-visual-guide-to-quantization",
+                    "https://github.com/karpathy/minbpe",
+                ],
+                [],
+            ],
+        ),
+        # one Obsidian note: its sections are parts of it, not papers of their own
+        (
+            "obsidian_rlhf.md",
+            ["RLHF reading notes"],
+            [[RLHF, "2212.08073", "https://lilianweng.github.io/posts/2024-11-28-reward-hacking/"]],
+        ),
+        ("seminar_cp1251_crlf.txt", ["Конспект семинара: промпт-инжиниринг и RAG"], [["2307.03172"]]),
+        ("tokenizers_bom.md", ["Токенизация: BPE против Unigram"], [["1804.10959"]]),
+        (
+            "tme_preview_ru.txt",
+            [
+                "Вышла Llama 3: 8B и 70B, контекст 8K, токенизатор на 128K токенов. Обучали на 15T токенов — в семь "
+                "раз больше, чем…",
+                "Как зафайнтюнить Llama 3 8B на своём датасете за вечер: LoRA r=16, lr 2e-4, 3 эпохи, batch 16 с "
+                "gradient accumulation.…",
+                "Новый бенчмарк для русскоязычных LLM — MERA. Промпты на 21 задачу, закрытый лидерборд, чтобы модели "
+                "не учились на тесте.",
+            ],
+            [["https://ai.meta.com"], ["https://github.com/unslothai/unsloth"], ["https://github.com"]],
+        ),
+    ],
+)
 def test_documents_split_into_titled_notes_with_their_refs(name, titles, refs):
     notes = notes_of(name)
     assert [n.title for n in notes] == titles
@@ -130,7 +192,9 @@ CHROME = ["Subscribe", "Sign in", "Type your email", "Comments", "Reply", "Ready
           "VIEW IN TELEGRAM", "Please open Telegram", "Apr 1", "@data_secrets", "Theme by", "Get new notes by email"]
 
 
-@pytest.mark.parametrize("name", ["substack_post.html", "paper_notes.html", "newsletter_dump.txt", "tme_preview_ru.txt"])
+@pytest.mark.parametrize(
+    "name", ["substack_post.html", "paper_notes.html", "newsletter_dump.txt", "tme_preview_ru.txt"]
+)
 def test_no_site_chrome_left(name):
     text = "\n".join(b.original() for n in notes_of(name) for b in n.blocks)
     assert [marker for marker in CHROME if marker in text] == []

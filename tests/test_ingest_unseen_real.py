@@ -160,8 +160,10 @@ def test_a_post_via_an_inline_bot_is_by_the_channel_in_both_exports(name):
     assert [(n.source.message_id, n.source.author, n.date) for n in notes] == [
         (16, "Заметки по ML", "2024-04-13T07:31:40+03:00"), (17, "Заметки по ML", "2024-04-13T09:02:11+03:00")]
     texts = [b.original(notes[1].lang) for b in notes[1].blocks]
-    assert texts == ["Итоги опроса выше: LoRA побеждает с небольшим отрывом, но почти половина всё ещё учит модель целиком.",
-                     "Конфиг, которым я пользуюсь: `LoraConfig(r=8, lora_alpha=16)`"]
+    assert texts == [
+        "Итоги опроса выше: LoRA побеждает с небольшим отрывом, но почти половина всё ещё учит модель целиком.",
+        "Конфиг, которым я пользуюсь: `LoraConfig(r=8, lora_alpha=16)`",
+    ]
 
 
 def test_both_exports_of_the_bot_channel_are_one_note_per_message():
@@ -176,21 +178,37 @@ def test_a_bare_list_of_messages_is_read_as_one_chat():
     assert [r.id for r in note.refs] == ["2106.09685"]
 
 
-@pytest.mark.parametrize("text, title", [
-    ("❌ Apache Struts Warns Users of Two-Year-Old Vulnerability ❌", "Apache Struts Warns Users of Two-Year-Old Vulnerability"),
-    ("⚠️ WhatsApp ‘martinelli’ warning is a hoax ⚠️", "WhatsApp ‘martinelli’ warning is a hoax"),
-    ("Кто едет на ICLR в Вене? Давайте встретимся 🙌", "Кто едет на ICLR в Вене? Давайте встретимся 🙌"),
-    ("🔥 Новая модель от Mistral", "🔥 Новая модель от Mistral"),
-    ("«Attention Is All You Need»", "«Attention Is All You Need»"),
-    ("🚀🚀", "🚀🚀"),
-    ("#тактика\nРынок облигаций считается «умнее» рынка акций.", "Рынок облигаций считается «умнее» рынка акций."),
-    ("#стратегия #инвестиции\n\nПознавательные графики от State Street выше.", "Познавательные графики от State Street выше."),
-    ("#биткойн сегодня достиг верхней границы консолидации.", "#биткойн сегодня достиг верхней границы консолидации."),
-    ("#нефть #рубль", "#нефть #рубль"),  # nothing else to name it by
-])
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        (
+            "❌ Apache Struts Warns Users of Two-Year-Old Vulnerability ❌",
+            "Apache Struts Warns Users of Two-Year-Old Vulnerability",
+        ),
+        ("⚠️ WhatsApp ‘martinelli’ warning is a hoax ⚠️", "WhatsApp ‘martinelli’ warning is a hoax"),
+        ("Кто едет на ICLR в Вене? Давайте встретимся 🙌", "Кто едет на ICLR в Вене? Давайте встретимся 🙌"),
+        ("🔥 Новая модель от Mistral", "🔥 Новая модель от Mistral"),
+        ("«Attention Is All You Need»", "«Attention Is All You Need»"),
+        ("🚀🚀", "🚀🚀"),
+        ("#тактика\nРынок облигаций считается «умнее» рынка акций.", "Рынок облигаций считается «умнее» рынка акций."),
+        (
+            "#стратегия #инвестиции\n\nПознавательные графики от State Street выше.",
+            "Познавательные графики от State Street выше.",
+        ),
+        (
+            "#биткойн сегодня достиг верхней границы консолидации.",
+            "#биткойн сегодня достиг верхней границы консолидации.",
+        ),
+        ("#нефть #рубль", "#нефть #рубль"),  # nothing else to name it by
+    ],
+)
 def test_hashtag_lines_and_emoji_wrappers_do_not_name_a_post(text, title, tmp_path):
-    export = {"name": "Капитал", "type": "public_channel", "id": 1,
-              "messages": [{"id": 5, "type": "message", "date": "2018-02-01T10:00:00", "from": "Капитал", "text": text}]}
+    export = {
+        "name": "Капитал",
+        "type": "public_channel",
+        "id": 1,
+        "messages": [{"id": 5, "type": "message", "date": "2018-02-01T10:00:00", "from": "Капитал", "text": text}],
+    }
     path = tmp_path / "result.json"
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     (note,), _ = notes_of(path)
@@ -255,13 +273,22 @@ def test_a_data_table_on_a_page_is_one_table_block(tmp_path):
     assert not any(" | " in b.original(note.lang) for b in note.blocks if b.kind == "paragraph")
 
 
-@pytest.mark.parametrize("text, expected", [
-    (r"Congratulations on completing Module 1\! You've now got it.", "Congratulations on completing Module 1! You've now got it."),
-    (r"\* Данные термины могут употребляться взаимозаменяемо", "* Данные термины могут употребляться взаимозаменяемо"),
-    (r"the start\_index and end\_index", "the start_index and end_index"),
-    (r"costs \$5 and \$10", r"costs \$5 and \$10"),  # an escaped dollar is no formula delimiter
-    (r"inline $a\_1$ and `x\_y` stay", r"inline $a\_1$ and `x\_y` stay"),
-    (r"TeX \(x\) and \[y\] stay", r"TeX \(x\) and \[y\] stay"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            r"Congratulations on completing Module 1\! You've now got it.",
+            "Congratulations on completing Module 1! You've now got it.",
+        ),
+        (
+            r"\* Данные термины могут употребляться взаимозаменяемо",
+            "* Данные термины могут употребляться взаимозаменяемо",
+        ),
+        (r"the start\_index and end\_index", "the start_index and end_index"),
+        (r"costs \$5 and \$10", r"costs \$5 and \$10"),  # an escaped dollar is no formula delimiter
+        (r"inline $a\_1$ and `x\_y` stay", r"inline $a\_1$ and `x\_y` stay"),
+        (r"TeX \(x\) and \[y\] stay", r"TeX \(x\) and \[y\] stay"),
+    ],
+)
 def test_markdown_escapes_in_prose_are_undone(text, expected):
     assert markdown_prose(text) == expected

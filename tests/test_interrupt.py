@@ -40,8 +40,25 @@ def notes_file(tmp_path_factory) -> Path:
 
 
 def translate_args(notes: Path, out: Path, models: dict[str, str]) -> list[str]:
-    return [sys.executable, "-m", "notelingo", "translate", str(notes), "-o", str(out), "--backend", "transformers",
-            "--beams", "1", "--batch-size", "2", "--model", f"ru-en={models['ru-en']}", "--model", f"en-ru={models['en-ru']}"]
+    return [
+        sys.executable,
+        "-m",
+        "notelingo",
+        "translate",
+        str(notes),
+        "-o",
+        str(out),
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        "--batch-size",
+        "2",
+        "--model",
+        f"ru-en={models['ru-en']}",
+        "--model",
+        f"en-ru={models['en-ru']}",
+    ]
 
 
 def start(args: list[str], cache: Path) -> subprocess.Popen:

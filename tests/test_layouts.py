@@ -5,8 +5,8 @@ its floors are enforced, and the rules behind them are pinned one by one.
 """
 
 import pytest
-from eval_layouts import FLOORS, LAYOUTS, evaluate, failed_floors, table
 
+from eval_layouts import FLOORS, LAYOUTS, evaluate, failed_floors, table
 from notelingo.ingest.html_meta import PageMeta, article_title, byline_author, clean_author, published
 from notelingo.ingest.text import read_text_dump
 from notelingo.normalize import normalize_posts

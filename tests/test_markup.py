@@ -65,7 +65,12 @@ def test_prose_with_inline_markup_is_no_markup(line):
 @pytest.mark.parametrize(
     "lines, rows, align, used",
     [
-        (["| A | B |", "|---|:-:|", "| 1 | 2 |", "| 3 | |", "", "after"], [["A", "B"], ["1", "2"], ["3", ""]], ",center", 4),
+        (
+            ["| A | B |", "|---|:-:|", "| 1 | 2 |", "| 3 | |", "", "after"],
+            [["A", "B"], ["1", "2"], ["3", ""]],
+            ",center",
+            4,
+        ),
         (["a | b", "--- | ---:", "x | y"], [["a", "b"], ["x", "y"]], ",right", 3),
         (["| `a|b` | c \\| d |", "|:--|--|", "| e | f |"], [["`a|b`", "c | d"], ["e", "f"]], "left,", 3),
     ],
@@ -86,7 +91,9 @@ def test_split_row_keeps_empty_cells():
 
 
 def test_contexts_name_the_heading_and_the_branch():
-    blocks = blocks_of("## Setup\n\n{#if fw === 'pt'}\n\nSame text in both.\n\n{:else}\n\nSame text in both.\n\n{/if}\n\nAfter.")
+    blocks = blocks_of(
+        "## Setup\n\n{#if fw === 'pt'}\n\nSame text in both.\n\n{:else}\n\nSame text in both.\n\n{/if}\n\nAfter."
+    )
     contexts = [(b.text, b.attrs.get("_context")) for b in blocks if b.kind == "paragraph"]
     assert contexts == [("Same text in both.", "## Setup | {#if fw === 'pt'}#0"),
                         ("Same text in both.", "## Setup | {#if fw === 'pt'}#1"), ("After.", "## Setup")]
@@ -149,7 +156,10 @@ def test_export_repeats_without_context_are_still_dropped():
 @pytest.mark.parametrize(
     "text, tags",
     [
-        ('See <a href="https://x.org" title="label">the docs</a> first.', ['<a href="https://x.org" title="label">', "</a>"]),
+        (
+            'See <a href="https://x.org" title="label">the docs</a> first.',
+            ['<a href="https://x.org" title="label">', "</a>"],
+        ),
         ("Use <Tip warning={true}>this</Tip> here.", ["<Tip warning={true}>", "</Tip>"]),
         ('An image <img src="a.png" alt="label"/> inline.', ['<img src="a.png" alt="label"/>']),
         ("No tag in a < b or in 3 > 2.", []),
@@ -166,11 +176,13 @@ def test_inline_tags_in_prose_are_protected_and_never_glossary_terms(text, tags)
 
 def test_a_paragraph_in_two_framework_options_is_kept_in_both():
     """transformers/diffusers docs switch frameworks with <hfoptions>/<hfoption id=…> components."""
-    text = ("## Install\n\n<hfoptions id=\"installation\">\n<hfoption id=\"PyTorch\">\n\n"
-            "Run this command in the folder of the example script.\n\n```bash\npip install torch\n```\n\n"
-            "</hfoption>\n<hfoption id=\"Flax\">\n\nRun this command in the folder of the example script.\n\n"
-            "```bash\npip install flax\n```\n\n</hfoption>\n</hfoptions>\n\n<div class=\"x\">\n<img src=\"a.png\"/>\n</div>\n\n"
-            "After both options.")
+    text = (
+        '## Install\n\n<hfoptions id="installation">\n<hfoption id="PyTorch">\n\n'
+        "Run this command in the folder of the example script.\n\n```bash\npip install torch\n```\n\n"
+        '</hfoption>\n<hfoption id="Flax">\n\nRun this command in the folder of the example script.\n\n'
+        '```bash\npip install flax\n```\n\n</hfoption>\n</hfoptions>\n\n<div class="x">\n<img src="a.png"/>\n</div>\n\n'
+        "After both options."
+    )
     blocks = blocks_of(text)
     contexts = [b.attrs.get("_context") for b in blocks if b.kind == "paragraph"]
     assert contexts == [

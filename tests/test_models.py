@@ -52,7 +52,11 @@ def test_missing_model_offline_is_one_line():
         resolve_pair("ru", "en", {})
     message = str(info.value)
     assert "\n" not in message
-    assert "Helsinki-NLP/opus-mt-ru-en" in message and "--model ru-en=PATH" in message and "notelingo models download ru-en" in message
+    assert (
+        "Helsinki-NLP/opus-mt-ru-en" in message
+        and "--model ru-en=PATH" in message
+        and "notelingo models download ru-en" in message
+    )
 
 
 def test_pair_without_model_pivots_through_english(tiny_models):
@@ -62,7 +66,9 @@ def test_pair_without_model_pivots_through_english(tiny_models):
 
 
 # Without safetensors the folder's pickle is read by the restricted unpickler: b"pickle" is refused.
-@pytest.mark.parametrize("drop, message", [("model.safetensors", "pytorch_model.bin refused"), ("source.spm", "source.spm")])
+@pytest.mark.parametrize(
+    "drop, message", [("model.safetensors", "pytorch_model.bin refused"), ("source.spm", "source.spm")]
+)
 def test_incomplete_folder_is_refused(tiny_models, tmp_path, drop, message):
     folder = tmp_path / "m"
     shutil.copytree(tiny_models["ru-en"], folder)

@@ -38,16 +38,22 @@ def channel():
 
 # ---------------------------------------------------------------- normalize_text
 
-@pytest.mark.parametrize("raw, clean", [
-    ("e\u0301te\u0301", "\u00e9t\u00e9"),
-    ("a  b\u00a0 c  \n\n\n\nd \r\n", "a b c\n\nd"),
-    ("\u200bzero\ufeffwidth", "zerowidth"),
-    ("\n\n  • indented  item", "  • indented item"),
-    ("see  `x  =  1`  here", "see `x  =  1` here"),
-    ("url https://a.b/c?q=1&x=2  end", "url https://a.b/c?q=1&x=2 end"),
-    ("```\ncode   with  \n\n\n  spaces\u00a0\n```\ntext  here", "```\ncode   with  \n\n\n  spaces\u00a0\n```\ntext here"),
-    ("👩\u200d💻 dev", "👩\u200d💻 dev"),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("e\u0301te\u0301", "\u00e9t\u00e9"),
+        ("a  b\u00a0 c  \n\n\n\nd \r\n", "a b c\n\nd"),
+        ("\u200bzero\ufeffwidth", "zerowidth"),
+        ("\n\n  • indented  item", "  • indented item"),
+        ("see  `x  =  1`  here", "see `x  =  1` here"),
+        ("url https://a.b/c?q=1&x=2  end", "url https://a.b/c?q=1&x=2 end"),
+        (
+            "```\ncode   with  \n\n\n  spaces\u00a0\n```\ntext  here",
+            "```\ncode   with  \n\n\n  spaces\u00a0\n```\ntext here",
+        ),
+        ("👩\u200d💻 dev", "👩\u200d💻 dev"),
+    ],
+)
 def test_normalize_text(raw, clean):
     assert normalize_text(raw) == clean
 
@@ -64,7 +70,11 @@ def test_normalize_text_keeps_urls_ids_and_latex(protected):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("ab é\u0301\u00a0\t\n\r`$\\x:/.-") + ["```", "http://", "    ", "\\frac"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("ab é\u0301\u00a0\t\n\r`$\\x:/.-") + ["```", "http://", "    ", "\\frac"]), max_size=40
+    ).map("".join)
+)
 def test_normalize_text_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
@@ -161,17 +171,45 @@ def test_channel_dump_link_previews(channel):
 
 # ---------------------------------------------------------------- other shapes
 
-@pytest.mark.parametrize("name, kind, titles", [
-    ("markdown_notes.md", "markdown", ["Attention Is All You Need", "BERT: Pre-training of Deep Bidirectional Transformers"]),
-    ("numbered_sections.txt", "text", ["Denoising Diffusion Probabilistic Models",
-                                       "Score-Based Generative Modeling through SDEs", "Classifier-Free Diffusion Guidance"]),
-    ("bulleted_papers.txt", "text", ["LoRA: Low-Rank Adaptation of Large Language Models",
-                                     "QLoRA: Efficient Finetuning of Quantized LLMs",
-                                     "Prefix-Tuning: Optimizing Continuous Prompts for Generation"]),
-    ("telegram_web_other.txt", "text", ["Chinchilla scaling laws, revisited", "Short one today: the reading group moves to Thursday.",
-                                        "New benchmark for long-context retrieval", "A robot folds laundry in real time 🧺",
-                                        "Mixture of Experts explained"]),
-])
+@pytest.mark.parametrize(
+    "name, kind, titles",
+    [
+        (
+            "markdown_notes.md",
+            "markdown",
+            ["Attention Is All You Need", "BERT: Pre-training of Deep Bidirectional Transformers"],
+        ),
+        (
+            "numbered_sections.txt",
+            "text",
+            [
+                "Denoising Diffusion Probabilistic Models",
+                "Score-Based Generative Modeling through SDEs",
+                "Classifier-Free Diffusion Guidance",
+            ],
+        ),
+        (
+            "bulleted_papers.txt",
+            "text",
+            [
+                "LoRA: Low-Rank Adaptation of Large Language Models",
+                "QLoRA: Efficient Finetuning of Quantized LLMs",
+                "Prefix-Tuning: Optimizing Continuous Prompts for Generation",
+            ],
+        ),
+        (
+            "telegram_web_other.txt",
+            "text",
+            [
+                "Chinchilla scaling laws, revisited",
+                "Short one today: the reading group moves to Thursday.",
+                "New benchmark for long-context retrieval",
+                "A robot folds laundry in real time 🧺",
+                "Mixture of Experts explained",
+            ],
+        ),
+    ],
+)
 def test_split_other_shapes(name, kind, titles):
     assert [n.title for n in normalize_posts(dump(FIXTURES / "text" / name, kind=kind)).notes] == titles
 
@@ -179,7 +217,10 @@ def test_split_other_shapes(name, kind, titles):
 def test_markdown_code_and_formula_untouched():
     note = normalize_posts(dump(FIXTURES / "text" / "markdown_notes.md", kind="markdown")).notes[0]
     code = next(b for b in note.blocks if b.kind == "code")
-    assert code.text["und"] == "def attention(q, k, v):\n    scores = q @ k.T  /  math.sqrt(k.shape[-1])\n    return softmax(scores)   @ v"
+    assert (
+        code.text["und"]
+        == "def attention(q, k, v):\n    scores = q @ k.T  /  math.sqrt(k.shape[-1])\n    return softmax(scores)   @ v"
+    )
     assert code.attrs == {"language": "python"}
     assert any(b.kind == "formula" and r"\sqrt{d_k}" in b.text["und"] for b in note.blocks)
     assert [r.id for r in note.refs] == ["1706.03762"]
@@ -212,7 +253,9 @@ def test_blog_article_with_sections_stays_one_note():
 
 
 def test_blog_page_of_paper_notes_is_split():
-    post = _html_post([("LoRA", "Low rank updates, arXiv:2106.09685."), ("QLoRA", "Quantized base, arxiv.org/abs/2305.14314.")])
+    post = _html_post(
+        [("LoRA", "Low rank updates, arXiv:2106.09685."), ("QLoRA", "Quantized base, arxiv.org/abs/2305.14314.")]
+    )
     assert [n.title for n in normalize_posts([post]).notes] == ["LoRA", "QLoRA"]
 
 
@@ -234,21 +277,38 @@ def test_telegram_messages_are_never_split():
     "You are receiving this email because you signed up for Deep Notes.",
 ])
 def test_chrome_lines_dropped(line):
-    post = Post(source=Source(kind="text", path="a.txt"), blocks=[RawBlock("paragraph", "Real note text."), RawBlock("paragraph", line)],
-                splittable=True)
+    post = Post(
+        source=Source(kind="text", path="a.txt"),
+        blocks=[RawBlock("paragraph", "Real note text."), RawBlock("paragraph", line)],
+        splittable=True,
+    )
     assert [all_text(n) for n in normalize_posts([post]).notes] == [["Real note text."]]
 
 
-@pytest.mark.parametrize("line", ["Copyright law and model weights", "Share of compute went up.", "2021 was the year of CLIP.",
-                                  "Model | Score | Params", "About 300 members of the lab", "Home is where the GPU is"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright law and model weights",
+        "Share of compute went up.",
+        "2021 was the year of CLIP.",
+        "Model | Score | Params",
+        "About 300 members of the lab",
+        "Home is where the GPU is",
+    ],
+)
 def test_prose_that_looks_like_chrome_is_kept(line):
     post = Post(source=Source(kind="text", path="a.txt"), blocks=[RawBlock("paragraph", line)], splittable=True)
     assert [all_text(n) for n in normalize_posts([post]).notes] == [[line]]
 
 
 def test_same_text_twice_in_one_export_is_two_notes():
-    posts = [Post(source=Source(kind="telegram-html", path="messages.html", message_id=i),
-                  blocks=[RawBlock("paragraph", "Hunting for bugs in animated stickers, a long enough post.")]) for i in (1, 2)]
+    posts = [
+        Post(
+            source=Source(kind="telegram-html", path="messages.html", message_id=i),
+            blocks=[RawBlock("paragraph", "Hunting for bugs in animated stickers, a long enough post.")],
+        )
+        for i in (1, 2)
+    ]
     assert len(normalize_posts(posts).notes) == 2
 
 
@@ -266,18 +326,58 @@ def page_copy(*lines):
                 splittable=True)
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    # footers (views, time, 'edited') close posts; the name opening every post is the channel
-    (["Chan", "First post about LoRA.", "1.1K views", "10:00", "Chan", "Second post about DPO.", "900 views",
-      "edited", "Apr 2 at 11:00"], [["First post about LoRA."], ["Second post about DPO."]]),
-    (["Chan", "@chan", "Chan", "Пост про RLHF.", "Подробности внутри.", "12 просмотров", "Chan", "Второй пост.", "18.04.2024 19:05"],
-     [["Пост про RLHF.", "Подробности внутри."], ["Второй пост."]]),
-    # a post body closed by a preview card (domain, title, description)
-    (["Post one text here.", "github.com", "org/repo: a tool", "It does things.", "5 views", "Post two text.", "6 views"],
-     [["Post one text here.", "org/repo: a tool\nIt does things."], ["Post two text."]]),
-    # one footer is not a page copy: the line is chrome, the text stays one note
-    (["Title of the note", "Body of the note, long enough.", "1.2K views"], [["Title of the note", "Body of the note, long enough."]]),
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # footers (views, time, 'edited') close posts; the name opening every post is the channel
+        (
+            [
+                "Chan",
+                "First post about LoRA.",
+                "1.1K views",
+                "10:00",
+                "Chan",
+                "Second post about DPO.",
+                "900 views",
+                "edited",
+                "Apr 2 at 11:00",
+            ],
+            [["First post about LoRA."], ["Second post about DPO."]],
+        ),
+        (
+            [
+                "Chan",
+                "@chan",
+                "Chan",
+                "Пост про RLHF.",
+                "Подробности внутри.",
+                "12 просмотров",
+                "Chan",
+                "Второй пост.",
+                "18.04.2024 19:05",
+            ],
+            [["Пост про RLHF.", "Подробности внутри."], ["Второй пост."]],
+        ),
+        # a post body closed by a preview card (domain, title, description)
+        (
+            [
+                "Post one text here.",
+                "github.com",
+                "org/repo: a tool",
+                "It does things.",
+                "5 views",
+                "Post two text.",
+                "6 views",
+            ],
+            [["Post one text here.", "org/repo: a tool\nIt does things."], ["Post two text."]],
+        ),
+        # one footer is not a page copy: the line is chrome, the text stays one note
+        (
+            ["Title of the note", "Body of the note, long enough.", "1.2K views"],
+            [["Title of the note", "Body of the note, long enough."]],
+        ),
+    ],
+)
 def test_page_copy_split_at_post_footers(lines, expected):
     assert [all_text(n) for n in normalize_posts([page_copy(*lines)]).notes] == expected
 
@@ -293,7 +393,10 @@ def test_page_copy_channel_name_becomes_metadata():
     ("UPD: ссылка на код — https://github.com/a/b. Спасибо!", "UPD: ссылка на код — Спасибо!"),
 ])
 def test_title_without_links(line, title):
-    post = Post(source=Source(kind="telegram-json", path="r.json"), blocks=[RawBlock("paragraph", line), RawBlock("paragraph", "Body text.")])
+    post = Post(
+        source=Source(kind="telegram-json", path="r.json"),
+        blocks=[RawBlock("paragraph", line), RawBlock("paragraph", "Body text.")],
+    )
     assert normalize_posts([post]).notes[0].title == title
 
 
@@ -315,15 +418,25 @@ def test_block_links_follow_their_section():
                                                                      {"_links": "https://github.com/b/b"})]
     post = Post(source=Source(kind="html", path="p.html"), blocks=blocks, splittable=True)
     notes = normalize_posts([post]).notes
-    assert [[r.id for r in n.refs] for n in notes] == [["https://github.com/a/a", "2101.00001"], ["https://github.com/b/b", "2101.00002"]]
+    assert [[r.id for r in n.refs] for n in notes] == [
+        ["https://github.com/a/a", "2101.00001"],
+        ["https://github.com/b/b", "2101.00002"],
+    ]
     assert all("_links" not in b.attrs for n in notes for b in n.blocks)
 
 
 def test_article_citing_papers_deep_in_sections_stays_one_note():
-    blocks = [RawBlock("heading", "My notes", {"level": "1"}), RawBlock("paragraph", "Intro."),
-              RawBlock("heading", "Part one", {"level": "2"}), RawBlock("paragraph", "Text."), RawBlock("paragraph", "More."),
-              RawBlock("paragraph", "See arXiv:2101.00001."),
-              RawBlock("heading", "Part two", {"level": "2"}), RawBlock("paragraph", "Text."), RawBlock("paragraph", "More."),
-              RawBlock("paragraph", "See arXiv:2101.00002.")]
+    blocks = [
+        RawBlock("heading", "My notes", {"level": "1"}),
+        RawBlock("paragraph", "Intro."),
+        RawBlock("heading", "Part one", {"level": "2"}),
+        RawBlock("paragraph", "Text."),
+        RawBlock("paragraph", "More."),
+        RawBlock("paragraph", "See arXiv:2101.00001."),
+        RawBlock("heading", "Part two", {"level": "2"}),
+        RawBlock("paragraph", "Text."),
+        RawBlock("paragraph", "More."),
+        RawBlock("paragraph", "See arXiv:2101.00002."),
+    ]
     post = Post(source=Source(kind="markdown", path="n.md"), blocks=blocks, splittable=True)
     assert len(normalize_posts([post]).notes) == 1

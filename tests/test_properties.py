@@ -23,7 +23,9 @@ from notelingo.errors import DecodeError, InputError
 from notelingo.fileio import decode_bytes
 from notelingo.ingest import read_decoded, read_input
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 # Text that exercises cleanup and readers: scripts, bidi and zero-width controls,
 # exotic spaces, markup characters, fences, TeX, URLs.
@@ -36,9 +38,32 @@ ALPHABET = st.sampled_from(
 TEXTS = st.lists(ALPHABET, max_size=80).map("".join) | st.text(max_size=200)
 
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS
-JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
-ENTITY_TYPES = st.sampled_from(["plain", "bold", "italic", "code", "pre", "text_link", "link", "url", "mention", "hashtag",
-                                "email", "custom_emoji", "spoiler", "blockquote", "expandable_blockquote", "never_seen_before", ""])
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+ENTITY_TYPES = st.sampled_from(
+    [
+        "plain",
+        "bold",
+        "italic",
+        "code",
+        "pre",
+        "text_link",
+        "link",
+        "url",
+        "mention",
+        "hashtag",
+        "email",
+        "custom_emoji",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "never_seen_before",
+        "",
+    ]
+)
 ENTITIES = st.fixed_dictionaries(
     {"type": ENTITY_TYPES | JSON_VALUES},
     optional={"text": TEXTS | JSON_VALUES, "href": TEXTS | JSON_VALUES, "language": TEXTS | JSON_VALUES},
@@ -47,13 +72,24 @@ PARTS = st.lists(TEXTS | ENTITIES | JSON_VALUES, max_size=6)
 MESSAGES = st.fixed_dictionaries(
     {},
     optional={
-        "id": st.integers() | JSON_VALUES, "type": st.sampled_from(["message", "service"]) | JSON_VALUES,
-        "date": TEXTS | JSON_VALUES, "from": TEXTS | JSON_VALUES, "forwarded_from": TEXTS | JSON_VALUES,
-        "reply_to_message_id": st.integers() | JSON_VALUES, "text": TEXTS | PARTS | JSON_VALUES, "text_entities": PARTS | JSON_VALUES,
+        "id": st.integers() | JSON_VALUES,
+        "type": st.sampled_from(["message", "service"]) | JSON_VALUES,
+        "date": TEXTS | JSON_VALUES,
+        "from": TEXTS | JSON_VALUES,
+        "forwarded_from": TEXTS | JSON_VALUES,
+        "reply_to_message_id": st.integers() | JSON_VALUES,
+        "text": TEXTS | PARTS | JSON_VALUES,
+        "text_entities": PARTS | JSON_VALUES,
     },
 )
-CHAT = st.fixed_dictionaries({"messages": st.lists(MESSAGES | JSON_VALUES, max_size=6)}, optional={"name": TEXTS | JSON_VALUES})
-EXPORTS = CHAT | st.fixed_dictionaries({"chats": st.fixed_dictionaries({"list": st.lists(CHAT | JSON_VALUES, max_size=3)})}) | JSON_VALUES
+CHAT = st.fixed_dictionaries(
+    {"messages": st.lists(MESSAGES | JSON_VALUES, max_size=6)}, optional={"name": TEXTS | JSON_VALUES}
+)
+EXPORTS = (
+    CHAT
+    | st.fixed_dictionaries({"chats": st.fixed_dictionaries({"list": st.lists(CHAT | JSON_VALUES, max_size=3)})})
+    | JSON_VALUES
+)
 
 
 def only_input_errors(call, *args):
@@ -97,9 +133,24 @@ def test_json_lookalike_garbage_raises_only_input_errors(text):
 
 TAGS = st.sampled_from(["div", "p", "span", "b", "i", "a", "pre", "code", "ul", "li", "h1", "h2", "blockquote", "br",
                         "table", "td", "script", "style", "title", "body", "head", "html", "img", "math", "svg"])
-CLASSES = st.sampled_from(["message default clearfix", "message default clearfix joined", "message service", "text", "body",
-                           "from_name", "forwarded body", "pull_right date details", "page_header", "history", "media_wrap",
-                           "link_preview", "reply_to details", "x"])
+CLASSES = st.sampled_from(
+    [
+        "message default clearfix",
+        "message default clearfix joined",
+        "message service",
+        "text",
+        "body",
+        "from_name",
+        "forwarded body",
+        "pull_right date details",
+        "page_header",
+        "history",
+        "media_wrap",
+        "link_preview",
+        "reply_to details",
+        "x",
+    ]
+)
 
 
 @st.composite
@@ -134,15 +185,22 @@ def test_fuzzed_text_raises_only_input_errors(text, path):
     only_input_errors(read_decoded, text, path)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.binary(max_size=300) | TEXTS.map(lambda t: t.encode("utf-8")), st.sampled_from(["a.txt", "b.json", "c.html", "d.md"]))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    st.binary(max_size=300) | TEXTS.map(lambda t: t.encode("utf-8")),
+    st.sampled_from(["a.txt", "b.json", "c.html", "d.md"]),
+)
 def test_read_input_on_files_raises_only_input_errors(tmp_path, data, name):
     path = tmp_path / name
     path.write_bytes(data)
     only_input_errors(read_input, str(path))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(TEXTS | tag_soup(), st.sampled_from(["a.txt", "b.md", "c.html"]))
 def test_whole_ingest_never_raises_on_any_text(tmp_path, text, name):
     from notelingo.pipeline import ingest

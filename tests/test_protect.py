@@ -141,10 +141,19 @@ GLOSSARY_CASES = [
     ("Обычно в MLM мы маскируем", "ru", "en", [("term", "MLM", "MLM", "keep")]),
     ("мы сделали файнтюнинг модели", "ru", "en", [("term", "файнтюнинг", "fine-tuning", "translate")]),
     ("we use fine-tuning here", "en", "ru", [("term", "fine-tuning", "дообучение", "translate")]),
-    ("a new dataset and the dataset", "en", "ru",
-     [("term", "dataset", "датасет (dataset)", "gloss"), ("term", "dataset", "датасет", "gloss")]),
+    (
+        "a new dataset and the dataset",
+        "en",
+        "ru",
+        [("term", "dataset", "датасет (dataset)", "gloss"), ("term", "dataset", "датасет", "gloss")],
+    ),
     ("low perplexity", "en", "ru", []),  # no target form: the model translates it
-    ("see https://x.org/fine-tuning now", "en", "ru", [("url", "https://x.org/fine-tuning", "https://x.org/fine-tuning", None)]),
+    (
+        "see https://x.org/fine-tuning now",
+        "en",
+        "ru",
+        [("url", "https://x.org/fine-tuning", "https://x.org/fine-tuning", None)],
+    ),
 ]
 
 
@@ -433,5 +442,7 @@ def test_splice_keeps_spans_whole_when_the_model_glues():
 
 def test_splice_spaces_a_span_glued_in_the_source():
     text = "модель BERTом обучили"
-    result = translate_protected([SegmentRequest(text, "ru", "en")], lambda ts, s, t: ["x" + x.replace("BERT", "").upper() for x in ts])[0]
+    result = translate_protected(
+        [SegmentRequest(text, "ru", "en")], lambda ts, s, t: ["x" + x.replace("BERT", "").upper() for x in ts]
+    )[0]
     assert result.text == "xМОДЕЛЬ BERT xОМ ОБУЧИЛИ"

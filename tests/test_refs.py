@@ -50,14 +50,24 @@ def test_classify_url(url, kind, ref_id, resolved):
 
 def test_long_text_citing_the_same_links_many_times():
     text = ("see https://arxiv.org/abs/2106.09685 and arXiv:2305.18290, doi:10.1000/xyz1 " * 5000)
-    assert [(r.kind, r.id) for r in find_refs(text)] == [("arxiv", "2106.09685"), ("arxiv", "2305.18290"), ("doi", "10.1000/xyz1")]
+    assert [(r.kind, r.id) for r in find_refs(text)] == [
+        ("arxiv", "2106.09685"),
+        ("arxiv", "2305.18290"),
+        ("doi", "10.1000/xyz1"),
+    ]
 
 
-@pytest.mark.parametrize(("text", "ids"), [
-    # a label inside a URL is part of the URL; one after it is its own ref
-    ("https://example.org/arXiv:2101.00001 then arXiv:2101.00002", ["https://example.org/arXiv:2101.00001", "2101.00002"]),
-    ("arXiv:hep-th/9901001 and hep-th/9901002", ["hep-th/9901001", "hep-th/9901002"]),
-    ("no refs here, just 10.5 and a/b", []),
-])
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # a label inside a URL is part of the URL; one after it is its own ref
+        (
+            "https://example.org/arXiv:2101.00001 then arXiv:2101.00002",
+            ["https://example.org/arXiv:2101.00001", "2101.00002"],
+        ),
+        ("arXiv:hep-th/9901001 and hep-th/9901002", ["hep-th/9901001", "hep-th/9901002"]),
+        ("no refs here, just 10.5 and a/b", []),
+    ],
+)
 def test_labels_outside_urls(text, ids):
     assert [r.id for r in find_refs(text)] == ids

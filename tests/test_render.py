@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
@@ -14,6 +15,9 @@ from notelingo.errors import UsageError
 from notelingo.render import DigestOptions, build_digest, digest_langs, filter_by_date, group_notes, render_digest
 from notelingo.render.grouping import normalize_title, title_key
 from test_render_helpers import BILINGUAL, check_golden, load_fixture_notes, make_note
+
+if TYPE_CHECKING:
+    from notelingo.schema import Note
 
 runner = CliRunner()
 GOLDEN_OPTIONS = DigestOptions(langs=("ru", "en"), title="ML notes digest")
@@ -42,16 +46,33 @@ def test_fixture_paper_grouping_joins_russian_review_and_english_blog(notes):
     "specs, expected",
     [
         # same arXiv id (one with a version suffix) joins, whatever the language
-        ([("a", "Review one", "ru", [("arxiv", "2010.01825")]), ("b", "Other", "en", []), ("c", "Blog post", "en", [("arxiv", "2010.01825v2")])], [["a", "c"], ["b"]]),
+        (
+            [
+                ("a", "Review one", "ru", [("arxiv", "2010.01825")]),
+                ("b", "Other", "en", []),
+                ("c", "Blog post", "en", [("arxiv", "2010.01825v2")]),
+            ],
+            [["a", "c"], ["b"]],
+        ),
         # same DOI, case-insensitive
         ([("a", "x1", "en", [("doi", "10.1000/ABC")]), ("b", "x2", "ru", [("doi", "10.1000/abc")])], [["a", "b"]]),
         # transitive: a-b share an id, b-c share a title
-        ([("a", "first", "ru", [("arxiv", "1111.11111")]), ("b", "Attention Is All You Need", "en", [("arxiv", "1111.11111")]),
-          ("z", "unrelated", "en", []), ("c", "attention is all you need!", "en", [])], [["a", "b", "c"], ["z"]]),
+        (
+            [
+                ("a", "first", "ru", [("arxiv", "1111.11111")]),
+                ("b", "Attention Is All You Need", "en", [("arxiv", "1111.11111")]),
+                ("z", "unrelated", "en", []),
+                ("c", "attention is all you need!", "en", []),
+            ],
+            [["a", "b", "c"], ["z"]],
+        ),
         # short generic titles never join
         ([("a", "UPD", "ru", []), ("b", "UPD", "ru", [])], [["a"], ["b"]]),
         # near-identical titles: punctuation, case, ё/е
-        ([("a", "Обучение ёмких моделей: обзор", "ru", []), ("b", "обучение емких моделей обзор", "ru", [])], [["a", "b"]]),
+        (
+            [("a", "Обучение ёмких моделей: обзор", "ru", []), ("b", "обучение емких моделей обзор", "ru", [])],
+            [["a", "b"]],
+        ),
         # different papers stay apart
         ([("a", "t1", "en", [("arxiv", "2010.01825")]), ("b", "t2", "en", [("arxiv", "2110.08207")])], [["a"], ["b"]]),
     ],
@@ -62,17 +83,31 @@ def test_group_by_paper(specs, expected):
 
 
 def test_group_by_source_and_date_and_none():
-    made = [make_note("a", date="2021-10-02", channel="Beta"), make_note("b", date="2021-10-01T10:00:00+03:00", channel="alpha"),
-            make_note("c", channel="Beta"), make_note("d", date="not a date", url="https://blog.example.com/x")]
+    made = [
+        make_note("a", date="2021-10-02", channel="Beta"),
+        make_note("b", date="2021-10-01T10:00:00+03:00", channel="alpha"),
+        make_note("c", channel="Beta"),
+        make_note("d", date="not a date", url="https://blog.example.com/x"),
+    ]
     assert ids(group_notes(made, "source")) == [["b"], ["a", "c"], ["d"]]
     assert [g.title for g in group_notes(made, "source")] == ["alpha", "Beta", "blog.example.com"]
-    assert [(g.title, [n.id for n in g.notes]) for g in group_notes(made, "date")] == [("2021-10-01", ["b"]), ("2021-10-02", ["a"]), ("undated", ["c", "d"])]
+    assert [(g.title, [n.id for n in g.notes]) for g in group_notes(made, "date")] == [
+        ("2021-10-01", ["b"]),
+        ("2021-10-02", ["a"]),
+        ("undated", ["c", "d"]),
+    ]
     assert ids(group_notes(made, "none")) == [["a", "b", "c", "d"]]
     assert group_notes([], "none") == []
 
 
-@pytest.mark.parametrize("title, key", [("PMI-Masking: Principled Masking of Correlated Spans.", "pmi masking principled masking of correlated spans"),
-                                        ("UPD", None), ("Short one", None)])
+@pytest.mark.parametrize(
+    "title, key",
+    [
+        ("PMI-Masking: Principled Masking of Correlated Spans.", "pmi masking principled masking of correlated spans"),
+        ("UPD", None),
+        ("Short one", None),
+    ],
+)
 def test_title_key(title, key):
     assert title_key(title) == key
     assert normalize_title(title) == normalize_title(title.upper())
@@ -80,7 +115,10 @@ def test_title_key(title, key):
 
 def test_paper_grouping_is_linear_enough():
     # 3,000 notes where every 3 share a paper: quadratic grouping would take far longer than this bound.
-    made = [make_note(f"n{i}", f"Paper number {i // 3} on things", refs=[("arxiv", f"2101.{i // 3:05d}")]) for i in range(3000)]
+    made = [
+        make_note(f"n{i}", f"Paper number {i // 3} on things", refs=[("arxiv", f"2101.{i // 3:05d}")])
+        for i in range(3000)
+    ]
     started = time.perf_counter()
     groups = group_notes(made, "paper")
     assert len(groups) == 1000 and all(len(g.notes) == 3 for g in groups)
@@ -101,7 +139,12 @@ def test_paper_grouping_is_linear_enough():
     ],
 )
 def test_filter_by_date(since, until, expected):
-    made = [make_note("a", date="2021-10-01"), make_note("b", date="2021-10-02T23:59:00+03:00"), make_note("c", date="2021-10-03"), make_note("undated")]
+    made = [
+        make_note("a", date="2021-10-01"),
+        make_note("b", date="2021-10-02T23:59:00+03:00"),
+        make_note("c", date="2021-10-03"),
+        make_note("undated"),
+    ]
     assert [n.id for n in filter_by_date(made, since, until)] == expected
 
 
@@ -186,7 +229,21 @@ def test_monolingual_and_empty_notes_render():
 
 def test_cli_digest_writes_html_and_markdown(tmp_path):
     for name in ("digest.html", "digest.md"):
-        result = runner.invoke(app, ["digest", str(BILINGUAL), "-o", str(tmp_path / name), "--group-by", "paper", "--langs", "ru,en", "--title", "T"])
+        result = runner.invoke(
+            app,
+            [
+                "digest",
+                str(BILINGUAL),
+                "-o",
+                str(tmp_path / name),
+                "--group-by",
+                "paper",
+                "--langs",
+                "ru,en",
+                "--title",
+                "T",
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert "6 notes in 4 groups" in result.output
         assert "Notes on PMI-Masking" in (tmp_path / name).read_text(encoding="utf-8")
@@ -210,10 +267,16 @@ def test_cli_digest_errors(tmp_path, args, code, message):
 
 def test_cli_digest_since_drops_undated(tmp_path):
     out = tmp_path / "d.md"
-    result = runner.invoke(app, ["digest", str(BILINGUAL), "-o", str(out), "--since", "2021-10-19", "--until", "2021-10-31"])
+    result = runner.invoke(
+        app, ["digest", str(BILINGUAL), "-o", str(out), "--since", "2021-10-19", "--until", "2021-10-31"]
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "Реклама в Телеграме" in text and "Supervised contrastive" not in text and "Multitask prompted training enables zero-shot task generalization." not in text
+    assert (
+        "Реклама в Телеграме" in text
+        and "Supervised contrastive" not in text
+        and "Multitask prompted training enables zero-shot task generalization." not in text
+    )
 
 
 def test_cli_digest_missing_input(tmp_path):
@@ -237,7 +300,10 @@ def test_html_title_shown_once_and_in_both_languages(kind):
     tree = lxml.html.fromstring(render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "html"))
     [article] = tree.xpath("//main//article")
     [title] = article.xpath("./h2")
-    assert [(c.get("lang"), c.text_content()) for c in title.xpath("./span")] == [("ru", "Обзор  PMI-маскирования"), ("en", "A review of PMI masking")]
+    assert [(c.get("lang"), c.text_content()) for c in title.xpath("./span")] == [
+        ("ru", "Обзор  PMI-маскирования"),
+        ("en", "A review of PMI masking"),
+    ]
     assert article.text_content().count("PMI masking") == 1  # the repeated block is not shown again
     assert [c.text_content() for c in article.xpath(".//div[@lang='en']")] == ["Body of the note."]
 
@@ -253,7 +319,10 @@ def test_untranslated_title_block_is_shown_once_without_a_second_column():
 def test_markdown_title_shown_once_with_its_translation():
     note = _titled_note("heading", {"ru": "Обзор PMI-маскирования", "en": "A review of PMI masking"})
     text = render_digest(build_digest([note], DigestOptions(langs=("ru", "en"))), "markdown")
-    assert "## Обзор PMI-маскирования\n\n> `en` A review of PMI masking\n\nt1.txt · origin ru\n\n`ru` Тело заметки." in text
+    assert (
+        "## Обзор PMI-маскирования\n\n> `en` A review of PMI masking\n\nt1.txt · origin ru\n\n`ru` Тело заметки."
+        in text
+    )
     assert text.count("Обзор PMI-маскирования") == 2  # the contents line and the heading, no repeated block
     assert "Body of the note." in text
 

@@ -21,9 +21,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_render_helpers import FIXTURES, load_fixture_notes
 
 from notelingo.render import build_digest, render_digest
+from test_render_helpers import FIXTURES, load_fixture_notes
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MIXED = FIXTURES / "mixed_langs.jsonl"

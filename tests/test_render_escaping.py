@@ -25,33 +25,139 @@ from test_render_helpers import load_fixture_notes
 SCRIPT_TEXT = "<script>alert(1)</script>"
 IMG_TEXT = "<img src=x onerror=alert(1)>"
 BAD_URLS = [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "\tjavascript:alert(1)", "\njavascript:alert(1)",
-    "java\tscript:alert(1)", "java\nscript:alert(1)", "&#106;avascript:alert(1)", "&Tab;javascript:alert(1)", "\x00javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "DATA:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "//evil.example.com/x",
-    "https:", "http:///nohost", "file:///etc/passwd", "\u200bjavascript:alert(1)",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "\tjavascript:alert(1)",
+    "\njavascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "&Tab;javascript:alert(1)",
+    "\x00javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "DATA:text/html;base64,PHNjcmlwdD4=",
+    "vbscript:msgbox(1)",
+    "//evil.example.com/x",
+    "https:",
+    "http:///nohost",
+    "file:///etc/passwd",
+    "\u200bjavascript:alert(1)",
 ]
 # Tags the renderers themselves write; anything else in the output came from a note.
-HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "div", "p", "b", "nav", "ol", "ul", "li",
-             "a", "span", "main", "section", "article", "time", "bdi", "mark", "pre", "code", "table", "thead", "tbody", "tr", "th", "td", "footer"}
-MD_TAGS = {"h1", "h2", "h3", "p", "a", "code", "pre", "strong", "blockquote", "ol", "ul", "li", "br", "table", "thead", "tbody", "tr", "th", "td", "em"}
+HTML_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "div",
+    "p",
+    "b",
+    "nav",
+    "ol",
+    "ul",
+    "li",
+    "a",
+    "span",
+    "main",
+    "section",
+    "article",
+    "time",
+    "bdi",
+    "mark",
+    "pre",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "footer",
+}
+MD_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "a",
+    "code",
+    "pre",
+    "strong",
+    "blockquote",
+    "ol",
+    "ul",
+    "li",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "em",
+}
 
 
 def hostile_note(index: int, url: str) -> Note:
     payload = f"{SCRIPT_TEXT} {IMG_TEXT} \"' onmouseover=alert(1) x=\" [x]({url}) <a href=\"{url}\">x</a>"
-    return Note.model_validate({
-        "id": f"evil-{index}", "lang": "ru", "lang_confidence": 0.5, "title": f"{SCRIPT_TEXT}{IMG_TEXT}", "date": "2021-01-01",
-        "source": {"kind": "telegram-json", "path": "result.json", "channel": SCRIPT_TEXT, "url": url, "author": IMG_TEXT, "forwarded_from": payload},
-        "refs": [{"kind": "url", "id": url, "url": url}, {"kind": "arxiv", "id": "2010.01825\"><script>alert(1)</script>", "url": url}],
-        "blocks": [
-            {"id": "b1", "kind": "paragraph", "lang": "ru", "text": {"ru": payload, "en": f"MLM {payload}"}},
-            {"id": "b2", "kind": "link_preview", "lang": "ru", "text": {"ru": payload}, "attrs": {"url": url}},
-            {"id": "b3", "kind": "code", "lang": None, "text": {"ru": f"```\n{SCRIPT_TEXT}\n```"}, "attrs": {"language": IMG_TEXT}},
-            {"id": "b4", "kind": "paragraph", "lang": "ru", "text": {"ru": "ok", "x\"><script>": IMG_TEXT}},
-        ],
-        "terms": [{"entry": SCRIPT_TEXT, "lang": "ru", "block": "b1", "start": 0, "end": len(SCRIPT_TEXT), "surface": SCRIPT_TEXT,
-                   "policy": "translate", "rendering": {"en": "MLM", "ru": IMG_TEXT}}],
-        "signature": {"notelingo": SCRIPT_TEXT, "models": {"ru-en": IMG_TEXT}, "glossary_hash": payload, "detector": {"engine": SCRIPT_TEXT}},
-    })
+    return Note.model_validate(
+        {
+            "id": f"evil-{index}",
+            "lang": "ru",
+            "lang_confidence": 0.5,
+            "title": f"{SCRIPT_TEXT}{IMG_TEXT}",
+            "date": "2021-01-01",
+            "source": {
+                "kind": "telegram-json",
+                "path": "result.json",
+                "channel": SCRIPT_TEXT,
+                "url": url,
+                "author": IMG_TEXT,
+                "forwarded_from": payload,
+            },
+            "refs": [
+                {"kind": "url", "id": url, "url": url},
+                {"kind": "arxiv", "id": '2010.01825"><script>alert(1)</script>', "url": url},
+            ],
+            "blocks": [
+                {"id": "b1", "kind": "paragraph", "lang": "ru", "text": {"ru": payload, "en": f"MLM {payload}"}},
+                {"id": "b2", "kind": "link_preview", "lang": "ru", "text": {"ru": payload}, "attrs": {"url": url}},
+                {
+                    "id": "b3",
+                    "kind": "code",
+                    "lang": None,
+                    "text": {"ru": f"```\n{SCRIPT_TEXT}\n```"},
+                    "attrs": {"language": IMG_TEXT},
+                },
+                {"id": "b4", "kind": "paragraph", "lang": "ru", "text": {"ru": "ok", 'x"><script>': IMG_TEXT}},
+            ],
+            "terms": [
+                {
+                    "entry": SCRIPT_TEXT,
+                    "lang": "ru",
+                    "block": "b1",
+                    "start": 0,
+                    "end": len(SCRIPT_TEXT),
+                    "surface": SCRIPT_TEXT,
+                    "policy": "translate",
+                    "rendering": {"en": "MLM", "ru": IMG_TEXT},
+                }
+            ],
+            "signature": {
+                "notelingo": SCRIPT_TEXT,
+                "models": {"ru-en": IMG_TEXT},
+                "glossary_hash": payload,
+                "detector": {"engine": SCRIPT_TEXT},
+            },
+        }
+    )
 
 
 def hostile_notes() -> list[Note]:
@@ -179,8 +285,20 @@ def test_chromium_renders_the_digest(tmp_path, width, height):
     page = tmp_path / "digest.html"
     page.write_text(render_digest(build_digest(load_fixture_notes() + hostile_notes()[:2]), "html"), encoding="utf-8")
     shot = tmp_path / "shot.png"
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--hide-scrollbars", f"--screenshot={shot}", f"--window-size={width},{height}", page.as_uri()]
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        f"--window-size={width},{height}",
+        page.as_uri(),
+    ]
     subprocess.run(command, capture_output=True, timeout=90, check=False)
     data = shot.read_bytes() if shot.exists() else b""
     assert data.startswith(b"\x89PNG") and len(data) > 10_000

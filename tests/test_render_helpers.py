@@ -26,7 +26,14 @@ def make_note(note_id: str, title: str = "A note", *, lang: str = "en", date: st
               channel: str | None = None, url: str | None = None, **extra) -> Note:
     """A small valid note: one paragraph with ``texts`` (language -> text)."""
     texts = texts or {lang: f"Text of {note_id}."}
-    ref_objs = [{"kind": kind, "id": rid, "url": f"https://arxiv.org/abs/{rid}" if kind == "arxiv" else f"https://doi.org/{rid}"} for kind, rid in refs]
+    ref_objs = [
+        {
+            "kind": kind,
+            "id": rid,
+            "url": f"https://arxiv.org/abs/{rid}" if kind == "arxiv" else f"https://doi.org/{rid}",
+        }
+        for kind, rid in refs
+    ]
     data = {
         "id": note_id, "lang": lang, "lang_confidence": 0.9, "title": title, "date": date,
         "source": {"kind": "text", "path": f"{note_id}.txt", "channel": channel, "url": url},
@@ -48,4 +55,7 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs from the golden file; if the change is intended, rerun with NOTELINGO_UPDATE_GOLDEN=1 and review the diff"
+    assert actual == expected, (
+        f"{name} differs from the golden file; if the change is intended, rerun with NOTELINGO_UPDATE_GOLDEN=1 and "
+        "review the diff"
+    )

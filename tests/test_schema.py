@@ -21,8 +21,13 @@ def _note(**overrides) -> Note:
         title="PMI-Masking",
         source=Source(kind="text", path="004.txt"),
         blocks=[
-            Block(id="b0", kind="paragraph", lang="ru", text={"ru": "Обычно в MLM мы маскируем токены.", "en": "Usually in MLM we mask tokens."},
-                  sentences=[{"ru": "Обычно в MLM мы маскируем токены.", "en": "Usually in MLM we mask tokens."}]),
+            Block(
+                id="b0",
+                kind="paragraph",
+                lang="ru",
+                text={"ru": "Обычно в MLM мы маскируем токены.", "en": "Usually in MLM we mask tokens."},
+                sentences=[{"ru": "Обычно в MLM мы маскируем токены.", "en": "Usually in MLM we mask tokens."}],
+            ),
             Block(id="b1", kind="code", lang=None, text={"ru": "x = 1"}),
         ],
         signature=Signature(notelingo="0.1.0"),

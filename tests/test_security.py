@@ -57,8 +57,8 @@ def test_nothing_is_unpickled_or_loaded_unsafely():
 def test_restricted_unpickler_runs_no_code(tmp_path):
     """torch.load(weights_only=True) as used by notelingo refuses a pickle that runs a command."""
     import torch
-    from local_hub import _RunsCommand
 
+    from local_hub import _RunsCommand
     from notelingo.translate.weights import load_pickled_state
 
     marker = tmp_path / "ran"
@@ -70,9 +70,13 @@ def test_restricted_unpickler_runs_no_code(tmp_path):
 
 def test_model_weights_are_loaded_from_safetensors_only():
     """Model folders load safetensors; the one exception builds a model from tensors the restricted unpickler read."""
-    loads = [(where, line.strip()) for where, line in source_lines() if re.search(r"\w*Model\w*\.from_pretrained\(", line)]
+    loads = [
+        (where, line.strip()) for where, line in source_lines() if re.search(r"\w*Model\w*\.from_pretrained\(", line)
+    ]
     assert loads, "no model loading found: update this test to the new loading code"
-    from_state = [(where, line) for where, line in loads if "from_pretrained(None," in line and "state_dict=state" in line]
+    from_state = [
+        (where, line) for where, line in loads if "from_pretrained(None," in line and "state_dict=state" in line
+    ]
     assert [where.split(":")[0] for where, _ in from_state] == ["translate/weights.py"]
     assert all("use_safetensors=True" in line for item in loads if item not in from_state for line in [item[1]]), loads
 
@@ -153,9 +157,22 @@ def test_good_model_options_are_kept(tmp_path):
 def test_bad_model_option_on_the_cli_is_exit_2_before_any_work(tmp_path):
     notes = tmp_path / "notes.jsonl"
     notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl"), "--model", "ru-en=../../no-such-model-folder-4f2a"])
+    result = runner.invoke(
+        app,
+        [
+            "translate",
+            str(notes),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+            "--model",
+            "ru-en=../../no-such-model-folder-4f2a",
+        ],
+    )
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: --model ru-en=../../no-such-model-folder-4f2a:") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("error: --model ru-en=../../no-such-model-folder-4f2a:")
+        and result.stderr.count("\n") == 1
+    )
     assert not (tmp_path / "out.jsonl").exists()
 
 

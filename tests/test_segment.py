@@ -38,7 +38,8 @@ def test_split_block_sentences(lang, text, expected):
 
 @pytest.mark.parametrize("limit", [3, 5, 8])
 def test_long_sentence_is_cut_to_fit_and_nothing_is_lost(limit):
-    text = "Это очень длинное предложение, в котором много слов; оно идёт и идёт — без конца, пока модель не устанет считать токены."
+    text = ("Это очень длинное предложение, в котором много слов; оно идёт и идёт — без конца, "
+            "пока модель не устанет считать токены.")
     pieces = split_block(text, "ru", limit, words)
     assert len(pieces) > 1
     assert all(words(p.text) <= limit for p in pieces)

@@ -45,9 +45,16 @@ def test_a_translation_with_a_missing_or_extra_line_loses_no_text():
 def _table_note() -> Note:
     text, attrs = encode_table([["Модель", "Задачи"], ["Кодировщик", "Классификация | NER"], ["", "Перевод"]],
                                ["left", "right"])
-    blocks = [Block(id="b0", kind="table", lang="ru", text={"ru": text, "en": "Model\nTasks\nEncoder\nClassification\nTranslation"},
-                    attrs=attrs),
-              Block(id="b1", kind="markup", lang=None, text={"ru": '<Youtube id="x"/>'}, attrs={"markup": "component"})]
+    blocks = [
+        Block(
+            id="b0",
+            kind="table",
+            lang="ru",
+            text={"ru": text, "en": "Model\nTasks\nEncoder\nClassification\nTranslation"},
+            attrs=attrs,
+        ),
+        Block(id="b1", kind="markup", lang=None, text={"ru": '<Youtube id="x"/>'}, attrs={"markup": "component"}),
+    ]
     return Note(id="t1", lang="ru", lang_confidence=1.0, title="Таблица", source=Source(kind="markdown", path="t.mdx"),
                 blocks=blocks, signature=Signature(notelingo="test"))
 

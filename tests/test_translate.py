@@ -31,12 +31,23 @@ EN_TEXT = (
 
 
 def options(models: dict, backend: str, cache_dir: str, **extra) -> TranslateOptions:
-    return TranslateOptions(models=models, backend=backend, decoding=DecodingOptions(beams=1, batch_size=16), cache_dir=cache_dir, **extra)
+    return TranslateOptions(
+        models=models, backend=backend, decoding=DecodingOptions(beams=1, batch_size=16), cache_dir=cache_dir, **extra
+    )
 
 
 def sample_notes():
     return [
-        make_note("ru1", "ru", [("heading", "PMI-маскирование"), ("paragraph", RU_TEXT), ("formula", "$$p(ab)$$"), ("code", "print('hi')")]),
+        make_note(
+            "ru1",
+            "ru",
+            [
+                ("heading", "PMI-маскирование"),
+                ("paragraph", RU_TEXT),
+                ("formula", "$$p(ab)$$"),
+                ("code", "print('hi')"),
+            ],
+        ),
         make_note("en1", "en", [("paragraph", EN_TEXT), ("list_item", "BPE and MLM, again.")]),
     ]
 
@@ -75,7 +86,9 @@ def test_line_breaks_of_a_block_are_kept(tiny_models, backend, cache_dir):
     notes, _ = translate_notes(sample_notes()[:1], options(tiny_models, backend, cache_dir))
     block = notes[0].blocks[1]
     assert block.text["en"].count("\n") == RU_TEXT.count("\n")
-    assert [pair["ru"] for pair in block.sentences][:1] == ["Обычно в MLM мы маскируем все токены с одинаковой вероятностью."]
+    assert [pair["ru"] for pair in block.sentences][:1] == [
+        "Обычно в MLM мы маскируем все токены с одинаковой вероятностью."
+    ]
 
 
 def test_150_sentence_paragraph_gives_150_aligned_pairs(tiny_models, backend, cache_dir):
@@ -116,7 +129,9 @@ def test_ctranslate2_conversion_happens_once(tiny_models, tmp_path, monkeypatch)
 
     calls = []
     original = TransformersConverter.convert
-    monkeypatch.setattr(TransformersConverter, "convert", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    monkeypatch.setattr(
+        TransformersConverter, "convert", lambda self, *a, **k: calls.append(1) or original(self, *a, **k)
+    )
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     first = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
     second = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
@@ -160,16 +175,19 @@ def test_cli_bad_backend_is_a_usage_error(tmp_path):
 
 
 def test_glossary_edit_retranslates_only_the_segments_it_affects(tiny_models, cache_dir, tmp_path):
-    from notelingo.glossary import load_glossary, save_glossary
-
     import dataclasses
+
+    from notelingo.glossary import load_glossary, save_glossary
 
     glossary = load_glossary(None)
     path = str(tmp_path / "ml.yaml")
     save_glossary(glossary, path)
     base = options(tiny_models, "ctranslate2", cache_dir, glossary=path)
     _, first = translate_notes(sample_notes(), base)
-    glossary.entries = [dataclasses.replace(e, policy="translate", ru=["БПЕ-кодирование"]) if e.en == "BPE" else e for e in glossary.entries]
+    glossary.entries = [
+        dataclasses.replace(e, policy="translate", ru=["БПЕ-кодирование"]) if e.en == "BPE" else e
+        for e in glossary.entries
+    ]
     save_glossary(glossary, path)
     edited_notes, again = translate_notes(sample_notes(), base)
     assert again.block_hits < first.blocks_translated  # blocks mentioning BPE are redone ...
@@ -190,7 +208,9 @@ def test_enforced_terms_agree_in_number_and_are_highlighted_in_the_digest(tiny_m
     assert "tokens" in note.blocks[1].text["en"]
     digest = build_digest(notes, DigestOptions(langs=("ru", "en")))
     tree = lxml.html.fromstring(render_digest(digest, "html"))
-    marks = {(m.getparent().get("lang"), m.text_content(), m.get("title")) for m in tree.xpath("//main//mark[@class='term']")}
+    marks = {
+        (m.getparent().get("lang"), m.text_content(), m.get("title")) for m in tree.xpath("//main//mark[@class='term']")
+    }
     assert ("ru", "токены", "tokens") in marks and ("en", "tokens", "токены") in marks
     row = next(r for r in digest.glossary if r.entry == "token")
     assert row.shown_forms("ru") == "токены" and row.shown_forms("en") == "tokens"
@@ -220,15 +240,23 @@ def gloss_glossary(tmp_path):
 
 def test_repeated_sentence_is_glossed_on_first_use_only(tiny_models, cache_dir, gloss_glossary):
     note = make_note("g1", "en", [("paragraph", "Attention is key."), ("paragraph", "Attention is key.")])
-    out, _ = translate_notes([note], options(tiny_models, "ctranslate2", cache_dir, glossary=gloss_glossary, use_cache=False))
+    out, _ = translate_notes(
+        [note], options(tiny_models, "ctranslate2", cache_dir, glossary=gloss_glossary, use_cache=False)
+    )
     assert _gloss_count(out[0]) == [1, 0]
 
 
 @pytest.mark.parametrize(
     "first, edited",
     [
-        (["We study attention today.", "The attention layer is big."], ["We study models today.", "The attention layer is big."]),
-        (["We study attention today.", "The attention layer is big."], ["We study attention today.", "The attention layer is small."]),
+        (
+            ["We study attention today.", "The attention layer is big."],
+            ["We study models today.", "The attention layer is big."],
+        ),
+        (
+            ["We study attention today.", "The attention layer is big."],
+            ["We study attention today.", "The attention layer is small."],
+        ),
     ],
 )
 def test_editing_a_note_keeps_exactly_one_gloss(tiny_models, cache_dir, gloss_glossary, first, edited):
@@ -239,7 +267,9 @@ def test_editing_a_note_keeps_exactly_one_gloss(tiny_models, cache_dir, gloss_gl
 
 
 def test_blank_block_does_not_make_the_note_untranslated(tiny_models, cache_dir):
-    note = make_note("w1", "ru", [("paragraph", "Модель учится."), ("paragraph", "   "), ("paragraph", "Слой работает.")])
+    note = make_note(
+        "w1", "ru", [("paragraph", "Модель учится."), ("paragraph", "   "), ("paragraph", "Слой работает.")]
+    )
     out, _ = translate_notes([note], options(tiny_models, "ctranslate2", cache_dir))
     assert out[0].languages() == {"ru", "en"}
 

@@ -61,7 +61,9 @@ def test_sentencepiece_tokenizer_agrees_with_marian_tokenizer(tiny_models, pair)
     rng, vocab = random.Random(0), list(light.vocab)
     for _ in range(200):  # model outputs are any vocabulary pieces, special tokens included
         pieces = [rng.choice(vocab) for _ in range(rng.randint(0, 20))]
-        assert light.decode_pieces(pieces) == reference.decode(reference.convert_tokens_to_ids(pieces), skip_special_tokens=True)
+        assert light.decode_pieces(pieces) == reference.decode(
+            reference.convert_tokens_to_ids(pieces), skip_special_tokens=True
+        )
     assert light.model_max_length == reference.model_max_length
 
 
@@ -81,7 +83,6 @@ def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
 
 def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models, cache_dir, monkeypatch):
     from conftest import make_note
-
     from notelingo.glossary import matcher
     from notelingo.translate import DecodingOptions, TranslateOptions, engine
 
@@ -124,7 +125,7 @@ options = TranslateOptions(to=("en",), models={{"ru-en": {tiny_models["ru-en"]!r
 loaded = [name for name in ("torch", "transformers") if name in sys.modules]
 import torch  # still importable afterwards
 print(json.dumps([loaded, out.blocks[0].text["en"]]))
-"""
+"""  # noqa: E501
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     loaded, text = json.loads(proc.stdout.strip().splitlines()[-1])
     assert loaded == [] and "arxiv.org" in text

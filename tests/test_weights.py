@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from local_hub import booby_trapped, pickled_state_dict
 
+from local_hub import booby_trapped, pickled_state_dict
 from notelingo.errors import ModelError
 from notelingo.translate.models import resolve_pair
 from notelingo.translate.weights import PICKLED, RECORD, convert_folder, converted_path, is_converted

@@ -247,7 +247,8 @@ def _range_start(header: str) -> int | None:
 
 
 def pickled_state_dict(model_folder: Path, out: Path) -> None:
-    """``pytorch_model.bin`` as opus-mt ships it: ``torch.save`` of the whole state dict (tied tensors share storage)."""
+    """``pytorch_model.bin`` as opus-mt ships it: ``torch.save`` of the whole state dict
+    (tied tensors share storage)."""
     import torch
     from transformers import MarianMTModel
     from transformers.utils import logging as hf_logging
@@ -295,8 +296,9 @@ def booby_trapped(out: Path | str, model_folder: Path | str, marker: Path | str)
 def build_demo_repos(root: Path) -> dict[str, Path]:
     """Tiny opus-mt-ru-en and opus-mt-en-ru repos in the hub's layout, built under ``root`` (reused when present)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from tiny_marian import build_tiny_marian
     from transformers.utils import logging as hf_logging
+
+    from tiny_marian import build_tiny_marian
 
     hf_logging.disable_progress_bar()
 

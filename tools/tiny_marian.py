@@ -102,7 +102,10 @@ def build_tiny_marian(out_dir: str | Path, src: str = "ru", tgt: str = "en", arc
     out.mkdir(parents=True, exist_ok=True)
     want = ARCHS[arch]["vocab"]
     with tempfile.TemporaryDirectory() as tmp:
-        spms = [train_spm(corpus_lines(lang), Path(tmp) / name, want // 2) for lang, name in ((src, "source"), (tgt, "target"))]
+        spms = [
+            train_spm(corpus_lines(lang), Path(tmp) / name, want // 2)
+            for lang, name in ((src, "source"), (tgt, "target"))
+        ]
         for path, name in zip(spms, ("source.spm", "target.spm")):
             (out / name).write_bytes(path.read_bytes())
     vocab = joint_vocab([out / "source.spm", out / "target.spm"])

@@ -47,13 +47,17 @@ _PY_IMPORT = re.compile(
     r"|^\s*from\s+\.*[\w.]*\s+import\s+(?:\*|\(?[\w, ]+\)?(?:\s+as\s+\w+)?)\s*$"
 )
 _PY_COMPOUND = re.compile(r"^\s*(?:if|elif|while|for|with)\s+(?P<head>.+):\s*(?:#.*)?$")
-_PY_SIMPLE = re.compile(r"^\s*(?:return|yield|raise|assert|del|pass|break|continue|global|nonlocal|await)\b(?P<rest>.*)$")
+_PY_SIMPLE = re.compile(
+    r"^\s*(?:return|yield|raise|assert|del|pass|break|continue|global|nonlocal|await)\b(?P<rest>.*)$"
+)
 _ASSIGN = re.compile(
     r"^\s*(?P<lhs>[A-Za-z_][\w.]*(?:\[[^\]]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*(?:[-+*/%&|^@]|//|\*\*)?=(?!=)\s*(?P<rhs>\S.*)$"
 )
 _CALL = re.compile(r"^\s*(?:await\s+)?(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\(.*\)(?:\.\w+\(.*\))*\s*[;,]?\s*$")
 _CODE_RHS = re.compile(r"[A-Za-z_]\w+\(|[\"'\[{]|[A-Za-z_]\w*\.[A-Za-z_]|\b(?:True|False|None|null|true|false)\b|^-?\d")
-_JSON_MEMBER = re.compile(r"^\s*\"[^\"\n]+\"\s*:\s*(?:\".*\"|-?[\d.]+(?:[eE][-+]?\d+)?|true|false|null|[\[{].*)\s*,?\s*$")
+_JSON_MEMBER = re.compile(
+    r"^\s*\"[^\"\n]+\"\s*:\s*(?:\".*\"|-?[\d.]+(?:[eE][-+]?\d+)?|true|false|null|[\[{].*)\s*,?\s*$"
+)
 _JSON_LINE = re.compile(r"^\s*[\[{].*\"\s*:.*[\]}]\s*,?\s*$")
 _C_LIKE = re.compile(r"^\s*\S.*(?:[)\]\w\"']\s*;|\)\s*\{|=>\s*\{|\{)\s*$")
 _CODE_CHARS = re.compile(r"[(){}\[\]=;]")
@@ -83,7 +87,9 @@ def _python_line(line: str) -> bool:
     compound = _PY_COMPOUND.match(line)
     if compound:
         head = compound.group("head")
-        return bool(_CODE_CHARS.search(head) or re.search(r"[\w)\]]\.\w|\bin\b|\bnot\b|\bas\b", head) or len(head.split()) <= 2)
+        return bool(
+            _CODE_CHARS.search(head) or re.search(r"[\w)\]]\.\w|\bin\b|\bnot\b|\bas\b", head) or len(head.split()) <= 2
+        )
     simple = _PY_SIMPLE.match(line)
     if simple:
         rest = simple.group("rest").strip()

@@ -34,10 +34,25 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from .detect_engines import (SEED, UND, Guess, _langdetect_factory, _library_version, _lingua_detector,  # noqa: F401
-                             _model_guess, bounded_sample)
-from .detect_scripts import (LANGUAGE_SCRIPT, SCRIPT_LANG, arabic_script_language, char_script, check_langs,
-                             is_garbled, languages_of_script)
+from .detect_engines import (  # noqa: F401
+    SEED,
+    UND,
+    Guess,
+    _langdetect_factory,
+    _library_version,
+    _lingua_detector,
+    _model_guess,
+    bounded_sample,
+)
+from .detect_scripts import (
+    LANGUAGE_SCRIPT,
+    SCRIPT_LANG,
+    arabic_script_language,
+    char_script,
+    check_langs,
+    is_garbled,
+    languages_of_script,
+)
 from .errors import UsageError
 from .schema import UNTRANSLATED_KINDS, Block, Note
 
@@ -190,10 +205,13 @@ _BULGARIAN_MARKS = re.compile(r"ъ(?![еёюя])|ѝ")
 #: Function words of Russian that Ukrainian and Bulgarian do not use (they are spelt otherwise there).
 _RUSSIAN_ONLY_WORDS = frozenset(
     "что это для из же бы мы вы они его их уже если когда может очень который которые "
-    "тот вот где есть нет чтобы тоже также мне меня было будет через почему потому надо пожалуйста сейчас только".split()
+    "тот вот где есть нет чтобы тоже также мне меня было будет через почему потому надо пожалуйста "
+    "сейчас только".split()
 )
 #: Frequent Bulgarian words that Russian does not have (Bulgarian without a telling ъ).
-_BULGARIAN_ONLY_WORDS = frozenset("е са това тази този които който която което ще няма беше също нещо защото обаче във със към".split())
+_BULGARIAN_ONLY_WORDS = frozenset(
+    "е са това тази този които който която което ще няма беше също нещо защото обаче във със към".split()
+)
 
 
 def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine: str) -> Guess:

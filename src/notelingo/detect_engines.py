@@ -101,7 +101,8 @@ def _lingua_detector():
         from lingua import LanguageDetectorBuilder
     except ImportError as exc:
         raise BackendError(
-            f"the lingua engine needs lingua-language-detector ({exc}); install it with: pip install 'notelingo[lingua]'"
+            f"the lingua engine needs lingua-language-detector ({exc}); install it with: pip install "
+            "'notelingo[lingua]'"
         ) from exc
     # Low-accuracy mode (trigrams only) loads in ~1.5 s instead of ~27 s; the rules
     # keep the short texts, where the full models would matter, away from it.

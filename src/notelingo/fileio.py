@@ -36,17 +36,25 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
             try:
                 return data[len(bom):].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DecodeError(path, f"starts with a {encoding} byte-order mark but is not valid {encoding} ({exc.reason}); re-save it as UTF-8") from None
+                raise DecodeError(
+                    path,
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding} ({exc.reason}); re-save "
+                    "it as UTF-8",
+                ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = _lenient_utf8(data)
     if text is not None:
         if _looks_binary(text):
-            raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+            raise DecodeError(
+                path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file"
+            )
         return text
     if b"\x00" in data[:4096]:
-        raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+        raise DecodeError(
+            path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file"
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=None).best()
@@ -61,7 +69,9 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
         raise DecodeError(path, "is not text in any known encoding; re-save it as UTF-8")
     text = str(best)
     if _looks_binary(text):
-        raise DecodeError(path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file")
+        raise DecodeError(
+            path, "looks like a binary file, not text; pass a text, Markdown, HTML or Telegram export file"
+        )
     return text
 
 
@@ -99,9 +109,46 @@ def _cut_mid_character(data: bytes) -> str | None:
 
 
 # Relative frequencies of Russian letters (per mille), to tell cp1251 from koi8-r.
-_RU_FREQ = dict(zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", (
-    110, 85, 80, 74, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 17, 16, 14, 12, 10, 9, 7, 6, 5, 4, 3, 3, 1, 1,
-)))
+_RU_FREQ = dict(
+    zip(
+        "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+        (
+            110,
+            85,
+            80,
+            74,
+            67,
+            63,
+            55,
+            47,
+            45,
+            44,
+            35,
+            32,
+            30,
+            28,
+            26,
+            20,
+            19,
+            17,
+            17,
+            17,
+            16,
+            14,
+            12,
+            10,
+            9,
+            7,
+            6,
+            5,
+            4,
+            3,
+            3,
+            1,
+            1,
+        ),
+    )
+)
 _LEGACY_CYRILLIC = ("cp1251", "koi8-r")
 _RU_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў")
 _CYRILLIC_TYPOGRAPHY = frozenset("«»—–…№“”„‘’•\u00a0")
@@ -197,7 +244,9 @@ def _new_file_mode(target: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8", durable: bool = True) -> Iterator[IO]:
+def atomic_write(
+    path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8", durable: bool = True
+) -> Iterator[IO]:
     """Write ``path`` all or nothing: to a temp file beside it, renamed on success.
 
     ``durable`` fsyncs before the rename (the file survives a power cut, not just a
@@ -295,7 +344,9 @@ def parse_notes(text: str, path: str = "<notes>") -> list:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
             detail = f"{where}: {first.get('msg')}" if where else first.get("msg")
-            raise FormatError(path, f"line {lineno}: not a valid note ({detail}); regenerate it with 'notelingo ingest'") from None
+            raise FormatError(
+                path, f"line {lineno}: not a valid note ({detail}); regenerate it with 'notelingo ingest'"
+            ) from None
     return notes
 
 

@@ -63,7 +63,10 @@ _NEAR_DUPLICATE = 0.8
 _TITLE_MAX = 120
 _DECORATION = frozenset({"So", "Sk"})  # emoji and pictographs (🔐, ❌, ⚠), not letters or quotes
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?:https?://|www\.)[^\s)]*\)")
-_LINK_IN_TITLE = re.compile(r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)", re.IGNORECASE)
+_LINK_IN_TITLE = re.compile(
+    r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -191,7 +194,11 @@ def _notes_of_post(post: Post, blocks: list[RawBlock], result: NormalizeResult) 
         sections = [blocks]
     deduped = _drop_repeated_paragraphs(sections, result)
     # A whole section repeated leaves only its heading behind: that is a duplicate note.
-    stubs = [i for i, s in enumerate(deduped) if len(s) < len(sections[i]) and all(b.kind == "heading" or is_title_like(b) for b in s)]
+    stubs = [
+        i
+        for i, s in enumerate(deduped)
+        if len(s) < len(sections[i]) and all(b.kind == "heading" or is_title_like(b) for b in s)
+    ]
     result.duplicates_dropped += len(stubs)
     sections = [s for i, s in enumerate(deduped) if i not in stubs]
     notes = []
@@ -229,7 +236,9 @@ def _drop_repeated_paragraphs(sections: list[list[RawBlock]], result: NormalizeR
         kept = []
         for block in section:
             key = (block.attrs.get("_context", ""), fingerprint(block.text))
-            repeatable = block.kind in ("paragraph", "list_item", "quote", "link_preview") and not forwarded_from(block.text)
+            repeatable = block.kind in ("paragraph", "list_item", "quote", "link_preview") and not forwarded_from(
+                block.text
+            )
             if repeatable and len(key[1]) >= _MIN_REPEAT_KEY:
                 if key in seen:
                     result.paragraphs_dropped += 1

@@ -86,7 +86,8 @@ class SegmentResult:
 
 # Common TLDs only: file extensions such as .md, .py, .sh, .js must not turn
 # "README.md" into a URL.
-_TLDS = "com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|gl|gg|tv|to|news|blog|science"
+_TLDS = ("com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|gl|gg|tv|to|"
+         "news|blog|science")
 _URL_RE = re.compile(
     r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+"
     r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")(?![\w-])(?:[/?#][^\s<>\"'`]*)?",

@@ -74,10 +74,16 @@ class Block(_Model):
 
     id: str = Field(description="Unique inside its note, e.g. 'b3'.")
     kind: BlockKind
-    lang: Optional[str] = Field(description="Detected language of this block (may differ from the note's); None for code and formulas.")
+    lang: Optional[str] = Field(
+        description="Detected language of this block (may differ from the note's); None for code and formulas."
+    )
     text: dict[str, str] = Field(description="Language -> text. text[lang] is the original.")
-    sentences: list[dict[str, str]] = Field(default_factory=list, description="Aligned sentence pairs: language -> sentence.")
-    flags: list[str] = Field(default_factory=list, description="What happened to the block (e.g. fallbacks that ran in translation).")
+    sentences: list[dict[str, str]] = Field(
+        default_factory=list, description="Aligned sentence pairs: language -> sentence."
+    )
+    flags: list[str] = Field(
+        default_factory=list, description="What happened to the block (e.g. fallbacks that ran in translation)."
+    )
     attrs: dict[str, str] = Field(default_factory=dict, description=(
         "Kind-specific details: code 'language', link_preview 'url', heading 'level', "
         "table 'cells' and 'align', markup 'markup' (template, component, html)."))
@@ -179,7 +185,9 @@ class Note(_Model):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            raise FormatError("<dict>", f"not a valid note ({where + ': ' if where else ''}{first.get('msg')})") from None
+            raise FormatError(
+                "<dict>", f"not a valid note ({where + ': ' if where else ''}{first.get('msg')})"
+            ) from None
 
     @classmethod
     def from_json(cls, line: str) -> "Note":

@@ -48,7 +48,8 @@ _SUBHEADINGS = {
     "вклад", "плюсы", "минусы", "данные", "датасет", "датасеты", "обучение", "реализация", "код", "ссылки",
     "ссылка", "источник", "источники", "статья", "мнение", "вопросы",
 }
-_CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк[аи]|источники?|статья)\b\s*(:.*)?$", re.IGNORECASE)
+_CLOSER = re.compile(r"^(refs?|references?|sources?|links?|paper|code|ссылк[аи]|источники?|статья)\b\s*(:.*)?$",
+                     re.IGNORECASE)
 _TITLE_END_PUNCT = ".,;:!…"
 _MAX_TITLE_WORDS = 12
 _TANDEM_MAX_BLOCKS = 80
@@ -128,7 +129,8 @@ def strip_post_headers(posts: list[list[RawBlock]]) -> tuple[list[list[RawBlock]
     stripped = []
     for post in posts:
         head = 0
-        while head < len(post) and (fingerprint(post[head].text) == name_key or _HANDLE.fullmatch(post[head].text.strip())):
+        while head < len(post) and (fingerprint(post[head].text) == name_key
+                                    or _HANDLE.fullmatch(post[head].text.strip())):
             head += 1
         stripped.append(post[head:])
     return [post for post in stripped if post], name
@@ -278,7 +280,7 @@ def _heading_starts(blocks: list[RawBlock], strict: bool) -> set[int]:
     headings = [(i, int(b.attrs.get("level", "2") or 2)) for i, b in enumerate(blocks)
                 if b.kind == "heading" and not is_subheading(b.text)]
     levels = sorted({level for _, level in headings})
-    split_level = next((lv for lv in levels if sum(1 for _, l in headings if l == lv) >= 2), None)
+    split_level = next((lv for lv in levels if sum(1 for _, level in headings if level == lv) >= 2), None)
     if split_level is None:
         return set()
     starts = {i for i, level in headings if level <= split_level}
@@ -298,7 +300,8 @@ def _sections_cite_own_papers(blocks: list[RawBlock], starts: list[int]) -> bool
     inside a section of an article is a citation, not the section's subject."""
     bounds = list(zip(starts, starts[1:] + [len(blocks)]))
     papers = [
-        {(r.kind, r.id) for b in blocks[a:min(z, a + _PAPER_NEAR_HEADING)] for r in find_refs(b.text) if r.kind in ("arxiv", "doi")}
+        {(r.kind, r.id) for b in blocks[a:min(z, a + _PAPER_NEAR_HEADING)]
+         for r in find_refs(b.text) if r.kind in ("arxiv", "doi")}
         for a, z in bounds
     ]
     own = [p - set().union(*(q for j, q in enumerate(papers) if j != i)) for i, p in enumerate(papers)]
@@ -415,7 +418,8 @@ def mark_structure(section: list[RawBlock], first_is_title: bool) -> list[RawBlo
     for index, block in enumerate(section):
         if block.kind == "paragraph" and index == 0 and first_is_title and is_title_like(block):
             block = RawBlock("heading", block.text, {"level": "2", "_made": "1"})
-        elif block.kind == "paragraph" and "\n" not in block.text.strip() and is_subheading(block.text) and index + 1 < len(section):
+        elif (block.kind == "paragraph" and "\n" not in block.text.strip() and is_subheading(block.text)
+              and index + 1 < len(section)):
             block = RawBlock("heading", block.text, {"level": "3", "_made": "1"})
         out.append(block)
     return out

@@ -13,10 +13,12 @@ Nothing heavy (torch, transformers, spaCy, ctranslate2) is imported at start-up.
 
 from __future__ import annotations
 
+# isort: off
 from ._app import app, main
 
-# Importing the command modules registers their commands on ``app``.
+# Importing the command modules registers their commands on ``app``, in this order (the order of --help).
 from . import ingest_cmd, translate_cmd, digest_cmd, export_cmd, glossary_cmd, models_cmd  # noqa: E402,F401
 from . import eval_cmd  # noqa: E402,F401
+# isort: on
 
 __all__ = ["app", "main"]

@@ -26,15 +26,25 @@ def _parse_day(value: Optional[str], option: str):
 @app.command("digest")
 def digest_command(
     notes: str = typer.Argument(..., help="notes.jsonl written by 'translate' (or 'ingest')."),
-    output: str = typer.Option(..., "--output", "-o",
-                               help="digest.html or digest.md (the extension picks the format); '-' for stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
-                                      help="html or markdown (default: from the extension; markdown on stdout)."),
-    group_by: str = typer.Option("paper", "--group-by", help="paper (same arXiv id, DOI or title), source, date or none."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only notes dated on or after this ISO date (undated notes are then left out)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Only notes dated on or before this ISO date (undated notes are then left out)."),
+    output: str = typer.Option(
+        ..., "--output", "-o", help="digest.html or digest.md (the extension picks the format); '-' for stdout."
+    ),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", "-f", help="html or markdown (default: from the extension; markdown on stdout)."
+    ),
+    group_by: str = typer.Option(
+        "paper", "--group-by", help="paper (same arXiv id, DOI or title), source, date or none."
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Only notes dated on or after this ISO date (undated notes are then left out)."
+    ),
+    until: Optional[str] = typer.Option(
+        None, "--until", help="Only notes dated on or before this ISO date (undated notes are then left out)."
+    ),
     title: str = typer.Option("notelingo digest", "--title", help="Title of the digest."),
-    langs: Optional[str] = typer.Option(None, "--langs", help="Languages to show, in column order, e.g. 'ru,en' (default: all the notes have)."),
+    langs: Optional[str] = typer.Option(
+        None, "--langs", help="Languages to show, in column order, e.g. 'ru,en' (default: all the notes have)."
+    ),
 ) -> None:
     """Write a bilingual digest (HTML or Markdown), notes grouped by paper, source or date."""
     with error_boundary():

@@ -12,11 +12,23 @@ from ._options import parse_lang, parse_langs
 
 @app.command("ingest")
 def ingest_command(
-    inputs: List[str] = typer.Argument(..., help="Files, folders (read recursively) or '-' for stdin: Telegram exports (result.json, messages*.html), blog pages, text and Markdown dumps."),
+    inputs: List[str] = typer.Argument(
+        ...,
+        help="Files, folders (read recursively) or '-' for stdin: Telegram exports (result.json, messages*.html), "
+             "blog pages, text and Markdown dumps.",
+    ),
     output: str = typer.Option(..., "--output", "-o", help="Where to write the notes (JSON Lines); '-' for stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Force the origin language of every note (ISO 639-1), skipping detection."),
-    langs: str = typer.Option("ru,en", "--langs", help="Languages in play, most likely first; detection prefers these."),
-    engine: str = typer.Option("auto", "--engine", help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo\\[lingua])."),
+    lang: Optional[str] = typer.Option(
+        None, "--lang", help="Force the origin language of every note (ISO 639-1), skipping detection."
+    ),
+    langs: str = typer.Option(
+        "ru,en", "--langs", help="Languages in play, most likely first; detection prefers these."
+    ),
+    engine: str = typer.Option(
+        "auto",
+        "--engine",
+        help="Language detector: auto (fast rules + langdetect), langdetect, lingua (needs notelingo\\[lingua]).",
+    ),
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
     from .. import api
@@ -31,7 +43,10 @@ def ingest_command(
             notes = api.ingest(*inputs, langs=checked, engine=engine, lang=force, progress=advance)
         report = notes.report
         for path in report.empty:
-            err(f"warning: {path}: no notes found (empty, or no text notelingo recognises); nothing from it is in the output")
+            err(
+                f"warning: {path}: no notes found (empty, or no text notelingo recognises); nothing from it is in "
+                "the output"
+            )
         for failure in report.failures:
             err(f"error: {failure}")
         if notes or not report.failures:

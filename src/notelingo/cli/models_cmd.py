@@ -64,8 +64,12 @@ def list_command(
 
 @models_app.command("download")
 def download_command(
-    pairs: List[str] = typer.Argument(None, help="Pairs such as ru-en en-ru (default: every direction between --langs)."),
-    langs: str = typer.Option("ru,en", "--langs", help="Languages whose directions are downloaded when no pair is given."),
+    pairs: List[str] = typer.Argument(
+        None, help="Pairs such as ru-en en-ru (default: every direction between --langs)."
+    ),
+    langs: str = typer.Option(
+        "ru,en", "--langs", help="Languages whose directions are downloaded when no pair is given."
+    ),
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """Download models into the Hugging Face cache (about 300 MB per opus-mt direction).

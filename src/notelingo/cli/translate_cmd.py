@@ -52,19 +52,27 @@ def _model_options(values: List[str]) -> dict:
     return parse_model_options(values)
 
 
+_OUTPUT_HELP = "Where to write the bilingual notes (JSON Lines); '-' for stdout."
+_MODEL_HELP = "SRC-TGT=HUB_ID_OR_PATH (repeatable); default Helsinki-NLP/opus-mt-SRC-TGT."
+_GLOSSARY_HELP = "Glossary YAML file (default: the shipped ML glossary)."
+_BACKEND_HELP = "auto (ctranslate2 when installed), ctranslate2, transformers."
+_NO_CACHE_HELP = "Translate everything again; do not read or write the cache."
+_NO_KEEP_ACRONYMS_HELP = "Let the model translate acronyms and model names not in the glossary."
+
+
 @app.command("translate")
 def translate_command(
     inputs: List[str] = typer.Argument(..., help="notes.jsonl written by 'ingest', or anything 'ingest' reads."),
-    output: str = typer.Option(..., "--output", "-o", help="Where to write the bilingual notes (JSON Lines); '-' for stdout."),
+    output: str = typer.Option(..., "--output", "-o", help=_OUTPUT_HELP),
     to: str = typer.Option("en,ru", "--to", help="Languages every note should have; each note gets those it lacks."),
-    model: List[str] = typer.Option([], "--model", help="SRC-TGT=HUB_ID_OR_PATH (repeatable); default Helsinki-NLP/opus-mt-SRC-TGT."),
-    glossary: Optional[str] = typer.Option(None, "--glossary", help="Glossary YAML file (default: the shipped ML glossary)."),
-    backend: str = typer.Option("auto", "--backend", help="auto (ctranslate2 when installed), ctranslate2, transformers."),
+    model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
+    glossary: Optional[str] = typer.Option(None, "--glossary", help=_GLOSSARY_HELP),
+    backend: str = typer.Option("auto", "--backend", help=_BACKEND_HELP),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     beams: int = typer.Option(4, "--beams", min=1, max=16, help="Beam size (1 = greedy, fastest)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, max=1024, help="Sentences per batch (per worker)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Translate everything again; do not read or write the cache."),
-    no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help="Let the model translate acronyms and model names not in the glossary."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=_NO_CACHE_HELP),
+    no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help=_NO_KEEP_ACRONYMS_HELP),
     langs: Optional[str] = typer.Option(
         None, "--langs", help="Translate only notes in these languages (they also guide detection); default: all."),
     ray: Optional[str] = typer.Option(
@@ -124,7 +132,8 @@ def _summary(report) -> str:
     return (f"{report.notes} note(s), {report.blocks_translated} block translation(s), "
             f"{report.block_hits} whole from the cache; {report.segments} sentence(s) translated "
             f"in {report.seconds:.1f} s ({report.sentences_per_second:.1f} sentences/s); "
-            f"{report.model_inputs} model input(s): {report.cache_hits} from the cache, {report.backend_inputs} by the model")
+            f"{report.model_inputs} model input(s): {report.cache_hits} from the cache, "
+            f"{report.backend_inputs} by the model")
 
 
 def _quiet_hub_bars() -> None:

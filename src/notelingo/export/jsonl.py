@@ -32,7 +32,9 @@ def load_note_schema() -> dict:
             try:
                 return json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise FormatError(str(path), f"is not a readable JSON Schema ({exc}); regenerate it with 'make schema'") from None
+                raise FormatError(
+                    str(path), f"is not a readable JSON Schema ({exc}); regenerate it with 'make schema'"
+                ) from None
     return note_json_schema()
 
 
@@ -47,7 +49,11 @@ def validate_notes(notes: Sequence[Note], schema: dict | None = None, where: str
         error = next(iter(sorted(validator.iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
         if error is not None:
             place = "/".join(str(part) for part in error.absolute_path) or "(top)"
-            raise FormatError(where, f"note {number} ({note.id}): {place}: {error.message}; fix the note or regenerate it with 'notelingo translate'")
+            raise FormatError(
+                where,
+                f"note {number} ({note.id}): {place}: {error.message}; fix the note or regenerate it with 'notelingo "
+                "translate'",
+            )
         objects.append(obj)
     return objects
 

@@ -23,7 +23,9 @@ from ..schema import Note
 
 MAX_STEM_BYTES = 120
 # Path separators, characters Windows forbids, and those Obsidian reads as link syntax.
-_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*#^\[\]\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
+_FORBIDDEN = re.compile(
+    r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*#^\[\]\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]'
+)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -126,7 +128,9 @@ def prepare_folder(folder: str | os.PathLike) -> Path:
         try:
             path.mkdir()
         except OSError as exc:
-            raise OutputError(f"{path}: cannot create the folder ({exc.strerror or exc}); choose another output path") from None
+            raise OutputError(
+                f"{path}: cannot create the folder ({exc.strerror or exc}); choose another output path"
+            ) from None
     return path
 
 

@@ -106,7 +106,10 @@ def _allowed(entry, use) -> bool:
 
 
 def format_stats_line(item: TermStats) -> str:
-    """One report line: "fine-tuning: 3 uses; ru: дообучение ×2, файнтюнинг ×1; inconsistent (glossary ru: дообучение)"."""
+    """One report line, e.g.
+
+    "fine-tuning: 3 uses; ru: дообучение ×2, файнтюнинг ×1; inconsistent (glossary ru: дообучение)".
+    """
     parts = [f"{item.entry}: {item.count} use{'s' if item.count != 1 else ''}"]
     for lang, counter in sorted(item.renderings.items()):
         parts.append(f"{lang}: " + ", ".join(f"{form} ×{n}" for form, n in counter.most_common()))

@@ -46,7 +46,8 @@ _IDENTIFIER = re.compile(r"[@#]\w+|\b\w+(?:_\w+)+\b|\b\w+(?:\.\w+)+(?:\([^)]*\))
 _STOP = frozenset(
     """a an the of in on at to for from by with and or but not no is are was were be been being it its this that
     these those we you they he she i me my our your their as if than then so such can could would should will may
-    might do does did done have has had out up off et al there here what which who whom how when where why all any some each more
+    might do does did done have has had out up off et al there here what which who whom how when where why all any
+    some each more
     most other into over under about after before while also only very just like via per using use used one two
     see get got make made take look need want know think new good best first last next now still well way see also
     read more less much many few own same both again ever never always often yes ok let here's it's i'm don't

@@ -139,7 +139,9 @@ def read_input(path: str) -> ReadResult:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         # The contract is that garbage gives an InputError, never a traceback.
-        raise FormatError(path, f"could not be read ({type(exc).__name__}: {exc}); check that it is a complete export or page") from None
+        raise FormatError(
+            path, f"could not be read ({type(exc).__name__}: {exc}); check that it is a complete export or page"
+        ) from None
 
 
 def read_decoded(text: str, path: str) -> ReadResult:

@@ -19,7 +19,9 @@ JSON_SUFFIXES = frozenset({".json"})
 
 # Markers the Telegram Desktop HTML exporter writes on every page.
 _TELEGRAM_HTML_MARKERS = ('class="page_header"', 'class="message default', 'class="message service', 'class="history"')
-_HTML_START = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 _LATE_HTML_START = re.compile(r"^\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.MULTILINE)
 _LATE_START_WINDOW = 32_768
 _HTML_TAGS = re.compile(r"<(head|body|div|p|article|main)[\s>]", re.IGNORECASE)
@@ -89,7 +91,8 @@ def parse_json(text: str, path: str) -> object:
     except json.JSONDecodeError as exc:
         raise FormatError(
             path,
-            f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); the file may be truncated, export it again",
+            f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); the file may be truncated, export it "
+            "again",
         ) from None
     except RecursionError:
         raise FormatError(path, "JSON is nested too deeply to read; is it really a Telegram export?") from None

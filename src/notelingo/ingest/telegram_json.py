@@ -76,8 +76,8 @@ def monospace(text: str) -> str:
     Channels set whole sentences in monospace for looks ("`Difficult-to-implement
     encryption schemes … leading to a false sense of security.`"): a sentence (five words or
     more, closed by its punctuation), mostly letters, nothing that code has (braces, ``=``,
-    snake_case, calls, command-line flags) and few of the marks prose seldom has (slashes, ``#``, ``@``). Such a sentence is text to translate,
-    not code to keep.
+    snake_case, calls, command-line flags) and few of the marks prose seldom has (slashes, ``#``, ``@``).
+    Such a sentence is text to translate, not code to keep.
     """
     core = text.strip()
     letters = sum(ch.isalpha() for ch in core)
@@ -238,7 +238,9 @@ def chats_of_export(data: Any, path: str) -> list[dict]:
         for section in ("chats", "left_chats"):
             listed = (data.get(section) or {}).get("list")
             if isinstance(listed, list):
-                chats.extend(chat for chat in listed if isinstance(chat, dict) and isinstance(chat.get("messages"), list))
+                chats.extend(
+                    chat for chat in listed if isinstance(chat, dict) and isinstance(chat.get("messages"), list)
+                )
         return chats
     raise FormatError(
         path,

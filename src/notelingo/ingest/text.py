@@ -342,7 +342,13 @@ def _read_block(lines: list[str], index: int, kind: str, blocks: list[RawBlock],
     if heading:
         blocks.append(RawBlock("heading", heading.group(2), {"level": str(len(heading.group(1)))}))
         return index + 1
-    if kind == "markdown" and index + 1 < len(lines) and _SETEXT.match(lines[index + 1]) and not _BULLET.match(line) and not _TABLE_ROW.match(line):
+    if (
+        kind == "markdown"
+        and index + 1 < len(lines)
+        and _SETEXT.match(lines[index + 1])
+        and not _BULLET.match(line)
+        and not _TABLE_ROW.match(line)
+    ):
         level = "1" if lines[index + 1].strip().startswith("=") else "2"
         blocks.append(RawBlock("heading", line.strip(), {"level": level}))
         return index + 2
@@ -400,7 +406,9 @@ def _callout_or_quote(text: str) -> RawBlock:
         return RawBlock("quote", text)
     body = text[callout.end():].strip()
     title = callout.group("title").strip()
-    return RawBlock("quote", "\n".join(part for part in (title, body) if part), {"callout": callout.group("type").lower()})
+    return RawBlock(
+        "quote", "\n".join(part for part in (title, body) if part), {"callout": callout.group("type").lower()}
+    )
 
 
 def _read_list_item(lines: list[str], index: int, bullet: re.Match, blocks: list[RawBlock]) -> int:

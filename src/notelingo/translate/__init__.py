@@ -27,7 +27,10 @@ BACKENDS = {
     "transformers": "notelingo.translate.hf:HFTranslator",
     "ctranslate2": "notelingo.translate.ct2:CT2Translator",
 }
-_BACKEND_PACKAGES = {"transformers": ("transformers", "pip install notelingo"), "ctranslate2": ("ctranslate2", "pip install 'notelingo[fast]'")}
+_BACKEND_PACKAGES = {
+    "transformers": ("transformers", "pip install notelingo"),
+    "ctranslate2": ("ctranslate2", "pip install 'notelingo[fast]'"),
+}
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -152,7 +155,9 @@ def choose_backend(name: str) -> str:
     return name
 
 
-def load_translator(backend: str, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None) -> Translator:
+def load_translator(
+    backend: str, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None
+) -> Translator:
     """Load ``model`` (a :class:`notelingo.translate.models.ResolvedModel`) with the named backend."""
     if device not in DEVICES:
         raise UsageError(f"--device {device!r}: choose {', '.join(DEVICES)}")

@@ -62,7 +62,10 @@ class TranslationCache:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"{self.path}: the translation cache cannot be opened ({exc}); set NOTELINGO_CACHE_DIR to a writable folder or use --no-cache") from None
+            raise OutputError(
+                f"{self.path}: the translation cache cannot be opened ({exc}); set NOTELINGO_CACHE_DIR to a writable "
+                "folder or use --no-cache"
+            ) from None
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
         return self._select("SELECT key, target FROM translations WHERE key IN ({marks})", keys)
@@ -76,7 +79,9 @@ class TranslationCache:
         now = time.time()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO blocks (key, record, created) VALUES (?, ?, ?)", [(k, r, now) for k, r in rows])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO blocks (key, record, created) VALUES (?, ?, ?)", [(k, r, now) for k, r in rows]
+            )
 
     def _select(self, query: str, keys: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}

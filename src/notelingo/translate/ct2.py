@@ -38,7 +38,9 @@ def plan_threads(cores: int, device: str) -> tuple[int, int]:
 
 def converted_folder(cache_dir: str, model, quantization: str) -> Path:
     """Where the converted model lives: keyed by model id, revision and quantization."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model.model_id).name if os.path.isabs(model.model_id) else model.model_id)
+    name = re.sub(
+        r"[^A-Za-z0-9._-]+", "_", Path(model.model_id).name if os.path.isabs(model.model_id) else model.model_id
+    )
     key = hashlib.sha256(f"{model.model_id}\n{model.revision}\n{quantization}".encode()).hexdigest()[:10]
     return Path(cache_dir) / "ct2" / f"{name}-{model.revision[:12]}-{quantization}-{key}"
 
@@ -56,13 +58,17 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        TransformersConverter(model.path, trust_remote_code=False).convert(str(staging / "model"), quantization=quantization, force=True)
+        TransformersConverter(model.path, trust_remote_code=False).convert(
+            str(staging / "model"), quantization=quantization, force=True
+        )
         os.replace(staging / "model", target)
     except OSError:
         if not (target / "model.bin").is_file():  # the other run did not win the race: a real failure
             raise
     except (ValueError, RuntimeError, KeyError) as exc:
-        raise ModelError(f"{model.path}: CTranslate2 could not convert the model ({exc}); use --backend transformers") from None
+        raise ModelError(
+            f"{model.path}: CTranslate2 could not convert the model ({exc}); use --backend transformers"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -98,11 +104,15 @@ class CT2Translator(MarianTokens):
 
     backend = "ctranslate2"
 
-    def __init__(self, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None) -> None:
+    def __init__(
+        self, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None
+    ) -> None:
         import ctranslate2
 
         super().__init__(model, decoding)
-        self.device = "cuda" if device == "cuda" or (device == "auto" and ctranslate2.get_cuda_device_count() > 0) else "cpu"
+        self.device = (
+            "cuda" if device == "cuda" or (device == "auto" and ctranslate2.get_cuda_device_count() > 0) else "cpu"
+        )
         quantization = "float16" if self.device == "cuda" else "int8"
         folder = convert_once(model, quantization, cache_dir or tempfile.gettempdir())
         self.inter_threads, self.intra_threads = plan_threads(cpu_count(), self.device)

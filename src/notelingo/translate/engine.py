@@ -46,7 +46,8 @@ def tell_phase(progress, text: str) -> None:
         phase(text)
 
 #: Bump when what a block record holds, or how protect/segment build it, changes.
-BLOCK_RECORD_VERSION = 4  # 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix
+#: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix.
+BLOCK_RECORD_VERSION = 4
 
 
 @dataclass
@@ -87,7 +88,8 @@ def loaded_translator(model, options: TranslateOptions) -> Translator:
     otherwise reload and re-read the model each time (seconds, and twice the memory
     until the old one is freed).
     """
-    key = (choose_backend(options.backend), model.label, model.path, options.device, options.decoding, cache_root(options.cache_dir))
+    key = (choose_backend(options.backend), model.label, model.path, options.device, options.decoding,
+           cache_root(options.cache_dir))
     if key not in _LOADED:
         if len(_LOADED) >= LOADED_MODELS_KEPT:
             _LOADED.clear()
@@ -105,13 +107,15 @@ def alignment_key(text: str, signature: dict) -> str:
 class BatchRunner:
     """The ``translate_batch(texts, src, tgt)`` handed to protect: cache first, then the model."""
 
-    def __init__(self, options: TranslateOptions, report: TranslateReport, progress: Optional[ProgressFn] = None) -> None:
+    def __init__(self, options: TranslateOptions, report: TranslateReport,
+                 progress: Optional[ProgressFn] = None) -> None:
         from .cache import TranslationCache
 
         self.options = options
         self.report = report
         self.progress = progress or (lambda done, total: None)
-        self.cache = TranslationCache(f"{cache_root(options.cache_dir)}/translations.sqlite3") if options.use_cache else None
+        path = f"{cache_root(options.cache_dir)}/translations.sqlite3"
+        self.cache = TranslationCache(path) if options.use_cache else None
         self.translators: dict[str, Translator] = {}
         self.chains: dict[tuple[str, str], list] = {}
         self.resolved: dict[tuple[str, str], list] = {}
@@ -196,7 +200,8 @@ class BatchRunner:
         share, base = self.progress_share(src, tgt, len(texts))
         alignments: dict[str, object] = {}
         wanted = {t for t, w in zip(texts, want) if w}
-        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, self.hop_advance(base, share, 0, 1))
+        advance = self.hop_advance(base, share, 0, 1)
+        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, advance)
         self.sentences_done = base + share
         self.show(self.sentences_done)
         return outputs, [alignments.get(text) for text in texts]
@@ -224,8 +229,10 @@ class BatchRunner:
         from .models import PIVOT_LANG
 
         count = lambda s, t=translator: t.token_lengths([s])[0]  # noqa: E731
-        cuts = [split_block(text, PIVOT_LANG, translator.max_source_tokens, count) if text.strip() else [] for text in texts]
-        outputs = iter(self.translate_hop([piece.text for pieces in cuts for piece in pieces], translator, advance=advance))
+        cuts = [split_block(text, PIVOT_LANG, translator.max_source_tokens, count) if text.strip() else []
+                for text in texts]
+        pieces_text = [piece.text for pieces in cuts for piece in pieces]
+        outputs = iter(self.translate_hop(pieces_text, translator, advance=advance))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
     def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
@@ -399,7 +406,8 @@ def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
     """sha256 of everything that decides a block's translation: its text and the note's
     blocks before it (a gloss term is glossed on its first use in the note), models, options."""
     texts = [block.original(note.lang) for block in note.blocks[:index + 1]]
-    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan], sort_keys=True, ensure_ascii=False)
+    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan],
+                      sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -434,12 +442,12 @@ def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner:
     return missing
 
 
-def translate_notes(notes: list[Note], options: TranslateOptions, progress: Optional[ProgressFn] = None) -> tuple[list[Note], TranslateReport]:
+def translate_notes(notes: list[Note], options: TranslateOptions,
+                    progress: Optional[ProgressFn] = None) -> tuple[list[Note], TranslateReport]:
     """Translate every note into each language of ``options.to`` it lacks. Returns new notes.
 
-    Blocks finished by an earlier run with the same models, options and glossary are
-    served whole from the cache; the rest go through protect and the model, and
-    only the segments the cache lacks reach the model.
+    Blocks finished by an earlier run with the same models, options and glossary are served whole
+    from the cache; the rest go through protect and the model, and only segments the cache lacks reach it.
     """
     from ..glossary import Glossary, load_glossary
     from ..repair import repair_kind, translate_protected
@@ -456,12 +464,14 @@ def translate_notes(notes: list[Note], options: TranslateOptions, progress: Opti
         tell_phase(progress, "finding the models")
         wanted = drop_missing_pairs(notes, list(wanted_blocks(notes, options)), runner, report)
         extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
-        keys = [block_key(notes[n], b, src, tgt, {**runner.plan_signature(src, tgt), **extra}) for n, b, src, tgt in wanted]
+        keys = [block_key(notes[n], b, src, tgt, {**runner.plan_signature(src, tgt), **extra})
+                for n, b, src, tgt in wanted]
         missing = serve_from_records(notes, wanted, keys, runner, signed)
         jobs, requests = plan_jobs(notes, missing, runner, progress)
         if requests:
             tell_phase(progress, "matching glossary terms and protected spans")
-        results = translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms) if requests else []
+        results = (translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms)
+                   if requests else [])
         report.repairs.update(kind for kind in map(repair_kind, results) if kind)
         runner.show(runner.total_sentences)
         rows, key_of = [], dict(zip(wanted, keys))

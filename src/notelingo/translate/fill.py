@@ -49,8 +49,18 @@ def term_uses(job: BlockJob, block_id: str, results: list) -> list[TermUse]:
             if span.kind != "term":
                 continue
             start = offset + span.start
-            uses.append(TermUse(entry=span.entry or span.text, lang=job.src, block=block_id, start=start, end=start + len(span.text),
-                                surface=span.text, policy=span.policy or "keep", rendering={job.tgt: span.rendering}))
+            uses.append(
+                TermUse(
+                    entry=span.entry or span.text,
+                    lang=job.src,
+                    block=block_id,
+                    start=start,
+                    end=start + len(span.text),
+                    surface=span.text,
+                    policy=span.policy or "keep",
+                    rendering={job.tgt: span.rendering},
+                )
+            )
     return uses
 
 

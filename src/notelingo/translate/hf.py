@@ -34,7 +34,10 @@ def load_tokenizer(path: str):
     try:
         return MarianTokenizer.from_pretrained(path)
     except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"{path}: the Marian tokenizer cannot be loaded ({exc}); the folder needs source.spm, target.spm and vocab.json") from None
+        raise ModelError(
+            f"{path}: the Marian tokenizer cannot be loaded ({exc}); the folder needs source.spm, target.spm and "
+            "vocab.json"
+        ) from None
 
 
 def position_limit(path: str, tokenizer) -> int:
@@ -174,7 +177,10 @@ class MarianTokens:
     def check_lengths(self, lengths: list[int], texts: list[str]) -> None:
         for length, text in zip(lengths, texts):
             if length > self.limit:
-                raise TranslationError(f"a segment of {length} tokens exceeds the model's limit of {self.limit} and would be truncated: {text[:60]!r}...")
+                raise TranslationError(
+                    f"a segment of {length} tokens exceeds the model's limit of {self.limit} and would be truncated: "
+                    f"{text[:60]!r}..."
+                )
 
 
 class HFTranslator(MarianTokens):
@@ -182,7 +188,9 @@ class HFTranslator(MarianTokens):
 
     backend = "transformers"
 
-    def __init__(self, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None) -> None:
+    def __init__(
+        self, model, device: str = "auto", decoding: DecodingOptions | None = None, cache_dir: str | None = None
+    ) -> None:
         import torch
         from transformers import MarianMTModel
 
@@ -194,7 +202,9 @@ class HFTranslator(MarianTokens):
             torch.set_num_threads(torch_threads(cpu_count()))
         quiet_transformers()
         try:
-            self.model = MarianMTModel.from_pretrained(model.path, use_safetensors=True, dtype=dtype, trust_remote_code=False)
+            self.model = MarianMTModel.from_pretrained(
+                model.path, use_safetensors=True, dtype=dtype, trust_remote_code=False
+            )
         except (OSError, ValueError) as exc:
             raise ModelError(f"{model.path}: the model cannot be loaded ({exc})") from None
         self.model.to(self.device).eval()
@@ -212,7 +222,9 @@ class HFTranslator(MarianTokens):
     def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
-        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):  # see translate_batch
+        for indices in bucket_chunks(
+            self.token_lengths(texts), max(1, self.decoding.batch_size)
+        ):  # see translate_batch
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted)

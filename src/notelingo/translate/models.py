@@ -69,7 +69,9 @@ def parse_model_options(values: list[str]) -> dict[str, str]:
     for value in values:
         pair, sep, spec = value.partition("=")
         if not sep or not spec.strip():
-            raise UsageError(f"--model {value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. --model ru-en=Helsinki-NLP/opus-mt-ru-en")
+            raise UsageError(
+                f"--model {value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. --model ru-en=Helsinki-NLP/opus-mt-ru-en"
+            )
         src, tgt = parse_pair(pair)
         key = f"{src}-{tgt}"
         if key in models:
@@ -93,7 +95,9 @@ def check_model_folder(path: Path) -> None:
     """A folder must hold a Marian model (safetensors or pickled weights) and its tokenizer."""
     if not path.is_dir():
         raise ModelError(f"{path}: is not a folder; give the folder that holds config.json and model.safetensors")
-    missing = [name for name in ("config.json", "source.spm", "target.spm", "vocab.json") if not (path / name).is_file()]
+    missing = [
+        name for name in ("config.json", "source.spm", "target.spm", "vocab.json") if not (path / name).is_file()
+    ]
     if not any((path / name).is_file() for name in _WEIGHTS):
         missing.append("model.safetensors (or pytorch_model.bin)")
     if missing:
@@ -125,7 +129,12 @@ def folder_revision(path: Path) -> str:
 def hub_offline() -> bool:
     from huggingface_hub import constants
 
-    return bool(constants.HF_HUB_OFFLINE) or os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+    return bool(constants.HF_HUB_OFFLINE) or os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
 
 
 def not_found_message(pair: str, model_id: str) -> str:
@@ -255,7 +264,9 @@ def _pair_bar(pair: str):
     return PairBar
 
 
-def resolve_direct(src: str, tgt: str, overrides: dict[str, str], local_only: bool | None = None) -> ResolvedModel | None:
+def resolve_direct(
+    src: str, tgt: str, overrides: dict[str, str], local_only: bool | None = None
+) -> ResolvedModel | None:
     """The model for exactly ``src-tgt`` (an override, or the default hub id); ``None`` when none exists."""
     pair = f"{src}-{tgt}"
     spec = overrides.get(pair) or DEFAULT_MODEL.format(src=src, tgt=tgt)
@@ -268,7 +279,9 @@ def resolve_direct(src: str, tgt: str, overrides: dict[str, str], local_only: bo
     return fetch_hub_model(pair, spec, local_only)
 
 
-def resolve_pair(src: str, tgt: str, overrides: dict[str, str] | None = None, local_only: bool | None = None) -> list[ResolvedModel]:
+def resolve_pair(
+    src: str, tgt: str, overrides: dict[str, str] | None = None, local_only: bool | None = None
+) -> list[ResolvedModel]:
     """Models that translate ``src`` -> ``tgt``: one direct model, or two that pivot through English."""
     overrides = overrides or {}
     try:

@@ -20,7 +20,9 @@ from typing import Callable, Optional
 TokenCounter = Callable[[str], int]
 
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
-_NO_CUT = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.S)
+_NO_CUT = re.compile(
+    r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.S
+)
 _CLAUSE_CUT = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–-]\s)")
 _WORD_CUT = re.compile(r"\s+")
 
@@ -76,7 +78,9 @@ def _merge_cuts_inside_zones(line: str, bounds: list[tuple[int, int]]) -> list[t
     return merged
 
 
-def split_block(text: str, lang: str, max_tokens: Optional[int] = None, count_tokens: Optional[TokenCounter] = None) -> list[Piece]:
+def split_block(
+    text: str, lang: str, max_tokens: Optional[int] = None, count_tokens: Optional[TokenCounter] = None
+) -> list[Piece]:
     """All translation units of a block, in order; long sentences cut to fit ``max_tokens``."""
     pieces: list[Piece] = []
     body = text.lstrip()

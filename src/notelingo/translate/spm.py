@@ -55,7 +55,9 @@ class MarianSpm:
             self.source = sentencepiece.SentencePieceProcessor(model_file=str(root / "source.spm"))
             self.target = sentencepiece.SentencePieceProcessor(model_file=str(root / "target.spm"))
         except (OSError, RuntimeError) as exc:
-            raise ModelError(f"{root}: the sentencepiece models cannot be loaded ({exc}); the folder needs source.spm and target.spm") from None
+            raise ModelError(
+                f"{root}: the sentencepiece models cannot be loaded ({exc}); the folder needs source.spm and target.spm"
+            ) from None
         self.special = {self.unk_token, self.eos_token, self.pad_token}
 
     def encode_pieces(self, texts: list[str]) -> list[list[str]]:
