@@ -110,7 +110,7 @@ def ingest(
         notes.report.languages, notes.failures  # -> (Counter({'ru': 12, 'en': 7}), [])
         notes[0].title, notes[0].lang  # -> ('PMI-Masking Principled Masking of Correlated Spans', 'ru')
     """
-    from .pipeline import DetectOptions
+    from .detect import DetectOptions
     from .pipeline import ingest as ingest_stage
 
     if len(paths) == 1 and isinstance(paths[0], (list, tuple)):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from .detect_engines import (  # noqa: F401
     SEED,
@@ -50,17 +50,25 @@ from .detect_scripts import (
     arabic_script_language,
     char_script,
     check_langs,
+    cyrillic_language,
     is_garbled,
     languages_of_script,
 )
 from .errors import UsageError
 from .schema import UNTRANSLATED_KINDS, Block, Note
 
-if TYPE_CHECKING:  # pipeline imports this module lazily; avoid a cycle at run time
-    from .pipeline import DetectOptions
-
 ENGINES = ("auto", "langdetect", "lingua")
 RULES_VERSION = 2  # 2: mojibake and emoji-only are und, CJK phrases beat Latin names, Arabic-script languages by words
+
+
+
+@dataclass
+class DetectOptions:
+    """Language detection settings (recorded in every note's signature)."""
+
+    langs: tuple[str, ...] = ("ru", "en")
+    force_lang: Optional[str] = None
+    engine: str = "auto"  # auto | langdetect | lingua
 
 # --------------------------------------------------------------------------
 # Scripts
@@ -196,53 +204,6 @@ def _language_script(lang: str) -> str:
     return LANGUAGE_SCRIPT.get(lang) or "latin"
 
 
-_CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk", "kk", "mn")
-_CYRILLIC_MARKS = [  # (language, letters only it uses among the Cyrillic languages here)
-    ("mk", "ѓќѕ"), ("sr", "ђћ"), ("sr", "јљњџ"), ("kk", "әғқңұһ"), ("mn", "өү"), ("be", "ў"), ("uk", "їєґі"),
-]
-_RUSSIAN_MARKS = re.compile(r"[ыэё]|ъ(?=[еёюя])")
-_BULGARIAN_MARKS = re.compile(r"ъ(?![еёюя])|ѝ")
-#: Function words of Russian that Ukrainian and Bulgarian do not use (they are spelt otherwise there).
-_RUSSIAN_ONLY_WORDS = frozenset(
-    "что это для из же бы мы вы они его их уже если когда может очень который которые "
-    "тот вот где есть нет чтобы тоже также мне меня было будет через почему потому надо пожалуйста "
-    "сейчас только".split()
-)
-#: Frequent Bulgarian words that Russian does not have (Bulgarian without a telling ъ).
-_BULGARIAN_ONLY_WORDS = frozenset(
-    "е са това тази този които който която което ще няма беше също нещо защото обаче във със към".split()
-)
-
-
-def _cyrillic(text: str, langs: tuple[str, ...], context: Optional[str], engine: str) -> Guess:
-    """Cyrillic text: the letters and function words that only one language uses decide.
-
-    Without any such sign the statistical models are no help (langdetect calls plain
-    Russian chat lines Bulgarian or Macedonian with certainty), so the Cyrillic
-    language in play (or the note's) is taken; the model is asked only when no
-    Cyrillic language is in play at all.
-    """
-    lower = text.lower()
-    russian = len(_RUSSIAN_MARKS.findall(lower))
-    for lang, marks in _CYRILLIC_MARKS:
-        found = sum(lower.count(mark) for mark in marks)
-        if found > russian:
-            return Guess(lang, 0.95, "letters")
-    if russian:
-        return Guess("ru", 0.97, "letters")
-    words = _LETTER_RUN.findall(lower)
-    if any(word in _RUSSIAN_ONLY_WORDS for word in words):
-        return Guess("ru", 0.9, "function-words")
-    if _BULGARIAN_MARKS.search(lower) or any(word in _BULGARIAN_ONLY_WORDS for word in words):
-        return Guess("bg", 0.85, "letters")
-    if context in _CYRILLIC_LANGS:
-        return Guess(context, 0.7, "context")
-    in_play = next((lang for lang in langs if lang in _CYRILLIC_LANGS), None)
-    if in_play is None and sum(ch.isalpha() for ch in text) >= 40:
-        return _model_guess(text, _CYRILLIC_LANGS, engine, restrict=True)
-    return Guess(in_play or "ru", 0.7, "default")
-
-
 def _arabic(text: str, langs: tuple[str, ...], context: Optional[str]) -> Guess:
     """Persian, Urdu or Arabic by their own letters and words; else the note's or the first in play."""
     candidates = ((context,) if context else ()) + tuple(langs)
@@ -331,7 +292,7 @@ def guess_language(
     if script == "latin":
         return _latin(text, profile, langs, context, engine, defer)
     if script == "cyrillic":
-        return _cyrillic(text, langs, context, engine)
+        return cyrillic_language(text, langs, context, engine)
     if script == "arabic":
         return _arabic(text, langs, context)
     if script in ("han", "kana", "hangul"):
@@ -349,7 +310,7 @@ def _check_engine(engine: str) -> None:
 # --------------------------------------------------------------------------
 
 
-def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
+def detect_notes(notes: list[Note], options: DetectOptions) -> list[Note]:
     """Tag every note and block with its language; notes already tagged pass through.
 
     Blocks are first judged on their own; the note's language is the
@@ -370,7 +331,7 @@ def detect_notes(notes: list[Note], options: "DetectOptions") -> list[Note]:
     return _settle_by_source(notes, done, options, detector)
 
 
-def _settle_by_source(notes: list[Note], done: list[Note], options: "DetectOptions", detector: dict) -> list[Note]:
+def _settle_by_source(notes: list[Note], done: list[Note], options: DetectOptions, detector: dict) -> list[Note]:
     """Notes that no word of theirs could decide take the main language of their source."""
     weights = _source_languages(done)
     for index, (note, tagged) in enumerate(zip(notes, done)):
@@ -410,7 +371,7 @@ def _source_languages(notes: list[Note]) -> dict[tuple, dict[str, int]]:
     return weights
 
 
-def _decided_by_own_words(note: Note, options: "DetectOptions") -> bool:
+def _decided_by_own_words(note: Note, options: DetectOptions) -> bool:
     langs = tuple(options.langs)
     return any(
         guess_language(block.original(), langs, None, options.engine, defer=True).basis
@@ -423,7 +384,7 @@ def _already_detected(note: Note) -> bool:
     return note.lang != UND or any(key != UND for block in note.blocks for key in block.text)
 
 
-def _detector_signature(options: "DetectOptions") -> dict:
+def _detector_signature(options: DetectOptions) -> dict:
     library = "lingua-language-detector" if options.engine == "lingua" else "langdetect"
     return {
         "engine": options.engine,
@@ -442,7 +403,7 @@ def _force_note(note: Note, lang: str, detector: dict) -> Note:
     return note.model_copy(update={"lang": lang, "lang_confidence": 1.0, "blocks": blocks, "signature": signature})
 
 
-def _detect_note(note: Note, options: "DetectOptions", detector: dict, source_lang: Optional[str] = None) -> Note:
+def _detect_note(note: Note, options: DetectOptions, detector: dict, source_lang: Optional[str] = None) -> Note:
     """Tag one note; ``source_lang`` (the language of its channel or file) decides a note
     none of whose blocks could decide by its own words (a bare link, a model name)."""
     langs = tuple(options.langs)

@@ -9,6 +9,7 @@
   real Russian or accented Latin words never do (their bytes are not UTF-8 sequences).
 * **Arabic script**: Persian and Urdu have letters and function words Arabic lacks
   (and Arabic has its own), so short replies without either are left to context.
+* **Cyrillic script**: the letters and function words only one language uses decide.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from bisect import bisect_right
 from typing import Iterable, Optional
 
+from .detect_engines import Guess, _model_guess
 from .errors import UsageError
 
 # (first code point, script) for the blocks that matter; a code point belongs to the
@@ -141,3 +143,51 @@ def arabic_script_language(text: str, in_play: Optional[str]) -> tuple[str, floa
     if arabic > persian:
         return "ar", 0.9, "letters"
     return in_play or "ar", 0.6, "context" if in_play else "default"
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "sr", "mk", "kk", "mn")
+_CYRILLIC_MARKS = [  # (language, letters only it uses among the Cyrillic languages here)
+    ("mk", "ѓќѕ"), ("sr", "ђћ"), ("sr", "јљњџ"), ("kk", "әғқңұһ"), ("mn", "өү"), ("be", "ў"), ("uk", "їєґі"),
+]
+_RUSSIAN_MARKS = re.compile(r"[ыэё]|ъ(?=[еёюя])")
+_BULGARIAN_MARKS = re.compile(r"ъ(?![еёюя])|ѝ")
+#: Function words of Russian that Ukrainian and Bulgarian do not use (they are spelt otherwise there).
+_RUSSIAN_ONLY_WORDS = frozenset(
+    "что это для из же бы мы вы они его их уже если когда может очень который которые "
+    "тот вот где есть нет чтобы тоже также мне меня было будет через почему потому надо пожалуйста "
+    "сейчас только".split()
+)
+#: Frequent Bulgarian words that Russian does not have (Bulgarian without a telling ъ).
+_BULGARIAN_ONLY_WORDS = frozenset(
+    "е са това тази този които който която което ще няма беше също нещо защото обаче във със към".split()
+)
+
+
+def cyrillic_language(text: str, langs: tuple[str, ...], context: Optional[str], engine: str) -> Guess:
+    """Cyrillic text: the letters and function words that only one language uses decide.
+
+    Without any such sign the statistical models are no help (langdetect calls plain
+    Russian chat lines Bulgarian or Macedonian with certainty), so the Cyrillic
+    language in play (or the note's) is taken; the model is asked only when no
+    Cyrillic language is in play at all.
+    """
+    lower = text.lower()
+    russian = len(_RUSSIAN_MARKS.findall(lower))
+    for lang, marks in _CYRILLIC_MARKS:
+        found = sum(lower.count(mark) for mark in marks)
+        if found > russian:
+            return Guess(lang, 0.95, "letters")
+    if russian:
+        return Guess("ru", 0.97, "letters")
+    words = _LETTER_RUN.findall(lower)
+    if any(word in _RUSSIAN_ONLY_WORDS for word in words):
+        return Guess("ru", 0.9, "function-words")
+    if _BULGARIAN_MARKS.search(lower) or any(word in _BULGARIAN_ONLY_WORDS for word in words):
+        return Guess("bg", 0.85, "letters")
+    if context in _CYRILLIC_LANGS:
+        return Guess(context, 0.7, "context")
+    in_play = next((lang for lang in langs if lang in _CYRILLIC_LANGS), None)
+    if in_play is None and sum(ch.isalpha() for ch in text) >= 40:
+        return _model_guess(text, _CYRILLIC_LANGS, engine, restrict=True)
+    return Guess(in_play or "ru", 0.7, "default")

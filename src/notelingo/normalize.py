@@ -23,24 +23,20 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from . import __version__
+from ._version import __version__
 from .cards import attach_preview_urls, extract_cards
-from .refs import classify_url, dedupe_refs, find_refs
-from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
-from .sections import (
+from .chat_copies import (
     FOOTER,
     find_tandems,
-    is_title_like,
     looks_like_repeated_dump,
-    mark_structure,
-    section_title_block,
     split_at_footers,
     split_repeated_dump,
-    split_sections,
     strip_post_headers,
     tail_card,
-    title_block,
 )
+from .refs import classify_url, dedupe_refs, find_refs
+from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
+from .sections import is_title_like, mark_structure, section_title_block, split_sections, title_block
 from .textclean import (
     fingerprint,
     forwarded_from,

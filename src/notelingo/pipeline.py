@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
+from .detect import DetectOptions  # also importable from here, as before
 from .errors import InputError
 from .schema import Note
 
@@ -30,15 +31,6 @@ class IngestReport:
     languages: Counter = field(default_factory=Counter)
     failures: list[InputError] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # inputs read without error that held no notes
-
-
-@dataclass
-class DetectOptions:
-    """Language detection settings (recorded in every note's signature)."""
-
-    langs: tuple[str, ...] = ("ru", "en")
-    force_lang: Optional[str] = None
-    engine: str = "auto"  # auto | langdetect | lingua
 
 
 def ingest(

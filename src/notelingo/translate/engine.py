@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ModelNotFoundError
 from ..schema import UNTRANSLATED_KINDS, Block, Note
 from . import TranslateOptions, Translator, cache_root, check_options, choose_backend, load_translator
