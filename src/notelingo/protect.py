@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 from .errors import TranslationError
 from .shapes import (
@@ -46,6 +46,7 @@ from .shapes import (
     latex_run_candidates,
     trim_trailing,
 )
+from .spans import ZONE_DETECTORS, resolve_overlaps
 
 FLAG_ALIGNED = "protect:aligned"
 FLAG_FALLBACK_SPLICE = "protect:fallback-splice"
@@ -84,43 +85,9 @@ class SegmentResult:
 
 # ----- detection -------------------------------------------------------------
 
-# Common TLDs only: file extensions such as .md, .py, .sh, .js must not turn
-# "README.md" into a URL.
-_TLDS = ("com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|gl|gg|tv|to|"
-         "news|blog|science")
-_URL_RE = re.compile(
-    r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+"
-    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")(?![\w-])(?:[/?#][^\s<>\"'`]*)?",
-    re.I,
-)
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{1,31}\b")
-_HASHTAG_RE = re.compile(r"(?<![\w#&/])#[^\W\d_]\w*")
-_CODE_RE = re.compile(r"```[\s\S]*?```|``[^`\n]+?``|`[^`\n]+`")
-_LATEX_DELIMITED_RE = re.compile(
-    r"\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)"
-    # Pandoc's rule for inline $...$: no space inside either $, no digit right after
-    # the closing one, so "$20 and $30" is money, not math.
-    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
-)
-_ARXIV_RE = re.compile(
-    r"\barXiv:\s?(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b"
-    r"|(?<![\w.])\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?(?![\w]|\.\d)",
-    re.I,
-)
-_DOI_RE = re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s\"<>]+", re.I)
-# An inline HTML/JSX tag inside prose (a whole markup line is a block of its own): kept
-# verbatim, so its attributes are neither translated nor matched by the glossary.
-_TAG_RE = re.compile(
-    r"</?[A-Za-z][\w.:-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|\{[^{}]*\}|[^\s\"'=<>`]+))?)*\s*/?>"
-)
+# Zone patterns, the detector table and the overlap rule live in notelingo.spans.
 
-# (pattern, kind, trim trailing punctuation); overlaps are settled later.
-_REGEX_DETECTORS = [
-    (_URL_RE, "url", True), (_EMAIL_RE, "email", True), (_MENTION_RE, "mention", False),
-    (_HASHTAG_RE, "hashtag", False), (_CODE_RE, "code", False), (_LATEX_DELIMITED_RE, "latex", False),
-    (_ARXIV_RE, "arxiv", False), (_DOI_RE, "doi", True), (_TAG_RE, "markup", False),
-]
+
 def _regex_candidates(pattern: re.Pattern, text: str, kind: str, trim: bool = False) -> list[tuple]:
     found = []
     for m in pattern.finditer(text):
@@ -132,27 +99,10 @@ def _regex_candidates(pattern: re.Pattern, text: str, kind: str, trim: bool = Fa
 
 # ----- glossary terms and overlap resolution --------------------------------
 
-# Equal length: the more specific kind wins (a glossary term over a bare acronym).
-_PRIORITY = {k: i for i, k in enumerate(
-    ["url", "email", "code", "latex", "doi", "arxiv", "mention", "hashtag", "markup", "term", "acronym"])}
-
-
 def _term_candidates(text: str, src: str, glossary) -> list[tuple]:
     if glossary is None:
         return []
     return [(m.start, m.end, "term", m) for m in glossary.find(text, lang=src)]
-
-
-def _resolve_overlaps(candidates: Iterable[tuple], size: int) -> list[tuple]:
-    """Longest first, then most specific; a candidate touching a chosen one is dropped."""
-    taken = bytearray(size)
-    chosen = []
-    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0])):
-        start, end = cand[0], cand[1]
-        if start < end and not any(taken[start:end]):
-            taken[start:end] = b"\x01" * (end - start)
-            chosen.append(cand)
-    return sorted(chosen, key=lambda c: c[0])
 
 
 def _term_span(text: str, cand: tuple, tgt: str, glossed: set[str]) -> Optional[Span]:
@@ -190,7 +140,7 @@ def find_protected_spans(
     """
     glossed = set() if glossed is None else glossed
     candidates = []
-    for pattern, kind, trim in _REGEX_DETECTORS:
+    for pattern, kind, trim in ZONE_DETECTORS:
         candidates += _regex_candidates(pattern, text, kind, trim)
     # Bare formulas are looked for outside the spans found so far so they cannot swallow them.
     candidates += latex_run_candidates(blank_out(text, candidates))
@@ -198,7 +148,7 @@ def find_protected_spans(
     if keep_acronyms:
         candidates += acronym_candidates(text)
     spans = []
-    for cand in _resolve_overlaps(candidates, len(text)):
+    for cand in resolve_overlaps(candidates, len(text)):
         if cand[2] == "term":
             span = _term_span(text, cand, tgt, glossed)
         else:

@@ -12,40 +12,18 @@ import re
 from bisect import bisect_right
 
 from .schema import Ref
-
-# Old-style arXiv archives (before 2007): "hep-th/9901001", "math.GT/0309136".
-_OLD_ARCHIVES = (
-    "acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|"
-    "cond-mat|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|mtrl-th|nlin|"
-    "nucl-ex|nucl-th|patt-sol|physics|plasm-ph|q-alg|q-bio|quant-ph|solv-int|supr-con"
-)
-_NEW_ID = r"\d{4}\.\d{4,5}"
-_OLD_ID = rf"(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}}"
-_ARXIV_ID = rf"(?:{_NEW_ID}|{_OLD_ID})"
-_VERSION = r"(?:v\d+)?"
+from .spans import ARXIV_ID, ARXIV_VERSION, DOI_BODY, OLD_ARXIV_ID, REF_URL_RE
 
 _ARXIV_URL = re.compile(
-    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{_ARXIV_ID}){_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{_ARXIV_ID}){_VERSION}$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{ARXIV_ID}){ARXIV_VERSION}$", re.IGNORECASE)
 _DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_DOI_BODY = r"10\.\d{4,9}/[^\s\"<>]+"
 
-_ARXIV_LABEL = re.compile(rf"\barxiv\s*:\s*(?P<id>{_ARXIV_ID}){_VERSION}(?![\w/])", re.IGNORECASE)
-_OLD_BARE = re.compile(rf"(?<![\w/.\-])(?P<id>{_OLD_ID}){_VERSION}(?![\w/])")
-_DOI_TEXT = re.compile(rf"(?<![\w/.])(?:doi\s*:\s*)?(?P<doi>{_DOI_BODY})", re.IGNORECASE)
-
-# Top-level domains are letters only; at least two labels; a scheme-less URL needs
-# a path so that "DeepLearning.ai" in prose or "X.T" in a formula is not a link.
-_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-# A URL character; "](" never is one: "[https://a.b/c](https://a.b/c)" is a Markdown link
-# whose text is its own URL, two URLs and not one.
-_URL_CHAR = r"(?:(?!\]\()[^\s<>\"'`])"
-_URL_WITH_SCHEME = rf"https?://{_URL_CHAR}+"
-_URL_WWW = rf"www\.{_HOST}(?:[/?#:]{_URL_CHAR}*)?"
-_URL_BARE = rf"{_HOST}/{_URL_CHAR}*"
-_URL = re.compile(rf"(?<![\w@/.\-])(?:{_URL_WITH_SCHEME}|{_URL_WWW}|{_URL_BARE})")
+_ARXIV_LABEL = re.compile(rf"\barxiv\s*:\s*(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?![\w/])", re.IGNORECASE)
+_OLD_BARE = re.compile(rf"(?<![\w/.\-])(?P<id>{OLD_ARXIV_ID}){ARXIV_VERSION}(?![\w/])")
+_DOI_TEXT = re.compile(rf"(?<![\w/.])(?:doi\s*:\s*)?(?P<doi>{DOI_BODY})", re.IGNORECASE)
 
 _TRAILING = ".,;:!?'\"»«“”’…*_"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -90,7 +68,7 @@ def _doi_of(text: str) -> str | None:
     match = _DOI_URL.match(text)
     if match:
         return match.group("doi")
-    bare = re.fullmatch(rf"(?:doi\s*:\s*)?({_DOI_BODY})", text, re.IGNORECASE)
+    bare = re.fullmatch(rf"(?:doi\s*:\s*)?({DOI_BODY})", text, re.IGNORECASE)
     return bare.group(1) if bare else None
 
 
@@ -103,7 +81,7 @@ def find_refs(text: str) -> list[Ref]:
     found: list[tuple[int, Ref]] = []
     taken = _Spans()
     classified: dict[str, Ref] = {}  # a long text cites the same link many times
-    for match in _URL.finditer(text):
+    for match in REF_URL_RE.finditer(text):
         url = trim_url(match.group(0))
         if url:
             taken.add(match.start(), match.start() + len(url))

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional
 
+from ..spans import NO_CUT_RE
+
 TokenCounter = Callable[[str], int]
 
 _LINE_BREAK = re.compile(r"[ \t]*\n\s*")
-_NO_CUT = re.compile(
-    r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.S
-)
 _CLAUSE_CUT = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–-]\s)")
 _WORD_CUT = re.compile(r"\s+")
 
@@ -68,7 +67,7 @@ def split_sentences(line: str, lang: str) -> list[Piece]:
 
 def _merge_cuts_inside_zones(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Undo sentence cuts that fall inside a formula, code span or URL."""
-    zones = [m.span() for m in _NO_CUT.finditer(line)]
+    zones = [m.span() for m in NO_CUT_RE.finditer(line)]
     merged: list[tuple[int, int]] = []
     for start, end in bounds:
         if merged and any(z0 < start < z1 for z0, z1 in zones):
@@ -116,7 +115,7 @@ def fit_piece(piece: Piece, max_tokens: int, count: TokenCounter) -> list[Piece]
 
 
 def _cut(text: str, pattern: re.Pattern) -> list[Piece]:
-    zones = [m.span() for m in _NO_CUT.finditer(text)]
+    zones = [m.span() for m in NO_CUT_RE.finditer(text)]
     units, start = [], 0
     for match in pattern.finditer(text):
         if match.start() == 0 or any(z0 < match.start() < z1 for z0, z1 in zones):
