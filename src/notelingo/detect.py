@@ -56,6 +56,7 @@ from .detect_scripts import (
 )
 from .errors import UsageError
 from .schema import UNTRANSLATED_KINDS, Block, Note
+from .spans import NOT_WORDS_ZONES
 
 ENGINES = ("auto", "langdetect", "lingua")
 RULES_VERSION = 2  # 2: mojibake and emoji-only are und, CJK phrases beat Latin names, Arabic-script languages by words
@@ -84,11 +85,8 @@ _CJK = frozenset({"han", "kana", "hangul"})
 # --------------------------------------------------------------------------
 
 _NOT_WORDS = re.compile(
-    r"(?:https?://|www\.)\S+"  # URLs
-    r"|\S+@\S+\.\w+"  # e-mails
-    r"|[@#]\w+"  # mentions, hashtags
-    r"|\b(?:[\w-]+\.)+[a-zA-Z]{2,}(?:/\S*)?"  # bare domains and paths: arxiv.org/abs/...
-    r"|\bet\s+al\b\.?"  # citation "et al." is no word of the sentence around it
+    NOT_WORDS_ZONES  # URLs, e-mails, mentions, hashtags, bare domains (notelingo.spans)
+    + r"|\bet\s+al\b\.?"  # citation "et al." is no word of the sentence around it
 )
 _CHUNK_EDGES = "\"'“”‘’«»„()[]{}<>.,:;!?…·•*–—-|"
 _TOKEN_CHARS = re.compile(r"[\d/_\\@#=+^{}$%&~<>|]")

@@ -117,3 +117,26 @@ NO_CUT_RE = re.compile(
 #: Where runs of spaces are the author's (normalize collapses them elsewhere): code
 #: spans, formulas and URLs on one line.
 SPACING_ZONE_RE = re.compile(r"`[^`\n]*`|\$\$[^$]*\$\$|\$[^$\n]*\$|\\\(.*?\\\)|https?://\S+|www\.\S+")
+#: Where glossary terms are never looked for: URLs (with or without scheme, TLDs of
+#: their own: ``.html`` pages too), e-mails, inline and fenced code, LaTeX ($...$ with
+#: the pandoc rule that keeps prices out).
+TERMLESS_ZONE_RE = re.compile(
+    r"```.*?```|`[^`\n]+`"
+    r"|\$\$.+?\$\$|\$(?=\S)[^$\n]*(?<=\S)\$(?!\d)|\\\(.+?\\\)"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://|ftp://|www\.)\S+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|ru|dev|edu|gov|co|me|info|uk|de|html?)\b(?:/\S*)?",
+    re.DOTALL | re.IGNORECASE,
+)
+#: What language detection does not count as words: URLs, e-mails, mentions, hashtags,
+#: bare domains and paths (arxiv.org/abs/...).
+NOT_WORDS_ZONES = (
+    r"(?:https?://|www\.)\S+"  # URLs
+    r"|\S+@\S+\.\w+"  # e-mails
+    r"|[@#]\w+"  # mentions, hashtags
+    r"|\b(?:[\w-]+\.)+[a-zA-Z]{2,}(?:/\S*)?"  # bare domains and paths: arxiv.org/abs/...
+)
+#: A link's scheme, where readers decide whether an href is a web link.
+SCHEME_RE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+#: A line that opens with a link (with a scheme, www. or a host and a path or nothing after).
+STARTS_WITH_LINK_RE = re.compile(r"^(https?://|www\.|[\w\-]+(\.[\w\-]+)*\.[a-z]{2,24}(/|$))", re.IGNORECASE)

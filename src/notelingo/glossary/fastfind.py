@@ -257,13 +257,14 @@ class FastMatcher:
 
     def find(self, text: str) -> list[TermMatch]:
         """Matches in ``text``, kept or dropped by the checks of :meth:`~.matcher.TermMatcher.find`, in its order."""
-        from .matcher import _PROTECTED, _longest_first, _title_lines
+        from ..spans import TERMLESS_ZONE_RE
+        from .matcher import _longest_first, _title_lines
 
         if not text.strip():
             return []
         tokens = self.tokenize(text)
         keys = [self._key(word) for word, _ in tokens]
-        protected = [m.span() for m in _PROTECTED.finditer(text)]
+        protected = [m.span() for m in TERMLESS_ZONE_RE.finditer(text)]
         titles = _title_lines(text, self.stop_words)
         candidates = []
         for i in range(len(tokens)):

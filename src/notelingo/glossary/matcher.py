@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..spans import TERMLESS_ZONE_RE
 from .entry import Entry, GlossaryLike, TermMatch
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -42,18 +43,6 @@ _RU_ENDINGS = sorted(
 _MIN_STEM = 4
 GERUND_MARK = "~ing"
 STEM_MARK = "~"
-
-# Spans where terms are never looked for: URLs (with or without scheme), emails,
-# inline and fenced code, LaTeX ($...$ with the pandoc rule that keeps prices out).
-_PROTECTED = re.compile(
-    r"```.*?```|`[^`\n]+`"
-    r"|\$\$.+?\$\$|\$(?=\S)[^$\n]*(?<=\S)\$(?!\d)|\\\(.+?\\\)"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?:https?://|ftp://|www\.)\S+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|ru|dev|edu|gov|co|me|info|uk|de|html?)\b(?:/\S*)?",
-    re.DOTALL | re.IGNORECASE,
-)
-
 
 def is_acronym(word: str) -> bool:
     """Acronyms and mixed-case names: an upper-case letter after the first, or letters with digits."""
@@ -247,7 +236,7 @@ class TermMatcher:
         if not text.strip():
             return []
         doc = self.nlp(text)
-        protected = [m.span() for m in _PROTECTED.finditer(text)]
+        protected = [m.span() for m in TERMLESS_ZONE_RE.finditer(text)]
         matches = [(m, False) for m in self.matcher(doc)] + [(m, True) for m in self.generic(doc)]
         titles = _title_lines(text, self.stop_words)
         candidates = []

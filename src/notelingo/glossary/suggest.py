@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .matcher import _PROTECTED, is_acronym, russian_stem
+from ..spans import TERMLESS_ZONE_RE
+from .matcher import is_acronym, russian_stem
 from .model import Glossary
 
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё0-9][A-Za-zА-Яа-яЁё0-9'’-]*")
@@ -90,7 +91,7 @@ def _cyrillic_share(text: str) -> float:
 
 def _unprotected(text: str) -> str:
     """URLs, code, identifiers and LaTeX blanked out (same length, so offsets still point into the text)."""
-    text = _PROTECTED.sub(lambda m: " " * len(m.group(0)), text)
+    text = TERMLESS_ZONE_RE.sub(lambda m: " " * len(m.group(0)), text)
     return _IDENTIFIER.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -19,13 +19,13 @@ from typing import Any, Iterable
 from ..codeshape import split_code
 from ..errors import FormatError
 from ..schema import Post, RawBlock, Ref, Source
+from ..spans import SCHEME_RE
 
 # Entity types whose text is a quote; Telegram added the expandable kind in 2024.
 QUOTE_TYPES = frozenset({"blockquote", "expandable_blockquote"})
 LINK_TYPES = frozenset({"link", "url"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
-_SCHEME = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}([/?#:].*)?$", re.IGNORECASE)
 
 
@@ -41,7 +41,7 @@ class Segment:
 def url_of_link(href: str) -> str | None:
     """The resolvable URL of a link target, or None for mailto:, tel:, anchors and local files."""
     href = (href or "").strip()
-    if _SCHEME.match(href):
+    if SCHEME_RE.match(href):
         return href
     if " " not in href and _BARE_DOMAIN.match(href):
         return "http://" + href

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..codeshape import code_runs
 from ..dates import parse_date_line
 from ..schema import Post, RawBlock, Source
+from ..spans import STARTS_WITH_LINK_RE
 from .markup import is_page_code, mark_contexts, markdown_prose, read_markup, read_table
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
@@ -36,7 +37,6 @@ _QUOTE = re.compile(r"^\s{0,3}>\s?(?P<text>.*)$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_\n]{1,150})\1\s*$")
 _FORMULA_OPEN = re.compile(r"^\s*(\$\$|\\\[)")
 _FORMULA_CLOSE = {"$$": "$$", "\\[": "\\]"}
-_STARTS_WITH_LINK = re.compile(r"^(https?://|www\.|[\w\-]+(\.[\w\-]+)*\.[a-z]{2,24}(/|$))", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…»)\"”]\s*$")
 _WIKI_EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
 _WIKI_LINK = re.compile(r"\[\[(?P<page>[^\]|#\n]*)(?:#(?P<part>[^\]|\n]*))?(?:\|(?P<shown>[^\]\n]*))?\]\]")
@@ -452,6 +452,6 @@ def _continues_paragraph(previous: str, line: str) -> bool:
     stripped = line.strip()
     if not stripped or _FENCE.match(line) or _ATX_HEADING.match(line) or _BULLET.match(line) or _QUOTE.match(line):
         return False
-    if _SENTENCE_END.search(previous) or _STARTS_WITH_LINK.match(stripped):
+    if _SENTENCE_END.search(previous) or STARTS_WITH_LINK_RE.match(stripped):
         return False
     return stripped[0].islower()
