@@ -122,6 +122,13 @@ class Signature(_Model):
     glossary_hash: Optional[str] = None
     decoding: dict[str, Union[str, int, float, bool, None]] = Field(default_factory=dict)
 
+    def describe(self) -> list[tuple[str, str]]:
+        """(label, text) pairs a digest shows for this signature, in order; renderers escape the text."""
+        models = ", ".join(f"{pair}: {model}" for pair, model in sorted(self.models.items())) or "none (not translated)"
+        detector = ", ".join(f"{key}={value}" for key, value in sorted(self.detector.items())) or "-"
+        return [("notelingo", self.notelingo), ("models", models), ("backend", self.backend or "-"),
+                ("glossary", self.glossary_hash or "-"), ("detector", detector)]
+
 
 class Note(_Model):
     """One post or paper section, in every language it has (one line of notes.jsonl).

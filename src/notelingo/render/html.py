@@ -278,11 +278,8 @@ def _glossary(digest: Digest) -> str:
 
 def _signature_lines(digest: Digest) -> Iterable[str]:
     for sig, count in digest.signatures:
-        models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
-        detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items()))
-        yield (f"<li>{plural(count, 'note')} · notelingo {esc(sig.notelingo)} · models {esc(models)}"
-               f" · backend {esc(sig.backend or '-')} · glossary {esc(sig.glossary_hash or '-')}"
-               f" · detector {esc(detector or '-')}</li>")
+        parts = " · ".join(f"{label} {esc(text)}" for label, text in sig.describe())
+        yield f"<li>{plural(count, 'note')} · {parts}</li>"
 
 
 def render_html(digest: Digest) -> str:

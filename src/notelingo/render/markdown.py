@@ -208,11 +208,8 @@ def _glossary(digest: Digest) -> str:
 def _signature(digest: Digest) -> str:
     lines = ["## Signature", ""]
     for sig, count in digest.signatures:
-        models = ", ".join(f"{pair}: {model}" for pair, model in sorted(sig.models.items())) or "none (not translated)"
-        detector = ", ".join(f"{key}={value}" for key, value in sorted(sig.detector.items())) or "-"
-        lines.append(f"- {plural(count, 'note')} · notelingo {md_escape(sig.notelingo)} · models {md_escape(models)}"
-                     f" · backend {md_escape(sig.backend or '-')} · glossary {md_escape(sig.glossary_hash or '-')}"
-                     f" · detector {md_escape(detector)}")
+        parts = " · ".join(f"{label} {md_escape(text)}" for label, text in sig.describe())
+        lines.append(f"- {plural(count, 'note')} · {parts}")
     lines += ["", f"Rendered by notelingo {__version__}."]
     return "\n".join(lines)
 

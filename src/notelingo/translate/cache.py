@@ -22,7 +22,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+from .._version import __version__
 from ..errors import OutputError
+from ..schema import Note
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -48,6 +50,19 @@ def cache_key(text: str, signature: dict) -> str:
     blob = json.dumps([text, parts], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+
+#: Bump when what a block record holds, or how protect/segment build it, changes.
+#: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix.
+BLOCK_RECORD_VERSION = 4
+
+
+def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
+    """sha256 of everything that decides a block's translation: its text and the note's
+    blocks before it (a gloss term is glossed on its first use in the note), models, options."""
+    texts = [block.original(note.lang) for block in note.blocks[:index + 1]]
+    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan],
+                      sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 class TranslationCache:
     """A key -> translation store in one SQLite file."""

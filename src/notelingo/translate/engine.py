@@ -22,7 +22,6 @@ between (loading the glossary or a model, splitting sentences, matching terms).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -33,6 +32,7 @@ from .._version import __version__
 from ..errors import ModelNotFoundError
 from ..schema import UNTRANSLATED_KINDS, Block, Note
 from . import TranslateOptions, Translator, cache_root, check_options, choose_backend, load_translator
+from .cache import BLOCK_RECORD_VERSION, block_key  # noqa: F401 (BLOCK_RECORD_VERSION: old import path)
 from .fill import BlockJob, apply_record, fill_block
 from .segment import join_translations, split_block
 
@@ -44,10 +44,6 @@ def tell_phase(progress, text: str) -> None:
     phase = getattr(progress, "phase", None)
     if phase is not None:
         phase(text)
-
-#: Bump when what a block record holds, or how protect/segment build it, changes.
-#: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix.
-BLOCK_RECORD_VERSION = 4
 
 
 @dataclass
@@ -400,15 +396,6 @@ def copy_untranslated(note: Note, targets: tuple[str, ...]) -> None:
                 block.text.setdefault(tgt, original)
             if block.kind not in UNTRANSLATED_KINDS and unknown and "untranslated:unknown-language" not in block.flags:
                 block.flags.append("untranslated:unknown-language")
-
-
-def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
-    """sha256 of everything that decides a block's translation: its text and the note's
-    blocks before it (a gloss term is glossed on its first use in the note), models, options."""
-    texts = [block.original(note.lang) for block in note.blocks[:index + 1]]
-    blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan],
-                      sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional[str]) -> None:
