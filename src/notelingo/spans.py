@@ -16,7 +16,7 @@ A zone candidate is a tuple ``(start, end, kind, payload)``; kinds are the keys 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 # ----- arXiv ids and DOIs ----------------------------------------------------
 
@@ -94,11 +94,20 @@ ZONE_PRIORITY = {k: i for i, k in enumerate(
     ["url", "email", "code", "latex", "doi", "arxiv", "mention", "hashtag", "markup", "term", "acronym"])}
 
 
-def resolve_overlaps(candidates: Iterable[tuple], size: int) -> list[tuple]:
-    """Longest first, then most specific; a candidate touching a chosen one is dropped."""
+def _zone_rank(cand: tuple) -> tuple:
+    return ZONE_PRIORITY[cand[2]], cand[0]
+
+
+def resolve_overlaps(candidates: Iterable[tuple], size: int,
+                     rank: Callable[[tuple], tuple] = _zone_rank) -> list[tuple]:
+    """Longest first, then by ``rank`` (default: the most specific kind, then the earliest);
+    a candidate overlapping a chosen one is dropped, and so is an empty one. Sorted by start.
+
+    ``candidates`` are tuples that begin ``(start, end, ...)`` in a text of ``size`` characters.
+    """
     taken = bytearray(size)
     chosen = []
-    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], ZONE_PRIORITY[c[2]], c[0])):
+    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], *rank(c))):
         start, end = cand[0], cand[1]
         if start < end and not any(taken[start:end]):
             taken[start:end] = b"\x01" * (end - start)

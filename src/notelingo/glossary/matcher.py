@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..spans import TERMLESS_ZONE_RE
+from ..spans import TERMLESS_ZONE_RE, resolve_overlaps
 from .entry import Entry, GlossaryLike, TermMatch
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -334,11 +334,8 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
 
 def _longest_first(text: str, candidates: list[tuple[int, int, int]], entries: list[Entry]) -> list[TermMatch]:
     """Keep non-overlapping matches: longer first, then earlier, then the entry listed first."""
-    taken: list[tuple[int, int, int]] = []
-    for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, index))
-    return [TermMatch(s, e, text[s:e], entries[i]) for s, e, i in sorted(taken)]
+    taken = resolve_overlaps(candidates, len(text), rank=lambda c: (c[0], c[2]))
+    return [TermMatch(s, e, text[s:e], entries[i]) for s, e, i in taken]
 
 
 _MATCHERS: dict[tuple, TermMatcher] = {}
