@@ -178,18 +178,25 @@ def translate(
         notes[0].blocks[1].text["en"]  # -> 'Usually in MLM we mask all tokens with equal probability.'
         notes.report.backend_inputs, round(notes.report.seconds, 1)  # -> (193, 9.7)
     """
-    from .translate import DecodingOptions, TranslateOptions
     from .translate.engine import translate_notes
 
-    options = TranslateOptions(
-        to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary), backend=backend,
-        device=device, decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=cache,
-        keep_acronyms=keep_acronyms, cache_dir=os.fspath(cache_dir) if cache_dir is not None else None,
-        source_langs=_langs(langs) if langs else (), ray=ray, ray_actors=ray_actors,
-    )
+    options = _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, backend=backend,
+                                 device=device, keep_acronyms=keep_acronyms, ray=ray, ray_actors=ray_actors)
     with _progress(progress, "Translating", "sentence") as advance:
         translated, report = translate_notes(list(notes), options, advance)
     return Notes(translated, report, getattr(notes, "failures", ()))
+
+
+def _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, **same):
+    """``TranslateOptions`` from :func:`translate`'s arguments (those in ``same`` keep their names)."""
+    from .translate import DecodingOptions, TranslateOptions
+
+    return TranslateOptions(
+        to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary),
+        decoding=DecodingOptions(beams=beams, batch_size=batch_size), use_cache=cache,
+        cache_dir=os.fspath(cache_dir) if cache_dir is not None else None,
+        source_langs=_langs(langs) if langs else (), **same,
+    )
 
 
 def _glossary_option(glossary: None | PathLike | Glossary):

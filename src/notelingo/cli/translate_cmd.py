@@ -58,6 +58,10 @@ _GLOSSARY_HELP = "Glossary YAML file (default: the shipped ML glossary)."
 _BACKEND_HELP = "auto (ctranslate2 when installed), ctranslate2, transformers."
 _NO_CACHE_HELP = "Translate everything again; do not read or write the cache."
 _NO_KEEP_ACRONYMS_HELP = "Let the model translate acronyms and model names not in the glossary."
+_LANGS_HELP = "Translate only notes in these languages (they also guide detection); default: all."
+_RAY_HELP = ("Run the model on Ray actors: 'local' (a runtime on this machine) or a cluster address "
+             "(HOST:PORT or ray://HOST:PORT). Needs notelingo[ray].")
+_RAY_ACTORS_HELP = "Actors in the Ray pool (default: one per CPU, or one per GPU)."
 
 
 @app.command("translate")
@@ -73,13 +77,9 @@ def translate_command(
     batch_size: int = typer.Option(32, "--batch-size", min=1, max=1024, help="Sentences per batch (per worker)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=_NO_CACHE_HELP),
     no_keep_acronyms: bool = typer.Option(False, "--no-keep-acronyms", help=_NO_KEEP_ACRONYMS_HELP),
-    langs: Optional[str] = typer.Option(
-        None, "--langs", help="Translate only notes in these languages (they also guide detection); default: all."),
-    ray: Optional[str] = typer.Option(
-        None, "--ray", help="Run the model on Ray actors: 'local' (a runtime on this machine) or a cluster address "
-        "(HOST:PORT or ray://HOST:PORT). Needs notelingo[ray]."),
-    ray_actors: Optional[int] = typer.Option(
-        None, "--ray-actors", min=1, help="Actors in the Ray pool (default: one per CPU, or one per GPU)."),
+    langs: Optional[str] = typer.Option(None, "--langs", help=_LANGS_HELP),
+    ray: Optional[str] = typer.Option(None, "--ray", help=_RAY_HELP),
+    ray_actors: Optional[int] = typer.Option(None, "--ray-actors", min=1, help=_RAY_ACTORS_HELP),
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
