@@ -202,9 +202,8 @@ class HFTranslator(MarianTokens):
             torch.set_num_threads(torch_threads(cpu_count()))
         quiet_transformers()
         try:
-            self.model = MarianMTModel.from_pretrained(
-                model.path, use_safetensors=True, dtype=dtype, trust_remote_code=False
-            )
+            self.model = MarianMTModel.from_pretrained(model.path, use_safetensors=True, dtype=dtype,
+                                                       trust_remote_code=False)
         except (OSError, ValueError) as exc:
             raise ModelError(f"{model.path}: the model cannot be loaded ({exc})") from None
         self.model.to(self.device).eval()
@@ -222,9 +221,8 @@ class HFTranslator(MarianTokens):
     def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
-        for indices in bucket_chunks(
-            self.token_lengths(texts), max(1, self.decoding.batch_size)
-        ):  # see translate_batch
+        # see translate_batch
+        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted)
