@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from notelingo.schema import Note
@@ -25,6 +26,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Never read the developer's own user glossary (~/.config/notelingo/glossary.yaml) or caches.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="notelingo-test-config-")
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="notelingo-test-cache-")
+
+# CI runs the property tests on a fixed seed: a red CI run must be reproducible, and a new
+# counterexample found locally goes into a regression test (as in test_protect).
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -446,3 +446,13 @@ def test_splice_spaces_a_span_glued_in_the_source():
         [SegmentRequest(text, "ru", "en")], lambda ts, s, t: ["x" + x.replace("BERT", "").upper() for x in ts]
     )[0]
     assert result.text == "xМОДЕЛЬ BERT xОМ ОБУЧИЛИ"
+
+
+@pytest.mark.parametrize("text", [
+    "GPT-3$GPT-3_",  # a glued "GPT-3_" still holds a whole "GPT" span
+    "ahttp://a.ioMLM http://a.ioMLM ",  # a glued URL-like run still holds a whole "ioMLM"
+])
+def test_unchanged_text_keeps_every_span_intact(text):
+    """Found by hypothesis: the source given back unchanged always keeps every span it holds."""
+    spans = find_protected_spans(text, "en", "ru", glossary=GLOSSARY)
+    assert intact_spans(text, text, spans) == (len(spans), len(spans))

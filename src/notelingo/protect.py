@@ -275,8 +275,8 @@ def match_spans(source: str, output: str, spans: list[Span]) -> list[int | None]
     """Where each span stands whole in ``output`` (a start offset), or None when it does not.
 
     Each occurrence serves one span and no two overlap. Longer renderings are matched
-    first, and a shorter one is not looked for inside any occurrence of a longer one,
-    so "GPT" is not found in "GPT-3". Spans whose boundaries ask more (no glued side)
+    first, and a shorter one is not looked for inside an occurrence of a longer one that
+    stands whole, so "GPT" is not found in "GPT-3". Spans whose boundaries ask more (no glued side)
     choose before those that ask less.
     """
     used = bytearray(len(output))
@@ -296,7 +296,10 @@ def match_spans(source: str, output: str, spans: list[Span]) -> list[int | None]
             if pos is not None:
                 used[pos:pos + size] = b"\x01" * size
                 where[index] = pos
-        longer.extend((p, p + size) for p in found)
+        # Only an occurrence that stands as a whole token of this rendering hides shorter
+        # renderings inside it: "GPT-3_" (glued) may still hold a whole "GPT".
+        longer.extend((p, p + size) for p in found
+                      if any(_fits(spans[i], wanted[i], output, p) for i in by_rendering[rendering]))
     return where
 
 
