@@ -64,11 +64,14 @@ def test_ingest_reports_failures_or_raises_when_strict(tmp_path):
 @pytest.mark.parametrize("kwargs, error", [
     ({"models": {"ru-en": "../nowhere"}}, "no such folder"),
     ({"models": ["ru-en=x"]}, "give a dict"),
-    ({"backend": "marian"}, "--backend 'marian'"),
+    ({"backend": "marian"}, "backend 'marian': choose auto, transformers, ctranslate2"),
+    ({"device": "tpu"}, "device 'tpu': choose auto, cpu, cuda"),
+    ({"beams": 0}, "beams 0: must be at least 1"),
 ])
 def test_translate_refuses_bad_options(kwargs, error):
-    with pytest.raises(UsageError, match=re.escape(error)):
+    with pytest.raises(UsageError, match=re.escape(error)) as info:
         notelingo.translate([make_note("n1", "ru", [("paragraph", "Привет")])], **kwargs)
+    assert "--" not in str(info.value)  # the library names its parameters, not the CLI's flags
 
 
 def test_note_dict_round_trip_is_the_jsonl_line():

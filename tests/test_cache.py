@@ -3,35 +3,69 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
+from notelingo.translate import DecodingOptions, ModelSignature
 from notelingo.translate.cache import TranslationCache, cache_key
+from notelingo.translate.engine import alignment_key
 
-SIGNATURE = {
-    "models": {"ru-en": "m@1"},
-    "backend": "ctranslate2",
-    "compute_type": "int8_float32",
-    "decoding": {"beams": 4},
-}
+SIGNATURE = ModelSignature("ru-en", "m@1", "ctranslate2", "int8_float32", "cuda", DecodingOptions(beams=4))
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        {"models": {"ru-en": "m@2"}},
+        {"model": "m@2"},
+        {"pair": "ru-uk"},
         {"backend": "transformers"},
         {"compute_type": "float32"},
-        {"decoding": {"beams": 1}},
+        {"decoding": DecodingOptions(beams=1)},
+        {"decoding": DecodingOptions(length_ratio=1.5)},
+        {"decoding": DecodingOptions(length_extra=4)},
     ],
 )
 def test_every_signature_part_changes_the_key(change):
-    assert cache_key("Привет.", SIGNATURE) != cache_key("Привет.", {**SIGNATURE, **change})
+    assert cache_key("Привет.", SIGNATURE) != cache_key("Привет.", replace(SIGNATURE, **change))
 
 
 def test_key_ignores_unrelated_signature_fields_and_depends_on_text():
-    assert cache_key("a", SIGNATURE) == cache_key("a", {**SIGNATURE, "device": "cpu"})
+    assert cache_key("a", SIGNATURE) == cache_key("a", replace(SIGNATURE, device="cpu"))
+    assert cache_key("a", SIGNATURE) == cache_key("a", replace(SIGNATURE, decoding=DecodingOptions(batch_size=1)))
     assert cache_key("a", SIGNATURE) != cache_key("a ", SIGNATURE)
+
+
+# Computed before the signature became a dataclass (from the dict {"models": {pair: model}, "backend",
+# "compute_type", "device", "decoding": DecodingOptions.as_dict()}): a cache written then must still be read.
+@pytest.mark.parametrize("signature, text, key, alignment", [
+    (ModelSignature("ru-en", "Helsinki-NLP/opus-mt-ru-en@0123456789abcdef", "ctranslate2", "int8_float32", "cpu",
+                    DecodingOptions()), "Привет, мир. ⟦0⟧ GPT-3",
+     "8718a7c2c3a47cb4d7b29cd46d85def26dbf1955bbd8b3f4caaa9ac33b890ffc",
+     "c41bd26648a830de4031d777d567a9ea695a6edd8140d1fd735f5eb449bf6414"),
+    (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
+                    DecodingOptions(beams=1, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
+     "b68690ec892c853f8a7d467e3537bbb5b9c0b533a0466ce0b25781f519a597ac",
+     "c90da59b2284841afa483a4991b1832a7560679b48751eed8eeb29df54ad96fe"),
+])
+def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
+    assert cache_key(text, signature) == key
+    assert alignment_key(text, signature) == alignment
+
+
+def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
+    from notelingo.schema import Block, Note, Signature, Source
+    from notelingo.translate import cache
+
+    monkeypatch.setattr(cache, "__version__", "0.0.0")
+    note = Note(id="n1", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="a.txt"),
+                signature=Signature(notelingo="0.0.0"),
+                blocks=[Block(id="b1", kind="heading", lang="ru", text={"ru": "Заголовок"}),
+                        Block(id="b2", kind="paragraph", lang=None, text={"ru": "Привет, мир."})])
+    plan = {"models": ["Helsinki-NLP/opus-mt-ru-en@0123456789abcdef"], "backend": "ctranslate2", "device": "auto",
+            "decoding": DecodingOptions().as_dict(), "glossary": "abc", "keep_acronyms": True}
+    assert cache.block_key(note, 1, "ru", "en", plan) == (
+        "d11c3e4d7a56ed761bc6c1689f8c306a0b44ee06aee1863f1b0c9d800ef4cc6b")
 
 
 def test_round_trip_stores_text(tmp_path):

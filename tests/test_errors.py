@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from notelingo.cli._app import error_text, flag
-from notelingo.errors import GlossaryError, InputError, UsageError
+from notelingo.errors import GlossaryError, InputError, ModelError, OutputError, UsageError
 from notelingo.glossary import Entry, Glossary
 from notelingo.glossary.edit import add_entry, merge_entries
 
@@ -15,6 +15,8 @@ from notelingo.glossary.edit import add_entry, merge_entries
     ("group_by", "--group-by"),
     ("output", "-o"),
     ("lang", "--lang"),
+    ("models", "--model"),
+    ("cache", "--no-cache"),
 ])
 def test_option_names_become_flags(option, expected):
     assert flag(option) == expected
@@ -28,9 +30,43 @@ def test_option_names_become_flags(option, expected):
     (UsageError("ingest: give at least one file or folder"),
      "ingest: give at least one file or folder", "ingest: give at least one file or folder"),
     (InputError("notes.txt", "no such file", line=3), "notes.txt: no such file", "notes.txt: no such file"),
+    # an option named inside the sentence: "the NAME option" for the library, the flag for the CLI
+    (ModelError("m: cannot be converted; use {option} transformers", option="backend"),
+     "m: cannot be converted; use the backend option transformers",
+     "m: cannot be converted; use --backend transformers"),
+    (UsageError("2022-01-01 is after {option:until} 2021-01-01; swap them", option="since"),
+     "since 2022-01-01 is after the until option 2021-01-01; swap them",
+     "--since 2022-01-01 is after --until 2021-01-01; swap them"),
+    (OutputError("c.sqlite3: cannot be opened; turn the cache off with {option}", option="cache"),
+     "c.sqlite3: cannot be opened; turn the cache off with the cache option",
+     "c.sqlite3: cannot be opened; turn the cache off with --no-cache"),
+    (GlossaryError("no file; pass {option:glossary} FILE or {option:output} FILE"),
+     "no file; pass the glossary option FILE or the output option FILE", "no file; pass --glossary FILE or -o FILE"),
 ])
 def test_messages_for_the_library_and_for_the_cli(exc, library, cli):
     assert (str(exc), error_text(exc)) == (library, cli)
+
+
+def test_library_messages_spell_no_flag():
+    """Outside cli/, no error message names a flag of the command that failed: they write {option}
+    (see notelingo.errors); a command to run, in quotes, may have its own."""
+    import ast
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent / "src" / "notelingo"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        if "cli" in path.relative_to(src).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                text = " ".join(c.value for c in ast.walk(node.exc) if isinstance(c, ast.Constant)
+                                and isinstance(c.value, str))
+                text = re.sub(r"'[^']*'", "", text)  # a command to run ('ray start --head') may have flags
+                flags = re.findall(r"(?<![\w-])--[a-z][a-z-]+", text)
+                found += [f"{path.name}:{node.lineno}: {flag}" for flag in flags]
+    assert found == []
 
 
 def test_fields_are_kept():

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from notelingo.cli import app
+from notelingo.cli._app import error_text
 from notelingo.errors import ModelError, ModelNotFoundError, UsageError
 from notelingo.translate.models import parse_model_options, resolve_pair
 
@@ -38,8 +39,10 @@ def test_parse_model_options(values, expected):
     ],
 )
 def test_bad_model_options_are_usage_errors(value, message):
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(UsageError, match=message) as info:
         parse_model_options([value])
+    assert info.value.option == "models" and str(info.value).startswith("models ")
+    assert error_text(info.value).startswith("--model ")
 
 
 def test_local_folder_resolves_offline(tiny_models):
@@ -51,12 +54,13 @@ def test_missing_model_offline_is_one_line():
     with pytest.raises(ModelNotFoundError) as info:
         resolve_pair("ru", "en", {})
     message = str(info.value)
-    assert "\n" not in message
+    assert "\n" not in message and "--" not in message
     assert (
         "Helsinki-NLP/opus-mt-ru-en" in message
-        and "--model ru-en=PATH" in message
+        and "with the models option ru-en=PATH" in message
         and "notelingo models download ru-en" in message
     )
+    assert error_text(info.value) == message.replace("the models option", "--model")
 
 
 def test_pair_without_model_pivots_through_english(tiny_models):

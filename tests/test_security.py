@@ -100,7 +100,7 @@ def test_hub_downloads_fetch_one_set_of_weights(files, weights):
 def test_a_repo_without_usable_weights_is_one_line():
     from notelingo.translate.models import _weights_of
 
-    with pytest.raises(ModelError, match="neither model.safetensors nor pytorch_model.bin.*--model ru-en="):
+    with pytest.raises(ModelError, match="neither model.safetensors nor pytorch_model.bin.*the models option ru-en="):
         _weights_of({"tf_model.h5": 1, "config.json": 1}, "ru-en", "org/m")
 
 

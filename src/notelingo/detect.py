@@ -300,7 +300,7 @@ def guess_language(
 
 def _check_engine(engine: str) -> None:
     if engine not in ENGINES:
-        raise UsageError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        raise UsageError(f"{engine!r}: choose one of {', '.join(ENGINES)}", option="engine")
 
 
 # --------------------------------------------------------------------------

@@ -68,13 +68,13 @@ def languages_of_script(script: Optional[str]) -> tuple[str, ...]:
     return tuple(_BY_SCRIPT.get(script, ()))
 
 
-def check_langs(langs: Iterable[str], option: str = "--langs") -> tuple[str, ...]:
+def check_langs(langs: Iterable[str], option: str = "langs") -> tuple[str, ...]:
     """``langs`` as given, or a UsageError naming the codes the detector does not know."""
     langs = tuple(langs)
     unknown = [lang for lang in langs if lang not in SUPPORTED_LANGS]
     if unknown:
-        raise UsageError(f"{option} {','.join(langs)!r}: the language detector does not know {', '.join(unknown)}; "
-                         f"choose from {', '.join(sorted(SUPPORTED_LANGS))}")
+        raise UsageError(f"{','.join(langs)!r}: the language detector does not know {', '.join(unknown)}; "
+                         f"choose from {', '.join(sorted(SUPPORTED_LANGS))}", option=option)
     return langs
 
 

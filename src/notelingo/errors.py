@@ -22,10 +22,18 @@ Besides the message, an error may carry fields a caller can use without parsing 
 ``option`` (the parameter at fault, by its library name: ``"format"``, ``"group_by"``).
 An error with an ``option`` keeps the option's name out of its message: ``str(exc)`` is
 ``"<option> <message>"``, and the CLI writes the flag instead (``"--group-by 'x': ..."``),
-so the library never spells a command-line flag.
+so the library never spells a command-line flag. A message that names an option inside a
+sentence writes ``{option}`` (the option at fault) or ``{option:NAME}`` (another one) there:
+``str(exc)`` reads "the backend option", the CLI writes the flag ("or use --backend transformers").
 """
 
 from __future__ import annotations
+
+import re
+from typing import Callable
+
+#: ``{option}`` or ``{option:NAME}`` in a message: where an option is named inside a sentence.
+_OPTION_REF = re.compile(r"\{option(?::([a-z_]+))?\}")
 
 
 class NotelingoError(Exception):
@@ -40,11 +48,19 @@ class NotelingoError(Exception):
         self.line = line
         self.option = option
         self.term = term
-        super().__init__(self.with_option(option) if option else message)
+        super().__init__(self.written(lambda name: f"the {name} option", option))
 
     def with_option(self, name: str) -> str:
-        """The message with the option written as ``name`` (the CLI passes the flag, e.g. ``--format``)."""
-        return f"{name} {self.message}" if self.option else self.message
+        """The message with the option at fault written as ``name`` (the CLI passes the flag, e.g. ``--format``)."""
+        return self.written(lambda other: name if other == self.option else f"the {other} option", name)
+
+    def written(self, inline: Callable[[str], str], lead: str | None = None) -> str:
+        """The message with each ``{option}`` / ``{option:NAME}`` written as ``inline(name)``; a message
+        without ``{option}`` is led by ``lead`` (the option at fault as the reader knows it), if any."""
+        text = _OPTION_REF.sub(lambda match: inline(match.group(1) or self.option or "option"), self.message)
+        if self.option and lead and "{option}" not in self.message:
+            return f"{lead} {text}"
+        return text
 
 
 class InputError(NotelingoError):
@@ -52,7 +68,9 @@ class InputError(NotelingoError):
 
     def __init__(self, path: str, message: str, *, line: int | None = None) -> None:
         super().__init__(message, path=path, line=line)
-        self.args = (f"{self.path}: {message}",)
+
+    def written(self, inline: Callable[[str], str], lead: str | None = None) -> str:
+        return f"{self.path}: {super().written(inline, lead)}"
 
 
 class DecodeError(InputError):

@@ -107,7 +107,7 @@ def _raise_keyboard_interrupt(signum, frame):  # pragma: no cover - signal handl
 
 
 #: Library option names whose flag is not ``--`` + the name with dashes.
-FLAGS = {"output": "-o"}
+FLAGS = {"output": "-o", "models": "--model", "cache": "--no-cache"}
 
 
 def flag(option: str) -> str:
@@ -117,7 +117,7 @@ def flag(option: str) -> str:
 
 def error_text(exc: NotelingoError) -> str:
     """The error's message as the CLI prints it: the option at fault written as its flag."""
-    return exc.with_option(flag(exc.option)) if exc.option else str(exc)
+    return exc.written(flag, flag(exc.option) if exc.option else None)
 
 
 @contextlib.contextmanager

@@ -48,14 +48,12 @@ def eval_command(
 
 def _options(pair: str, model: List[str], backend: str, device: str, beams: int, glossary: Optional[str],
              no_glossary: bool):
-    from ..errors import UsageError
     from ..evaluate import EvalOptions
-    from ..translate import DEVICES, choose_backend
+    from ..translate import check_device, choose_backend
     from ..translate.models import parse_model_options, parse_pair
 
-    src, tgt = parse_pair(pair, "--pair")
-    if device not in DEVICES:
-        raise UsageError(f"--device {device!r}: choose {', '.join(DEVICES)}")
+    src, tgt = parse_pair(pair, "pair")
+    check_device(device)
     choose_backend(backend)
     return EvalOptions(src=src, tgt=tgt, models=parse_model_options(model), backend=backend, device=device, beams=beams,
                        glossary=glossary, use_glossary=not no_glossary)

@@ -83,7 +83,7 @@ def download_command(
         overrides = parse_model_options(model)
         show_model_notices()
         for pair in pairs or _pairs(parse_langs(langs)):
-            src, tgt = parse_pair(pair, "pair")
+            src, tgt = parse_pair(pair)
             for resolved in resolve_pair(src, tgt, overrides):
                 typer.echo(f"{resolved.pair}\t{resolved.model_id}\t{_describe(resolved.path)}")
 
@@ -94,12 +94,11 @@ def path_command(
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """Print the local folder of the model for PAIR (exit 1 when it is not downloaded)."""
-    from ..errors import ModelNotFoundError
-    from ..translate.models import model_status, not_found_message, parse_model_options, parse_pair
+    from ..translate.models import model_not_found, model_status, parse_model_options, parse_pair
 
     with error_boundary():
-        src, tgt = parse_pair(pair, "pair")
+        src, tgt = parse_pair(pair)
         model_id, path = model_status(f"{src}-{tgt}", parse_model_options(model))
         if path is None:
-            raise ModelNotFoundError(not_found_message(f"{src}-{tgt}", model_id))
+            raise model_not_found(f"{src}-{tgt}", model_id)
         typer.echo(path)

@@ -120,7 +120,8 @@ def prepare_folder(folder: str | os.PathLike) -> Path:
     """The vault folder, created when its parent exists."""
     path = Path(folder)
     if path.exists() and not path.is_dir():
-        raise OutputError(f"{path}: exists and is not a folder; give a folder for --format markdown")
+        raise OutputError(f"{path}: exists and is not a folder; give a folder for {{option}} markdown", path=path,
+                          option="format")
     if not path.exists():
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir():

@@ -195,7 +195,8 @@ def save_glossary(glossary: GlossaryLike, path: str | None = None) -> str:
 
     target = path or glossary.path
     if target.startswith("<"):
-        raise GlossaryError("glossary has no file; pass --glossary FILE or -o FILE")
+        raise GlossaryError("glossary has no file; give it one to write to ({option:glossary} FILE or "
+                            "{option:output} FILE)")
     refuse_special_file(target)
     with atomic_write(Path(target)) as fh:
         fh.write(dump_glossary(glossary))

@@ -44,8 +44,8 @@ def digest_format(path: str | os.PathLike, fmt: str | None = None) -> str:
         return "markdown"
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in DIGEST_FORMATS:
-        raise UsageError(f"{path}: end the file name with .html or .md to pick the digest format (or give --format)",
-                         option="output")
+        raise UsageError(f"{path}: end the file name with .html or .md to pick the digest format "
+                         "(or give {option:format})", option="output")
     return DIGEST_FORMATS[ext]
 
 

@@ -159,7 +159,7 @@ def build_digest(notes: Sequence[Note], options: DigestOptions = DigestOptions()
     if options.group_by not in GROUP_BY_CHOICES:
         raise UsageError(f"{options.group_by!r}: choose one of {', '.join(GROUP_BY_CHOICES)}", option="group_by")
     if options.since and options.until and options.since > options.until:
-        raise UsageError(f"{options.since} is after --until {options.until}; swap them", option="since")
+        raise UsageError(f"{options.since} is after {{option:until}} {options.until}; swap them", option="since")
     selected = filter_by_date(notes, options.since, options.until)
     return Digest(
         title=options.title.strip() or DEFAULT_TITLE,

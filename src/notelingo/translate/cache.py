@@ -25,6 +25,7 @@ from pathlib import Path
 from .._version import __version__
 from ..errors import OutputError
 from ..schema import Note
+from .signature import ModelSignature
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -44,10 +45,10 @@ BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 500  # SQLite limits the number of bound parameters per statement
 
 
-def cache_key(text: str, signature: dict) -> str:
-    """sha256 of the model input and the parts of the signature that change the output."""
-    parts = {k: signature.get(k) for k in ("models", "backend", "compute_type", "decoding")}
-    blob = json.dumps([text, parts], sort_keys=True, ensure_ascii=False)
+def cache_key(text: str, signature: ModelSignature) -> str:
+    """sha256 of the model input and the parts of the signature that change the output
+    (:meth:`ModelSignature.cache_fields`; ``tests/test_cache.py`` pins the bytes: old caches stay valid)."""
+    blob = json.dumps([text, signature.cache_fields()], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -79,7 +80,7 @@ class TranslationCache:
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(
                 f"{self.path}: the translation cache cannot be opened ({exc}); set NOTELINGO_CACHE_DIR to a writable "
-                "folder or use --no-cache"
+                "folder or turn the cache off with {option}", path=self.path, option="cache"
             ) from None
 
     def get_many(self, keys: list[str]) -> dict[str, str]:

@@ -23,8 +23,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import ModelError
-from . import DecodingOptions, cpu_count, length_bucket
-from .hf import MarianTokens, source_ranges
+from .backends import cpu_count
+from .marian import MarianTokens, quiet_transformers, source_ranges
+from .options import DecodingOptions, length_bucket
 from .spm import MarianSpm
 
 
@@ -52,8 +53,6 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
         return target
     from ctranslate2.converters import TransformersConverter
 
-    from .hf import quiet_transformers
-
     quiet_transformers()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -67,7 +66,8 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
             raise
     except (ValueError, RuntimeError, KeyError) as exc:
         raise ModelError(
-            f"{model.path}: CTranslate2 could not convert the model ({exc}); use --backend transformers"
+            f"{model.path}: CTranslate2 could not convert the model ({exc}); use {{option}} transformers",
+            path=model.path, option="backend"
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

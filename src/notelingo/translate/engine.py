@@ -31,10 +31,12 @@ from typing import Callable, Optional
 from .._version import __version__
 from ..errors import ModelNotFoundError
 from ..schema import UNTRANSLATED_KINDS, Block, Note
-from . import TranslateOptions, Translator, cache_root, check_options, choose_backend, load_translator
+from .backends import Translator, cache_root, check_options, choose_backend, load_translator
 from .cache import BLOCK_RECORD_VERSION, block_key  # noqa: F401 (BLOCK_RECORD_VERSION: old import path)
 from .fill import BlockJob, apply_record, fill_block
+from .options import TranslateOptions
 from .segment import join_translations, split_block
+from .signature import ModelSignature, chain_fields
 
 ProgressFn = Callable[[int, int], None]
 
@@ -93,7 +95,7 @@ def loaded_translator(model, options: TranslateOptions) -> Translator:
     return _LOADED[key]
 
 
-def alignment_key(text: str, signature: dict) -> str:
+def alignment_key(text: str, signature: ModelSignature) -> str:
     """The cache key of a model input's alignment (kept in the translations table as JSON text)."""
     from .cache import cache_key
 
@@ -150,14 +152,7 @@ class BatchRunner:
 
     def pair_signature(self, src: str, tgt: str) -> dict:
         """The note-signature fields for a pair whose translators are loaded."""
-        chain = self.chain(src, tgt)
-        first = chain[0].signature
-        return {
-            "model": " -> ".join(next(iter(t.signature["models"].values())) for t in chain),
-            "backend": first["backend"],
-            "compute_type": first["compute_type"],
-            "decoding": dict(first["decoding"]),
-        }
+        return chain_fields([translator.signature for translator in self.chain(src, tgt)])
 
     def _load(self, model) -> Translator:
         if model.label not in self.translators:
@@ -266,7 +261,7 @@ class BatchRunner:
             rows += [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
             found.update((key, out) for key, _, out in rows)
             if self.cache is not None:
-                self.cache.put_many(rows, next(iter(signature["models"].values())))
+                self.cache.put_many(rows, signature.model)
             done += len(batch)
             if advance is not None:
                 advance(done, len(misses))
@@ -280,7 +275,7 @@ class BatchRunner:
             return local_batches(jobs, translator)
         return self.executor.run(jobs, translator, self.options)
 
-    def cached_alignments(self, texts: list[str], signature: dict, alignments: dict) -> None:
+    def cached_alignments(self, texts: list[str], signature: ModelSignature, alignments: dict) -> None:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
         from ..alignment import Alignment
 
@@ -352,7 +347,7 @@ def drop_missing_pairs(notes: list[Note], wanted: list, runner: BatchRunner, rep
             raise next(iter(errors.values()))
         raise ModelNotFoundError(
             f"no model is available offline for {missing_summary(report.missing)}; nothing could be translated; "
-            "supply them with --model PAIR=PATH or 'notelingo models download PAIR' while online")
+            "supply them with {option} PAIR=PATH or 'notelingo models download PAIR' while online", option="models")
     return kept
 
 

@@ -56,10 +56,13 @@ class ResolvedModel:
         return f"{self.model_id}@{self.revision}"
 
 
-def parse_pair(pair: str, option: str = "--model") -> tuple[str, str]:
+def parse_pair(pair: str, option: str | None = None) -> tuple[str, str]:
+    """(src, tgt) of ``"ru-en"``; ``option``: the option it came from (none: a ``pair`` argument)."""
     match = _PAIR.match(pair.strip().lower())
     if not match or match.group(1) == match.group(2):
-        raise UsageError(f"{option} {pair!r}: name the pair as SRC-TGT with two different ISO 639-1 codes, e.g. ru-en")
+        what = "" if option else "pair "
+        raise UsageError(f"{what}{pair!r}: name the pair as SRC-TGT with two different ISO 639-1 codes, e.g. ru-en",
+                         option=option)
     return match.group(1), match.group(2)
 
 
@@ -69,13 +72,12 @@ def parse_model_options(values: list[str]) -> dict[str, str]:
     for value in values:
         pair, sep, spec = value.partition("=")
         if not sep or not spec.strip():
-            raise UsageError(
-                f"--model {value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. --model ru-en=Helsinki-NLP/opus-mt-ru-en"
-            )
-        src, tgt = parse_pair(pair)
+            raise UsageError(f"{value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. ru-en=Helsinki-NLP/opus-mt-ru-en",
+                             option="models")
+        src, tgt = parse_pair(pair, "models")
         key = f"{src}-{tgt}"
         if key in models:
-            raise UsageError(f"--model {value!r}: pair {key} given twice")
+            raise UsageError(f"{value!r}: pair {key} given twice", option="models")
         models[key] = check_model_spec(spec.strip(), key)
     return models
 
@@ -87,7 +89,8 @@ def check_model_spec(spec: str, pair: str) -> str:
         check_model_folder(path)
         return str(path.resolve())
     if spec.startswith((".", "/", "~")) or spec.count("/") != 1 or not _HUB_ID.match(spec) or ".." in spec:
-        raise UsageError(f"--model {pair}={spec}: no such folder, and not a hub id like Helsinki-NLP/opus-mt-{pair}")
+        raise UsageError(f"{pair}={spec}: no such folder, and not a hub id like Helsinki-NLP/opus-mt-{pair}",
+                         option="models")
     return spec
 
 
@@ -138,8 +141,13 @@ def hub_offline() -> bool:
 
 
 def not_found_message(pair: str, model_id: str) -> str:
-    return (f"model {model_id} for {pair} is not available offline; supply a local copy with --model {pair}=PATH "
+    """The message of :func:`model_not_found` (``{option}``: where the models option is named)."""
+    return (f"model {model_id} for {pair} is not available offline; supply a local copy with {{option}} {pair}=PATH "
             f"or download it with 'notelingo models download {pair}' while online")
+
+
+def model_not_found(pair: str, model_id: str) -> ModelNotFoundError:
+    return ModelNotFoundError(not_found_message(pair, model_id), option="models")
 
 
 def fetch_hub_model(pair: str, model_id: str, local_only: bool | None = None) -> ResolvedModel | None:
@@ -177,13 +185,13 @@ def _weights_of(files: dict[str, int], pair: str, model_id: str) -> list[str]:
     if PICKLED in files:
         return [PICKLED]
     raise ModelError(f"model {model_id} for {pair} has neither model.safetensors nor {PICKLED}; "
-                     f"pass --model {pair}=HUB_ID_OR_PATH with a Marian model")
+                     f"pass {{option}} {pair}=HUB_ID_OR_PATH with a Marian model", option="models")
 
 
 def _hub_failure(pair: str, model_id: str, exc: BaseException) -> ModelError:
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
     return ModelError(f"model {model_id} for {pair} could not be downloaded ({reason}); run the command again to "
-                      f"resume, or pass --model {pair}=PATH to use a local copy")
+                      f"resume, or pass {{option}} {pair}=PATH to use a local copy", option="models")
 
 
 def _resolve_commit(pair: str, model_id: str, offline: bool) -> str | None:
@@ -198,10 +206,10 @@ def _resolve_commit(pair: str, model_id: str, offline: bool) -> str | None:
         return None
     except RevisionResolutionError:
         if offline:
-            raise ModelNotFoundError(not_found_message(pair, model_id)) from None
+            raise model_not_found(pair, model_id) from None
         raise ModelNotFoundError(f"model {model_id} for {pair} is not downloaded and the hub cannot be reached; "
-                                 f"check the connection (HF_ENDPOINT), or pass --model {pair}=PATH to use a local copy"
-                                 ) from None
+                                 f"check the connection (HF_ENDPOINT), or pass {{option}} {pair}=PATH to use a local "
+                                 "copy", option="models") from None
     except (HfHubHTTPError, httpx2.HTTPError) as exc:
         raise _hub_failure(pair, model_id, exc) from None
 
@@ -219,7 +227,7 @@ def _repo_files(pair: str, model_id: str, commit: str, offline: bool) -> dict[st
             listing = HfApi().list_repo_tree(model_id, revision=commit, recursive=True)
             entries = [entry for entry in listing if hasattr(entry, "size")]
     except CachedRepoTreeNotFoundError:
-        raise ModelNotFoundError(not_found_message(pair, model_id)) from None
+        raise model_not_found(pair, model_id) from None
     except (HfHubHTTPError, httpx2.HTTPError) as exc:
         raise _hub_failure(pair, model_id, exc) from None
     return {entry.path: entry.size for entry in entries}
@@ -244,7 +252,7 @@ def _download(pair: str, model_id: str, commit: str, files: dict[str, int], offl
         folder = snapshot_download(model_id, revision=commit, allow_patterns=sorted(files), local_files_only=offline,
                                    tqdm_class=_pair_bar(pair))
     except LocalEntryNotFoundError:
-        raise ModelNotFoundError(not_found_message(pair, model_id)) from None
+        raise model_not_found(pair, model_id) from None
     except (HfHubHTTPError, httpx2.HTTPError, OSError) as exc:
         raise _hub_failure(pair, model_id, exc) from None
     finally:
@@ -296,7 +304,7 @@ def resolve_pair(
     if PIVOT_LANG in (src, tgt):
         model_id = overrides.get(f"{src}-{tgt}") or DEFAULT_MODEL.format(src=src, tgt=tgt)
         raise ModelNotFoundError(f"no model translates {src}-{tgt} ({model_id} does not exist on the hub); "
-                                 f"pass --model {src}-{tgt}=HUB_ID_OR_PATH")
+                                 f"pass {{option}} {src}-{tgt}=HUB_ID_OR_PATH", option="models")
     first = resolve_pair(src, PIVOT_LANG, overrides, local_only)
     return first + resolve_pair(PIVOT_LANG, tgt, overrides, local_only)
 
@@ -313,7 +321,7 @@ def _pivot_if_available(src: str, tgt: str, overrides: dict[str, str]) -> list[R
 
 def model_status(pair: str, overrides: dict[str, str] | None = None) -> tuple[str, str | None]:
     """(model id, local path or None) for ``notelingo models list|path``; never downloads."""
-    src, tgt = parse_pair(pair, "pair")
+    src, tgt = parse_pair(pair)
     spec = (overrides or {}).get(pair) or DEFAULT_MODEL.format(src=src, tgt=tgt)
     try:
         found = resolve_direct(src, tgt, overrides or {}, local_only=True)

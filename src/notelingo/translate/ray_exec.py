@@ -70,7 +70,7 @@ def import_ray():
         import ray
     except ImportError:
         raise BackendError(
-            "--ray needs the ray package, which is not installed; run: pip install 'notelingo[ray]'"
+            "needs the ray package, which is not installed; run: pip install 'notelingo[ray]'", option="ray"
         ) from None
     return ray
 
@@ -88,15 +88,15 @@ def connect(address: str):
                  logging_level="ERROR")
         return ray
     if not address or address.startswith("-"):
-        raise UsageError(f"--ray {address!r}: give 'local', HOST:PORT of a running cluster or ray://HOST:PORT")
+        raise UsageError(f"{address!r}: give 'local', HOST:PORT of a running cluster or ray://HOST:PORT", option="ray")
     _probe(address)
     try:
         ray.init(address=address, log_to_driver=False, logging_level="ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BackendError(
-            f"--ray {address}: could not join the Ray cluster ({first}); start one with 'ray start --head' "
-            "and pass the address it prints"
+            f"{address}: could not join the Ray cluster ({first}); start one with 'ray start --head' "
+            "and pass the address it prints", option="ray"
         ) from None
     return ray
 
@@ -112,8 +112,8 @@ def _probe(address: str, timeout: float = 5.0) -> None:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except OSError as exc:
         raise BackendError(
-            f"--ray {address}: could not join the Ray cluster (nothing answers there: {exc.strerror or exc}); "
-            "start one with 'ray start --head' and pass the address it prints"
+            f"{address}: could not join the Ray cluster (nothing answers there: {exc.strerror or exc}); "
+            "start one with 'ray start --head' and pass the address it prints", option="ray"
         ) from None
 
 
@@ -132,7 +132,7 @@ def quiet_ray_data() -> None:
 
 
 def _local_cpus() -> int:
-    from . import cpu_count
+    from .backends import cpu_count
 
     return cpu_count()
 
@@ -154,8 +154,9 @@ class BatchTranslator:
     def __init__(
         self, model: dict, backend: str, device: str, decoding: dict, cache_dir: Optional[str], threads: int
     ) -> None:
-        from . import DecodingOptions, load_translator
+        from .backends import load_translator
         from .models import ResolvedModel
+        from .options import DecodingOptions
 
         os.environ["NOTELINGO_THREADS"] = str(threads)
         resolved = ResolvedModel(**model)
@@ -213,7 +214,7 @@ class RayExecutor:
             return
         from ray.data import ActorPoolStrategy
 
-        from . import cache_root
+        from .backends import cache_root
 
         gpus = options.device == "cuda" or (options.device == "auto" and self.ray.cluster_resources().get("GPU", 0) > 0)
         size = self.pool_size(len(jobs), gpus)

@@ -35,7 +35,7 @@ RECORD = "notelingo-converted.json"
 
 def converted_path(model_id: str, revision: str, cache_dir: str | None = None) -> Path:
     """Where the safetensors copy of ``model_id`` at ``revision`` lives (hub id or absolute folder)."""
-    from . import cache_root
+    from .backends import cache_root
 
     if os.path.isabs(model_id):
         digest = hashlib.sha256(model_id.encode()).hexdigest()[:10]
@@ -86,7 +86,7 @@ def marian_from_state(folder: Path, state: dict, label: str):
     from transformers import MarianConfig, MarianMTModel
     from transformers.utils import logging as hf_logging
 
-    from .hf import quiet_transformers
+    from .marian import quiet_transformers
 
     quiet_transformers()  # notelingo reports the conversion itself
     try:
