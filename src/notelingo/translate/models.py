@@ -72,8 +72,8 @@ def parse_model_options(values: list[str]) -> dict[str, str]:
     for value in values:
         pair, sep, spec = value.partition("=")
         if not sep or not spec.strip():
-            raise UsageError(f"{value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. ru-en=Helsinki-NLP/opus-mt-ru-en",
-                             option="models")
+            raise UsageError(f"{value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. {{option:models}} "
+                             "ru-en=Helsinki-NLP/opus-mt-ru-en", option="models")
         src, tgt = parse_pair(pair, "models")
         key = f"{src}-{tgt}"
         if key in models:
