@@ -10,6 +10,7 @@ import re
 
 from .refs import find_refs
 from .schema import RawBlock
+from .spans import HOST
 from .textclean import forwarded_from
 
 
@@ -51,7 +52,7 @@ def attach_preview_urls(blocks: list[RawBlock]) -> None:
             domain = block.attrs.get("site", "")
             if match:
                 block.attrs["url"] = match
-            elif re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", domain):
+            elif re.fullmatch(HOST, domain):
                 block.attrs["url"] = f"https://{domain}"
             continue
         urls.extend(ref.url for ref in find_refs(block.text) if ref.kind != "arxiv")

@@ -37,6 +37,7 @@ from .chat_copies import (
 from .refs import classify_url, dedupe_refs, find_refs
 from .schema import UNTRANSLATED_KINDS, Block, Note, Post, RawBlock, Ref, Signature, Source
 from .sections import is_title_like, mark_structure, section_title_block, split_sections, title_block
+from .spans import MARKDOWN_LINK_RE, TITLE_LINK_RE
 from .textclean import (
     fingerprint,
     forwarded_from,
@@ -58,11 +59,6 @@ _MIN_DUPLICATE_KEY = 30
 _NEAR_DUPLICATE = 0.8
 _TITLE_MAX = 120
 _DECORATION = frozenset({"So", "Sk"})  # emoji and pictographs (🔐, ❌, ⚠), not letters or quotes
-_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?:https?://|www\.)[^\s)]*\)")
-_LINK_IN_TITLE = re.compile(
-    r"(?:\barxiv\s*:\s*[^\s)\]]+|\bdoi\s*:\s*[^\s)\]]+|https?://[^\s)\]]+|www\.[^\s)\]]+|(?:[\w\-]+\.)+[a-z]{2,24}/[^\s)\]]*)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -312,8 +308,8 @@ def _unwrapped(line: str) -> str:
 def _without_links(line: str) -> str:
     """'LoRA (arxiv.org/abs/2106.09685)' -> 'LoRA': a title names the paper, the ref is in refs.
     A Markdown link keeps its text: 'my project [microgpt](https://…)' -> 'my project microgpt'."""
-    stripped = _LINK_IN_TITLE.sub("", _MD_LINK.sub(r"\g<text>", line))
-    stripped = re.sub(r"\(\s*\)|\[\s*\]", "", stripped)
+    stripped = TITLE_LINK_RE.sub("", MARKDOWN_LINK_RE.sub(r"\g<text>", line))
+    stripped = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", "", stripped)
     stripped = re.sub(r"\s{2,}", " ", stripped).strip(" ,;:—–-")
     return stripped if len(stripped) >= 3 else line
 

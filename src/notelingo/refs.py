@@ -12,14 +12,14 @@ import re
 from bisect import bisect_right
 
 from .schema import Ref
-from .spans import ARXIV_ID, ARXIV_VERSION, DOI_BODY, OLD_ARXIV_ID, REF_URL_RE
+from .spans import ARXIV_ID, ARXIV_VERSION, DOI_BODY, OLD_ARXIV_ID, REF_URL_RE, SCHEME
 
 _ARXIV_URL = re.compile(
-    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
+    rf"^(?:{SCHEME})?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{ARXIV_ID}){ARXIV_VERSION}$", re.IGNORECASE)
-_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_DOI_URL = re.compile(rf"^(?:{SCHEME})?(?:dx\.)?doi\.org/(?P<doi>10\.\d{{4,9}}/\S+)$", re.IGNORECASE)
 
 _ARXIV_LABEL = re.compile(rf"\barxiv\s*:\s*(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?![\w/])", re.IGNORECASE)
 _OLD_BARE = re.compile(rf"(?<![\w/.\-])(?P<id>{OLD_ARXIV_ID}){ARXIV_VERSION}(?![\w/])")

@@ -32,31 +32,69 @@ ARXIV_ID = rf"(?:{NEW_ARXIV_ID}|{OLD_ARXIV_ID})"
 ARXIV_VERSION = r"(?:v\d+)?"
 DOI_BODY = r"10\.\d{4,9}/[^\s\"<>]+"
 
-# ----- URLs --------------------------------------------------------------------
+# ----- URLs: the grammar, written once ---------------------------------------------
 
-# Common TLDs only: file extensions such as .md, .py, .sh, .js must not turn
-# "README.md" into a URL when a host is written without a scheme or a path.
-TLDS = ("com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|gl|gg|tv|to|"
-        "news|blog|science")
-_URL_STOP = r"[^\s<>\"'`]"
-#: A URL to keep whole in prose: with a scheme, www., or a bare host with a common TLD.
-URL_RE = re.compile(
-    rf"\b(?:https?|ftp)://{_URL_STOP}+|\bwww\.{_URL_STOP}+"
-    r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + TLDS + rf")(?![\w-])(?:[/?#]{_URL_STOP}*)?",
-    re.I,
-)
+#: A scheme: whatever follows it up to a stop is a URL.
+SCHEME = r"(?i:https?|ftp)://"
+#: "www." starts a host name without a scheme.
+WWW = r"(?i:www)\."
+#: A host label (RFC 1035: letters, digits and inner hyphens, at most 63).
+LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+#: A top-level domain is letters only: "X.T" in a formula or "v1.2" is no host.
+TLD = r"[A-Za-z]{2,24}"
+#: The one TLD list: a host written with nothing around it (no scheme, www. or path) is a URL
+#: only with one of these. File extensions (.md, .py, .sh, .js) are not in it: "README.md" is
+#: no URL, while "DeepLearning.ai" in prose is one.
+COMMON_TLDS = ("com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|"
+               "gl|gg|tv|to|news|blog|science")
+HOST = rf"(?:{LABEL}\.)+{TLD}"
+#: The host of a URL written without a scheme or www. but with a path: its TLD is lower case or a
+#: common one, so "St.Petersburg/Moscow" is prose and "youtu.be/abc", "EXAMPLE.COM/x" are URLs.
+PATH_HOST = rf"(?:{LABEL}\.)+(?:[a-z]{{2,24}}|(?i:{COMMON_TLDS}))"
+COMMON_HOST = rf"(?:{LABEL}\.)+(?i:{COMMON_TLDS})(?![\w-])"
+#: A bare host starts a word: not inside a path, an e-mail or a dotted name ("docs/README.md").
+HOST_START = r"(?<![\w@./-])"
 
-# A URL cited as a reference: top-level domains are letters only; at least two labels;
-# a scheme-less URL needs a path so that "DeepLearning.ai" in prose or "X.T" in a
-# formula is not a link.
-HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-# A URL character; "](" never is one: "[https://a.b/c](https://a.b/c)" is a Markdown link
-# whose text is its own URL, two URLs and not one.
-_URL_CHAR = r"(?:(?!\]\()[^\s<>\"'`])"
-_URL_WITH_SCHEME = rf"https?://{_URL_CHAR}+"
-_URL_WWW = rf"www\.{HOST}(?:[/?#:]{_URL_CHAR}*)?"
-_URL_BARE = rf"{HOST}/{_URL_CHAR}*"
-REF_URL_RE = re.compile(rf"(?<![\w@/.\-])(?:{_URL_WITH_SCHEME}|{_URL_WWW}|{_URL_BARE})")
+
+def url_char(stops: str = "") -> str:
+    """A URL character: not a space, quote, angle bracket or backtick, nor one of ``stops``.
+    "](" never is one: "[https://a.b/c](https://a.b/c)" is a Markdown link whose text is its own
+    URL, two URLs and not one."""
+    return rf"(?:(?!\]\()[^\s<>\"'`{re.escape(stops)}])"
+
+
+URL_CHAR = url_char()
+
+
+def url_pattern(char: str = URL_CHAR, bare_hosts: bool = True) -> str:
+    """The URL: a scheme or www. and what follows; a host and a path; with ``bare_hosts``, also a
+    host alone whose TLD is a common one. ``char`` is what the URL runs on with (see :func:`url_char`).
+    Trailing punctuation is the caller's to trim (:func:`notelingo.shapes.trim_trailing`)."""
+    alternatives = [rf"\b{SCHEME}{char}+", rf"\b{WWW}{char}+", rf"{HOST_START}{PATH_HOST}/{char}*"]
+    if bare_hosts:
+        alternatives.append(rf"{HOST_START}{COMMON_HOST}(?:[/?#]{char}*)?")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+URL = url_pattern()
+#: A URL to keep whole in prose (protect masks it, segment never cuts it, textclean keeps its spacing).
+URL_RE = re.compile(URL)
+#: A URL cited as a reference: a URL with a scheme, www. or a path, so that "DeepLearning.ai"
+#: in prose is no link.
+REF_URL_RE = re.compile(url_pattern(bare_hosts=False))
+#: A link's scheme, where readers decide whether an href is a web link.
+SCHEME_RE = re.compile("^" + SCHEME)
+#: A line that opens with a link: a scheme, www., or a host followed by a path or by nothing.
+STARTS_WITH_LINK_RE = re.compile(rf"^(?:{SCHEME}|{WWW}|{HOST}(?:/|$))")
+#: A link target without a scheme that is still a web link: a host, maybe after www. and before a path.
+HOST_TARGET_RE = re.compile(rf"^(?:{WWW})?{HOST}(?:[/?#:].*)?$")
+_TARGET_CHAR = url_char("()")
+# A Markdown link target runs on to the closing parenthesis, over one level of inner ones.
+_TARGET = url_pattern(rf"(?:{_TARGET_CHAR}|\({_TARGET_CHAR}*\))", bare_hosts=False)
+#: A Markdown link (not an image) to a URL with a scheme, www. or a path; the target may hold one
+#: level of parentheses (Wikipedia's "Transformer_(machine_learning_model)").
+MARKDOWN_LINK_RE = re.compile(rf"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?P<url>{_TARGET})\)")
+
 
 # ----- the zones protect masks --------------------------------------------------
 
@@ -64,12 +102,11 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\
 MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{1,31}\b")
 HASHTAG_RE = re.compile(r"(?<![\w#&/])#[^\W\d_]\w*")
 CODE_RE = re.compile(r"```[\s\S]*?```|``[^`\n]+?``|`[^`\n]+`")
-LATEX_DELIMITED_RE = re.compile(
-    r"\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)"
-    # Pandoc's rule for inline $...$: no space inside either $, no digit right after
-    # the closing one, so "$20 and $30" is money, not math.
-    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
-)
+#: Inline math by pandoc's rule: no space inside either $, no digit right after the closing
+#: one, so "$20 and $30" is money, not math, for every stage.
+LATEX_INLINE = r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
+LATEX = rf"\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|{LATEX_INLINE}"
+LATEX_DELIMITED_RE = re.compile(LATEX)
 ARXIV_RE = re.compile(
     rf"\barXiv:\s?(?:{NEW_ARXIV_ID}|[a-z-]+(?:\.[A-Z]{{2}})?/\d{{7}}){ARXIV_VERSION}\b"
     rf"|(?<![\w.])\d{{2}}(?:0[1-9]|1[0-2])\.\d{{4,5}}{ARXIV_VERSION}(?![\w]|\.\d)",
@@ -115,37 +152,23 @@ def resolve_overlaps(candidates: Iterable[tuple], size: int,
     return sorted(chosen, key=lambda c: c[0])
 
 
-# ----- looser views for cutting and spacing ----------------------------------------
+# ----- the other stages' views, composed from the zones above ----------------------------
 
-#: Where a sentence is never cut: formulas (across lines too), inline code, URLs with a
-#: scheme or www. Looser than the masked zones on purpose: a cut inside "$20 and $30"
-#: costs a worse translation, a mask around it would hide prose from the model.
-NO_CUT_RE = re.compile(
-    r"\$\$.+?\$\$|\$[^$\n]+\$|\\\(.+?\\\)|\\\[.+?\\\]|`[^`\n]+`|\b(?:https?|ftp)://\S+|\bwww\.\S+", re.S
-)
-#: Where runs of spaces are the author's (normalize collapses them elsewhere): code
-#: spans, formulas and URLs on one line.
-SPACING_ZONE_RE = re.compile(r"`[^`\n]*`|\$\$[^$]*\$\$|\$[^$\n]*\$|\\\(.*?\\\)|https?://\S+|www\.\S+")
-#: Where glossary terms are never looked for: URLs (with or without scheme, TLDs of
-#: their own: ``.html`` pages too), e-mails, inline and fenced code, LaTeX ($...$ with
-#: the pandoc rule that keeps prices out).
+#: Where a sentence is never cut: formulas (across lines too), code, URLs: the zones protect
+#: masks whole, so a cut cannot split one. Money ("$20. The next") is prose and may be cut.
+NO_CUT_RE = re.compile(rf"{LATEX}|{CODE_RE.pattern}|{URL}")
+#: Where runs of spaces are the author's (normalize collapses them elsewhere): code, formulas, URLs.
+SPACING_ZONE_RE = re.compile(rf"{CODE_RE.pattern}|{LATEX}|{URL}")
+#: Where glossary terms are never looked for: code, formulas, e-mails, URLs, and web page
+#: names ("attention.html") too.
 TERMLESS_ZONE_RE = re.compile(
-    r"```.*?```|`[^`\n]+`"
-    r"|\$\$.+?\$\$|\$(?=\S)[^$\n]*(?<=\S)\$(?!\d)|\\\(.+?\\\)"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?:https?://|ftp://|www\.)\S+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|ru|dev|edu|gov|co|me|info|uk|de|html?)\b(?:/\S*)?",
-    re.DOTALL | re.IGNORECASE,
+    rf"{CODE_RE.pattern}|{LATEX}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|{URL}|\b{LABEL}(?:\.{LABEL})*\.(?i:html?)\b"
 )
-#: What language detection does not count as words: URLs, e-mails, mentions, hashtags,
-#: bare domains and paths (arxiv.org/abs/...).
-NOT_WORDS_ZONES = (
-    r"(?:https?://|www\.)\S+"  # URLs
-    r"|\S+@\S+\.\w+"  # e-mails
-    r"|[@#]\w+"  # mentions, hashtags
-    r"|\b(?:[\w-]+\.)+[a-zA-Z]{2,}(?:/\S*)?"  # bare domains and paths: arxiv.org/abs/...
+#: What language detection does not count as words: URLs, e-mails, mentions, hashtags, and any
+#: dotted name with a letter TLD, host or file name ("arxiv.org/abs/...", "README.md").
+NOT_WORDS_ZONES = rf"{URL}|\S+@\S+\.\w+|[@#]\w+|\b(?:[\w-]+\.)+{TLD}(?:/{URL_CHAR}*)?"
+#: A link in a title line, gone from the title (it is in the refs): a reference URL, or an
+#: "arXiv:" / "doi:" label and its id, ending before a closing bracket.
+TITLE_LINK_RE = re.compile(
+    rf"\b(?i:arxiv|doi)\s*:\s*[^\s)\]]+|{url_pattern(url_char(')]'), bare_hosts=False)}"
 )
-#: A link's scheme, where readers decide whether an href is a web link.
-SCHEME_RE = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-#: A line that opens with a link (with a scheme, www. or a host and a path or nothing after).
-STARTS_WITH_LINK_RE = re.compile(r"^(https?://|www\.|[\w\-]+(\.[\w\-]+)*\.[a-z]{2,24}(/|$))", re.IGNORECASE)

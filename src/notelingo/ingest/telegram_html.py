@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..schema import Post, Ref, Source
+from ..spans import SCHEME
 from .telegram_json import Segment, _add_ref, monospace, segments_to_blocks
 
 _DATE_TITLE = re.compile(
@@ -25,7 +26,7 @@ _BLOCK_TAGS = frozenset({"div", "p"})
 # "Капитал via @vote": a post sent through an inline bot. The JSON export keeps the bot
 # apart ("from": "Капитал", "via_bot": "@vote"): the author is the name before it.
 _VIA_BOT = re.compile(r"\s+via\s+@\w+$")
-_MENTION_HREF = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z0-9_]+)/?$", re.IGNORECASE)
+_MENTION_HREF = re.compile(rf"^(?:{SCHEME})?(?:t\.me|telegram\.me)/([A-Za-z0-9_]+)/?$", re.IGNORECASE)
 
 
 @dataclass

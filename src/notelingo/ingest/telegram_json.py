@@ -19,14 +19,13 @@ from typing import Any, Iterable
 from ..codeshape import split_code
 from ..errors import FormatError
 from ..schema import Post, RawBlock, Ref, Source
-from ..spans import SCHEME_RE
+from ..spans import HOST_TARGET_RE, SCHEME_RE
 
 # Entity types whose text is a quote; Telegram added the expandable kind in 2024.
 QUOTE_TYPES = frozenset({"blockquote", "expandable_blockquote"})
 LINK_TYPES = frozenset({"link", "url"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
-_BARE_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}([/?#:].*)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -43,7 +42,7 @@ def url_of_link(href: str) -> str | None:
     href = (href or "").strip()
     if SCHEME_RE.match(href):
         return href
-    if " " not in href and _BARE_DOMAIN.match(href):
+    if " " not in href and HOST_TARGET_RE.match(href):
         return "http://" + href
     return None
 
