@@ -135,16 +135,26 @@ def _zone_rank(cand: tuple) -> tuple:
     return ZONE_PRIORITY[cand[2]], cand[0]
 
 
+def leftmost_first(cand: tuple) -> tuple:
+    """The rank of a leftmost-longest scan: the earliest start, then the longest."""
+    return cand[0], cand[0] - cand[1]
+
+
 def resolve_overlaps(candidates: Iterable[tuple], size: int,
-                     rank: Callable[[tuple], tuple] = _zone_rank) -> list[tuple]:
-    """Longest first, then by ``rank`` (default: the most specific kind, then the earliest);
-    a candidate overlapping a chosen one is dropped, and so is an empty one. Sorted by start.
+                     rank: Callable[[tuple], tuple] = _zone_rank, longest_first: bool = True) -> list[tuple]:
+    """Candidates taken longest first (unless ``longest_first`` is False), then by ``rank``
+    (default: the most specific kind, then the earliest; :func:`leftmost_first` for a
+    left-to-right scan); a candidate overlapping a chosen one is dropped, and so is an empty one.
+    Sorted by start.
 
     ``candidates`` are tuples that begin ``(start, end, ...)`` in a text of ``size`` characters.
     """
+    def order(cand: tuple) -> tuple:
+        return (cand[0] - cand[1], *rank(cand)) if longest_first else rank(cand)
+
     taken = bytearray(size)
     chosen = []
-    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], *rank(c))):
+    for cand in sorted(candidates, key=order):
         start, end = cand[0], cand[1]
         if start < end and not any(taken[start:end]):
             taken[start:end] = b"\x01" * (end - start)

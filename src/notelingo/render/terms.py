@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..schema import Block, Note, TermUse
+from ..spans import leftmost_first, resolve_overlaps
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,14 @@ def term_spans(note: Note, block: Block, lang: str) -> list[Span]:
             candidates.extend([span] if span else [])
         else:
             candidates.extend(_rendered_spans(term, text, lang))
-    return _drop_overlaps(candidates)
+    return _drop_overlaps(candidates, len(text))
 
 
-def _drop_overlaps(spans: Iterable[Span]) -> list[Span]:
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+def _drop_overlaps(spans: Sequence[Span], size: int) -> list[Span]:
+    """Leftmost first, the longest of those starting together (the spans' one overlap rule)."""
+    kept = resolve_overlaps([(s.start, s.end, i) for i, s in enumerate(spans)], size,
+                            rank=leftmost_first, longest_first=False)
+    return [spans[cand[2]] for cand in kept]
 
 
 def split_by_spans(text: str, spans: Sequence[Span]) -> list[tuple[str, Span | None]]:
