@@ -18,7 +18,7 @@ def _is_site_name(text: str, loose: bool, hosts: list[str]) -> bool:
     stripped = text.strip()
     if not stripped or "\n" in stripped or len(stripped) > 40 or stripped[-1] in ".,;:!?…":
         return False
-    if re.fullmatch(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}", stripped):
+    if re.fullmatch(HOST, stripped):
         return True
     letters = re.sub(r"[^a-zа-я0-9]", "", stripped.casefold())
     if letters and any(letters in re.sub(r"[^a-z0-9]", "", host) for host in hosts):

@@ -12,10 +12,10 @@ import re
 from bisect import bisect_right
 
 from .schema import Ref
-from .spans import ARXIV_ID, ARXIV_VERSION, DOI_BODY, OLD_ARXIV_ID, REF_URL_RE, SCHEME
+from .spans import ARXIV_ID, ARXIV_VERSION, DOI_BODY, OLD_ARXIV_ID, REF_URL_RE, SCHEME, WWW
 
 _ARXIV_URL = re.compile(
-    rf"^(?:{SCHEME})?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
+    rf"^(?:{SCHEME})?(?:{WWW}|export\.)?arxiv\.org/(?:abs|pdf|html|format|ps)/(?P<id>{ARXIV_ID}){ARXIV_VERSION}(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{ARXIV_ID}){ARXIV_VERSION}$", re.IGNORECASE)

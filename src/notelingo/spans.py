@@ -1,13 +1,24 @@
 """Protected zones: what a URL, an e-mail, a mention, a hashtag, inline code, LaTeX,
 an arXiv id, a DOI or an inline tag is, written in one place.
 
-The stages ask different questions of the same zones, so they use different views:
+The URL grammar is one set of fragments (:data:`SCHEME`, :data:`WWW`, :data:`LABEL`,
+:data:`TLD`, the one TLD list :data:`COMMON_TLDS`, :func:`url_char`, :data:`HOST_START`)
+and one definition, :func:`url_pattern`. Inline math is one rule, :data:`LATEX_INLINE`
+(pandoc's: "$20 and $30" is money). The stages ask different questions of the same zones,
+so they use views composed from those, each with its restriction written beside it:
 
-* :mod:`notelingo.protect` masks every zone (:data:`ZONE_DETECTORS`) and keeps one of
-  any overlapping candidates (:func:`resolve_overlaps`, with glossary terms and acronyms);
-* :mod:`notelingo.translate.segment` never cuts a sentence inside :data:`NO_CUT_RE`;
+* :mod:`notelingo.protect` masks every zone (:data:`ZONE_DETECTORS`: every URL) and keeps one
+  of any overlapping candidates (:func:`resolve_overlaps`, with glossary terms and acronyms);
+* :mod:`notelingo.refs` reads references: :data:`REF_URL_RE` (a URL with a scheme, www. or
+  a path) and the arXiv / DOI fragments;
+* :mod:`notelingo.translate.segment` never cuts a sentence inside :data:`NO_CUT_RE` (code,
+  LaTeX, URLs: what protect masks whole);
 * :mod:`notelingo.textclean` leaves the spacing inside :data:`SPACING_ZONE_RE` alone;
-* :mod:`notelingo.refs` reads references: :data:`REF_URL_RE` and the arXiv / DOI fragments.
+* the glossary looks for no term inside :data:`TERMLESS_ZONE_RE`, language detection counts
+  nothing in :data:`NOT_WORDS_ZONES` as words;
+* readers and normalize ask :data:`SCHEME_RE`, :data:`HOST_TARGET_RE`, :data:`STARTS_WITH_LINK_RE`,
+  :data:`MARKDOWN_LINK_RE`, :data:`TITLE_LINK_RE`; render.terms resolves term overlaps
+  leftmost first (:func:`leftmost_first`).
 
 A zone candidate is a tuple ``(start, end, kind, payload)``; kinds are the keys of
 :data:`ZONE_PRIORITY`. Nothing here imports another notelingo module.

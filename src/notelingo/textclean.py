@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .spans import SPACING_ZONE_RE
+from .spans import HOST, SPACING_ZONE_RE
 
 # Spaces that are only typography; zero-width joiners stay (emoji sequences need them).
 # Regexes, not str.translate: translate looks every character up in a dict (~0.2 µs
@@ -214,7 +214,6 @@ _READER_APPS = frozenset({
     "the old reader", "feeder", "rssing", "rssing com", "netnewswire", "reeder", "wallabag", "raindrop", "miniflux",
     "freshrss", "tt rss", "bazqux", "feedspot",
 })
-_DOMAIN = re.compile(r"(?:[\w\-]+\.)+[A-Za-z]{2,24}")
 _CHANNEL_LABEL = re.compile(r"^(?:channel|feed|source|канал|лента|источник)\s*:\s*(?P<name>\S.{0,80}?)$", re.IGNORECASE)
 _EDGE_MAX_CHARS = 60
 _EDGE_MAX_WORDS = 8
@@ -231,7 +230,7 @@ class EdgeChrome:
 def is_chrome_line(line: str) -> bool:
     """A line with no content words: counters, symbols, a domain, reader buttons, a reader's name."""
     stripped = line.strip()
-    if not any(ch.isalpha() for ch in stripped) or _DOMAIN.fullmatch(stripped):
+    if not any(ch.isalpha() for ch in stripped) or re.fullmatch(HOST, stripped):
         return True
     words = fingerprint(stripped).split()
     return " ".join(words) in _READER_APPS or all(w in _UI_WORDS or w.isdigit() for w in words)
