@@ -21,7 +21,8 @@ def _found(pattern: re.Pattern, text: str) -> list[str]:
 
 
 # text -> protect (kind, text) | refs (kind, id) | no-cut | termless | not-words. The raw views keep
-# trailing punctuation: only protect and refs trim it.
+# trailing punctuation: only protect and refs trim it. No-cut takes only announced URLs (a scheme
+# or www., in lower case): a bare host holds no sentence end.
 TABLE = [
     ("see https://example.com/path?q=1#frag for details",
      [("url", "https://example.com/path?q=1#frag")], [("url", "https://example.com/path?q=1#frag")],
@@ -31,21 +32,21 @@ TABLE = [
      ["http://example.com."], ["http://example.com."], ["http://example.com."]),
     ("HTTPS://EXAMPLE.COM/X is upper case",
      [("url", "HTTPS://EXAMPLE.COM/X")], [("url", "HTTPS://EXAMPLE.COM/X")],
-     ["HTTPS://EXAMPLE.COM/X"], ["HTTPS://EXAMPLE.COM/X"], ["HTTPS://EXAMPLE.COM/X"]),
+     [], ["HTTPS://EXAMPLE.COM/X"], ["EXAMPLE.COM/X"]),
     ("go to www.example.com/page, then",
      [("url", "www.example.com/page")], [("url", "https://www.example.com/page")],
      ["www.example.com/page,"], ["www.example.com/page,"], ["www.example.com/page,"]),
     # a bare host is a URL to keep, not a reference; with a path it is both
     ("bare host example.com in prose",
-     [("url", "example.com")], [], ["example.com"], ["example.com"], ["example.com"]),
+     [("url", "example.com")], [], [], ["example.com"], ["example.com"]),
     ("bare host example.com/path/to?x=1 in prose",
      [("url", "example.com/path/to?x=1")], [("url", "https://example.com/path/to?x=1")],
-     ["example.com/path/to?x=1"], ["example.com/path/to?x=1"], ["example.com/path/to?x=1"]),
+     [], ["example.com/path/to?x=1"], ["example.com/path/to?x=1"]),
     ("youtu.be/dQw4w9WgXcQ is a video",  # a TLD off the common list: a path makes the URL
      [("url", "youtu.be/dQw4w9WgXcQ")], [("url", "https://youtu.be/dQw4w9WgXcQ")],
-     ["youtu.be/dQw4w9WgXcQ"], ["youtu.be/dQw4w9WgXcQ"], ["youtu.be/dQw4w9WgXcQ"]),
+     [], ["youtu.be/dQw4w9WgXcQ"], ["youtu.be/dQw4w9WgXcQ"]),
     ("DeepLearning.ai курс Эндрю Ына",
-     [("url", "DeepLearning.ai")], [], ["DeepLearning.ai"], ["DeepLearning.ai"], ["DeepLearning.ai"]),
+     [("url", "DeepLearning.ai")], [], [], ["DeepLearning.ai"], ["DeepLearning.ai"]),
     # file names are no URLs, only no words
     ("прочитайте README.md и file.py", [], [], [], [], ["README.md", "file.py"]),
     ("see src/file.py/ and docs/README.md here", [], [], [], [], ["file.py/", "README.md"]),
@@ -76,7 +77,7 @@ TABLE = [
      [("arxiv", "1706.03762"), ("doi", "10.1145/3292500.3330701")], [], [], []),
     ("LoRA (arxiv.org/abs/2106.09685)",
      [("url", "arxiv.org/abs/2106.09685")], [("arxiv", "2106.09685")],
-     ["arxiv.org/abs/2106.09685)"], ["arxiv.org/abs/2106.09685)"], ["arxiv.org/abs/2106.09685)"]),
+     [], ["arxiv.org/abs/2106.09685)"], ["arxiv.org/abs/2106.09685)"]),
     ("«https://t.me/channel/123» в кавычках",
      [("url", "https://t.me/channel/123")], [("url", "https://t.me/channel/123")],
      ["https://t.me/channel/123»"], ["https://t.me/channel/123»"], ["https://t.me/channel/123»"]),
@@ -85,6 +86,11 @@ TABLE = [
      ["https://github.com/karpathy/nanoGPT."], ["https://github.com/karpathy/nanoGPT."],
      ["https://github.com/karpathy/nanoGPT."]),
     ("e.g. this, i.e. that, т.е. это", [], [], [], [], []),
+    # a scheme glued to a word still starts a URL; "awww." is a host label, not www.
+    ("Ссылкаhttps://x.org/a glued, awww.example.com/b",
+     [("url", "https://x.org/a"), ("url", "awww.example.com/b")],
+     [("url", "https://x.org/a"), ("url", "https://awww.example.com/b")],
+     ["https://x.org/a"], ["https://x.org/a", "awww.example.com/b"], ["https://x.org/a", "awww.example.com/b"]),
     ("version v1.2.3 and 3.14 pi", [], [], [], [], []),
     ("the file index.html here", [], [], [], ["index.html"], ["index.html"]),
     ("The price is $20 and $30 today", [], [], [], [], []),

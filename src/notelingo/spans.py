@@ -45,10 +45,12 @@ DOI_BODY = r"10\.\d{4,9}/[^\s\"<>]+"
 
 # ----- URLs: the grammar, written once ---------------------------------------------
 
-#: A scheme: whatever follows it up to a stop is a URL.
-SCHEME = r"(?i:https?|ftp)://"
-#: "www." starts a host name without a scheme.
-WWW = r"(?i:www)\."
+#: The schemes of web links: whatever follows one and "://" up to a stop is a URL.
+SCHEMES = ("https?", "ftp")
+SCHEME = rf"(?:{'|'.join(SCHEMES)})://"
+#: "www." at a word's start begins a host name without a scheme. (Each form starts with a
+#: literal and looks back after it: the regex engine then skips ahead fast.)
+WWW = r"www\.(?<!\wwww\.)"
 #: A host label (RFC 1035: letters, digits and inner hyphens, at most 63).
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: A top-level domain is letters only: "X.T" in a formula or "v1.2" is no host.
@@ -58,12 +60,12 @@ TLD = r"[A-Za-z]{2,24}"
 #: no URL, while "DeepLearning.ai" in prose is one.
 COMMON_TLDS = ("com|org|net|io|ai|co|edu|gov|ru|uk|de|fr|me|dev|app|info|xyz|tech|cc|eu|us|ca|ch|nl|jp|cn|su|ly|"
                "gl|gg|tv|to|news|blog|science")
+#: A host name.
 HOST = rf"(?:{LABEL}\.)+{TLD}"
-#: The host of a URL written without a scheme or www. but with a path: its TLD is lower case or a
-#: common one, so "St.Petersburg/Moscow" is prose and "youtu.be/abc", "EXAMPLE.COM/x" are URLs.
-PATH_HOST = rf"(?:{LABEL}\.)+(?:[a-z]{{2,24}}|(?i:{COMMON_TLDS}))"
-COMMON_HOST = rf"(?:{LABEL}\.)+(?i:{COMMON_TLDS})(?![\w-])"
-#: A bare host starts a word: not inside a path, an e-mail or a dotted name ("docs/README.md").
+#: The TLD of a host written with a path but no scheme or www.: lower case, or a common one, so
+#: "St.Petersburg/Moscow" is prose and "youtu.be/abc", "EXAMPLE.COM/x" are URLs.
+PATH_TLD = rf"(?:[a-z]{{2,24}}|(?i:{COMMON_TLDS}))"
+#: A host written bare starts a word: not inside a path, an e-mail or a dotted name ("docs/README.md").
 HOST_START = r"(?<![\w@./-])"
 
 
@@ -71,34 +73,49 @@ def url_char(stops: str = "") -> str:
     """A URL character: not a space, quote, angle bracket or backtick, nor one of ``stops``.
     "](" never is one: "[https://a.b/c](https://a.b/c)" is a Markdown link whose text is its own
     URL, two URLs and not one."""
-    return rf"(?:(?!\]\()[^\s<>\"'`{re.escape(stops)}])"
+    plain = rf"[^\s<>\"'`\]{re.escape(stops)}]"
+    return plain if "]" in stops else rf"(?:{plain}|\](?!\())"  # the lookahead only at a "]": fast
 
 
 URL_CHAR = url_char()
 
 
-def url_pattern(char: str = URL_CHAR, bare_hosts: bool = True) -> str:
-    """The URL: a scheme or www. and what follows; a host and a path; with ``bare_hosts``, also a
-    host alone whose TLD is a common one. ``char`` is what the URL runs on with (see :func:`url_char`).
-    Trailing punctuation is the caller's to trim (:func:`notelingo.shapes.trim_trailing`)."""
-    alternatives = [rf"\b{SCHEME}{char}+", rf"\b{WWW}{char}+", rf"{HOST_START}{PATH_HOST}/{char}*"]
-    if bare_hosts:
-        alternatives.append(rf"{HOST_START}{COMMON_HOST}(?:[/?#]{char}*)?")
-    return "(?:" + "|".join(alternatives) + ")"
+def url_pattern(char: str = URL_CHAR, host_paths: bool = True, bare_hosts: bool = True,
+                any_case: bool = True) -> str:
+    """The URL: a scheme or www. and what follows; with ``host_paths``, a host whose TLD is a
+    :data:`PATH_TLD` and a path; with ``bare_hosts``, a host alone whose TLD is a common one.
+    ``char`` is what the URL runs on (see :func:`url_char`); ``any_case``: "HTTPS://", "WWW.", ".COM"
+    too. Trailing punctuation is the caller's to trim (:func:`notelingo.shapes.trim_trailing`)."""
+    # Each form starts with a literal, so a pattern made of such forms (no-cut, spacing) is
+    # searched fast; any case costs that, so a cheap look at the first letter stands in.
+    starts = [f"{scheme}://" for scheme in SCHEMES] + [WWW]
+    explicit = "|".join(f"{start}{char}+" for start in starts)
+    if any_case:
+        explicit = rf"(?=[hHfFwW])(?i:{'|'.join(starts)}){char}+"
+    tails = [rf"{PATH_TLD}/{char}*"] if host_paths else []
+    tails += [rf"(?i:{COMMON_TLDS})(?![\w-])(?:[/?#]{char}*)?"] if bare_hosts else []
+    if not tails:
+        return explicit  # no group: a caller's alternation keeps its literal starts
+    # The host forms share their labels: one scan of them, then the TLD decides.
+    return rf"(?:{explicit}|{HOST_START}(?:{LABEL}\.)+(?:{'|'.join(tails)}))"
 
 
 URL = url_pattern()
-#: A URL to keep whole in prose (protect masks it, segment never cuts it, textclean keeps its spacing).
+#: A URL its writer announced with a scheme or www. in lower case, as typed (the fast form: it
+#: starts with a literal): a host written bare holds no space and no sentence end, so segment and
+#: textclean need no more.
+EXPLICIT_URL = url_pattern(host_paths=False, bare_hosts=False, any_case=False)
+#: A URL to keep whole in prose: protect masks it, the glossary looks for no term in it.
 URL_RE = re.compile(URL)
 #: A URL cited as a reference: a URL with a scheme, www. or a path, so that "DeepLearning.ai"
 #: in prose is no link.
 REF_URL_RE = re.compile(url_pattern(bare_hosts=False))
 #: A link's scheme, where readers decide whether an href is a web link.
-SCHEME_RE = re.compile("^" + SCHEME)
+SCHEME_RE = re.compile("^" + SCHEME, re.IGNORECASE)
 #: A line that opens with a link: a scheme, www., or a host followed by a path or by nothing.
-STARTS_WITH_LINK_RE = re.compile(rf"^(?:{SCHEME}|{WWW}|{HOST}(?:/|$))")
+STARTS_WITH_LINK_RE = re.compile(rf"^(?:{SCHEME}|{WWW}|{HOST}(?:/|$))", re.IGNORECASE)
 #: A link target without a scheme that is still a web link: a host, maybe after www. and before a path.
-HOST_TARGET_RE = re.compile(rf"^(?:{WWW})?{HOST}(?:[/?#:].*)?$")
+HOST_TARGET_RE = re.compile(rf"^(?:{WWW})?{HOST}(?:[/?#:].*)?$", re.IGNORECASE)
 _TARGET_CHAR = url_char("()")
 # A Markdown link target runs on to the closing parenthesis, over one level of inner ones.
 _TARGET = url_pattern(rf"(?:{_TARGET_CHAR}|\({_TARGET_CHAR}*\))", bare_hosts=False)
@@ -114,8 +131,9 @@ MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{1,31}\b")
 HASHTAG_RE = re.compile(r"(?<![\w#&/])#[^\W\d_]\w*")
 CODE_RE = re.compile(r"```[\s\S]*?```|``[^`\n]+?``|`[^`\n]+`")
 #: Inline math by pandoc's rule: no space inside either $, no digit right after the closing
-#: one, so "$20 and $30" is money, not math, for every stage.
-LATEX_INLINE = r"(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
+#: one, so "$20 and $30" is money, not math, for every stage. (The look back for an escaping
+#: backslash or a second $ stands after the $, so every LaTeX form starts with a literal: fast.)
+LATEX_INLINE = r"\$(?<![\\$]\$)(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=\S)\$(?![\d$])"
 LATEX = rf"\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\\\([\s\S]+?\\\)|{LATEX_INLINE}"
 LATEX_DELIMITED_RE = re.compile(LATEX)
 ARXIV_RE = re.compile(
@@ -175,19 +193,20 @@ def resolve_overlaps(candidates: Iterable[tuple], size: int,
 
 # ----- the other stages' views, composed from the zones above ----------------------------
 
-#: Where a sentence is never cut: formulas (across lines too), code, URLs: the zones protect
-#: masks whole, so a cut cannot split one. Money ("$20. The next") is prose and may be cut.
-NO_CUT_RE = re.compile(rf"{LATEX}|{CODE_RE.pattern}|{URL}")
-#: Where runs of spaces are the author's (normalize collapses them elsewhere): code, formulas, URLs.
-SPACING_ZONE_RE = re.compile(rf"{CODE_RE.pattern}|{LATEX}|{URL}")
+#: Where a sentence is never cut: formulas (across lines too), code, announced URLs: zones
+#: protect masks whole, so a cut cannot split one. Money ("$20. The next") is prose and may be cut.
+NO_CUT_RE = re.compile(rf"{LATEX}|{CODE_RE.pattern}|{EXPLICIT_URL}")
+#: Where runs of spaces are the author's (normalize collapses them elsewhere): code, formulas,
+#: announced URLs.
+SPACING_ZONE_RE = re.compile(rf"{CODE_RE.pattern}|{LATEX}|{EXPLICIT_URL}")
 #: Where glossary terms are never looked for: code, formulas, e-mails, URLs, and web page
 #: names ("attention.html") too.
 TERMLESS_ZONE_RE = re.compile(
     rf"{CODE_RE.pattern}|{LATEX}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|{URL}|\b{LABEL}(?:\.{LABEL})*\.(?i:html?)\b"
 )
-#: What language detection does not count as words: URLs, e-mails, mentions, hashtags, and any
-#: dotted name with a letter TLD, host or file name ("arxiv.org/abs/...", "README.md").
-NOT_WORDS_ZONES = rf"{URL}|\S+@\S+\.\w+|[@#]\w+|\b(?:[\w-]+\.)+{TLD}(?:/{URL_CHAR}*)?"
+#: What language detection does not count as words: announced URLs, e-mails, mentions, hashtags,
+#: and any dotted name with a letter TLD, a host or a file name ("arxiv.org/abs/...", "README.md").
+NOT_WORDS_ZONES = rf"{EXPLICIT_URL}|\S+@\S+\.\w+|[@#]\w+|\b(?:[\w-]+\.)+{TLD}(?:/{URL_CHAR}*)?"
 #: A link in a title line, gone from the title (it is in the refs): a reference URL, or an
 #: "arXiv:" / "doi:" label and its id, ending before a closing bracket.
 TITLE_LINK_RE = re.compile(
