@@ -4,7 +4,8 @@ Blocks are cut at line breaks, lines into sentences with a blank spaCy pipeline 
 sentencizer (cached per language), and a sentence longer than the model accepts
 is cut again at clause boundaries (, ; : and dashes), then between words, and as
 a last resort between characters. Cuts never fall inside LaTeX, inline code or a
-URL, so protection sees them whole.
+URL (:data:`notelingo.spans.NO_CUT_RE`, the zones protection masks), so protection sees
+them whole; money ("$20. The next") is prose there as in protection, and may be cut.
 
 Invariant: ``"".join(p.text + p.sep for p in pieces)`` is the block text without
 its leading whitespace. Nothing is dropped.
