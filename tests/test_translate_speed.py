@@ -129,3 +129,54 @@ print(json.dumps([loaded, out.blocks[0].text["en"]]))
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     loaded, text = json.loads(proc.stdout.strip().splitlines()[-1])
     assert loaded == [] and "arxiv.org" in text
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp_path, backend):
+    """Greedy chunks cross length buckets and decode to their longest member's cap; each output is
+    cut at its own cap, which is what the sentence gives alone."""
+    from notelingo.translate import DecodingOptions, load_translator
+    from notelingo.translate.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    decoding = DecodingOptions(beams=1, length_ratio=1.1, length_extra=0)
+    translator = load_translator(backend, model, "cpu", decoding, str(tmp_path))
+    texts = [" ".join(["слово"] * n) + "." for n in (2, 9, 17, 30, 61)]
+    together = translator.translate_batch(texts)
+    assert together == [translator.translate_batch([text])[0] for text in texts]
+    assert len(set(together)) > 1
+
+
+def test_greedy_chunks_cross_buckets_beam_chunks_never():
+    from notelingo.translate import length_bucket
+
+    lengths = [5, 7, 9, 12, 15, 17, 20, 25] * 4
+    greedy, beam = length_chunks(lengths, 2, 1), length_chunks(lengths, 2, 4)
+    assert any(len({length_bucket(lengths[i]) for i in chunk}) > 1 for chunk in greedy)
+    assert all(len({length_bucket(lengths[i]) for i in chunk}) == 1 for chunk in beam)
+
+
+class QueueingTranslator:
+    """Records when each batch is queued and collected (the engine's side of ``submit``)."""
+
+    def __init__(self):
+        self.events = []
+
+    def submit(self, batch, wanted):
+        self.events.append(("queued", batch[0]))
+
+        def collect():
+            self.events.append(("collected", batch[0]))
+            return [text.upper() for text in batch]
+        return collect
+
+
+def test_local_batches_queue_the_next_batch_before_collecting_one():
+    from notelingo.translate.ray_exec import local_batches
+
+    translator = QueueingTranslator()
+    jobs = [(["a", "b"], None), (["c"], None), (["d"], None)]
+    results = list(local_batches(jobs, translator))
+    assert [result for _, _, result in results] == [["A", "B"], ["C"], ["D"]]
+    assert translator.events == [("queued", "a"), ("queued", "c"), ("collected", "a"), ("queued", "d"),
+                                 ("collected", "c"), ("collected", "d")]

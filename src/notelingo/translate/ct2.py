@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ModelError
 from .backends import cpu_count
@@ -91,8 +92,9 @@ def length_chunks(lengths: list[int], workers: int, beams: int = 1) -> list[list
     budget = max(longest, math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams))))
     chunks: list[list[int]] = []
     for index in order:
-        same_bucket = chunks and length_bucket(lengths[chunks[-1][0]]) == length_bucket(lengths[index])
-        if same_bucket and (len(chunks[-1]) + 1) * lengths[index] <= budget:  # one cap per chunk: see length_bucket
+        same_bucket = chunks and (beams == 1 or length_bucket(lengths[chunks[-1][0]]) == length_bucket(lengths[index]))
+        # beam search: one cap per chunk (see DecodingOptions.max_new_tokens)
+        if same_bucket and (len(chunks[-1]) + 1) * lengths[index] <= budget:
             chunks[-1].append(index)
         else:
             chunks.append([index])
@@ -121,7 +123,7 @@ class CT2Translator(MarianTokens):
         self.compute_type = self.translator.compute_type
 
     def translate_batch(self, texts: list[str]) -> list[str]:
-        return [self._detokenize(pieces) for pieces, _ in self._decode(texts)]
+        return self.submit(texts)()
 
     def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``.
@@ -130,21 +132,37 @@ class CT2Translator(MarianTokens):
         (``return_attention``: the converter keeps the last layer's head 0, opus-mt's
         alignment head); the other chunks decode as usual.
         """
+        return self.submit(texts, want)()
+
+    def submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
+        """Queue ``texts`` on the workers and return at once; calling the result waits for them and
+        gives what :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives.
+
+        The engine queues its next batch before it collects this one, so the workers never
+        wait for the driver between batches (measured: 256 sentences in four calls took 1.5 x
+        the time of one call when each call waited for the last)."""
+        decoded = self._submit(texts, want)
+        if want is None:
+            return lambda: [self._detokenize(pieces) for pieces, _ in decoded()]
+        return lambda: self._aligned(texts, decoded())
+
+    def _aligned(self, texts: list[str], decoded: list[tuple[list[str], list | None]]) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = []
         tokens = self.cached_tokens(texts) if texts else []
-        wanted = [i for i, w in enumerate(want) if w]
+        wanted = [i for i, (_, attention) in enumerate(decoded) if attention is not None]
         ranges = dict(zip(wanted, source_ranges(self.source_processor(), [texts[i] for i in wanted])))
-        for i, (pieces, attention) in enumerate(self._decode(texts, want)):
+        for i, (pieces, attention) in enumerate(decoded):
             text_out = self._detokenize(pieces)
             source = ranges.get(i)
             usable = source is not None and attention is not None and len(source) == len(tokens[i])
             out.append((text_out, self.alignment(source, pieces, text_out, attention) if usable else None))
         return out
 
-    def _decode(self, texts: list[str], want: list[bool] | None = None) -> list[tuple[list[str], list | None]]:
-        """(output pieces, attention or None) per text."""
+    def _submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
+        """Queue the chunks of ``texts``; the result waits for (output pieces, attention or None) per text.
+        Only the texts in ``want`` keep their attention."""
         if not texts:
-            return []
+            return list
         tokens = self.cached_tokens(texts)
         lengths = [len(t) for t in tokens]
         self.check_lengths(lengths, texts)
@@ -159,12 +177,19 @@ class CT2Translator(MarianTokens):
                 max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
             )
             pending.append((chunk, futures))
-        out: list[tuple[list[str], list | None]] = [([], None)] * len(texts)
-        for chunk, futures in pending:
-            for i, future in zip(chunk, futures):
-                result = future.result()
-                out[i] = (result.hypotheses[0], result.attention[0] if result.attention else None)
-        return out
+
+        def collect() -> list[tuple[list[str], list | None]]:
+            out: list[tuple[list[str], list | None]] = [([], None)] * len(texts)
+            for chunk, futures in pending:
+                for i, future in zip(chunk, futures):
+                    result = future.result()
+                    # the chunk's cap is its longest source's: each output stops at its own
+                    cap = self.decoding.max_new_tokens(lengths[i], self.limit)
+                    keep = result.attention and want is not None and want[i]
+                    out[i] = (result.hypotheses[0][:cap], result.attention[0][:cap] if keep else None)
+            return out
+
+        return collect
 
     def load_tokenizer(self, path: str) -> MarianSpm:
         return MarianSpm(path)

@@ -68,7 +68,7 @@ class HFTranslator(MarianTokens):
     def translate_batch(self, texts: list[str]) -> list[str]:
         out = [""] * len(texts)
         # chunks never cross a length bucket, so each text decodes up to its own cap (see length_bucket)
-        for chunk in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
+        for chunk in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), self.decoding.beams):
             for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk])):
                 out[index] = text
         return out
@@ -77,7 +77,7 @@ class HFTranslator(MarianTokens):
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
         # see translate_batch
-        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
+        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), self.decoding.beams):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted)
@@ -104,15 +104,23 @@ class HFTranslator(MarianTokens):
                 )
         finally:
             self.model.set_attn_implementation(previous)
-        outputs = self.tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+        sequences = self._own_caps(generated.sequences, lengths)
+        outputs = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
         mask = encoded["attention_mask"].tolist()
         sources = source_ranges(self.source_processor(), texts)
-        return [(text_out, self._alignment_of(generated, row, sources[row], mask[row], text_out) if want[row] else None)
-                for row, text_out in enumerate(outputs)]
+        return [(text_out, self._alignment_of(generated, sequences[row], row, sources[row], mask[row], text_out)
+                 if want[row] else None) for row, text_out in enumerate(outputs)]
 
-    def _alignment_of(self, generated, row: int, source: list | None, mask: list[int], text_out: str):
+    def _own_caps(self, sequences, lengths: list[int]) -> list[list[int]]:
+        """Each row of ``generate``'s output (decoder start token first) cut at its own source's cap:
+        the chunk decoded to its longest member's (see DecodingOptions.max_new_tokens)."""
+        return [row[:1 + self.decoding.max_new_tokens(length, self.limit)]
+                for row, length in zip(sequences.tolist(), lengths)]
+
+    def _alignment_of(self, generated, sequence: list[int], row: int, source: list | None, mask: list[int],
+                      text_out: str):
         """Row ``row``'s alignment from ``generate``'s cross-attentions (last layer, head 0)."""
-        ids = generated.sequences[row, 1:].tolist()  # after the decoder start token
+        ids = sequence[1:]  # after the decoder start token
         stop = {self.tokenizer.eos_token_id, self.tokenizer.pad_token_id}
         count = next((i for i, token in enumerate(ids) if token in stop), len(ids))
         beams = getattr(generated, "beam_indices", None)
@@ -141,4 +149,4 @@ class HFTranslator(MarianTokens):
             generated = self.model.generate(
                 **encoded.to(self.device), num_beams=self.decoding.beams, max_new_tokens=max_new, do_sample=False,
             )
-        return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        return self.tokenizer.batch_decode(self._own_caps(generated, lengths), skip_special_tokens=True)

@@ -30,31 +30,40 @@ class DecodingOptions:
     length_extra: int = 10
 
     def max_new_tokens(self, source_tokens: int, model_limit: int) -> int:
-        """The cap for a source of ``source_tokens``, taken from its length bucket: every
-        source of a bucket gets the same cap alone or beside others (see :func:`length_bucket`)."""
-        return max(1, min(model_limit, int(length_bucket(source_tokens) * self.length_ratio) + self.length_extra))
+        """The cap for a source of ``source_tokens``, the same alone or beside others.
+
+        Greedy search: the source's own length. A batch decodes up to its longest member's
+        cap and each output is cut at its own, which is exactly what the source decodes to
+        alone (a greedy output's first n tokens do not depend on how long it goes on).
+        Beam search keeps no such prefix, so there the cap comes from the length bucket and
+        a batch never crosses a bucket (see :func:`length_bucket`).
+        """
+        tokens = source_tokens if self.beams == 1 else length_bucket(source_tokens)
+        return max(1, min(model_limit, int(tokens * self.length_ratio) + self.length_extra))
 
     def as_dict(self) -> dict:
-        return {"beams": self.beams, "max_new_tokens": f"{self.length_ratio:g}*bucket(src)+{self.length_extra}"}
+        source = "src" if self.beams == 1 else "bucket(src)"
+        return {"beams": self.beams, "max_new_tokens": f"{self.length_ratio:g}*{source}+{self.length_extra}"}
 
 
 def length_bucket(tokens: int) -> int:
     """``tokens`` rounded up to a fixed bucket boundary (steps of 8 up to 64, 16 up to 128, then 32).
 
-    A batch decodes up to the cap of its longest source; batching only sources of one
-    bucket makes that cap each source's own, so a translation never depends on its batch
-    mates (padding was measured not to change the output on either backend).
+    A beam search batch decodes up to the cap of its longest source; batching only sources
+    of one bucket makes that cap each source's own, so a translation never depends on its
+    batch mates (padding was measured not to change the output on either backend).
     """
     step = 8 if tokens <= 64 else 16 if tokens <= 128 else 32
     return max(step, -(-tokens // step) * step)
 
 
-def bucket_chunks(lengths: list[int], size: int) -> list[list[int]]:
-    """Indices of ``lengths`` sorted by length and cut into chunks of at most ``size`` that never
-    cross a length bucket: what each backend decodes in one call (one cap per call)."""
+def bucket_chunks(lengths: list[int], size: int, beams: int = 1) -> list[list[int]]:
+    """Indices of ``lengths`` sorted by length and cut into chunks of at most ``size``: what each
+    backend decodes in one call, to one cap. With beam search a chunk never crosses a length bucket
+    (see :meth:`DecodingOptions.max_new_tokens`)."""
     groups: dict[int, list[int]] = {}
     for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-        groups.setdefault(length_bucket(lengths[index]), []).append(index)
+        groups.setdefault(length_bucket(lengths[index]) if beams > 1 else 0, []).append(index)
     return [group[start:start + size] for group in groups.values() for start in range(0, len(group), size)]
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections import deque
 from typing import Iterable, Iterator, Optional
 
 from ..errors import BackendError, UsageError
@@ -45,9 +46,24 @@ def run_job(translator, batch: Batch, wanted: list[bool] | None) -> list:
 
 
 def local_batches(jobs: Iterable[Job], translator) -> Iterator[tuple[Batch, list[bool] | None, list]]:
-    """Run each job on the loaded local translator, in order."""
+    """Run each job on the loaded local translator, in order. A backend that can queue work
+    (``submit``, CTranslate2) gets the next job before this one is collected, so its workers
+    decode while the engine checks, caches and reports the last batch, and never sit idle
+    between batches; one job waits in the queue at most (an interrupt leaves little behind)."""
+    submit = getattr(translator, "submit", None)
+    if submit is None:
+        for batch, wanted in jobs:
+            yield batch, wanted, run_job(translator, batch, wanted)
+        return
+    queued: deque = deque()
     for batch, wanted in jobs:
-        yield batch, wanted, run_job(translator, batch, wanted)
+        queued.append((batch, wanted, submit(batch, wanted)))
+        if len(queued) > 1:
+            done_batch, done_wanted, collect = queued.popleft()
+            yield done_batch, done_wanted, collect()
+    while queued:
+        done_batch, done_wanted, collect = queued.popleft()
+        yield done_batch, done_wanted, collect()
 
 
 def _dumps_result(result: list, wanted: list[bool] | None) -> str:
