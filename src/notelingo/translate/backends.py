@@ -38,7 +38,12 @@ _BACKEND_PACKAGES = {
 
 @runtime_checkable
 class Translator(Protocol):
-    """One loaded model for one language pair (or a pivot chain of them)."""
+    """One loaded model for one language pair (or a pivot chain of them).
+
+    Optional: ``translate_aligned(texts, want)`` (translations with the model's alignment) and
+    ``submit(texts, want=None)`` (queue the work, return a function that waits for the result:
+    the engine queues its next batch before it collects one).
+    """
 
     @property
     def signature(self) -> ModelSignature:

@@ -288,10 +288,9 @@ class BatchRunner:
     def length_batches(self, texts: list[str], translator: Translator) -> list[list[str]]:
         """Texts sorted by token length, cut into batches of similar length (little padding).
 
-        Each backend decodes a batch in calls that never cross a length bucket
-        (:func:`notelingo.translate.length_bucket`), so a sentence decodes up to its own
-        cap whatever its batch mates: mixing lengths under one cap was why a translation
-        depended on the rest of the run and on the cache.
+        Each backend gives every sentence its own length cap whatever its batch mates
+        (:meth:`notelingo.translate.DecodingOptions.max_new_tokens`): mixing lengths under
+        one cap was why a translation depended on the rest of the run and on the cache.
         """
         if not texts:
             return []
