@@ -38,15 +38,17 @@ def test_key_ignores_unrelated_signature_fields_and_depends_on_text():
 
 # Computed before the signature became a dataclass (from the dict {"models": {pair: model}, "backend",
 # "compute_type", "device", "decoding": DecodingOptions.as_dict()}): a cache written then must still be read.
+# Greedy keys changed on purpose when greedy decoding moved from bucket caps to each sentence's own cap
+# (an output that reached the cap is shorter now); see test_greedy_keys_left_the_bucket_caps.
 @pytest.mark.parametrize("signature, text, key, alignment", [
     (ModelSignature("ru-en", "Helsinki-NLP/opus-mt-ru-en@0123456789abcdef", "ctranslate2", "int8_float32", "cpu",
                     DecodingOptions()), "Привет, мир. ⟦0⟧ GPT-3",
      "8718a7c2c3a47cb4d7b29cd46d85def26dbf1955bbd8b3f4caaa9ac33b890ffc",
      "c41bd26648a830de4031d777d567a9ea695a6edd8140d1fd735f5eb449bf6414"),
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
-                    DecodingOptions(beams=1, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
-     "b68690ec892c853f8a7d467e3537bbb5b9c0b533a0466ce0b25781f519a597ac",
-     "c90da59b2284841afa483a4991b1832a7560679b48751eed8eeb29df54ad96fe"),
+                    DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
+     "9642778cdd4c68f8bc3f1f14c66762aa2785525543d1cac6ec2edd29ebe32835",
+     "2c25266e35c2c18eb6b6f7854d0e1660179ff6904e80e0b3aeea0fab7a800de3"),
 ])
 def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
     assert cache_key(text, signature) == key
@@ -103,3 +105,13 @@ def test_unwritable_folder_names_the_fix(tmp_path):
 
     with pytest.raises(OutputError, match="NOTELINGO_CACHE_DIR"):
         TranslationCache(blocker / "sub" / "c.sqlite3")
+
+
+def test_greedy_keys_left_the_bucket_caps():
+    """Greedy outputs that reach the cap changed when caps became each sentence's own: their old keys
+    (bucket caps) must not be read back."""
+    signature = ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
+                               DecodingOptions(beams=1, length_ratio=1.5, length_extra=4))
+    bucket_era = "b68690ec892c853f8a7d467e3537bbb5b9c0b533a0466ce0b25781f519a597ac"
+    assert cache_key('Hello "world"\n', signature) != bucket_era
+    assert signature.decoding.as_dict()["max_new_tokens"] == "1.5*src+4"
