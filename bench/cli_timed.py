@@ -1,8 +1,11 @@
 """Run the ``notelingo`` CLI while timing the model: ``python bench/cli_timed.py TIME_FILE ARGS...``.
 
-Every translator ``notelingo.translate.load_translator`` hands out gets its
-``translate_batch`` and ``translate_aligned`` wrapped by a timer; the seconds spent inside the model are
-written to TIME_FILE when the command ends. The benchmark subtracts them from
+Every translator ``notelingo.translate.load_translator`` hands out gets its model calls
+wrapped by a timer: ``translate_batch`` and ``translate_aligned`` from call to return, and
+``submit`` (work queued on the backend's workers while the engine goes on) from the call to
+the moment its result is collected. The model counts as busy while any of these is open
+(the union of the intervals): time the engine spends while the model works is not overhead.
+The seconds are written to TIME_FILE when the command ends; the benchmark subtracts them from
 the end-to-end wall time to get ``overhead_fraction``.
 """
 
@@ -12,27 +15,58 @@ import sys
 import time
 
 
-def _timed(translator, total: list[float]) -> None:
-    """Time the translator's model calls: ``translate_batch`` and ``translate_aligned``
-    (the same decoding, also returning the attention protect repairs spans from)."""
-    depth = [0]  # one may call the other: count the outer call only
+class BusyClock:
+    """The union of the intervals during which at least one model call is open."""
+
+    def __init__(self) -> None:
+        self.open = 0
+        self.since = 0.0
+        self.total = 0.0
+
+    def start(self) -> None:
+        if self.open == 0:
+            self.since = time.perf_counter()
+        self.open += 1
+
+    def stop(self) -> None:
+        self.open -= 1
+        if self.open == 0:
+            self.total += time.perf_counter() - self.since
+
+
+def _timed(translator, clock: BusyClock) -> None:
+    """Time the translator's model calls (see the module's docstring)."""
 
     def timer(inner):
         def timed(*args, **kwargs):
-            depth[0] += 1
-            start = time.perf_counter()
+            clock.start()
             try:
                 return inner(*args, **kwargs)
             finally:
-                depth[0] -= 1
-                if depth[0] == 0:
-                    total[0] += time.perf_counter() - start
+                clock.stop()
         return timed
 
-    for name in ("translate_batch", "translate_aligned"):
+    def queued(inner):
+        def submit(*args, **kwargs):
+            clock.start()
+            try:
+                collect = inner(*args, **kwargs)
+            except BaseException:
+                clock.stop()
+                raise
+
+            def collected():
+                try:
+                    return collect()
+                finally:
+                    clock.stop()
+            return collected
+        return submit
+
+    for name, wrap in (("translate_batch", timer), ("translate_aligned", timer), ("submit", queued)):
         if hasattr(translator, name):
             try:
-                setattr(translator, name, timer(getattr(translator, name)))
+                setattr(translator, name, wrap(getattr(translator, name)))
             except AttributeError:  # __slots__ classes: leave untimed
                 pass
 
@@ -40,16 +74,18 @@ def _timed(translator, total: list[float]) -> None:
 def main() -> None:
     time_file, args = sys.argv[1], sys.argv[2:]
     import notelingo.translate as translate_pkg
+    import notelingo.translate.backends as backends
 
-    original = translate_pkg.load_translator
-    total = [0.0]
+    original = backends.load_translator
+    clock = BusyClock()
 
     def load_translator(*a, **kw):
         translator = original(*a, **kw)
-        _timed(translator, total)
+        _timed(translator, clock)
         return translator
 
-    translate_pkg.load_translator = load_translator
+    # before the engine imports it (``from .backends import load_translator``)
+    translate_pkg.load_translator = backends.load_translator = load_translator
     from notelingo.cli import main as cli_main
 
     sys.argv = ["notelingo", *args]
@@ -57,7 +93,7 @@ def main() -> None:
         cli_main()
     finally:
         with open(time_file, "w", encoding="utf-8") as out:
-            out.write(f"{total[0]:.6f}\n")
+            out.write(f"{clock.total:.6f}\n")
 
 
 if __name__ == "__main__":
