@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from notelingo.glossary import Entry, Glossary, load_glossary
-from notelingo.glossary.fastfind import FastMatcher, Tokenizer, cache_file, fast_find, load_table
-from notelingo.glossary.matcher import pipeline
+from notelingo.glossary.fastfind import FastMatcher, cache_file, fast_find, load_table
+from notelingo.glossary.matcher import find_terms, pipeline
+from notelingo.tokenrules import Tokenizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = [
@@ -70,7 +71,7 @@ def test_fast_find_answers_like_the_spacy_matcher(find_cache, lang):
     differing = [
         text[:80]
         for text in texts
-        if [(m.start, m.end, m.entry.en) for m in glossary.find(text, lang)]
+        if [(m.start, m.end, m.entry.en) for m in find_terms(glossary, text, lang)]
         != [(m.start, m.end, m.entry.en) for m in fast_find(glossary, text, lang)]
     ]
     assert differing == []

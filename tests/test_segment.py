@@ -75,3 +75,50 @@ def test_split_is_an_exact_partition(text):
     pieces = split_block(text, "en", 4, words)
     assert rebuilt(text, pieces) == text.lstrip()
     assert all(p.text.strip() for p in pieces)
+
+
+SPLIT_EDGE_CASES = [
+    "", " ", "Hi.", "e.g. this. And U.S. policy vs. that!", "It costs $20. The next one costs $30.",
+    "Что? Да!! Нет... «Цитата.» (Скобка.) Конец", "т.е. модель, т.к. данные. Далее", "3.5 млрд. Итого",
+    "Tabs\there.\tNext", "NBSP\u00a0here.\u00a0Next", "a  b.  C", "See arxiv.org/abs/2401.00001. Then",
+    "Why?!  Because…  OK", "GPT-4o's. It's 'quoted.' Done", "Mr. Smith et al. (2020). Next", ":) Smile. :-( Sad.",
+]
+
+
+def _corpus_lines() -> list[str]:
+    """Every line of the real and realistic text fixtures (Telegram dumps, blog notes, MDX, Markdown)."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    paths = sorted(p for suffix in ("txt", "md", "mdx") for p in fixtures.rglob(f"*.{suffix}"))
+    lines = []
+    for path in paths:
+        lines += [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return list(dict.fromkeys(lines))
+
+
+def test_sentences_split_without_spacy_as_spacy_splits_them(tmp_path, monkeypatch):
+    """The spaCy-free path (cached tokenizer rules + the sentencizer's rule) cuts every line of the
+    real corpus, both languages, where spaCy's blank pipeline + sentencizer cuts it."""
+    from notelingo.translate import segment
+
+    monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(tmp_path))
+    segment.fast_sentencizer.cache_clear()
+    texts = _corpus_lines()
+    assert len(texts) > 1000 and sum(any("а" <= c <= "я" for c in t) for t in texts) > 300
+    lines = [(text, lang) for text in texts + SPLIT_EDGE_CASES for lang in ("ru", "en")]
+    differing = []
+    for line, lang in lines:
+        spacy_bounds = [(s.start_char, s.end_char) for s in sentencizer(lang)(line).sents]
+        if segment.sentence_bounds(line, lang) != spacy_bounds:
+            differing.append((lang, line[:80]))
+    assert differing == []
+    assert list((tmp_path / "spacy-rules").glob("sentences-*.json"))  # the rules were cached
+    segment.fast_sentencizer.cache_clear()
+
+
+def test_other_languages_split_with_spacy():
+    from notelingo.translate.segment import fast_sentencizer, sentence_bounds
+
+    assert fast_sentencizer("de") is None
+    assert sentence_bounds("Hallo Welt. Wie geht's? Gut.", "de") == [(0, 11), (12, 23), (24, 28)]

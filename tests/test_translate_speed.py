@@ -83,13 +83,13 @@ def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
 
 def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models, cache_dir, monkeypatch):
     from conftest import make_note
-    from notelingo.glossary import matcher
+    from notelingo.glossary import fastfind, matcher
     from notelingo.translate import DecodingOptions, TranslateOptions, engine
 
     loads, builds = [], []
-    original_load, original_matcher = engine.load_translator, matcher.TermMatcher
+    original_load, original_matcher = engine.load_translator, fastfind.FastMatcher
     monkeypatch.setattr(engine, "load_translator", lambda *a, **k: loads.append(1) or original_load(*a, **k))
-    monkeypatch.setattr(matcher, "TermMatcher", lambda *a, **k: builds.append(1) or original_matcher(*a, **k))
+    monkeypatch.setattr(fastfind, "FastMatcher", lambda *a, **k: builds.append(1) or original_matcher(*a, **k))
     monkeypatch.setattr(engine, "_LOADED", {})
     monkeypatch.setattr(matcher, "_MATCHERS", {})
     monkeypatch.setattr(matcher, "_BY_IDENTITY", {})

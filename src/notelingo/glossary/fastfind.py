@@ -19,45 +19,29 @@ and resolve overlaps exactly as :meth:`~.matcher.TermMatcher.find` does.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Glossary, TermMatch
+from ..tokenrules import Tokenizer, fingerprint, load, rules_of, store
+from .entry import GlossaryLike as Glossary
+from .entry import TermMatch
 
 CACHE_VERSION = 1
-_NEVER = re.compile("a^")
 
 
 def _fingerprint() -> str:
     """What the cached keys depend on besides the glossary: the key code and the packages' versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    parts = [str(CACHE_VERSION)]
     here = Path(__file__).parent
-    for name in ("matcher.py", "fastfind.py"):
-        parts.append(hashlib.sha256((here / name).read_bytes()).hexdigest())
-    for package in ("spacy", "pymorphy3", "pymorphy3-dicts-ru"):
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=-")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return fingerprint([here / "matcher.py", here / "fastfind.py", here.parent / "tokenrules.py"],
+                       ("spacy", "pymorphy3", "pymorphy3-dicts-ru"), CACHE_VERSION)
 
 
 def cache_file(glossary: Glossary, lang: str) -> Path:
     """Where the match table of ``glossary`` for ``lang`` text is kept."""
-    from ..translate import cache_root
+    from ..translate.backends import cache_root
     from .matcher import content_key
 
     return Path(cache_root()) / "glossary-find" / f"{lang}-{content_key(glossary)[:24]}-{_fingerprint()}.json"
-
-
-def _pattern_of(regex) -> list:
-    return [regex.__self__.pattern, regex.__self__.flags] if regex is not None else ["a^", 0]
 
 
 def build_table(glossary: Glossary, lang: str) -> dict:
@@ -65,167 +49,30 @@ def build_table(glossary: Glossary, lang: str) -> dict:
     from .matcher import matcher_for
 
     matcher = matcher_for(glossary, lang)
-    strings, tokenizer = matcher.nlp.vocab.strings, matcher.nlp.tokenizer
+    strings = matcher.nlp.vocab.strings
     patterns = []
     for generic, phrase_matcher in ((False, matcher.matcher), (True, matcher.generic)):
         stored = phrase_matcher.__reduce__()[1][1]  # {key: {tuple of LEMMA hashes}}: what the matcher matches on
         for key, keywords in stored.items():
             index = int(strings[key] if isinstance(key, int) else key)
             patterns += [[index, generic, [strings[h] for h in keyword]] for keyword in sorted(keywords)]
-    return {
-        "version": CACHE_VERSION, "lang": lang, "patterns": patterns,
-        "prefix": _pattern_of(tokenizer.prefix_search), "suffix": _pattern_of(tokenizer.suffix_search),
-        "infix": _pattern_of(tokenizer.infix_finditer), "token_match": _pattern_of(tokenizer.token_match),
-        "url_match": _pattern_of(tokenizer.url_match),
-        "special": {orth: [t.text for t in tokenizer(orth)] for orth in tokenizer.rules},
-        "stop_words": sorted(matcher.stop_words),
-    }
+    return {"version": CACHE_VERSION, "lang": lang, "patterns": patterns, **rules_of(matcher.nlp.tokenizer),
+            "stop_words": sorted(matcher.stop_words)}
 
 
 def load_table(glossary: Glossary, lang: str) -> dict:
     """The cached table, built and written on the first call for this glossary, language and code."""
     path = cache_file(glossary, lang)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    table = load(path)
+    if table is not None:
+        return table
     table = build_table(glossary, lang)
-    _store(path, table)
+    store(path, table)
     # spaCy is loaded now: the other language's table costs a fraction of a second more, not a new import later.
     other = "en" if lang == "ru" else "ru"
     if not cache_file(glossary, other).exists():
-        _store(cache_file(glossary, other), build_table(glossary, other))
+        store(cache_file(glossary, other), build_table(glossary, other))
     return table
-
-
-def _store(path: Path, table: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache folder only costs speed
-
-
-class Tokenizer:
-    """spaCy's tokenizer algorithm over rules read from the table (see ``Tokenizer.explain`` in spaCy)."""
-
-    def __init__(self, table: dict) -> None:
-        self.prefix = re.compile(*table["prefix"]).search
-        self.suffix = re.compile(*table["suffix"]).search
-        self.infix = re.compile(*table["infix"]).finditer
-        self.token_match = re.compile(*table["token_match"]).match
-        self.url_match = re.compile(*table["url_match"]).match
-        self.special = table["special"]
-        # Special cases that affixes would split (":)", "'s") are found again after splitting, over tokens.
-        self.use_special = False
-        self.rejoin = {tuple(self.words(orth)): orth for orth in self.special if self._splits(orth)}
-        self.rejoin_lengths = sorted({len(words) for words in self.rejoin}, reverse=True)
-        self.use_special = True
-
-    def _splits(self, orth: str) -> bool:
-        prefix, suffix = self.prefix(orth), self.suffix(orth)
-        affixed = (prefix and prefix.end()) or (suffix and suffix.start() < len(orth))
-        return bool(affixed or list(self.infix(orth)) or " " in orth)
-
-    def _special(self, substring: str) -> bool:
-        return self.use_special and substring in self.special
-
-    def words(self, text: str) -> list[str]:
-        tokens: list[str] = []
-        for substring in text.split():
-            suffixes: list[str] = []
-            while substring:
-                if self._special(substring):
-                    tokens += self.special[substring]
-                    break
-                substring = self._strip_affixes(substring, tokens, suffixes)
-                if substring:
-                    tokens += self._split_infixes(substring)
-                break
-            tokens.extend(reversed(suffixes))
-        return tokens
-
-    def _strip_affixes(self, substring: str, tokens: list[str], suffixes: list[str]) -> str:
-        while self.prefix(substring) or self.suffix(substring):
-            if self.token_match(substring):
-                tokens.append(substring)
-                return ""
-            if self._special(substring):
-                tokens += self.special[substring]
-                return ""
-            prefix = self.prefix(substring)
-            if prefix:
-                if prefix.end() == 0:
-                    break
-                tokens.append(substring[: prefix.end()])
-                substring = substring[prefix.end():]
-                if self._special(substring):
-                    continue
-            suffix = self.suffix(substring)
-            if suffix:
-                if suffix.start() == len(substring):
-                    break
-                suffixes.append(substring[suffix.start():])
-                substring = substring[: suffix.start()]
-        return substring
-
-    def _split_infixes(self, substring: str) -> list[str]:
-        if self.token_match(substring) or self.url_match(substring):
-            return [substring]
-        if self._special(substring):
-            return list(self.special[substring])
-        out, offset = [], 0
-        for match in self.infix(substring):
-            if offset == 0 and match.start() == 0:
-                continue
-            out += [piece for piece in (substring[offset:match.start()], substring[match.start():match.end()]) if piece]
-            offset = match.end()
-        return out + ([substring[offset:]] if substring[offset:] else [])
-
-    def __call__(self, text: str) -> list[tuple[str, int]]:
-        """(token text, start offset), whitespace runs beyond one space as tokens, as spaCy aligns them."""
-        out, pos = [], 0
-        for word in self.words(text):
-            start = text.index(word, pos)
-            if start > pos:
-                out.append((text[pos:start], pos))
-            out.append((word, start))
-            pos = start + len(word)
-            if pos < len(text) and text[pos] == " ":
-                pos += 1
-        if pos < len(text):
-            out.append((text[pos:], pos))
-        return self._rejoin_specials(text, out)
-
-    def _rejoin_specials(self, text: str, tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        """spaCy's second pass: the longest special-case runs (then the earliest) become the special's tokens."""
-        words = [word for word, _ in tokens]
-        found = [(i, i + n) for i in range(len(words)) for n in self.rejoin_lengths
-                 if i + n <= len(words) and tuple(words[i:i + n]) in self.rejoin]
-        if not found:
-            return tokens
-        seen: set[int] = set()
-        kept = {}
-        for start, end in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
-            if start not in seen and end - 1 not in seen:
-                kept[start] = end
-            seen.update(range(start, end))
-        out, i = [], 0
-        while i < len(tokens):
-            end = kept.get(i)
-            span_text = text[tokens[i][1]:tokens[end - 1][1] + len(tokens[end - 1][0])] if end else ""
-            if end and span_text in self.special:
-                offset = tokens[i][1]
-                for piece in self.special[span_text]:
-                    out.append((piece, offset))
-                    offset += len(piece)
-                i = end
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
 
 
 class FastMatcher:
@@ -243,8 +90,17 @@ class FastMatcher:
         self.longest = max((len(keys) for keys in self.table), default=0)
         self.stop_words = frozenset(table["stop_words"])
         self.morph = _Morph(_analyzer()) if lang == "ru" else None
+        self.keys: dict[str, str] = {}  # a word's key depends on the word alone: each is worked out once
 
     def _key(self, word: str) -> str:
+        key = self.keys.get(word)
+        if key is None:
+            if len(self.keys) > 200_000:
+                self.keys.clear()
+            key = self.keys[word] = self._new_key(word)
+        return key
+
+    def _new_key(self, word: str) -> str:
         from .matcher import token_key
 
         if word.isspace():
@@ -297,18 +153,9 @@ def _analyzer():
     return MorphAnalyzer(lang="ru")
 
 
-_FAST: dict[tuple[str, str], FastMatcher] = {}
-
-
 def fast_find(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
-    """Like :meth:`Glossary.find`, without spaCy once the table is cached; matchers kept per process."""
-    from .matcher import content_key
+    """What :func:`~.matcher.find_terms` finds, without spaCy once the table is cached; matchers
+    kept per process and glossary content (:func:`~.matcher.matcher_for`)."""
+    from .matcher import matcher_for
 
-    if lang not in ("en", "ru"):
-        from ..errors import UsageError
-
-        raise UsageError(f"{lang!r}: the glossary matches 'en' or 'ru' text", option="lang")
-    key = (lang, content_key(glossary))
-    if key not in _FAST:
-        _FAST[key] = FastMatcher(glossary, lang)
-    return _FAST[key].find(text)
+    return matcher_for(glossary, lang, FastMatcher).find(text)

@@ -338,8 +338,8 @@ def _longest_first(text: str, candidates: list[tuple[int, int, int]], entries: l
     return [TermMatch(s, e, text[s:e], entries[i]) for s, e, i in taken]
 
 
-_MATCHERS: dict[tuple, TermMatcher] = {}
-_BY_IDENTITY: dict[tuple, tuple[tuple, TermMatcher]] = {}
+_MATCHERS: dict[tuple, Any] = {}
+_BY_IDENTITY: dict[tuple, tuple[tuple, Any]] = {}
 _CACHED = 8
 
 
@@ -349,8 +349,9 @@ def content_key(glossary: GlossaryLike) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def matcher_for(glossary: GlossaryLike, lang: str) -> TermMatcher:
-    """The cached matcher of a glossary's current content for ``lang``.
+def matcher_for(glossary: GlossaryLike, lang: str, factory: Any = None) -> Any:
+    """The cached matcher of a glossary's current content for ``lang``: a :class:`TermMatcher`,
+    or what ``factory(glossary, lang)`` builds (the spaCy-free one of :mod:`.fastfind`).
 
     Every translate call reloads the glossary (new entry objects) while building a
     matcher takes about a second, so matchers are kept by content. The identity of
@@ -361,14 +362,15 @@ def matcher_for(glossary: GlossaryLike, lang: str) -> TermMatcher:
         from ..errors import UsageError
 
         raise UsageError(f"{lang!r}: the glossary matches 'en' or 'ru' text", option="lang")
+    factory = factory or TermMatcher
     entries = tuple(glossary.entries)
-    identity = (lang, tuple(map(id, entries)))
+    identity = (factory, lang, tuple(map(id, entries)))
     if identity not in _BY_IDENTITY:
-        key = (lang, content_key(glossary))
+        key = (factory, lang, content_key(glossary))
         if key not in _MATCHERS:
             if len(_MATCHERS) >= _CACHED:
                 _MATCHERS.clear()
-            _MATCHERS[key] = TermMatcher(glossary, lang)
+            _MATCHERS[key] = factory(glossary, lang)
         if len(_BY_IDENTITY) >= _CACHED:
             _BY_IDENTITY.clear()
         _BY_IDENTITY[identity] = (entries, _MATCHERS[key])

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from ..errors import GlossaryError, InputError
 from .edit import add_entry, make_entry
 from .entry import LANGS, POLICIES, Entry, Policy, TermMatch
-from .matcher import find_terms
 from .user import difference, overlay, user_glossary_path
 from .yamlio import default_glossary_path, parse_entries, save_glossary
 
@@ -98,8 +97,12 @@ class Glossary:
         return None
 
     def find(self, text: str, lang: str) -> list[TermMatch]:
-        """Glossary terms in ``text`` (see :func:`notelingo.glossary.matcher.find_terms`)."""
-        return find_terms(self, text, lang)
+        """Glossary terms in ``text`` (see :func:`notelingo.glossary.matcher.find_terms`), found with the
+        spaCy-free matcher of :mod:`notelingo.glossary.fastfind` (the same answers, tested; spaCy
+        builds its table once per glossary content and is not imported again)."""
+        from .fastfind import fast_find
+
+        return fast_find(self, text, lang)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -50,12 +50,72 @@ def sentencizer(lang: str):
     return nlp
 
 
+#: Languages whose sentences are split without importing spaCy once its rules are cached
+#: (:mod:`notelingo.tokenrules`; tests hold the splits to spaCy's on real text).
+FAST_LANGS = frozenset({"en", "ru"})
+
+
+@lru_cache(maxsize=None)
+def fast_sentencizer(lang: str):
+    """(spaCy's tokenizer of ``lang`` without spaCy, the sentencizer's punctuation), from rules read
+    out of spaCy on the first run and cached; None for languages outside :data:`FAST_LANGS`."""
+    if lang not in FAST_LANGS:
+        return None
+    from pathlib import Path
+
+    from ..tokenrules import Tokenizer, fingerprint, load, rules_of, store
+    from .backends import cache_root
+
+    code = [Path(__file__), Path(__file__).parent.parent / "tokenrules.py"]
+    path = Path(cache_root()) / "spacy-rules" / f"sentences-{lang}-{fingerprint(code)}.json"
+    table = load(path)
+    if table is None:
+        nlp = sentencizer(lang)
+        table = {**rules_of(nlp.tokenizer), "punct_chars": sorted(nlp.get_pipe("sentencizer").punct_chars)}
+        store(path, table)
+    return Tokenizer(table), frozenset(table["punct_chars"])
+
+
+def sentence_bounds(line: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``line`` as spaCy's blank pipeline + sentencizer cuts it."""
+    fast = fast_sentencizer(lang)
+    if fast is None:
+        nlp = sentencizer(lang)
+        nlp.max_length = max(nlp.max_length, len(line) + 1)
+        return [(s.start_char, s.end_char) for s in nlp(line).sents]
+    tokenize, punct_chars = fast
+    tokens = tokenize(line)
+    starts = _sentence_starts([word for word, _ in tokens], punct_chars)
+    ends = [*starts[1:], len(tokens)]
+    return [(tokens[start][1], tokens[end - 1][1] + len(tokens[end - 1][0])) for start, end in zip(starts, ends)]
+
+
+def _sentence_starts(words: list[str], punct_chars: frozenset) -> list[int]:
+    """spaCy's ``Sentencizer.predict``: a sentence starts at the first token after sentence-final
+    punctuation that is not punctuation itself."""
+    if not words:
+        return []
+    starts, seen_period = [0], False
+    for i, word in enumerate(words):
+        in_punct_chars = word in punct_chars
+        if seen_period and not in_punct_chars and not _is_punct(word):
+            starts.append(i)
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    return starts
+
+
+def _is_punct(text: str) -> bool:
+    """spaCy's ``is_punct`` lexical attribute."""
+    import unicodedata
+
+    return all(unicodedata.category(char).startswith("P") for char in text)
+
+
 def split_sentences(line: str, lang: str) -> list[Piece]:
     """Sentences of one line (no line breaks inside), each with the whitespace after it."""
-    nlp = sentencizer(lang)
-    nlp.max_length = max(nlp.max_length, len(line) + 1)
-    doc = nlp(line)
-    bounds = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    bounds = [(start, end) for start, end in sentence_bounds(line, lang) if line[start:end].strip()]
     bounds = _merge_cuts_inside_zones(line, bounds)
     pieces = []
     for i, (start, end) in enumerate(bounds):
