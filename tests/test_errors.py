@@ -84,3 +84,26 @@ def test_a_refused_edit_names_its_term_in_a_field():
     merged, existing, refused = merge_entries(glossary, [clash, Entry(en="attention"), Entry(en="BERT", policy="keep")])
     assert [e.en for e in merged.entries] == ["attention", "BERT"] and existing == ["attention"]
     assert refused == [f"'focus': {info.value.problem}"]
+
+
+def test_a_reader_bug_is_one_line_for_users_and_keeps_its_traceback_under_debug(tmp_path, monkeypatch):
+    """Garbage must never give a traceback, but a reader's own error stays chained: --debug shows it."""
+    from typer.testing import CliRunner
+
+    import notelingo.ingest as ingest
+    from notelingo.cli import app
+
+    def broken_reader(text, path):
+        raise TypeError("reader bug: 'NoneType' object is not subscriptable")
+
+    monkeypatch.setattr(ingest, "read_decoded", broken_reader)
+    source = tmp_path / "post.txt"
+    source.write_text("Пост про LoRA.", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        ingest.read_input(str(source))
+    assert isinstance(caught.value.__cause__, TypeError)
+
+    quiet = CliRunner().invoke(app, ["ingest", str(source), "-o", str(tmp_path / "n.jsonl")])
+    assert "could not be read (TypeError" in quiet.output and "Traceback" not in quiet.output
+    debug = CliRunner().invoke(app, ["--debug", "ingest", str(source), "-o", str(tmp_path / "d.jsonl")])
+    assert "Traceback" in debug.output and "in broken_reader" in debug.output and "reader bug" in debug.output

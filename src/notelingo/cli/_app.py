@@ -102,6 +102,14 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def show_cause(failure: BaseException) -> None:
+    """With --debug, the traceback of what made an input fail (a reader's own error), after its line."""
+    if state.debug and failure.__cause__ is not None:
+        import traceback
+
+        err("".join(traceback.format_exception(failure.__cause__)).rstrip())
+
+
 def _raise_keyboard_interrupt(signum, frame):  # pragma: no cover - signal handler
     raise KeyboardInterrupt
 

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ._app import app, err, error_boundary, show_progress
+from ._app import app, err, error_boundary, show_cause, show_progress
 from ._options import parse_lang, parse_langs
 
 
@@ -49,6 +49,7 @@ def ingest_command(
             )
         for failure in report.failures:
             err(f"error: {failure}")
+            show_cause(failure)
         if notes or not report.failures:
             api.write_notes(notes, output)
         if show_progress():

@@ -138,10 +138,11 @@ def read_input(path: str) -> ReadResult:
     except InputError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
-        # The contract is that garbage gives an InputError, never a traceback.
+        # The contract is that garbage gives an InputError, never a traceback; the reader's own error
+        # stays chained as the cause, so --debug shows where a reader broke (a bug is not hidden).
         raise FormatError(
             path, f"could not be read ({type(exc).__name__}: {exc}); check that it is a complete export or page"
-        ) from None
+        ) from exc
 
 
 def read_decoded(text: str, path: str) -> ReadResult:
