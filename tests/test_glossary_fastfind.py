@@ -118,3 +118,16 @@ def test_find_in_a_fresh_process_does_not_import_spacy(find_cache, tmp_path):
         "True"
     )  # the first run builds the table
     assert again.stdout.rsplit("\n", 2)[0] == expected and again.stdout.strip().endswith("False"), again.stderr
+
+
+def test_find_reports_the_callers_own_entries(find_cache, tmp_path):
+    """Matchers are shared by content; the entries reported are those of the glossary asked."""
+    from notelingo.glossary import load_glossary as load
+
+    body = "version: 1\nentries:\n- en: attention\n  ru: [внимание]\n  policy: translate\n"
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(body, encoding="utf-8")
+    second.write_text("# a comment\n# another\n" + body, encoding="utf-8")
+    a, b = load(str(first)), load(str(second))
+    assert a.find("attention is all", "en")[0].entry is a.entries[0]
+    assert b.find("attention is all", "en")[0].entry is b.entries[0]

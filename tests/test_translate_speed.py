@@ -145,6 +145,9 @@ def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp
     together = translator.translate_batch(texts)
     assert together == [translator.translate_batch([text])[0] for text in texts]
     assert len(set(together)) > 1
+    aligned = translator.translate_aligned(texts, [True] * len(texts))
+    assert [out for out, _ in aligned] == together
+    assert [out for out, _ in translator.translate_aligned(texts[-1:], [True])] == together[-1:]
 
 
 def test_greedy_chunks_cross_buckets_beam_chunks_never():
@@ -180,3 +183,21 @@ def test_local_batches_queue_the_next_batch_before_collecting_one():
     assert [result for _, _, result in results] == [["A", "B"], ["C"], ["D"]]
     assert translator.events == [("queued", "a"), ("queued", "c"), ("collected", "a"), ("queued", "d"),
                                  ("collected", "c"), ("collected", "d")]
+
+
+class FailingQueue(QueueingTranslator):
+    def submit(self, batch, wanted):
+        if batch[0] == "c":
+            raise RuntimeError("segment too long")
+        return super().submit(batch, wanted)
+
+
+def test_a_batch_that_cannot_be_queued_lets_the_one_before_it_finish_first():
+    from notelingo.translate.ray_exec import local_batches
+
+    translator = FailingQueue()
+    delivered = []
+    with pytest.raises(RuntimeError, match="too long"):
+        for _batch, _, result in local_batches([(["a"], None), (["c"], None), (["d"], None)], translator):
+            delivered.append(result)
+    assert delivered == [["A"]] and ("queued", "d") not in translator.events

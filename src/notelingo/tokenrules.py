@@ -23,7 +23,14 @@ def fingerprint(files: list[Path], packages: tuple[str, ...] = ("spacy",), versi
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as package_version
 
-    parts = [str(version)] + [hashlib.sha256(path.read_bytes()).hexdigest() for path in files]
+    parts = [str(version)]
+    for path in files:
+        try:
+            parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:  # no source files (a frozen or zipped install): the package version stands for them
+            from ._version import __version__
+
+            parts.append(f"notelingo={__version__}")
     for package in packages:
         try:
             parts.append(f"{package}={package_version(package)}")
@@ -55,14 +62,22 @@ def _pattern_of(regex) -> list:
 
 
 def store(path: Path, table: dict) -> None:
-    """Write ``table`` atomically; a read-only cache folder only costs speed."""
+    """Write ``table`` atomically; a read-only or full cache folder only costs speed."""
+    import tempfile
+
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        handle, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(table, out, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only cache folder only costs speed
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 class Tokenizer:

@@ -32,7 +32,7 @@ CACHE_VERSION = 1
 def _fingerprint() -> str:
     """What the cached keys depend on besides the glossary: the key code and the packages' versions."""
     here = Path(__file__).parent
-    return fingerprint([here / "matcher.py", here / "fastfind.py", here.parent / "tokenrules.py"],
+    return fingerprint([here / "entry.py", here / "matcher.py", here / "fastfind.py", here.parent / "tokenrules.py"],
                        ("spacy", "pymorphy3", "pymorphy3-dicts-ru"), CACHE_VERSION)
 
 
@@ -111,8 +111,9 @@ class FastMatcher:
             lemma = next(iter(forms)) if len(forms) == 1 else word
         return token_key(word, lemma, self.morph)
 
-    def find(self, text: str) -> list[TermMatch]:
-        """Matches in ``text``, kept or dropped by the checks of :meth:`~.matcher.TermMatcher.find`, in its order."""
+    def find(self, text: str, entries: list | None = None) -> list[TermMatch]:
+        """Matches in ``text``, kept or dropped by the checks of :meth:`~.matcher.TermMatcher.find`, in its order.
+        ``entries``: the caller's glossary entries (same content), the ones reported."""
         from ..spans import TERMLESS_ZONE_RE
         from .matcher import _longest_first, _title_lines
 
@@ -130,7 +131,7 @@ class FastMatcher:
                     end = tokens[i + length - 1][1] + len(tokens[i + length - 1][0])
                     if self._accepted(text, start, end, index, generic, protected, titles):
                         candidates.append((start, end, index))
-        return _longest_first(text, candidates, self.entries)
+        return _longest_first(text, candidates, self.entries if entries is None else list(entries))
 
     def _accepted(self, text: str, start: int, end: int, index: int, generic: bool, protected, titles) -> bool:
         from .matcher import _after_bound_prefix, _in_hyphen_compound, _inside_proper_name, _on_word_boundaries
@@ -158,4 +159,4 @@ def fast_find(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     kept per process and glossary content (:func:`~.matcher.matcher_for`)."""
     from .matcher import matcher_for
 
-    return matcher_for(glossary, lang, FastMatcher).find(text)
+    return matcher_for(glossary, lang, FastMatcher).find(text, glossary.entries)

@@ -75,7 +75,7 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
     return target
 
 
-def length_chunks(lengths: list[int], workers: int, beams: int = 1) -> list[list[int]]:
+def length_chunks(lengths: list[int], workers: int, beams: int) -> list[list[int]]:
     """Indices of ``lengths`` in length-sorted chunks, longest chunk first.
 
     A chunk's padded size (members x its longest) stays within a token budget of

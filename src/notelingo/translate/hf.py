@@ -67,8 +67,10 @@ class HFTranslator(MarianTokens):
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         out = [""] * len(texts)
-        # chunks never cross a length bucket, so each text decodes up to its own cap (see length_bucket)
-        for chunk in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), self.decoding.beams):
+        # each text decodes to its own cap: beam search chunks never cross a length bucket, greedy
+        # outputs are cut at their own (see DecodingOptions.max_new_tokens)
+        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
+        for chunk in bucket_chunks(self.token_lengths(texts), size, beams=beams):
             for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk])):
                 out[index] = text
         return out
@@ -77,7 +79,8 @@ class HFTranslator(MarianTokens):
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
         # see translate_batch
-        for indices in bucket_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), self.decoding.beams):
+        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
+        for indices in bucket_chunks(self.token_lengths(texts), size, beams=beams):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted)

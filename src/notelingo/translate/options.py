@@ -57,7 +57,7 @@ def length_bucket(tokens: int) -> int:
     return max(step, -(-tokens // step) * step)
 
 
-def bucket_chunks(lengths: list[int], size: int, beams: int = 1) -> list[list[int]]:
+def bucket_chunks(lengths: list[int], size: int, *, beams: int) -> list[list[int]]:
     """Indices of ``lengths`` sorted by length and cut into chunks of at most ``size``: what each
     backend decodes in one call, to one cap. With beam search a chunk never crosses a length bucket
     (see :meth:`DecodingOptions.max_new_tokens`)."""

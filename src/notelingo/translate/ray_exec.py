@@ -49,21 +49,30 @@ def local_batches(jobs: Iterable[Job], translator) -> Iterator[tuple[Batch, list
     """Run each job on the loaded local translator, in order. A backend that can queue work
     (``submit``, CTranslate2) gets the next job before this one is collected, so its workers
     decode while the engine checks, caches and reports the last batch, and never sit idle
-    between batches; one job waits in the queue at most (an interrupt leaves little behind)."""
+    between batches; one job waits in the queue at most (an interrupt leaves little behind).
+    A job that cannot be queued (its error is raised) still lets the one before it finish and
+    be yielded first, so its translations reach the cache."""
     submit = getattr(translator, "submit", None)
     if submit is None:
         for batch, wanted in jobs:
             yield batch, wanted, run_job(translator, batch, wanted)
         return
     queued: deque = deque()
+    failure: Exception | None = None
     for batch, wanted in jobs:
-        queued.append((batch, wanted, submit(batch, wanted)))
+        try:
+            queued.append((batch, wanted, submit(batch, wanted)))
+        except Exception as exc:  # raised again once the queued job is delivered
+            failure = exc
+            break
         if len(queued) > 1:
             done_batch, done_wanted, collect = queued.popleft()
             yield done_batch, done_wanted, collect()
     while queued:
         done_batch, done_wanted, collect = queued.popleft()
         yield done_batch, done_wanted, collect()
+    if failure is not None:
+        raise failure
 
 
 def _dumps_result(result: list, wanted: list[bool] | None) -> str:
