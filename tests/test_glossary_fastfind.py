@@ -131,3 +131,15 @@ def test_find_reports_the_callers_own_entries(find_cache, tmp_path):
     a, b = load(str(first)), load(str(second))
     assert a.find("attention is all", "en")[0].entry is a.entries[0]
     assert b.find("attention is all", "en")[0].entry is b.entries[0]
+
+
+def test_the_first_find_ever_builds_its_table_without_loading_torch(find_cache):
+    """Building the table imports spaCy; it must do so the way spacy_loader does (torch left unloaded)."""
+    env = {**os.environ, "NOTELINGO_CACHE_DIR": str(find_cache), "PYTHONPATH": os.pathsep.join(sys.path)}
+    script = (
+        "import sys; from notelingo.glossary import load_glossary; "
+        "found = [m.entry.en for m in load_glossary().find('Мы зафайнтюнили LLM', 'ru')]; "
+        "print(found, 'spacy' in sys.modules, 'torch' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.stdout.strip().splitlines()[-1] == "['fine-tuning', 'LLM'] True False", proc.stderr

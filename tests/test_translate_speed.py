@@ -103,6 +103,7 @@ def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models
 
 def test_ctranslate2_path_never_imports_torch_or_transformers(tiny_models, tmp_path):
     import json
+    import os
     import subprocess
     import sys
 
@@ -126,7 +127,9 @@ loaded = [name for name in ("torch", "transformers") if name in sys.modules]
 import torch  # still importable afterwards
 print(json.dumps([loaded, out.blocks[0].text["en"]]))
 """  # noqa: E501
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    # an empty cache root: the first-ever run builds the glossary tables and sentence rules with spaCy
+    env = {**os.environ, "NOTELINGO_CACHE_DIR": str(tmp_path / "fresh-root")}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
     loaded, text = json.loads(proc.stdout.strip().splitlines()[-1])
     assert loaded == [] and "arxiv.org" in text
 

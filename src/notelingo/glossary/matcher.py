@@ -212,11 +212,11 @@ class TermMatcher:
     """A PhraseMatcher over every form of every entry, for one language of text."""
 
     def __init__(self, glossary: GlossaryLike, lang: str) -> None:
+        self.nlp = pipeline(lang)  # first: spaCy is imported there without torch (see spacy_loader)
         from spacy.matcher import PhraseMatcher
 
         self.lang = lang
         self.entries = list(glossary.entries)
-        self.nlp = pipeline(lang)
         self.stop_words = frozenset(self.nlp.Defaults.stop_words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         # Russian text often carries English terms in Latin script, so the ru
