@@ -16,6 +16,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Callable
 
 
 def fingerprint(files: list[Path], packages: tuple[str, ...] = ("spacy",), version: int = 1) -> str:
@@ -47,6 +48,15 @@ def rules_of(tokenizer) -> dict:
         "url_match": _pattern_of(tokenizer.url_match),
         "special": {orth: [t.text for t in tokenizer(orth)] for orth in tokenizer.rules},
     }
+
+
+def cached(path: Path, build: Callable[[], dict]) -> dict:
+    """The table stored at ``path``; built by ``build`` and stored there when missing or unreadable."""
+    table = load(path)
+    if table is None:
+        table = build()
+        store(path, table)
+    return table
 
 
 def load(path: Path) -> dict | None:

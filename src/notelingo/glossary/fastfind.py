@@ -22,7 +22,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..tokenrules import Tokenizer, fingerprint, load, rules_of, store
+from ..tokenrules import Tokenizer, cached, fingerprint, rules_of, store
 from .entry import GlossaryLike as Glossary
 from .entry import TermMatch
 
@@ -62,17 +62,16 @@ def build_table(glossary: Glossary, lang: str) -> dict:
 
 def load_table(glossary: Glossary, lang: str) -> dict:
     """The cached table, built and written on the first call for this glossary, language and code."""
-    path = cache_file(glossary, lang)
-    table = load(path)
-    if table is not None:
-        return table
-    table = build_table(glossary, lang)
-    store(path, table)
-    # spaCy is loaded now: the other language's table costs a fraction of a second more, not a new import later.
+    return cached(cache_file(glossary, lang), lambda: _build_both(glossary, lang))
+
+
+def _build_both(glossary: Glossary, lang: str) -> dict:
+    """``lang``'s table, and the other language's stored too: spaCy is loaded now, so it costs a
+    fraction of a second more, not a new import later."""
     other = "en" if lang == "ru" else "ru"
     if not cache_file(glossary, other).exists():
         store(cache_file(glossary, other), build_table(glossary, other))
-    return table
+    return build_table(glossary, lang)
 
 
 class FastMatcher:
@@ -131,7 +130,7 @@ class FastMatcher:
                     end = tokens[i + length - 1][1] + len(tokens[i + length - 1][0])
                     if self._accepted(text, start, end, index, generic, protected, titles):
                         candidates.append((start, end, index))
-        return _longest_first(text, candidates, self.entries if entries is None else list(entries))
+        return _longest_first(text, candidates, self.entries if entries is None else entries)
 
     def _accepted(self, text: str, start: int, end: int, index: int, generic: bool, protected, titles) -> bool:
         from .matcher import _after_bound_prefix, _in_hyphen_compound, _inside_proper_name, _on_word_boundaries

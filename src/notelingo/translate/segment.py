@@ -14,6 +14,7 @@ its leading whitespace. Nothing is dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional
@@ -63,16 +64,15 @@ def fast_sentencizer(lang: str):
         return None
     from pathlib import Path
 
-    from ..tokenrules import Tokenizer, fingerprint, load, rules_of, store
+    from ..tokenrules import Tokenizer, cached, fingerprint, rules_of
     from .backends import cache_root
 
-    code = [Path(__file__), Path(__file__).parent.parent / "tokenrules.py"]
-    path = Path(cache_root()) / "spacy-rules" / f"sentences-{lang}-{fingerprint(code)}.json"
-    table = load(path)
-    if table is None:
+    def build() -> dict:
         nlp = sentencizer(lang)
-        table = {**rules_of(nlp.tokenizer), "punct_chars": sorted(nlp.get_pipe("sentencizer").punct_chars)}
-        store(path, table)
+        return {**rules_of(nlp.tokenizer), "punct_chars": sorted(nlp.get_pipe("sentencizer").punct_chars)}
+
+    code = [Path(__file__), Path(__file__).parent.parent / "tokenrules.py"]
+    table = cached(Path(cache_root()) / "spacy-rules" / f"sentences-{lang}-{fingerprint(code)}.json", build)
     return Tokenizer(table), frozenset(table["punct_chars"])
 
 
@@ -108,8 +108,6 @@ def _sentence_starts(words: list[str], punct_chars: frozenset) -> list[int]:
 
 def _is_punct(text: str) -> bool:
     """spaCy's ``is_punct`` lexical attribute."""
-    import unicodedata
-
     return all(unicodedata.category(char).startswith("P") for char in text)
 
 
