@@ -140,6 +140,24 @@ def test_ctranslate2_conversion_happens_once(tiny_models, tmp_path, monkeypatch)
     assert second.translate_batch(["Привет."])[0] == first.translate_batch(["Привет."])[0]
 
 
+def test_a_broken_conversion_is_a_model_error_naming_the_folder(tiny_models, tmp_path):
+    """The model loads on a thread while the engine splits and masks; its failure still reaches the
+    caller as one ModelError (at first use), with the folder to delete."""
+    from notelingo.errors import ModelError
+    from notelingo.translate import load_translator
+    from notelingo.translate.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path)).translate_batch(["Привет."])
+    (folder,) = (tmp_path / "ct2").iterdir()
+    (folder / "model.bin").write_bytes(b"not a model")
+    translator = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
+    assert translator.token_lengths(["Привет."])  # the tokenizer is there at once
+    with pytest.raises(ModelError, match="could not load the converted model") as caught:
+        translator.translate_batch(["Привет."])
+    assert str(folder) in str(caught.value)
+
+
 runner = CliRunner()
 
 

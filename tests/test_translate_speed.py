@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notelingo.translate.ct2 import length_chunks
+from notelingo.translate.ct2 import CHUNK_TOKENS, length_chunks
 
 
 @given(st.lists(st.integers(1, 200), max_size=80), st.integers(1, 4), st.sampled_from([1, 2, 4, 8]))
@@ -18,12 +18,24 @@ def test_length_chunks_partition_the_batch_sorted_and_within_budget(lengths, wor
     for chunk in chunks:
         assert [lengths[i] for i in chunk] == sorted(lengths[i] for i in chunk)
         if len(chunk) > 1:  # a lone sentence may exceed the budget; a group never does
-            assert len(chunk) * max(lengths[i] for i in chunk) <= max(max(lengths), -(-sum(lengths) // (2 * workers)))
+            budget = max(max(lengths), CHUNK_TOKENS, -(-sum(lengths) // (2 * workers)))
+            assert len(chunk) * max(lengths[i] for i in chunk) <= budget
+
+
+@pytest.mark.parametrize("lengths, beams, sizes", [
+    ([20] * 64, 1, [13, 51]),  # the batch's share (320 tokens) is under the floor: chunks of 1,024 tokens
+    ([20] * 64, 4, [13, 51]),
+    ([40] * 256, 1, [64] * 4),  # share 2,560 tokens: four chunks, two per worker
+    ([40] * 256, 4, [32] * 8),  # beam 4: share / sqrt(4)
+    ([1100, 10, 10], 1, [1, 2]),  # a sentence over the floor stays alone
+])
+def test_chunks_hold_at_least_the_floor_or_the_batch_share(lengths, beams, sizes):
+    assert sorted(len(chunk) for chunk in length_chunks(lengths, 2, beams)) == sorted(sizes)
 
 
 @pytest.mark.parametrize("beams, expected_more", [(1, False), (4, True)])
 def test_beam_search_gets_smaller_chunks(beams, expected_more):
-    lengths = [20] * 64
+    lengths = [40] * 256
     assert (len(length_chunks(lengths, 2, beams)) > len(length_chunks(lengths, 2, 1))) is expected_more
 
 
@@ -84,13 +96,13 @@ def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
 def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models, cache_dir, monkeypatch):
     from conftest import make_note
     from notelingo.glossary import fastfind, matcher
-    from notelingo.translate import DecodingOptions, TranslateOptions, engine
+    from notelingo.translate import DecodingOptions, TranslateOptions, engine, runner
 
     loads, builds = [], []
-    original_load, original_matcher = engine.load_translator, fastfind.FastMatcher
-    monkeypatch.setattr(engine, "load_translator", lambda *a, **k: loads.append(1) or original_load(*a, **k))
+    original_load, original_matcher = runner.load_translator, fastfind.FastMatcher
+    monkeypatch.setattr(runner, "load_translator", lambda *a, **k: loads.append(1) or original_load(*a, **k))
     monkeypatch.setattr(fastfind, "FastMatcher", lambda *a, **k: builds.append(1) or original_matcher(*a, **k))
-    monkeypatch.setattr(engine, "_LOADED", {})
+    monkeypatch.setattr(runner, "_LOADED", {})
     monkeypatch.setattr(matcher, "_MATCHERS", {})
     monkeypatch.setattr(matcher, "_BY_IDENTITY", {})
     options = TranslateOptions(to=("en",), models=tiny_models, backend="ctranslate2", use_cache=False,

@@ -20,6 +20,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable
 
@@ -75,21 +77,27 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
     return target
 
 
+#: The least padded source tokens (members x longest) a chunk is given, whatever the batch.
+#: Larger matrices use the cores better; with the next batch queued (see ``submit``) the
+#: workers stay fed even when a batch makes only two chunks. Measured on 2 cores, the
+#: benchmark's 256 sentences: greedy 68 -> 88 sent/s against no floor, beam 4 21.6 -> 25.2
+#: (512: 23.1); the whole CLI run 10.7 -> 8.2 s; 1,280 and 1,536 were slower again (too few
+#: chunks to share between the workers).
+CHUNK_TOKENS = 1024
+
+
 def length_chunks(lengths: list[int], workers: int, beams: int) -> list[list[int]]:
     """Indices of ``lengths`` in length-sorted chunks, longest chunk first.
 
-    A chunk's padded size (members x its longest) stays within a token budget of
-    half a worker's share, so each worker gets about two chunks (the one that
-    finishes early takes the next) and short sentences never wait for long ones.
-    Beam search multiplies the decoder's rows by ``beams``; the budget shrinks by
-    sqrt(beams), which bounds memory while keeping the matrices large enough
-    (measured on 2 cores, 64-sentence batches: greedy 48 sent/s with this budget
-    against 41 with one chunk per worker; beam 4 18 sent/s against 16 with a
-    budget divided by the full beam count, 11 with a quarter of that).
+    A chunk's padded size (members x its longest) stays within a token budget: half a
+    worker's share of the batch (so each worker gets about two chunks and short sentences
+    never wait for long ones), shrunk by sqrt(beams) for beam search (its decoder has
+    ``beams`` rows per sentence), but never under :data:`CHUNK_TOKENS`.
     """
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
     longest = max(lengths, default=1)
-    budget = max(longest, math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams))))
+    share = math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams)))
+    budget = max(longest, CHUNK_TOKENS, share)
     chunks: list[list[int]] = []
     for index in order:
         same_bucket = chunks and (beams == 1 or length_bucket(lengths[chunks[-1][0]]) == length_bucket(lengths[index]))
@@ -99,6 +107,33 @@ def length_chunks(lengths: list[int], workers: int, beams: int) -> list[list[int
         else:
             chunks.append([index])
     return chunks[::-1]
+
+
+def _in_background(load: Callable[[], object]) -> Future:
+    """``load()`` on a thread of its own; the future gives its result or raises its error."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(load())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the model
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="notelingo-ct2-load").start()  # not daemon: exit waits for the load
+    return future
+
+
+def _open(folder: Path, device: str, quantization: str, inter_threads: int, intra_threads: int):
+    import ctranslate2
+
+    try:
+        return ctranslate2.Translator(str(folder), device=device, compute_type=quantization,
+                                      inter_threads=inter_threads, intra_threads=intra_threads)
+    except (RuntimeError, ValueError) as exc:
+        raise ModelError(
+            f"{folder}: CTranslate2 could not load the converted model ({exc}); delete that folder to convert "
+            "the model again, or use {option} transformers", path=str(folder), option="backend"
+        ) from None
 
 
 class CT2Translator(MarianTokens):
@@ -118,9 +153,18 @@ class CT2Translator(MarianTokens):
         quantization = "float16" if self.device == "cuda" else "int8"
         folder = convert_once(model, quantization, cache_dir or tempfile.gettempdir())
         self.inter_threads, self.intra_threads = plan_threads(cpu_count(), self.device)
-        self.translator = ctranslate2.Translator(str(folder), device=self.device, compute_type=quantization,
-                                                 inter_threads=self.inter_threads, intra_threads=self.intra_threads)
-        self.compute_type = self.translator.compute_type
+        self._loading = _in_background(lambda: _open(folder, self.device, quantization, self.inter_threads,
+                                                     self.intra_threads))
+
+    @property
+    def translator(self):
+        """The CTranslate2 model. It loads on a thread of its own (CTranslate2 lets go of the GIL
+        meanwhile), so the engine splits sentences and masks spans instead of waiting for it."""
+        return self._loading.result()
+
+    @property
+    def compute_type(self) -> str:
+        return self.translator.compute_type
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         return self.submit(texts)()
