@@ -143,3 +143,32 @@ def test_the_first_find_ever_builds_its_table_without_loading_torch(find_cache):
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert proc.stdout.strip().splitlines()[-1] == "['fine-tuning', 'LLM'] True False", proc.stderr
+
+
+@pytest.mark.parametrize("change", ["none", "another engine", "a broken program", "no program"])
+def test_stored_regex_programs_compile_the_expression_or_fall_back(find_cache, monkeypatch, change):
+    """The tokenizer's long expressions come with their compiled program (compiling them costs ~60 ms);
+    a program from another engine, one the engine refuses, or none at all compiles the expression."""
+    import copy
+    import re
+
+    from notelingo.tokenrules import compile_rule
+
+    table = load_table(load_glossary(), "ru")
+    pattern, flags = table["infix"]
+    program = copy.deepcopy(table["programs"]["infix"])
+    if change == "another engine":
+        program[0] = -1
+    elif change == "a broken program":
+        program[2] = [1] * len(program[2])
+    elif change == "no program":
+        program = None
+    expected = re.compile(pattern, flags)
+    original = re.compile
+    compiled_again = []
+    monkeypatch.setattr(re, "compile", lambda *a: compiled_again.append(a[0]) or original(*a))
+    compiled = compile_rule(pattern, flags, program)
+    assert bool(compiled_again) is (change != "none")
+    text = "\n".join(_paragraphs())
+    assert compiled.pattern == pattern and compiled.flags == expected.flags
+    assert [m.span() for m in compiled.finditer(text)] == [m.span() for m in expected.finditer(text)]

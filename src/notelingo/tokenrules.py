@@ -7,6 +7,15 @@ rules (prefix, suffix and infix expressions, token and URL matches, special case
 :func:`rules_of` and stores them with :func:`store`; later runs tokenize with
 :class:`Tokenizer`, spaCy's own algorithm (as in ``Tokenizer.explain``) over those rules.
 Tests hold both to spaCy's answers on real text.
+
+The expressions are long (the infixes of Russian run to 28,000 characters of Unicode
+classes) and Python spends ~60 ms compiling one tokenizer's set, most of it turning
+the parsed expression into the regex engine's program. :func:`rules_of` therefore
+stores that program beside each expression (:func:`program_of`) and :class:`Tokenizer`
+hands it straight to the engine (:func:`compile_rule`): ~1 ms. The program belongs to
+one Python version (the fingerprint names it, the program carries the engine's magic
+number) and the engine checks it before use; anything amiss compiles the expression
+as usual.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -24,7 +34,7 @@ def fingerprint(files: list[Path], packages: tuple[str, ...] = ("spacy",), versi
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as package_version
 
-    parts = [str(version)]
+    parts = [str(version), f"python={sys.version_info[0]}.{sys.version_info[1]}"]
     for path in files:
         try:
             parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
@@ -40,14 +50,67 @@ def fingerprint(files: list[Path], packages: tuple[str, ...] = ("spacy",), versi
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+_RULES = ("prefix", "suffix", "infix", "token_match", "url_match")
+
+
 def rules_of(tokenizer) -> dict:
     """A spaCy tokenizer's rules as plain data (what :class:`Tokenizer` needs)."""
-    return {
+    rules = {
         "prefix": _pattern_of(tokenizer.prefix_search), "suffix": _pattern_of(tokenizer.suffix_search),
         "infix": _pattern_of(tokenizer.infix_finditer), "token_match": _pattern_of(tokenizer.token_match),
         "url_match": _pattern_of(tokenizer.url_match),
         "special": {orth: [t.text for t in tokenizer(orth)] for orth in tokenizer.rules},
     }
+    rules["programs"] = {name: program_of(*rules[name]) for name in _RULES}
+    return rules
+
+
+def _engine_magic() -> int | None:
+    try:
+        from re import _constants
+
+        return _constants.MAGIC
+    except (ImportError, AttributeError):
+        return None
+
+
+def program_of(pattern: str, flags: int) -> list | None:
+    """What ``re.compile`` hands the regex engine for ``pattern``, as plain data: [magic, flags,
+    code, groups, group index, digest of expression and program]; None where this Python's ``re``
+    is not built that way."""
+    try:
+        from re import _compiler, _parser
+
+        parsed = _parser.parse(pattern, flags)
+        code = _compiler._code(parsed, flags)
+        program = [_engine_magic(), int(flags | parsed.state.flags), [int(op) for op in code],
+                   parsed.state.groups - 1, dict(parsed.state.groupdict)]
+    except Exception:  # noqa: BLE001 - another Python's internals: compile as usual instead
+        return None
+    return [*program, _digest(pattern, program)]
+
+
+def _digest(pattern: str, program: list) -> str:
+    """Ties a program to its expression: the engine accepts any well-formed program, right or not."""
+    return hashlib.sha256(f"{pattern}\x00{program}".encode()).hexdigest()[:32]
+
+
+def compile_rule(pattern: str, flags: int, program: list | None = None) -> re.Pattern:
+    """``re.compile(pattern, flags)``, from the stored ``program`` when it was made by this
+    Python's engine (the engine validates it); compiled as usual otherwise."""
+    if program and program[0] is not None and program[0] == _engine_magic() \
+            and _digest(pattern, program[:-1]) == program[-1]:
+        try:
+            import _sre
+
+            _, final_flags, code, groups, groupindex, _ = program
+            indexgroup = [None] * (groups + 1)
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            return _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
+        except Exception:  # noqa: BLE001 - a program this engine refuses: compile the expression
+            pass
+    return re.compile(pattern, flags)
 
 
 def cached(path: Path, build: Callable[[], dict]) -> dict:
@@ -94,17 +157,23 @@ class Tokenizer:
     """spaCy's tokenizer algorithm over rules read from the table (see ``Tokenizer.explain`` in spaCy)."""
 
     def __init__(self, table: dict) -> None:
-        self.prefix = re.compile(*table["prefix"]).search
-        self.suffix = re.compile(*table["suffix"]).search
-        self.infix = re.compile(*table["infix"]).finditer
-        self.token_match = re.compile(*table["token_match"]).match
-        self.url_match = re.compile(*table["url_match"]).match
+        programs = table.get("programs") or {}
+        rule = {name: compile_rule(*table[name], programs.get(name)) for name in _RULES}
+        self.prefix = rule["prefix"].search
+        self.suffix = rule["suffix"].search
+        self.infix = rule["infix"].finditer
+        self.token_match = rule["token_match"].match
+        self.url_match = rule["url_match"].match
         self.special = table["special"]
         # Special cases that affixes would split (":)", "'s") are found again after splitting, over tokens.
         self.use_special = False
         self.rejoin = {tuple(self.words(orth)): orth for orth in self.special if self._splits(orth)}
         self.rejoin_lengths = sorted({len(words) for words in self.rejoin}, reverse=True)
+        self.rejoin_first = frozenset(words[0] for words in self.rejoin if words)
         self.use_special = True
+        # A whitespace-separated substring always splits the same way (spaCy keeps such a cache too);
+        # words repeat, so each is split once.
+        self.memo: dict[str, list[str]] = {}
 
     def _splits(self, orth: str) -> bool:
         prefix, suffix = self.prefix(orth), self.suffix(orth)
@@ -114,19 +183,31 @@ class Tokenizer:
     def _special(self, substring: str) -> bool:
         return self.use_special and substring in self.special
 
+    MEMO_SIZE = 100_000
+
     def words(self, text: str) -> list[str]:
         tokens: list[str] = []
+        memo = self.memo if self.use_special else {}
         for substring in text.split():
-            suffixes: list[str] = []
-            while substring:
-                if self._special(substring):
-                    tokens += self.special[substring]
-                    break
-                substring = self._strip_affixes(substring, tokens, suffixes)
-                if substring:
-                    tokens += self._split_infixes(substring)
-                break
-            tokens.extend(reversed(suffixes))
+            pieces = memo.get(substring)
+            if pieces is None:
+                pieces = self._substring_words(substring)
+                if self.use_special:
+                    if len(memo) >= self.MEMO_SIZE:
+                        memo.clear()
+                    memo[substring] = pieces
+            tokens += pieces
+        return tokens
+
+    def _substring_words(self, substring: str) -> list[str]:
+        tokens: list[str] = []
+        suffixes: list[str] = []
+        if self._special(substring):
+            return list(self.special[substring])
+        substring = self._strip_affixes(substring, tokens, suffixes)
+        if substring:
+            tokens += self._split_infixes(substring)
+        tokens.extend(reversed(suffixes))
         return tokens
 
     def _strip_affixes(self, substring: str, tokens: list[str], suffixes: list[str]) -> str:
@@ -184,7 +265,7 @@ class Tokenizer:
     def _rejoin_specials(self, text: str, tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
         """spaCy's second pass: the longest special-case runs (then the earliest) become the special's tokens."""
         words = [word for word, _ in tokens]
-        found = [(i, i + n) for i in range(len(words)) for n in self.rejoin_lengths
+        found = [(i, i + n) for i, word in enumerate(words) if word in self.rejoin_first for n in self.rejoin_lengths
                  if i + n <= len(words) and tuple(words[i:i + n]) in self.rejoin]
         if not found:
             return tokens

@@ -160,9 +160,26 @@ def show_progress() -> bool:
     return not state.quiet
 
 
+#: Young-generation threshold of the garbage collector in the CLI process (Python's default: 700).
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    A run makes many small objects (notes, tokens, spans, cache rows) and few reference
+    cycles: collecting every 700 allocations took ~0.1 s of a 256-sentence translation, and
+    the interpreter's last collection at exit ~0.07 s more. As mypy does, the CLI collects
+    less often, and once the command is done it freezes what is left, which exit then
+    frees without walking it for cycles.
+    """
+    import gc
+
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    try:
+        app()
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
