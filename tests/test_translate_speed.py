@@ -70,6 +70,9 @@ def test_sentencepiece_tokenizer_agrees_with_marian_tokenizer(tiny_models, pair)
     reference, light = MarianTokenizer.from_pretrained(tiny_models[pair]), MarianSpm(tiny_models[pair])
     for text, pieces in zip(MARIAN_SAMPLES, light.encode_pieces(MARIAN_SAMPLES)):
         assert pieces == reference.convert_ids_to_tokens(reference.encode(text)), text
+    many = MARIAN_SAMPLES * 3  # long lists are encoded in one sentencepiece call, short ones text by text
+    assert len(many) >= light.BATCH_FROM > len(MARIAN_SAMPLES)
+    assert light.encode_pieces(many) == light.encode_pieces(MARIAN_SAMPLES) * 3
     rng, vocab = random.Random(0), list(light.vocab)
     for _ in range(200):  # model outputs are any vocabulary pieces, special tokens included
         pieces = [rng.choice(vocab) for _ in range(rng.randint(0, 20))]

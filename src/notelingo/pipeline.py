@@ -45,8 +45,6 @@ def ingest(
     others are still processed. Existing notes.jsonl files are read back as they are.
     ``progress`` hears (files read, files); ``phase`` the name of each later stage as it starts.
     """
-    from . import detect as detect_stage
-    from . import normalize as normalize_stage
     from .ingest import expand_inputs, read_input
 
     detect = detect or DetectOptions()
@@ -69,6 +67,19 @@ def ingest(
             posts.extend(result.posts)
         if progress:
             progress(done, len(paths))
+    notes = ready + (_normalize_and_detect(posts, detect, report, phase) if posts else [])
+    report.notes = len(notes)
+    report.languages = Counter(note.lang for note in notes)
+    return notes, report
+
+
+def _normalize_and_detect(posts: list, detect: DetectOptions, report: IngestReport,
+                          phase: Callable[[str], None] | None) -> list[Note]:
+    """Notes from the posts read, cleaned, split and language-tagged (imported only when there are posts:
+    notes.jsonl inputs are read back as they are)."""
+    from . import detect as detect_stage
+    from . import normalize as normalize_stage
+
     if phase:
         phase(f"Cleaning and splitting {len(posts)} post(s)")
     normalized = normalize_stage.normalize_posts(posts)
@@ -76,11 +87,7 @@ def ingest(
     report.paragraphs_dropped = normalized.paragraphs_dropped
     if phase:
         phase(f"Detecting languages of {len(normalized.notes)} note(s)")
-    notes = detect_stage.detect_notes(normalized.notes, detect)
-    notes = ready + notes
-    report.notes = len(notes)
-    report.languages = Counter(note.lang for note in notes)
-    return notes, report
+    return detect_stage.detect_notes(normalized.notes, detect)
 
 
 def translate(

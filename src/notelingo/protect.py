@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from .errors import TranslationError
@@ -105,7 +105,8 @@ def _term_candidates(text: str, src: str, glossary) -> list[tuple]:
     return [(m.start, m.end, "term", m) for m in glossary.find(text, lang=src)]
 
 
-def _term_span(text: str, cand: tuple, tgt: str, glossed: set[str]) -> Optional[Span]:
+def _term_span(text: str, cand: tuple, tgt: str) -> Optional[Span]:
+    """The span of a glossary match; a gloss term's rendering is its target alone (see :func:`gloss_first_uses`)."""
     from .glossary.inflect import keep_spelling, render_term, sentence_case
 
     start, end, _, match = cand
@@ -117,11 +118,24 @@ def _term_span(text: str, cand: tuple, tgt: str, glossed: set[str]) -> Optional[
         target = render_term(entry, surface, tgt)
         if not target:
             return None  # nothing to enforce in this language: the model translates it
-        target = rendering = sentence_case(target, surface, text, start)
-        if policy == "gloss" and entry.en not in glossed:
-            rendering = f"{target} ({surface})"
-            glossed.add(entry.en)
+        rendering = sentence_case(target, surface, text, start)
     return Span(start, end, surface, "term", rendering, entry=entry.en, policy=policy)
+
+
+def gloss_first_uses(spans: list[Span], glossed: set[str]) -> list[Span]:
+    """``spans`` with each gloss term whose entry is not in ``glossed`` rendered "target (surface)",
+    the entry then added to ``glossed`` (the other spans are the same objects).
+
+    The masked text does not depend on it (a placeholder stands for either rendering, and
+    the prefix, free of letters either rendering holds, is the same), so segments can be
+    masked in any order and glossed afterwards in reading order."""
+    out = []
+    for span in spans:
+        if span.kind == "term" and span.policy == "gloss" and span.entry not in glossed:
+            glossed.add(span.entry)
+            span = replace(span, rendering=f"{span.rendering} ({span.text})")
+        out.append(span)
+    return out
 
 
 def find_protected_spans(
@@ -131,12 +145,15 @@ def find_protected_spans(
     glossary=None,
     keep_acronyms: bool = True,
     glossed: set[str] | None = None,
+    *,
+    gloss: bool = True,
 ) -> list[Span]:
     """Sorted, non-overlapping spans of ``text`` that translation must not touch.
 
     ``glossary`` is anything with ``find(text, lang) -> [TermMatch]``. ``glossed``
     holds the entries already glossed in this note; it is updated in place, so a
-    gloss term gets "target (surface)" only on its first use.
+    gloss term gets "target (surface)" only on its first use. ``gloss=False`` leaves
+    that to a later :func:`gloss_first_uses` (``glossed`` is then not used).
     """
     glossed = set() if glossed is None else glossed
     candidates = []
@@ -150,12 +167,12 @@ def find_protected_spans(
     spans = []
     for cand in resolve_overlaps(candidates, len(text)):
         if cand[2] == "term":
-            span = _term_span(text, cand, tgt, glossed)
+            span = _term_span(text, cand, tgt)
         else:
             span = Span(cand[0], cand[1], text[cand[0]:cand[1]], cand[2], text[cand[0]:cand[1]])
         if span is not None:
             spans.append(span)
-    return spans
+    return gloss_first_uses(spans, glossed) if gloss else spans
 
 
 # ----- mask and restore ------------------------------------------------------

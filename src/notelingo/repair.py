@@ -13,7 +13,8 @@ once. An output that fails verification is repaired, cheapest first:
    return it only for the segments that hold spans.
 2. **Splice** (``protect:fallback-splice``), the last resort when nothing can be
    placed (no alignment, e.g. a cached or pivoted output, or an empty output): the
-   pieces between the spans are translated on their own and joined around the spans.
+   pieces between the spans are translated on their own and joined around the spans
+   (:mod:`notelingo.splice`).
 
 Both keep the guarantee: every span comes out whole, on any model.
 """
@@ -21,7 +22,7 @@ Both keep the guarantee: every span comes out whole, on any model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .alignment import Alignment
 from .errors import TranslationError
@@ -36,12 +37,14 @@ from .protect import (
     TranslateBatch,
     boundary_kind,
     find_protected_spans,
+    gloss_first_uses,
     is_visible,
     mask,
     match_spans,
     restore,
     span_boundaries,
 )
+from .splice import has_words, splice, splice_cores
 
 _OPENING = set("([{«„“‘\"'")
 _CLOSING = set(".,;:!?)]}»…”’\"'")
@@ -57,10 +60,6 @@ class Plan:
     table: MaskTable
     output: str | None = None
     flags: list[str] = field(default_factory=list)
-
-
-def has_words(text: str) -> bool:
-    return any(c.isalpha() for c in text)
 
 
 def _edges(text: str) -> tuple[str, str, str]:
@@ -88,6 +87,10 @@ def _checked(outputs: list, texts: list[str], src: str, tgt: str) -> list:
     return outputs
 
 
+def _needs_model(plan: Plan) -> bool:
+    return bool(plan.request.text.strip()) and has_words(_without_spans(plan))
+
+
 def _translate_unique(translate_batch: TranslateBatch, texts: list[str], src: str, tgt: str) -> dict[str, str]:
     """One call of ``translate_batch`` for the distinct ``texts``; text -> translation."""
     unique = list(dict.fromkeys(texts))
@@ -97,11 +100,16 @@ def _translate_unique(translate_batch: TranslateBatch, texts: list[str], src: st
     return {text: out or "" for text, out in zip(unique, outputs)}
 
 
+def _model_inputs(plans: list[Plan]) -> dict[str, bool]:
+    """What the model is asked for ``plans``: each distinct masked core -> whether it holds spans."""
+    return {_edges(p.masked)[1]: bool(p.spans) for p in plans}
+
+
 def _translate_aligned(translate_batch, plans: list[Plan], src: str, tgt: str,
                        fresh: bool = False) -> tuple[dict, dict]:
     """One model call for ``plans``, with the alignment of those holding spans when ``translate_batch``
     offers ``aligned(texts, src, tgt, want, fresh) -> (outputs, alignments)``."""
-    cores = {_edges(p.masked)[1]: bool(p.spans) for p in plans}
+    cores = _model_inputs(plans)
     unique = list(cores)
     aligned = getattr(translate_batch, "aligned", None)
     if aligned is None or not unique or not any(cores.values()):
@@ -314,69 +322,17 @@ def repair_in_place(plan: Plan, translated: str, alignment: Alignment | None) ->
     return True
 
 
-# ----- the splice fallback -----------------------------------------------------
-
-
-def _pieces(text: str, spans: list[Span]) -> list[tuple[bool, str]]:
-    """The text cut at its spans: (is_span, source text or rendering), in order."""
-    pieces, pos = [], 0
-    for span in spans:
-        if span.start > pos:
-            pieces.append((False, text[pos:span.start]))
-        pieces.append((True, span.rendering))
-        pos = span.end
-    if pos < len(text):
-        pieces.append((False, text[pos:]))
-    return pieces
-
-
-def _word_edges(text: str) -> tuple[str, str, str]:
-    """(leading non-word characters, the rest up to its last letter or digit, trailing ones).
-
-    The pieces around a span are translated without the punctuation and spaces at
-    their edges, which are copied from the source: a model that drops the ")" after
-    "(WWM" cannot glue the next word to the span.
-    """
-    first = next((i for i, ch in enumerate(text) if ch.isalnum()), None)
-    if first is None:
-        return text, "", ""
-    last = max(i for i, ch in enumerate(text) if ch.isalnum())
-    return text[:first], text[first:last + 1], text[last + 1:]
-
-
-def _join_spaced(parts: list[tuple[bool, str]]) -> str:
-    """Join (translated, text) parts; a space goes between a translation and a word character it would touch."""
-    out = ""
-    previous_translated = False
-    for translated, text in parts:
-        if not text:
-            continue
-        if out and (translated or previous_translated) and boundary_kind(out[-1]) == boundary_kind(text[0]) == "word":
-            out += " "
-        out += text
-        previous_translated = translated
-    return out
+# ----- the splice fallback (see :mod:`notelingo.splice`) -----------------------
 
 
 def _splice_cores(plan: Plan) -> list[str]:
-    """The pieces of ``plan`` the fallback sends to the model."""
-    return [_word_edges(piece)[1] for is_span, piece in _pieces(plan.request.text, plan.spans)
-            if not is_span and has_words(piece)]
+    return splice_cores(plan.request.text, plan.spans)
 
 
 def _splice(plan: Plan, translations: dict[str, str]) -> None:
-    parts: list[tuple[bool, str]] = []
-    for is_span, piece in _pieces(plan.request.text, plan.spans):
-        lead, core, trail = _word_edges(piece)
-        if is_span or not has_words(core):
-            parts.append((False, piece))  # renderings, and pieces of only spaces, punctuation, digits
-        elif translations[core].strip():
-            parts += [(False, lead), (True, translations[core].strip()), (False, trail)]
-        else:
-            parts.append((False, piece))
-            if FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
-                plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
-    plan.output = _join_spaced(parts)
+    plan.output, kept_source = splice(plan.request.text, plan.spans, translations)
+    if kept_source and FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
+        plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
     plan.flags.append(FLAG_FALLBACK_SPLICE)
 
 
@@ -395,7 +351,7 @@ def translate_pair(plans: list[Plan], src: str, tgt: str, translate_batch: Trans
     """Every masked segment in one model call; a cached output that cannot be repaired without
     its alignment is asked for again with it; the pieces of what still fails in a last call."""
     for plan in plans:
-        if not has_words(_without_spans(plan)):
+        if not _needs_model(plan):
             plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
     pending = [p for p in plans if p.output is None]
     unaligned, failed = _repaired(pending, *_translate_aligned(translate_batch, pending, src, tgt))
@@ -421,6 +377,54 @@ def repair_kind(result: SegmentResult) -> str | None:
     return "aligned" if FLAG_ALIGNED in result.flags else "none"
 
 
+def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, translate_batch) -> list[Plan]:
+    """A plan per request: spans found and masked, then glossed in reading order.
+
+    Masking does not depend on glossing (:func:`~notelingo.protect.gloss_first_uses`), so
+    when ``translate_batch`` offers ``head_start(texts, src, tgt, want)``, ``head_size(src, tgt)``
+    and ``token_lengths(texts, src, tgt)``, each pair's segments are masked shortest first and
+    the first ``head_size`` that need the model go to ``head_start`` at once: the model starts
+    on the batch it would have begun with while the rest are masked."""
+    order = list(range(len(requests)))
+    start = getattr(translate_batch, "head_start", None)
+    heads: dict[tuple[str, str], list[Plan]] = {}
+    if start is not None:
+        by_pair: dict[tuple[str, str], list[int]] = {}
+        for i, req in enumerate(requests):
+            by_pair.setdefault((req.src, req.tgt), []).append(i)
+        lengths = {}
+        for (src, tgt), indices in by_pair.items():
+            lengths.update(zip(indices, translate_batch.token_lengths([requests[i].text for i in indices], src, tgt)))
+        order.sort(key=lengths.__getitem__)
+    plans: list = [None] * len(requests)
+    for i in order:
+        req = requests[i]
+        spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
+        plans[i] = plan = Plan(req, spans, *mask(req.text, spans))
+        if start is None or not _needs_model(plan):
+            continue
+        head = heads.setdefault((req.src, req.tgt), [])
+        if len(head) < translate_batch.head_size(req.src, req.tgt):
+            head.append(plan)
+            if len(head) == translate_batch.head_size(req.src, req.tgt):
+                cores = _model_inputs(head)
+                start(list(cores), req.src, req.tgt, list(cores.values()))
+    glossed_by_note: dict[tuple[str, str], set[str]] = {}
+    for plan in plans:
+        req = plan.request
+        glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
+        _gloss(plan, glossed)
+    return plans
+
+
+def _gloss(plan: Plan, glossed: set[str]) -> None:
+    spans = gloss_first_uses(plan.spans, glossed)
+    swapped = {id(old): new for old, new in zip(plan.spans, spans) if old is not new}
+    if swapped:
+        plan.spans = spans
+        plan.table = replace(plan.table, masked=tuple(swapped.get(id(s), s) for s in plan.table.masked))
+
+
 def translate_protected(
     requests: list[SegmentRequest],
     translate_batch: TranslateBatch,
@@ -437,14 +441,10 @@ def translate_protected(
     without one (a cache hit) and cannot be repaired is asked for again with
     ``fresh=True`` (see :mod:`notelingo.repair`).
     Gloss terms get "target (surface)" on their first use within a ``note_key`` (per
-    target language).
+    target language). A ``translate_batch`` with ``head_start`` gets a head start (see
+    :func:`_mask_all`).
     """
-    glossed_by_note: dict[tuple[str, str], set[str]] = {}
-    plans = []
-    for req in requests:
-        glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
-        spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, glossed)
-        plans.append(Plan(req, spans, *mask(req.text, spans)))
+    plans = _mask_all(requests, glossary, keep_acronyms, translate_batch)
     by_pair: dict[tuple[str, str], list[Plan]] = {}
     for plan in plans:
         if plan.request.text.strip():

@@ -45,19 +45,23 @@ def run_job(translator, batch: Batch, wanted: list[bool] | None) -> list:
     return translator.translate_batch(batch) if wanted is None else translator.translate_aligned(batch, wanted)
 
 
-def local_batches(jobs: Iterable[Job], translator) -> Iterator[tuple[Batch, list[bool] | None, list]]:
+def local_batches(jobs: Iterable[Job], translator,
+                  started: Iterable = ()) -> Iterator[tuple[Batch, list[bool] | None, list]]:
     """Run each job on the loaded local translator, in order. A backend that can queue work
     (``submit``, CTranslate2) gets the next job before this one is collected, so its workers
     decode while the engine checks, caches and reports the last batch, and never sit idle
     between batches; one job waits in the queue at most (an interrupt leaves little behind).
     A job that cannot be queued (its error is raised) still lets the one before it finish and
-    be yielded first, so its translations reach the cache."""
+    be yielded first, so its translations reach the cache. ``started``: (batch, wanted,
+    collect) of jobs the caller already queued with ``submit``, delivered first."""
     submit = getattr(translator, "submit", None)
+    queued: deque = deque(started)
     if submit is None:
+        for batch, wanted, collect in queued:
+            yield batch, wanted, collect()
         for batch, wanted in jobs:
             yield batch, wanted, run_job(translator, batch, wanted)
         return
-    queued: deque = deque()
     failure: Exception | None = None
     for batch, wanted in jobs:
         try:

@@ -101,6 +101,8 @@ class BatchRunner:
         self.pair_sentences: Counter = Counter()
         self.calls: Counter = Counter()
         self.sentences_done = 0
+        #: id(translator) -> [(texts, wanted, collect)]: a pair's first batch, queued by head_start.
+        self.ahead: dict[int, list] = {}
         self.executor = None
         if options.ray:
             from .ray_exec import RayExecutor
@@ -177,6 +179,33 @@ class BatchRunner:
         self.show(self.sentences_done)
         return outputs, [alignments.get(text) for text in texts]
 
+    def token_lengths(self, texts: list[str], src: str, tgt: str) -> list[int]:
+        """Model tokens per text for the pair's first model (protect masks the shortest first)."""
+        return self.chain(src, tgt)[0].token_lengths(texts)
+
+    def head_size(self, src: str, tgt: str) -> int:
+        """How many segments protect masks before it hands them to :meth:`head_start`: one batch."""
+        return self.batch_size(self.chain(src, tgt)[0])
+
+    def head_start(self, texts: list[str], src: str, tgt: str, want: list[bool]) -> None:
+        """Queue a pair's first batch (``want``: which texts hold spans) while protect masks the
+        rest; the pair's call collects it instead of sending those texts again. Only where the
+        model runs in this process, can queue work (``submit``) and is the only hop."""
+        from .cache import cache_key
+
+        chain = self.chain(src, tgt)
+        translator = chain[0]
+        if self.executor is not None or len(chain) > 1 or not hasattr(translator, "submit") \
+                or id(translator) in self.ahead:
+            return
+        keys = [cache_key(text, translator.signature) for text in texts]
+        found = self.cache.get_many(keys) if self.cache is not None else {}
+        todo = [(text, flag) for text, flag, key in zip(texts, want, keys) if key not in found and text.strip()]
+        if todo:
+            batch, wanted = [text for text, _ in todo], [flag for _, flag in todo]
+            wanted = wanted if any(wanted) else None
+            self.ahead[id(translator)] = [(batch, wanted, translator.submit(batch, wanted))]
+
     def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
         """(sentences this call completes, sentences done before it): protect's first call for a
         pair carries all its sentences; a later one (pieces, or a fresh try) is a phase."""
@@ -223,16 +252,19 @@ class BatchRunner:
             hits = [t for t, key in zip(texts, keys) if key in found and t in want]
             self.cached_alignments(hits, signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
+        started = self.ahead.pop(id(translator), []) if not fresh else []
+        early = {text for batch, _, _ in started for text in batch}
         jobs = [(batch, [text in want for text in batch] if alignments is not None and want & set(batch) else None)
-                for batch in self.length_batches(misses, translator)]
+                for batch in self.length_batches([text for text in misses if text not in early], translator)]
         done = 0
-        for batch, wanted, result in self.run_batches(jobs, translator):
+        for batch, wanted, result in self.run_batches(jobs, translator, started):
             rows = []
             if wanted is not None:
                 outputs = [out for out, _ in result]
                 for text, (_, alignment) in zip(batch, result):
                     if alignment is not None:
-                        alignments[text] = alignment
+                        if alignments is not None:
+                            alignments[text] = alignment
                         rows.append((alignment_key(text, signature), text, alignment.dumps()))
             else:
                 outputs = result
@@ -247,12 +279,13 @@ class BatchRunner:
                 advance(done, len(misses))
         return [found.get(key, "") for key in keys]
 
-    def run_batches(self, jobs: list, translator: Translator):
-        """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish)."""
+    def run_batches(self, jobs: list, translator: Translator, started: list = ()):
+        """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish).
+        ``started``: (batch, wanted, collect) of jobs already queued here (:meth:`head_start`), delivered first."""
         from .ray_exec import local_batches
 
         if self.executor is None:
-            return local_batches(jobs, translator)
+            return local_batches(jobs, translator, started)
         return self.executor.run(jobs, translator, self.options)
 
     def cached_alignments(self, texts: list[str], signature: ModelSignature, alignments: dict) -> None:
@@ -276,8 +309,12 @@ class BatchRunner:
             return []
         lengths = translator.token_lengths(texts)
         ordered = [text for _, text in sorted(zip(lengths, texts))]
-        size = max(1, self.options.decoding.batch_size) * getattr(translator, "inter_threads", 1)
+        size = self.batch_size(translator)
         return [ordered[start:start + size] for start in range(0, len(ordered), size)]
+
+    def batch_size(self, translator: Translator) -> int:
+        """Texts per batch the engine hands the model: the batch size times the backend's workers."""
+        return max(1, self.options.decoding.batch_size) * getattr(translator, "inter_threads", 1)
 
     def close(self) -> None:
         if self.executor is not None:

@@ -64,10 +64,20 @@ class MarianSpm:
         """Model input pieces of each text, ``</s>`` included."""
         codes, bodies = zip(*(self._split_code(text) for text in texts)) if texts else ((), ())
         out = []
-        for code, pieces in zip(codes, self.source.encode(list(bodies), out_type=str)):
+        for code, pieces in zip(codes, self._encode(list(bodies))):
             known = [piece if piece in self.vocab else self.unk_token for piece in pieces]
             out.append(code + known + [self.eos_token])
         return out
+
+    #: Below this many texts, one call per text: sentencepiece encodes a list on a pool of threads
+    #: it starts each call (measured: one text 14 us alone, 165 us as a list; 64 texts 0.9 ms
+    #: one by one, 0.64 ms as a list). Segmenting counts the tokens of one sentence at a time.
+    BATCH_FROM = 16
+
+    def _encode(self, bodies: list[str]) -> list[list[str]]:
+        if len(bodies) < self.BATCH_FROM:
+            return [self.source.encode(body, out_type=str) for body in bodies]
+        return self.source.encode(bodies, out_type=str)
 
     def _split_code(self, text: str) -> tuple[list[str], str]:
         """A leading ``>>xx<<`` target-language code stays one token (multilingual models)."""
