@@ -19,7 +19,6 @@ and resolve overlaps exactly as :meth:`~.matcher.TermMatcher.find` does.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from ..tokenrules import Tokenizer, cached, fingerprint, rules_of, store
@@ -146,11 +145,10 @@ class FastMatcher:
         return not _inside_proper_name(text, start, end, self.entries[index], titles, self.stop_words)
 
 
-@lru_cache(maxsize=1)
 def _analyzer():
-    from pymorphy3 import MorphAnalyzer
+    from .morph import russian_analyzer
 
-    return MorphAnalyzer(lang="ru")
+    return russian_analyzer()
 
 
 def fast_find(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:

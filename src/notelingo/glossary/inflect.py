@@ -48,11 +48,10 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
 def _analyzer():
-    from pymorphy3 import MorphAnalyzer
+    from .morph import russian_analyzer
 
-    return MorphAnalyzer(lang="ru")
+    return russian_analyzer()
 
 
 @lru_cache(maxsize=65536)

@@ -189,9 +189,9 @@ def _split_glued_names(nlp) -> None:
 
 
 def _new_analyzer():
-    from pymorphy3 import MorphAnalyzer
+    from .morph import russian_analyzer
 
-    return MorphAnalyzer(lang="ru")
+    return russian_analyzer()
 
 
 def pattern_surfaces(form: str) -> list[str]:
