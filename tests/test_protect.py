@@ -325,6 +325,44 @@ def test_gloss_first_use_per_note_key():
     ]
 
 
+class HeadStartIdentity:
+    """The identity model with a head start: it hears the first ``size`` masked segments early."""
+
+    def __init__(self, size):
+        self.size, self.events = size, []
+
+    def token_lengths(self, texts, src, tgt):
+        return [len(text.split()) for text in texts]
+
+    def head_size(self, src, tgt):
+        return self.size
+
+    def head_start(self, texts, src, tgt, want):
+        self.events.append(("head", list(texts), list(want)))
+
+    def __call__(self, texts, src, tgt):
+        self.events.append(("call", list(texts)))
+        return list(texts)
+
+
+@pytest.mark.parametrize("size, head", [(1, ["this"]), (2, ["this", "a"]), (4, [])])
+def test_segments_are_masked_shortest_first_and_glossed_in_reading_order(size, head):
+    requests = [
+        SegmentRequest("the big dataset is here today", "en", "ru", note_key="a"),
+        SegmentRequest("this dataset", "en", "ru", note_key="a"),
+        SegmentRequest("a dataset too", "en", "ru", note_key="b"),
+    ]
+    model = HeadStartIdentity(size)
+    results = translate_protected(requests, model, glossary=GLOSSARY)
+    assert [r.text for r in results] == [
+        "the big датасет (dataset) is here today", "this датасет", "a датасет (dataset) too",
+    ]
+    heads = [event for event in model.events if event[0] == "head"]
+    assert [text.split()[0] for _, texts, _ in heads for text in texts] == head  # the shortest, when enough
+    assert all(want == [True] * len(texts) for _, texts, want in heads)
+    assert model.events[-1][0] == "call" and len(model.events[-1][1]) == 3  # the call still carries every segment
+
+
 def test_translate_batch_calls_at_most_two_per_pair():
     calls = []
 

@@ -203,6 +203,17 @@ def test_local_batches_queue_the_next_batch_before_collecting_one():
                                  ("collected", "c"), ("collected", "d")]
 
 
+def test_a_batch_queued_early_is_delivered_first_and_the_next_is_queued_before_it_is_collected():
+    from notelingo.translate.ray_exec import local_batches
+
+    translator = QueueingTranslator()
+    started = [(["h"], None, translator.submit(["h"], None))]
+    results = list(local_batches([(["a"], None), (["b"], None)], translator, started))
+    assert [result for _, _, result in results] == [["H"], ["A"], ["B"]]
+    assert translator.events == [("queued", "h"), ("queued", "a"), ("collected", "h"), ("queued", "b"),
+                                 ("collected", "a"), ("collected", "b")]
+
+
 class FailingQueue(QueueingTranslator):
     def submit(self, batch, wanted):
         if batch[0] == "c":
@@ -219,3 +230,34 @@ def test_a_batch_that_cannot_be_queued_lets_the_one_before_it_finish_first():
         for _batch, _, result in local_batches([(["a"], None), (["c"], None), (["d"], None)], translator):
             delivered.append(result)
     assert delivered == [["A"]] and ("queued", "d") not in translator.events
+
+
+HEAD_START_NOTES = [
+    ("Мы зафайнтюнили LLM на датасете из 10k примеров. Код: https://github.com/org/repo. Датасет открыт.",
+     "Коротко."),
+    ("Обычно в MLM маскируют 15% токенов, см. arXiv:1810.04805.", "PMI-Masking лучше? Да. Датасет тот же."),
+    ("Промт и $p(x)$ тоже.", "Очень длинное предложение про обучение моделей с подкреплением на большом датасете."),
+]
+
+
+def test_the_head_start_changes_nothing_but_when_the_model_starts(tiny_models, cache_dir, monkeypatch):
+    """Each pair's shortest batch goes to the model while the rest are masked: the notes, the glosses
+    and the model inputs are those of a run without it."""
+    from conftest import make_note
+    from notelingo.translate import DecodingOptions, TranslateOptions, engine, runner
+
+    notes = [make_note(f"n{i}", "ru", [("paragraph", first), ("paragraph", second)])
+             for i, (first, second) in enumerate(HEAD_START_NOTES)]
+    options = TranslateOptions(to=("en",), models=tiny_models, backend="ctranslate2", use_cache=False,
+                               decoding=DecodingOptions(beams=1, batch_size=1), cache_dir=cache_dir)
+    heads = []
+    original = runner.BatchRunner.head_start
+    monkeypatch.setattr(runner.BatchRunner, "head_start",
+                        lambda self, texts, *a: heads.append(len(texts)) or original(self, texts, *a))
+    early, early_report = engine.translate_notes(notes, options)
+    monkeypatch.setattr(runner.BatchRunner, "head_size", lambda self, src, tgt: 10**6)
+    late, late_report = engine.translate_notes(notes, options)
+    assert heads and heads[0] >= 1 and len(heads) == 1
+    assert [note.model_dump() for note in early] == [note.model_dump() for note in late]
+    assert early_report.backend_inputs == late_report.backend_inputs == early_report.segments  # none sent twice
+    assert sum("(dataset)" in block.text["en"] for note in early for block in note.blocks) <= len(notes)
