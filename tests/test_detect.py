@@ -319,3 +319,14 @@ def test_short_note_in_another_language_than_its_channel_keeps_its_own():
     tagged = detect_notes(notes, DetectOptions())
     assert [n.lang for n in tagged] == ["en", "ru", "en"]
     assert tagged[1].blocks[0].lang == "ru"
+
+
+@pytest.mark.parametrize("options", [DetectOptions(engine="cld3"), DetectOptions(langs=("ru", "xx-bogus"))])
+def test_bad_detect_options_fail_even_when_every_input_is_a_notes_file(options):
+    """notes.jsonl inputs are read back without detection; the options are still checked."""
+    from pathlib import Path
+
+    from notelingo.pipeline import ingest
+
+    with pytest.raises(UsageError):
+        ingest([str(Path(__file__).parent / "fixtures" / "notes" / "bilingual.jsonl")], options)

@@ -158,6 +158,30 @@ def test_a_broken_conversion_is_a_model_error_naming_the_folder(tiny_models, tmp
     assert str(folder) in str(caught.value)
 
 
+def test_a_model_that_failed_to_load_is_loaded_again_once_fixed(tiny_models, tmp_path, monkeypatch):
+    import shutil
+
+    from notelingo.errors import ModelError
+    from notelingo.translate import TranslateOptions, runner
+    from notelingo.translate.models import resolve_pair
+
+    monkeypatch.setattr(runner, "_LOADED", {})
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    options = TranslateOptions(to=("en",), backend="ctranslate2", device="cpu", decoding=DecodingOptions(beams=1),
+                               cache_dir=str(tmp_path))
+    first = runner.loaded_translator(model, options)
+    first.translate_batch(["Привет."])
+    (folder,) = (tmp_path / "ct2").iterdir()
+    (folder / "model.bin").write_bytes(b"not a model")
+    runner._LOADED.clear()
+    broken = runner.loaded_translator(model, options)
+    with pytest.raises(ModelError):
+        broken.translate_batch(["Привет."])
+    shutil.rmtree(folder)  # what the message says to do
+    fixed = runner.loaded_translator(model, options)
+    assert fixed is not broken and fixed.translate_batch(["Привет."]) == first.translate_batch(["Привет."])
+
+
 runner = CliRunner()
 
 

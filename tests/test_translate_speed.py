@@ -261,3 +261,50 @@ def test_the_head_start_changes_nothing_but_when_the_model_starts(tiny_models, c
     assert [note.model_dump() for note in early] == [note.model_dump() for note in late]
     assert early_report.backend_inputs == late_report.backend_inputs == early_report.segments  # none sent twice
     assert sum("(dataset)" in block.text["en"] for note in early for block in note.blocks) <= len(notes)
+
+
+class FakeQueueing:
+    """A queueing model that records what it was sent (see test below)."""
+
+    max_source_tokens = 512
+    inter_threads = 1
+
+    def __init__(self, name):
+        from notelingo.translate.options import DecodingOptions
+        from notelingo.translate.signature import ModelSignature
+
+        self.name, self.sent = name, []
+        self.signature = ModelSignature(name, name, "fake", "int8", "cpu", DecodingOptions())
+
+    def token_lengths(self, texts):
+        return [len(text.split()) + 1 for text in texts]
+
+    def submit(self, texts, want=None):
+        self.sent += texts
+        out = [f"{self.name}[{text}]" for text in texts]
+        return (lambda: out) if want is None else (lambda: [(o, None) for o in out])
+
+    def translate_batch(self, texts):
+        return self.submit(texts)()
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_pivot_pair_never_collects_the_head_start_of_the_direct_pair_sharing_its_first_model(tmp_path, use_cache):
+    from notelingo.protect import SegmentRequest
+    from notelingo.repair import translate_protected
+    from notelingo.translate.options import DecodingOptions, TranslateOptions
+    from notelingo.translate.runner import BatchRunner, TranslateReport
+
+    options = TranslateOptions(to=("en", "ru"), use_cache=use_cache, cache_dir=str(tmp_path),
+                               decoding=DecodingOptions(batch_size=2))
+    runner = BatchRunner(options, TranslateReport())
+    de_en, en_ru = FakeQueueing("de-en"), FakeQueueing("en-ru")
+    runner.chains[("de", "ru")] = [de_en, en_ru]  # pivots through the de-en model
+    runner.chains[("de", "en")] = [de_en]
+    requests = [SegmentRequest(text, "de", "ru", "n") for text in ["eins zwei", "drei vier fünf", "x"]]
+    requests += [SegmentRequest(text, "de", "en", "n") for text in ["alpha", "beta gamma", "delta epsilon zeta eta"]]
+    results = translate_protected(requests, runner)
+    assert sorted(de_en.sent) == sorted(request.text for request in requests)  # each once
+    assert [result.text for result in results[3:]] == ["de-en[alpha]", "de-en[beta gamma]",
+                                                        "de-en[delta epsilon zeta eta]"]
+    runner.close()

@@ -308,6 +308,12 @@ def _check_engine(engine: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def check_options(options: DetectOptions) -> None:
+    """Fail on an unknown engine or language code, whatever the inputs hold."""
+    _check_engine(options.engine)
+    check_langs(options.langs)
+
+
 def detect_notes(notes: list[Note], options: DetectOptions) -> list[Note]:
     """Tag every note and block with its language; notes already tagged pass through.
 
@@ -315,8 +321,7 @@ def detect_notes(notes: list[Note], options: DetectOptions) -> list[Note]:
     length-weighted vote of the blocks that were decided by their own words; blocks
     that needed context (names, URLs, short lines) are then judged again in it.
     """
-    _check_engine(options.engine)
-    check_langs(options.langs)
+    check_options(options)
     detector = _detector_signature(options)
     done = []
     for note in notes:

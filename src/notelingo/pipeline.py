@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .detect import DetectOptions  # also importable from here, as before
+from .detect import check_options as check_detect_options
 from .errors import InputError
 from .schema import Note
 
@@ -48,6 +49,7 @@ def ingest(
     from .ingest import expand_inputs, read_input
 
     detect = detect or DetectOptions()
+    check_detect_options(detect)  # also when every input is a notes.jsonl file (nothing to detect)
     report = IngestReport()
     paths, failures = expand_inputs(inputs)
     report.failures.extend(failures)

@@ -166,6 +166,11 @@ class CT2Translator(MarianTokens):
     def compute_type(self) -> str:
         return self.translator.compute_type
 
+    @property
+    def load_failed(self) -> bool:
+        """True once the model's load has ended in an error (then it is raised at every use)."""
+        return self._loading.done() and self._loading.exception() is not None
+
     def translate_batch(self, texts: list[str]) -> list[str]:
         return self.submit(texts)()
 

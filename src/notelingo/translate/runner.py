@@ -68,6 +68,8 @@ def loaded_translator(model, options: TranslateOptions) -> Translator:
     """
     key = (choose_backend(options.backend), model.label, model.path, options.device, options.decoding,
            cache_root(options.cache_dir))
+    if key in _LOADED and getattr(_LOADED[key], "load_failed", False):
+        del _LOADED[key]  # a model that failed to load (on its thread) is tried again, e.g. after a fix
     if key not in _LOADED:
         if len(_LOADED) >= LOADED_MODELS_KEPT:
             _LOADED.clear()
@@ -101,8 +103,8 @@ class BatchRunner:
         self.pair_sentences: Counter = Counter()
         self.calls: Counter = Counter()
         self.sentences_done = 0
-        #: id(translator) -> [(texts, wanted, collect)]: a pair's first batch, queued by head_start.
-        self.ahead: dict[int, list] = {}
+        #: (src, tgt) -> [(texts, wanted, collect)]: the pair's first batch, queued by head_start.
+        self.ahead: dict[tuple[str, str], list] = {}
         self.executor = None
         if options.ray:
             from .ray_exec import RayExecutor
@@ -155,7 +157,8 @@ class BatchRunner:
         for hop, translator in enumerate(chain):
             advance = self.hop_advance(base, share, hop, len(chain))
             if hop == 0:
-                texts = self.translate_hop(list(texts), translator, advance=advance)
+                texts = self.translate_hop(list(texts), translator, advance=advance,
+                                           started=self.ahead.pop((src, tgt), []))
             else:
                 texts = self.pivot_hop(texts, translator, advance)
         self.sentences_done = base + share
@@ -174,7 +177,8 @@ class BatchRunner:
         alignments: dict[str, object] = {}
         wanted = {t for t, w in zip(texts, want) if w}
         advance = self.hop_advance(base, share, 0, 1)
-        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, advance)
+        started = self.ahead.pop((src, tgt), []) if not fresh else []
+        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, advance, started)
         self.sentences_done = base + share
         self.show(self.sentences_done)
         return outputs, [alignments.get(text) for text in texts]
@@ -196,7 +200,7 @@ class BatchRunner:
         chain = self.chain(src, tgt)
         translator = chain[0]
         if self.executor is not None or len(chain) > 1 or not hasattr(translator, "submit") \
-                or id(translator) in self.ahead:
+                or (src, tgt) in self.ahead:
             return
         keys = [cache_key(text, translator.signature) for text in texts]
         found = self.cache.get_many(keys) if self.cache is not None else {}
@@ -204,7 +208,7 @@ class BatchRunner:
         if todo:
             batch, wanted = [text for text, _ in todo], [flag for _, flag in todo]
             wanted = wanted if any(wanted) else None
-            self.ahead[id(translator)] = [(batch, wanted, translator.submit(batch, wanted))]
+            self.ahead[(src, tgt)] = [(batch, wanted, translator.submit(batch, wanted))]
 
     def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
         """(sentences this call completes, sentences done before it): protect's first call for a
@@ -237,10 +241,11 @@ class BatchRunner:
 
     def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
                       alignments: dict | None = None, fresh: bool = False,
-                      advance: Optional[ProgressFn] = None) -> list[str]:
+                      advance: Optional[ProgressFn] = None, started: list = ()) -> list[str]:
         """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
         (from the model, or kept in the cache beside the translation) go into ``alignments``;
-        ``advance(done, total)`` after each batch."""
+        ``advance(done, total)`` after each batch; ``started``: the pair's first batch, already
+        queued by :meth:`head_start` (collected here, not sent again)."""
         from .cache import cache_key
 
         signature = translator.signature
@@ -252,7 +257,6 @@ class BatchRunner:
             hits = [t for t, key in zip(texts, keys) if key in found and t in want]
             self.cached_alignments(hits, signature, alignments)
         misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
-        started = self.ahead.pop(id(translator), []) if not fresh else []
         early = {text for batch, _, _ in started for text in batch}
         jobs = [(batch, [text in want for text in batch] if alignments is not None and want & set(batch) else None)
                 for batch in self.length_batches([text for text in misses if text not in early], translator)]
