@@ -8,6 +8,7 @@ empty folder so "no local copy" is true on every machine.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -59,6 +60,20 @@ def cache_dir(tmp_path, monkeypatch) -> str:
     folder = tmp_path / "cache"
     monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(folder))
     return str(folder)
+
+
+#: Headless Chromium for the rendering tests (None: those tests are skipped), and the flags both use.
+CHROMIUM = next((found for found in map(shutil.which, ("chromium", "chromium-browser")) if found), None)
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+]
+
+
+def write_notes(path: Path, notes) -> Path:
+    """``notes`` written to ``path`` as notes.jsonl; returns ``path``."""
+    path.write_text("".join(note.to_json() + "\n" for note in notes), encoding="utf-8")
+    return path
 
 
 def make_note(note_id: str, lang: str, blocks: list[tuple[str, str]]) -> "Note":

@@ -122,6 +122,13 @@ def _use(entry, surface, rendering, policy="translate"):
     )
 
 
+def _note_with_terms(terms):
+    from notelingo.schema import Note, Signature, Source
+
+    return Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"),
+                terms=terms, signature=Signature(notelingo="0"))
+
+
 @pytest.mark.parametrize(
     "uses, consistent",
     [
@@ -140,40 +147,22 @@ def _use(entry, surface, rendering, policy="translate"):
 )
 def test_stats_accept_number_and_case_of_the_glossary_rendering(glossary, uses, consistent):
     from notelingo.glossary.stats import term_stats
-    from notelingo.schema import Note, Signature, Source
 
     terms = [_use(*use) for use in uses]
-    note = Note(
-        id="n",
-        lang="ru",
-        lang_confidence=1.0,
-        title="t",
-        source=Source(kind="text", path="x"),
-        terms=terms,
-        signature=Signature(notelingo="0"),
-    )
+    note = _note_with_terms(terms)
     [item] = term_stats([note], glossary)
     assert item.consistent is consistent
 
 
 def test_stats_keep_terms_are_consistent_when_unchanged(glossary):
     from notelingo.glossary.stats import term_stats
-    from notelingo.schema import Note, Signature, Source
 
     terms = [
         _use("t-SNE", "tSNE", "tSNE", "keep"),
         _use("t-SNE", "t-SNE", "t-SNE", "keep"),
         _use("T5", "Т5", "T5", "keep"),
     ]
-    note = Note(
-        id="n",
-        lang="ru",
-        lang_confidence=1.0,
-        title="t",
-        source=Source(kind="text", path="x"),
-        terms=terms,
-        signature=Signature(notelingo="0"),
-    )
+    note = _note_with_terms(terms)
     assert [item.consistent for item in term_stats([note], glossary)] == [True, True]
 
 

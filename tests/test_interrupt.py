@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_note
+from conftest import make_note, write_notes
 
 pytestmark = pytest.mark.slow
 CACHE_FILE = "translations.sqlite3"
@@ -35,30 +35,15 @@ def notes_file(tmp_path_factory) -> Path:
             notes.append(make_note(f"en{i}", "en", [("paragraph", f"Model {i} learns fast. Layer {i} attends.")]))
         else:
             notes.append(make_note(f"ru{i}", "ru", [("paragraph", f"Модель {i} учится. Слой {i} работает.")]))
-    path.write_text("".join(note.to_json() + "\n" for note in notes), encoding="utf-8")
-    return path
+    return write_notes(path, notes)
 
 
-def translate_args(notes: Path, out: Path, models: dict[str, str]) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "notelingo",
-        "translate",
-        str(notes),
-        "-o",
-        str(out),
-        "--backend",
-        "transformers",
-        "--beams",
-        "1",
-        "--batch-size",
-        "2",
-        "--model",
-        f"ru-en={models['ru-en']}",
-        "--model",
-        f"en-ru={models['en-ru']}",
-    ]
+def translate_args(notes: Path, out: Path, models: dict[str, str], backend: str = "transformers",
+                   *extra: str) -> list[str]:
+    """``python -m notelingo translate`` on ``notes``, greedy, batches of 2, both tiny models (test_ray uses it too)."""
+    return [sys.executable, "-m", "notelingo", "translate", str(notes), "-o", str(out), "--backend", backend,
+            "--beams", "1", "--batch-size", "2", "--model", f"ru-en={models['ru-en']}",
+            "--model", f"en-ru={models['en-ru']}", *extra]
 
 
 def start(args: list[str], cache: Path) -> subprocess.Popen:

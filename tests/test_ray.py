@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_note
-from test_interrupt import cached_rows, finish, leftovers, start, wait_for_cached_rows
+from conftest import make_note, write_notes
+from test_interrupt import cached_rows, finish, leftovers, start, translate_args, wait_for_cached_rows
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
@@ -52,31 +52,7 @@ def notes_file(tmp_path_factory) -> Path:
         else:
             text = f"Модель {i} учится на датасете. Слой {i} использует BPE. Это работает."
             notes.append(make_note(f"ru{i}", "ru", [("paragraph", text)]))
-    path.write_text("".join(note.to_json() + "\n" for note in notes), encoding="utf-8")
-    return path
-
-
-def args(notes: Path, out: Path, models: dict[str, str], backend: str, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "notelingo",
-        "translate",
-        str(notes),
-        "-o",
-        str(out),
-        "--backend",
-        backend,
-        "--beams",
-        "1",
-        "--batch-size",
-        "2",
-        "--model",
-        f"ru-en={models['ru-en']}",
-        "--model",
-        f"en-ru={models['en-ru']}",
-        *extra,
-    ]
+    return write_notes(path, notes)
 
 
 def run(command: list[str], cache: Path) -> tuple[int, str]:
@@ -89,7 +65,7 @@ def local_runs(notes_file, tiny_models, tmp_path_factory) -> dict[str, str]:
     outputs = {}
     for backend in BACKENDS:
         folder = tmp_path_factory.mktemp(f"local-{backend}")
-        code, stderr = run(args(notes_file, folder / "out.jsonl", tiny_models, backend), folder / "cache")
+        code, stderr = run(translate_args(notes_file, folder / "out.jsonl", tiny_models, backend), folder / "cache")
         assert code == 0, stderr
         assert "ray:" not in stderr
         outputs[backend] = (folder / "out.jsonl").read_text(encoding="utf-8")
@@ -98,9 +74,8 @@ def local_runs(notes_file, tiny_models, tmp_path_factory) -> dict[str, str]:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_node_cluster_gives_the_local_notes(cluster, backend, notes_file, tiny_models, local_runs, tmp_path):
-    code, stderr = run(
-        args(notes_file, tmp_path / "out.jsonl", tiny_models, backend, "--ray", cluster.address), tmp_path / "c"
-    )
+    command = translate_args(notes_file, tmp_path / "out.jsonl", tiny_models, backend, "--ray", cluster.address)
+    code, stderr = run(command, tmp_path / "c")
     assert code == 0, stderr
     assert "on 2 node(s)" in stderr.splitlines()[-1], stderr
     assert "Traceback" not in stderr
@@ -110,7 +85,7 @@ def test_two_node_cluster_gives_the_local_notes(cluster, backend, notes_file, ti
 def test_local_runtime_gives_the_local_notes(notes_file, tiny_models, local_runs, tmp_path):
     """``--ray local`` starts a runtime of its own in the driver (2 CPUs here) and stops it at exit."""
     code, stderr = run(
-        args(notes_file, tmp_path / "out.jsonl", tiny_models, "ctranslate2", "--ray", "local"), tmp_path / "c"
+        translate_args(notes_file, tmp_path / "out.jsonl", tiny_models, "ctranslate2", "--ray", "local"), tmp_path / "c"
     )
     assert code == 0, stderr
     summary = stderr.splitlines()[-1]
@@ -170,7 +145,7 @@ def test_an_actor_killed_during_the_run_is_replaced_and_the_notes_are_the_same(
 
 def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(cluster, notes_file, tiny_models, local_runs, tmp_path):
     out, cache = tmp_path / "out.jsonl", tmp_path / "cache"
-    command = args(notes_file, out, tiny_models, "transformers", "--ray", cluster.address)
+    command = translate_args(notes_file, out, tiny_models, "transformers", "--ray", cluster.address)
     process = start(command, cache)
     wait_for_cached_rows(process, cache, timeout=240)
     process.send_signal(signal.SIGINT)
@@ -196,7 +171,7 @@ def test_without_ray_installed_the_error_names_the_extra(monkeypatch):
 
 def test_a_bad_cluster_address_is_one_line(tmp_path, notes_file, tiny_models):
     env = dict(os.environ, NOTELINGO_CACHE_DIR=str(tmp_path / "c"), RAY_ADDRESS="")
-    command = args(notes_file, tmp_path / "out.jsonl", tiny_models, "ctranslate2", "--ray", "127.0.0.1:1")
+    command = translate_args(notes_file, tmp_path / "out.jsonl", tiny_models, "ctranslate2", "--ray", "127.0.0.1:1")
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 1, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_FLAGS
 from notelingo.render import build_digest, render_digest
 from test_render_helpers import FIXTURES, load_fixture_notes
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MIXED = FIXTURES / "mixed_langs.jsonl"
 MEASURE_JS = Path(__file__).with_name("browser_measure.js")
 #: Each note's columns in the fixture: its origin, then its translations.
@@ -38,16 +38,6 @@ EXPECTED_COLUMNS = {
     "g6": [],
 }
 RTL = {"fa"}
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,7 +60,7 @@ def _measure(tmp_path: Path, page: str, width: int) -> dict:
         encoding="utf-8",
     )
     done = subprocess.run(
-        [CHROMIUM, *FLAGS, "--dump-dom", "--window-size=1600,1200", outer.as_uri()],
+        [CHROMIUM, *CHROMIUM_FLAGS, "--dump-dom", "--window-size=1600,1200", outer.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -86,7 +76,7 @@ def _screenshot(tmp_path: Path, page: str, width: int) -> bytes:
     source.write_text(page, encoding="utf-8")
     shot = tmp_path / f"digest-{width}.png"
     subprocess.run(
-        [CHROMIUM, *FLAGS, f"--screenshot={shot}", f"--window-size={width},2400", source.as_uri()],
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--screenshot={shot}", f"--window-size={width},2400", source.as_uri()],
         capture_output=True,
         timeout=120,
         check=False,

@@ -7,15 +7,14 @@ screenshot at phone and desktop widths when Chromium is installed.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-from pathlib import Path
 
 import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CHROMIUM, CHROMIUM_FLAGS
 from notelingo.render import DigestOptions, build_digest, render_digest
 from notelingo.render.markdown import md_escape
 from notelingo.render.safety import safe_href
@@ -275,7 +274,6 @@ def test_md_escape_renders_back_to_the_same_text(text):
 
 # --- a real browser -----------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
 @pytest.mark.browser
@@ -287,14 +285,7 @@ def test_chromium_renders_the_digest(tmp_path, width, height):
     shot = tmp_path / "shot.png"
     command = [
         CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
+        *CHROMIUM_FLAGS,
         f"--screenshot={shot}",
         f"--window-size={width},{height}",
         page.as_uri(),

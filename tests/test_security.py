@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_note
+from conftest import make_note, write_notes
 from notelingo.cli import app
 from notelingo.errors import ModelError, ModelNotFoundError, UsageError
 
@@ -156,7 +156,7 @@ def test_good_model_options_are_kept(tmp_path):
 
 def test_bad_model_option_on_the_cli_is_exit_2_before_any_work(tmp_path):
     notes = tmp_path / "notes.jsonl"
-    notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
+    write_notes(notes, [make_note("n1", "ru", [("paragraph", "Привет, мир.")])])
     result = runner.invoke(
         app,
         [
@@ -224,7 +224,7 @@ def test_translate_without_local_models_opens_no_connection(tmp_path, monkeypatc
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     notes = tmp_path / "notes.jsonl"
-    notes.write_text(make_note("n1", "ru", [("paragraph", "Привет, мир.")]).to_json() + "\n", encoding="utf-8")
+    write_notes(notes, [make_note("n1", "ru", [("paragraph", "Привет, мир.")])])
     result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 1, result.output
     assert "not available offline" in result.stderr
@@ -242,7 +242,7 @@ def export_vault(titles: list[str], tmp_path: Path) -> list[Path]:
         note = make_note(f"n{i}", "en", [("paragraph", f"Body of note {i}.")])
         notes.append(note.model_copy(update={"title": title}))
     source = tmp_path / "notes.jsonl"
-    source.write_text("".join(note.to_json() + "\n" for note in notes), encoding="utf-8")
+    write_notes(source, notes)
     vault = tmp_path / "vault"
     result = runner.invoke(app, ["export", str(source), "--format", "markdown", "-o", str(vault)])
     assert result.exit_code == 0, result.output
@@ -271,7 +271,7 @@ def test_digest_html_escapes_hostile_text(tmp_path):
     note = make_note("n1", "en", [("paragraph", HOSTILE_TEXT), ("heading", "<b>title</b>")])
     note = note.model_copy(update={"title": "<script>t()</script>"})
     source = tmp_path / "notes.jsonl"
-    source.write_text(note.to_json() + "\n", encoding="utf-8")
+    write_notes(source, [note])
     out = tmp_path / "digest.html"
     result = runner.invoke(app, ["digest", str(source), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_note
+from conftest import make_note, write_notes
 from notelingo.cli import app
 from notelingo.glossary import load_glossary
 from notelingo.protect import find_protected_spans
@@ -187,7 +187,7 @@ runner = CliRunner()
 
 def test_cli_translates_a_notes_file(tiny_models, backend, cache_dir, tmp_path):
     source = tmp_path / "notes.jsonl"
-    source.write_text("".join(n.to_json() + "\n" for n in sample_notes()), encoding="utf-8")
+    write_notes(source, sample_notes())
     out = tmp_path / "out.jsonl"
     args = ["-q", "translate", str(source), "-o", str(out), "--backend", backend, "--beams", "1",
             "--model", f"ru-en={tiny_models['ru-en']}", "--model", f"en-ru={tiny_models['en-ru']}"]
@@ -201,7 +201,7 @@ def test_cli_translates_a_notes_file(tiny_models, backend, cache_dir, tmp_path):
 
 def test_cli_missing_model_offline_is_one_line_and_exit_1(tmp_path, cache_dir):
     source = tmp_path / "notes.jsonl"
-    source.write_text(sample_notes()[0].to_json() + "\n", encoding="utf-8")
+    write_notes(source, sample_notes()[:1])
     result = runner.invoke(app, ["translate", str(source), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
@@ -211,7 +211,7 @@ def test_cli_missing_model_offline_is_one_line_and_exit_1(tmp_path, cache_dir):
 
 def test_cli_bad_backend_is_a_usage_error(tmp_path):
     source = tmp_path / "notes.jsonl"
-    source.write_text(sample_notes()[0].to_json() + "\n", encoding="utf-8")
+    write_notes(source, sample_notes()[:1])
     result = runner.invoke(app, ["translate", str(source), "-o", str(tmp_path / "o.jsonl"), "--backend", "nope"])
     assert result.exit_code == 2 and "--backend 'nope'" in result.stderr
 

@@ -388,6 +388,7 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
     order = list(range(len(requests)))
     start = getattr(translate_batch, "head_start", None)
     heads: dict[tuple[str, str], list[Plan]] = {}
+    sizes: dict[tuple[str, str], int] = {}
     if start is not None:
         by_pair: dict[tuple[str, str], list[int]] = {}
         for i, req in enumerate(requests):
@@ -403,10 +404,13 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         plans[i] = plan = Plan(req, spans, *mask(req.text, spans))
         if start is None or not _needs_model(plan):
             continue
-        head = heads.setdefault((req.src, req.tgt), [])
-        if len(head) < translate_batch.head_size(req.src, req.tgt):
+        pair = (req.src, req.tgt)
+        if pair not in sizes:
+            sizes[pair] = translate_batch.head_size(*pair)
+        head = heads.setdefault(pair, [])
+        if len(head) < sizes[pair]:
             head.append(plan)
-            if len(head) == translate_batch.head_size(req.src, req.tgt):
+            if len(head) == sizes[pair]:
                 cores = _model_inputs(head)
                 start(list(cores), req.src, req.tgt, list(cores.values()))
     glossed_by_note: dict[tuple[str, str], set[str]] = {}
