@@ -1,6 +1,6 @@
 """Run the ``notelingo`` CLI while timing the model: ``python bench/cli_timed.py TIME_FILE ARGS...``.
 
-Every translator ``notelingo.translate.load_translator`` hands out gets its model calls
+Every translator ``notelingo.mt.load_translator`` hands out gets its model calls
 wrapped by a timer: ``translate_batch`` and ``translate_aligned`` from call to return, and
 ``submit`` (work queued on the backend's workers while the engine goes on) from the call to
 the moment its result is collected. The model counts as busy while any of these is open
@@ -77,8 +77,8 @@ def _timed(translator, clock: BusyClock) -> None:
 
 def main() -> None:
     time_file, args = sys.argv[1], sys.argv[2:]
-    import notelingo.translate as translate_pkg
-    import notelingo.translate.backends as backends
+    import notelingo.mt as translate_pkg
+    import notelingo.mt.backends as backends
 
     original = backends.load_translator
     clock = BusyClock()

@@ -12,8 +12,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from notelingo.detect import DetectOptions, detect_notes, detect_text
-from notelingo.detect_engines import _langdetect_scores
+from notelingo.detect.core import DetectOptions, detect_notes, detect_text
+from notelingo.detect.engines import _langdetect_scores
 from notelingo.schema import Block, Note, Signature, Source
 
 LINES = Path("tests/fixtures/detect/lines.tsv")

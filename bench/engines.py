@@ -1,6 +1,6 @@
 """The engines the benchmark times, each built as a runner: ``list[str] -> list[str]``.
 
-``notelingo`` goes through the public API (``notelingo.translate.engine.translate_notes``)
+``notelingo`` goes through the public API (``notelingo.mt.engine.translate_notes``)
 with its CPU defaults (backend ``auto``, its own threads and batching), the cache
 off so every repeat does the work. Only the output length is set, to 1.1 x the
 source like the baselines (random weights never stop on their own). While the
@@ -21,18 +21,18 @@ NOTELINGO_CACHE = Path(__file__).resolve().parent / ".cache" / "notelingo"
 
 def convert_for_notelingo(model_dir: str, pair: str = "ru-en") -> None:
     """Convert the model into notelingo's bench cache once, outside every timed process."""
-    from notelingo.translate import backend_installed, cache_root
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import backend_installed, cache_root
+    from notelingo.mt.models import resolve_pair
 
     if backend_installed("ctranslate2"):
-        from notelingo.translate.ct2 import convert_once
+        from notelingo.mt.ct2 import convert_once
 
         (model,) = resolve_pair(*pair.split("-"), {pair: model_dir})
         convert_once(model, "int8", cache_root(str(NOTELINGO_CACHE)))
 
 
 def _decoding(beams: int):
-    from notelingo.translate import DecodingOptions
+    from notelingo.mt import DecodingOptions
 
     return DecodingOptions(beams=beams, length_ratio=1.1, length_extra=0)
 
@@ -52,14 +52,14 @@ def _sentence_notes(sentences: list[str], lang: str, per_note: int = 16) -> list
 
 
 def engine_available() -> bool:
-    return importlib.util.find_spec("notelingo.translate.engine") is not None
+    return importlib.util.find_spec("notelingo.mt.engine") is not None
 
 
 def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en", ray: str | None = None) -> Runner:
     """notelingo's own path: notes in, translated notes out (cache off); ``ray="local"``: the
     model calls go to a Ray runtime started in this process (2 actors x 1 thread here)."""
-    from notelingo.translate import TranslateOptions
-    from notelingo.translate.engine import translate_notes
+    from notelingo.mt import TranslateOptions
+    from notelingo.mt.engine import translate_notes
 
     src, tgt = pair.split("-")
     # notelingo converts a model to CTranslate2 once and reuses the conversion; a
@@ -86,8 +86,8 @@ def notelingo_engine(model_dir: str, beams: int, pair: str = "ru-en", ray: str |
 
 def notelingo_backend(model_dir: str, beams: int, pair: str = "ru-en") -> Runner:
     """Fallback while the engine is missing: the auto backend, batches of its batch_size by length."""
-    from notelingo.translate import load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import load_translator
+    from notelingo.mt.models import resolve_pair
 
     decoding = _decoding(beams)
     (model,) = resolve_pair(*pair.split("-"), {pair: model_dir})

@@ -57,7 +57,7 @@ def main() -> None:
     html = timed("render HTML", lambda: render_digest(digest, "html"))
     markdown = timed("render Markdown", lambda: render_digest(digest, "markdown"))
     print(f"HTML {len(html) / 1e6:.1f} MB, Markdown {len(markdown) / 1e6:.1f} MB, {len(digest.groups)} paper groups")
-    from notelingo.export import export_notes
+    from notelingo.writers import export_notes
 
     with tempfile.TemporaryDirectory() as folder:
         timed("export TMX", lambda: export_notes(notes, "tmx", Path(folder) / "out.tmx"))

@@ -242,8 +242,8 @@ def env_info() -> dict:
         **{k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")},
     }
     try:
-        from notelingo.translate import cpu_count
-        from notelingo.translate.ct2 import plan_threads
+        from notelingo.mt import cpu_count
+        from notelingo.mt.ct2 import plan_threads
 
         threads["notelingo_ct2_inter_intra"] = plan_threads(cpu_count(), "cpu")
     except ImportError:

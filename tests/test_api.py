@@ -41,7 +41,7 @@ def test_every_public_name_has_a_docstring_with_an_example():
 
 
 def test_stage_packages_stay_importable_and_callable():
-    from notelingo.translate import TranslateOptions, engine
+    from notelingo.mt import TranslateOptions, engine
 
     assert engine.translate_notes and TranslateOptions
     assert callable(notelingo.translate) and callable(notelingo.ingest) and callable(notelingo.export)

@@ -281,7 +281,7 @@ def test_unwritable_output_fails_before_reading_anything(output, message, tmp_pa
     def no_reading(*args, **kwargs):
         raise AssertionError("inputs were read before the output path was checked")
 
-    monkeypatch.setattr("notelingo.pipeline.ingest", no_reading)
+    monkeypatch.setattr("notelingo.api.collect_notes", no_reading)
     result = ingest(str(GOOD), "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {target}: {message.format(tmp=tmp_path)}"]

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from notelingo.translate import DecodingOptions, ModelSignature
-from notelingo.translate.cache import TranslationCache, cache_key
-from notelingo.translate.engine import alignment_key
+from notelingo.mt import DecodingOptions, ModelSignature
+from notelingo.mt.cache import TranslationCache, cache_key
+from notelingo.mt.engine import alignment_key
 
 SIGNATURE = ModelSignature("ru-en", "m@1", "ctranslate2", "int8_float32", "cuda", DecodingOptions(beams=4))
 
@@ -56,8 +56,8 @@ def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
 
 
 def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
+    from notelingo.mt import cache
     from notelingo.schema import Block, Note, Signature, Source
-    from notelingo.translate import cache
 
     monkeypatch.setattr(cache, "__version__", "0.0.0")
     note = Note(id="n1", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="a.txt"),

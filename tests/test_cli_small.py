@@ -114,8 +114,8 @@ def test_digest_to_stdout(args, starts):
 
 
 def test_ingest_reports_each_stage():
+    from notelingo.api import collect_notes as ingest
     from notelingo.cli._options import _Progress
-    from notelingo.pipeline import ingest
 
     phases, counts = [], []
     notes, _ = ingest(

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notelingo.codeshape import classify_line, is_code, split_code
-from notelingo.ingest.telegram_html import read_telegram_html
-from notelingo.ingest.telegram_json import read_telegram_json
-from notelingo.ingest.text import read_text_dump
+from notelingo.readers.codeshape import classify_line, is_code, split_code
+from notelingo.readers.telegram_html import read_telegram_html
+from notelingo.readers.telegram_json import read_telegram_json
+from notelingo.readers.text import read_text_dump
 
 
 @pytest.mark.parametrize(

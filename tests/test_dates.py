@@ -2,7 +2,7 @@
 
 import pytest
 
-from notelingo.dates import parse_date_line
+from notelingo.notes.dates import parse_date_line
 
 
 @pytest.mark.parametrize(("line", "iso"), [

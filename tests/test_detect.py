@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notelingo import detect
-from notelingo.detect import detect_notes, detect_text
+from notelingo.detect import core as detect
+from notelingo.detect.core import DetectOptions, detect_notes, detect_text
 from notelingo.errors import BackendError, UsageError
-from notelingo.pipeline import DetectOptions
 from notelingo.schema import Block, Note, Signature, Source
 
 LINES = Path(__file__).parent / "fixtures" / "detect" / "lines.tsv"
@@ -326,7 +325,7 @@ def test_bad_detect_options_fail_even_when_every_input_is_a_notes_file(options):
     """notes.jsonl inputs are read back without detection; the options are still checked."""
     from pathlib import Path
 
-    from notelingo.pipeline import ingest
+    from notelingo.api import collect_notes as ingest
 
     with pytest.raises(UsageError):
         ingest([str(Path(__file__).parent / "fixtures" / "notes" / "bilingual.jsonl")], options)

@@ -10,10 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from notelingo.cli import app
-from notelingo.detect import detect_notes, detect_text
-from notelingo.detect_scripts import SUPPORTED_LANGS, check_langs, garbled_share
+from notelingo.detect.core import DetectOptions, detect_notes, detect_text
+from notelingo.detect.scripts import SUPPORTED_LANGS, check_langs, garbled_share
 from notelingo.errors import UsageError
-from notelingo.pipeline import DetectOptions
 from notelingo.schema import Block, Note, Signature, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "detect"

@@ -90,7 +90,7 @@ def test_a_reader_bug_is_one_line_for_users_and_keeps_its_traceback_under_debug(
     """Garbage must never give a traceback, but a reader's own error stays chained: --debug shows it."""
     from typer.testing import CliRunner
 
-    import notelingo.ingest as ingest
+    import notelingo.readers as ingest
     from notelingo.cli import app
 
     def broken_reader(text, path):

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from notelingo.cli import app
 from notelingo.errors import FormatError, OutputError
-from notelingo.export import export_notes
-from notelingo.export import jsonl as jsonl_export
-from notelingo.export.tmx import build_tmx, write_tmx
-from notelingo.export.vault import MAX_STEM_BYTES, existing_note_id, safe_stem, write_vault
 from notelingo.schema import UNTRANSLATED_KINDS, Note
+from notelingo.writers import export_notes
+from notelingo.writers import jsonl as jsonl_export
+from notelingo.writers.tmx import build_tmx, write_tmx
+from notelingo.writers.vault import MAX_STEM_BYTES, existing_note_id, safe_stem, write_vault
 from test_render_helpers import BILINGUAL, check_golden, load_fixture_notes, make_note
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ import pytest
 from notelingo.glossary import Entry, Glossary, load_glossary
 from notelingo.glossary.fastfind import FastMatcher, cache_file, fast_find, load_table
 from notelingo.glossary.matcher import find_terms, pipeline
-from notelingo.tokenrules import Tokenizer
+from notelingo.nlp.tokenrules import Tokenizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = [
@@ -152,7 +152,7 @@ def test_stored_regex_programs_compile_the_expression_or_fall_back(find_cache, m
     import copy
     import re
 
-    from notelingo.tokenrules import compile_rule
+    from notelingo.nlp.tokenrules import compile_rule
 
     table = load_table(load_glossary(), "ru")
     pattern, flags = table["infix"]

@@ -6,7 +6,7 @@ import pytest
 
 from notelingo.glossary import load_glossary
 from notelingo.glossary.inflect import pluralize_english, pluralize_russian, render_term
-from notelingo.protect import find_protected_spans
+from notelingo.protect.mask import find_protected_spans
 
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,7 @@ def test_keep_terms_never_copy_another_script(glossary, surface, entry, renderin
 
 
 def test_translation_spans_render_a_cyrillic_keep_variant_in_latin(glossary):
-    from notelingo.protect import find_protected_spans
+    from notelingo.protect.mask import find_protected_spans
 
     spans = find_protected_spans("На видеокартах A100 всё летает", "ru", "en", glossary)
     assert [(s.text, s.rendering) for s in spans if s.kind == "term"] == [("видеокартах", "GPUs")]

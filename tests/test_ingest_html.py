@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notelingo.errors import InputError
-from notelingo.ingest import read_input
-from notelingo.ingest.html import clean_tex, read_blog_html, strip_site_suffix
+from notelingo.readers import read_input
+from notelingo.readers.html import clean_tex, read_blog_html, strip_site_suffix
 
 BLOGS = Path(__file__).parent / "fixtures" / "corpus" / "blog-html"
 TSNE = str(BLOGS / "en.wikipedia.org.tsne.html")

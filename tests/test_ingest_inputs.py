@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from notelingo import ingest
+from notelingo import readers as ingest
 from notelingo.errors import DecodeError, FormatError, InputError
 from notelingo.fileio import decode_bytes, read_text
-from notelingo.ingest import expand_inputs, read_input
-from notelingo.ingest.formats import detect_format
+from notelingo.readers import expand_inputs, read_input
+from notelingo.readers.formats import detect_format
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 ENCODINGS = FIXTURES / "encodings"
@@ -108,7 +108,7 @@ def test_notes_jsonl_is_read_back(tmp_path):
 
 
 def test_text_and_markdown_go_to_the_text_reader(tmp_path):
-    text_module = pytest.importorskip("notelingo.ingest.text")
+    text_module = pytest.importorskip("notelingo.readers.text")
     if not hasattr(text_module, "read_text_dump"):
         pytest.skip("read_text_dump not written yet")
     for name, body in (("a.txt", "First note\n\nSecond paragraph."), ("b.md", "# Title\n\nBody text.")):

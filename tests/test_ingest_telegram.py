@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notelingo.errors import InputError
-from notelingo.ingest import read_input
-from notelingo.ingest.telegram_html import iso_from_title
-from notelingo.ingest.telegram_json import inline_code, read_telegram_json, url_of_link
+from notelingo.readers import read_input
+from notelingo.readers.telegram_html import iso_from_title
+from notelingo.readers.telegram_json import inline_code, read_telegram_json, url_of_link
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from notelingo.ingest.text import read_text_dump
+from notelingo.readers.text import read_text_dump
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from notelingo.pipeline import ingest
+from notelingo.api import collect_notes as ingest
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from notelingo.ingest.formats import detect_format
-from notelingo.ingest.html import strip_site_suffix
-from notelingo.ingest.html_meta import PageMeta, article_title
-from notelingo.ingest.markup import markdown_prose
-from notelingo.ingest.telegram_json import monospace
-from notelingo.pipeline import ingest
-from notelingo.refs import find_refs
-from notelingo.tables import table_rows
+from notelingo.api import collect_notes as ingest
+from notelingo.notes.refs import find_refs
+from notelingo.notes.tables import table_rows
+from notelingo.readers.formats import detect_format
+from notelingo.readers.html import strip_site_suffix
+from notelingo.readers.html_meta import PageMeta, article_title
+from notelingo.readers.markup import markdown_prose
+from notelingo.readers.telegram_json import monospace
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 PAGES = UNSEEN / "pages"

@@ -102,8 +102,8 @@ def leftovers(folder: Path) -> list[str]:
 def fresh_run(notes_file, tiny_models, tmp_path_factory) -> dict:
     """The notes a run from an empty cache gives (in-process: the CLI calls the same functions)."""
     from notelingo.fileio import read_notes, write_notes
-    from notelingo.translate import DecodingOptions, TranslateOptions
-    from notelingo.translate.engine import translate_notes
+    from notelingo.mt import DecodingOptions, TranslateOptions
+    from notelingo.mt.engine import translate_notes
 
     folder = tmp_path_factory.mktemp("fresh")
     options = TranslateOptions(to=("en", "ru"), models=dict(tiny_models), backend="transformers",
@@ -160,12 +160,12 @@ def test_ctrl_c_during_ingest_writes_nothing(tmp_path):
     """ingest has no cache: an interrupted run leaves no output and no temp file behind."""
     import json
 
-    messages = [{"id": i, "type": "message", "text": f"Пост {i}: заметка про модель {i}"} for i in range(10_000)]
+    messages = [{"id": i, "type": "message", "text": f"Пост {i}: заметка про модель {i}"} for i in range(40_000)]
     source = tmp_path / "result.json"
     source.write_text(json.dumps({"name": "Big", "messages": messages}, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     process = start([sys.executable, "-m", "notelingo", "ingest", str(source), "-o", str(out)], tmp_path / "cache")
-    wait_for_cpu_seconds(process, 2.0)  # past start-up (~0.5 s), inside normalizing (~6 s of work)
+    wait_for_cpu_seconds(process, 2.0)  # past start-up (~0.5 s), inside normalizing (~8 s of work for 40,000 posts)
     assert process.poll() is None, "ingest finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     code, stderr = finish(process, timeout=30)

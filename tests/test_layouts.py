@@ -7,12 +7,12 @@ its floors are enforced, and the rules behind them are pinned one by one.
 import pytest
 
 from eval_layouts import FLOORS, LAYOUTS, evaluate, failed_floors, table
-from notelingo.ingest.html_meta import PageMeta, article_title, byline_author, clean_author, published
-from notelingo.ingest.text import read_text_dump
-from notelingo.normalize import normalize_posts
+from notelingo.notes.build import normalize_posts
+from notelingo.notes.sections import names_a_work
+from notelingo.notes.textclean import is_chrome_line, strip_edge_chrome
+from notelingo.readers.html_meta import PageMeta, article_title, byline_author, clean_author, published
+from notelingo.readers.text import read_text_dump
 from notelingo.schema import RawBlock
-from notelingo.sections import names_a_work
-from notelingo.textclean import is_chrome_line, strip_edge_chrome
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notelingo.ingest import read_input
-from notelingo.ingest.markup import mark_contexts, read_markup, read_table, split_row
-from notelingo.ingest.text import read_text_dump
-from notelingo.normalize import normalize_posts
+from notelingo.notes.build import normalize_posts
+from notelingo.notes.tables import table_rows
+from notelingo.readers import read_input
+from notelingo.readers.markup import mark_contexts, read_markup, read_table, split_row
+from notelingo.readers.text import read_text_dump
 from notelingo.schema import RawBlock
-from notelingo.tables import table_rows
 
 MDX = Path(__file__).parent / "fixtures" / "mdx"
 PAGES = sorted(path for path in MDX.iterdir() if path.suffix in (".md", ".mdx") and path.name != "SOURCES.md")
@@ -167,7 +167,7 @@ def test_export_repeats_without_context_are_still_dropped():
 )
 def test_inline_tags_in_prose_are_protected_and_never_glossary_terms(text, tags):
     from notelingo.glossary import load_glossary
-    from notelingo.protect import find_protected_spans
+    from notelingo.protect.mask import find_protected_spans
 
     spans = find_protected_spans(text, "en", "ru", load_glossary(None))
     assert [s.text for s in spans if s.kind == "markup"] == tags

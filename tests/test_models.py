@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from notelingo.cli import app
 from notelingo.cli._app import error_text
 from notelingo.errors import ModelError, ModelNotFoundError, UsageError
-from notelingo.translate.models import parse_model_options, resolve_pair
+from notelingo.mt.models import parse_model_options, resolve_pair
 
 runner = CliRunner()
 

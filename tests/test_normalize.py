@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import notelingo
-from notelingo.ingest.text import read_text_dump
-from notelingo.normalize import normalize_posts, normalize_text
+from notelingo.notes.build import normalize_posts, normalize_text
+from notelingo.readers.text import read_text_dump
 from notelingo.schema import Post, RawBlock, Ref, Source
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from notelingo.errors import DecodeError, InputError
 from notelingo.fileio import decode_bytes
-from notelingo.ingest import read_decoded, read_input
+from notelingo.readers import read_decoded, read_input
 
 FUZZ = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
@@ -203,7 +203,7 @@ def test_read_input_on_files_raises_only_input_errors(tmp_path, data, name):
 )
 @given(TEXTS | tag_soup(), st.sampled_from(["a.txt", "b.md", "c.html"]))
 def test_whole_ingest_never_raises_on_any_text(tmp_path, text, name):
-    from notelingo.pipeline import ingest
+    from notelingo.api import collect_notes as ingest
 
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -216,6 +216,6 @@ def test_whole_ingest_never_raises_on_any_text(tmp_path, text, name):
 @settings(max_examples=200, deadline=None)
 @given(TEXTS)
 def test_normalize_text_is_idempotent(text):
-    normalize_text = pytest.importorskip("notelingo.textclean").normalize_text
+    normalize_text = pytest.importorskip("notelingo.notes.textclean").normalize_text
     once = normalize_text(text)
     assert normalize_text(once) == once

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notelingo.errors import TranslationError
-from notelingo.protect import (
+from notelingo.protect.mask import (
     FLAG_ALIGNED,
     FLAG_EMPTY_KEPT_SOURCE,
     FLAG_FALLBACK_SPLICE,
@@ -23,7 +23,7 @@ from notelingo.protect import (
     mask,
     restore,
 )
-from notelingo.repair import translate_protected
+from notelingo.protect.repair import translate_protected
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "text"
 

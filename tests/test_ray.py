@@ -111,8 +111,8 @@ def test_an_actor_killed_during_the_run_is_replaced_and_the_notes_are_the_same(
     cluster, notes_file, tiny_models, local_runs, tmp_path
 ):
     from notelingo.fileio import read_notes, write_notes
-    from notelingo.translate import DecodingOptions, TranslateOptions
-    from notelingo.translate.engine import translate_notes
+    from notelingo.mt import DecodingOptions, TranslateOptions
+    from notelingo.mt.engine import translate_notes
 
     killed: list[int] = []
 
@@ -162,7 +162,7 @@ def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(cluster, notes_file, 
 
 def test_without_ray_installed_the_error_names_the_extra(monkeypatch):
     from notelingo.errors import BackendError
-    from notelingo.translate import ray_exec
+    from notelingo.mt import ray_exec
 
     monkeypatch.setitem(sys.modules, "ray", None)  # what an environment without the package gives
     with pytest.raises(BackendError, match=r"pip install 'notelingo\[ray\]'"):

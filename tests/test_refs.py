@@ -2,7 +2,7 @@
 
 import pytest
 
-from notelingo.refs import classify_url, find_refs
+from notelingo.notes.refs import classify_url, find_refs
 
 
 @pytest.mark.parametrize("text, expected", [

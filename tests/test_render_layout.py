@@ -5,10 +5,10 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from notelingo.export.vault import note_document
 from notelingo.render import DigestOptions, build_digest, render_digest
 from notelingo.render.digest import note_meta_items
 from notelingo.render.layout import display_title, inline_pieces, list_markers, note_columns, text_dir
+from notelingo.writers.vault import note_document
 from test_render_helpers import FIXTURES, load_fixture_notes, make_note
 
 MIXED = FIXTURES / "mixed_langs.jsonl"

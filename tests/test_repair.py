@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from notelingo.protect import (
+from notelingo.protect.mask import (
     FLAG_ALIGNED,
     FLAG_FALLBACK_SPLICE,
     SegmentRequest,
@@ -15,7 +15,7 @@ from notelingo.protect import (
     intact_spans,
     mask,
 )
-from notelingo.repair import Alignment, Plan, place_spans, repair_kind, translate_protected
+from notelingo.protect.repair import Alignment, Plan, place_spans, repair_kind, translate_protected
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -181,8 +181,8 @@ def test_spans_stay_whole_tokens_on_random_models(tiny_models, session_cache_dir
 
     from conftest import make_note
     from notelingo.glossary import load_glossary
-    from notelingo.translate import DecodingOptions, TranslateOptions
-    from notelingo.translate.engine import translate_notes
+    from notelingo.mt import DecodingOptions, TranslateOptions
+    from notelingo.mt.engine import translate_notes
 
     glossary = load_glossary(None)
     opts = {beams: TranslateOptions(models=tiny_models, backend=backend, use_cache=False, cache_dir=session_cache_dir,
@@ -206,8 +206,8 @@ def test_spans_stay_whole_tokens_on_random_models(tiny_models, session_cache_dir
 def test_random_models_are_repaired_from_the_alignment_in_one_call(tiny_models, session_cache_dir, backend):
     from conftest import make_note
     from notelingo.glossary import load_glossary
-    from notelingo.translate import DecodingOptions, TranslateOptions
-    from notelingo.translate.engine import translate_notes
+    from notelingo.mt import DecodingOptions, TranslateOptions
+    from notelingo.mt.engine import translate_notes
 
     ru = ["Маскирование целых слов (WWM) помогает, как и PMI-Masking.",
           "Статья: arxiv.org/abs/2010.01825, код на https://github.com/org/repo.",

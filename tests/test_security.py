@@ -41,7 +41,7 @@ UNSAFE_LOADERS = re.compile(
     r"|\bpickle\.loads?\(|\bpickle\.(Unpickler|load)\b|\btorch\.load\((?![^)]*weights_only=True)"
     r"|allow_pickle\s*=\s*True|\byaml\.(unsafe_load|load)\(|yaml\.(Full|Unsafe)?Loader\b"
 )
-PICKLE_FOR_ITS_ERROR = {"translate/weights.py"}
+PICKLE_FOR_ITS_ERROR = {"mt/weights.py"}
 
 
 def test_nothing_is_unpickled_or_loaded_unsafely():
@@ -49,7 +49,7 @@ def test_nothing_is_unpickled_or_loaded_unsafely():
     allowed = [(where, line) for where, line in hits
                if where.split(":")[0] in PICKLE_FOR_ITS_ERROR and line == "import pickle"]
     assert [hit for hit in hits if hit not in allowed] == []
-    weights = (SRC / "translate" / "weights.py").read_text(encoding="utf-8")
+    weights = (SRC / "mt" / "weights.py").read_text(encoding="utf-8")
     assert weights.count("pickle.") == weights.count("pickle.UnpicklingError")
     assert "weights_only=True" in weights
 
@@ -59,7 +59,7 @@ def test_restricted_unpickler_runs_no_code(tmp_path):
     import torch
 
     from local_hub import _RunsCommand
-    from notelingo.translate.weights import load_pickled_state
+    from notelingo.mt.weights import load_pickled_state
 
     marker = tmp_path / "ran"
     torch.save({"w": torch.zeros(1), "x": _RunsCommand(str(marker))}, tmp_path / "evil.bin")
@@ -77,7 +77,7 @@ def test_model_weights_are_loaded_from_safetensors_only():
     from_state = [
         (where, line) for where, line in loads if "from_pretrained(None," in line and "state_dict=state" in line
     ]
-    assert [where.split(":")[0] for where, _ in from_state] == ["translate/weights.py"]
+    assert [where.split(":")[0] for where, _ in from_state] == ["mt/weights.py"]
     assert all("use_safetensors=True" in line for item in loads if item not in from_state for line in [item[1]]), loads
 
 
@@ -89,8 +89,8 @@ def test_model_weights_are_loaded_from_safetensors_only():
 ])
 def test_hub_downloads_fetch_one_set_of_weights(files, weights):
     """Safetensors when the repo has them, else pytorch_model.bin; never TensorFlow, Flax or Rust weights."""
-    from notelingo.translate.models import _weights_of
-    from notelingo.translate.weights import META_PATTERNS
+    from notelingo.mt.models import _weights_of
+    from notelingo.mt.weights import META_PATTERNS
 
     pickled = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5", ".msgpack", ".joblib", ".ot")
     assert "*" not in META_PATTERNS and not [pattern for pattern in META_PATTERNS if pattern.endswith(pickled)]
@@ -98,7 +98,7 @@ def test_hub_downloads_fetch_one_set_of_weights(files, weights):
 
 
 def test_a_repo_without_usable_weights_is_one_line():
-    from notelingo.translate.models import _weights_of
+    from notelingo.mt.models import _weights_of
 
     with pytest.raises(ModelError, match="neither model.safetensors nor pytorch_model.bin.*the models option ru-en="):
         _weights_of({"tf_model.h5": 1, "config.json": 1}, "ru-en", "org/m")
@@ -113,7 +113,7 @@ def fake_marian_folder(folder: Path, weights: str) -> Path:
 
 def test_a_folder_whose_pickled_weights_are_no_state_dict_is_refused(tmp_path, cache_dir):
     """A folder with only pytorch_model.bin is accepted as a model folder; unreadable weights fail in one line."""
-    from notelingo.translate.models import check_model_folder, resolve_pair
+    from notelingo.mt.models import check_model_folder, resolve_pair
 
     check_model_folder(fake_marian_folder(tmp_path / "m", "pytorch_model.bin"))
     check_model_folder(fake_marian_folder(tmp_path / "ok", "model.safetensors"))
@@ -131,7 +131,7 @@ def test_a_folder_whose_pickled_weights_are_no_state_dict_is_refused(tmp_path, c
     "RU_EN=org/model", "../x=org/model",
 ])
 def test_bad_model_options_are_usage_errors(value):
-    from notelingo.translate.models import parse_model_options
+    from notelingo.mt.models import parse_model_options
 
     with pytest.raises(UsageError):
         parse_model_options([value])
@@ -139,7 +139,7 @@ def test_bad_model_options_are_usage_errors(value):
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "{tmp}", "{tmp}/tf-only"])
 def test_model_paths_that_are_no_safe_marian_folder_are_refused(target, tmp_path):
-    from notelingo.translate.models import parse_model_options
+    from notelingo.mt.models import parse_model_options
 
     fake_marian_folder(tmp_path / "tf-only", "tf_model.h5")
     with pytest.raises(ModelError, match="not a folder|not a Marian model folder"):
@@ -147,7 +147,7 @@ def test_model_paths_that_are_no_safe_marian_folder_are_refused(target, tmp_path
 
 
 def test_good_model_options_are_kept(tmp_path):
-    from notelingo.translate.models import parse_model_options
+    from notelingo.mt.models import parse_model_options
 
     folder = fake_marian_folder(tmp_path / "opus", "model.safetensors")
     parsed = parse_model_options(["ru-en=Helsinki-NLP/opus-mt-ru-en", f"en-ru={folder}"])
@@ -196,7 +196,7 @@ def hub_recorder(monkeypatch):
 def test_hub_is_asked_for_local_files_only_when_offline(offline, hub_recorder, monkeypatch):
     from huggingface_hub import constants
 
-    from notelingo.translate.models import fetch_hub_model
+    from notelingo.mt.models import fetch_hub_model
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", offline)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)

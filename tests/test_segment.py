@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notelingo.translate.segment import Piece, join_translations, sentencizer, split_block
+from notelingo.mt.segment import Piece, join_translations, sentencizer, split_block
 
 
 def words(text: str) -> int:
@@ -100,7 +100,7 @@ def _corpus_lines() -> list[str]:
 def test_sentences_split_without_spacy_as_spacy_splits_them(tmp_path, monkeypatch):
     """The spaCy-free path (cached tokenizer rules + the sentencizer's rule) cuts every line of the
     real corpus, both languages, where spaCy's blank pipeline + sentencizer cuts it."""
-    from notelingo.translate import segment
+    from notelingo.mt import segment
 
     monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(tmp_path))
     segment.fast_sentencizer.cache_clear()
@@ -118,7 +118,7 @@ def test_sentences_split_without_spacy_as_spacy_splits_them(tmp_path, monkeypatc
 
 
 def test_other_languages_split_with_spacy():
-    from notelingo.translate.segment import fast_sentencizer, sentence_bounds
+    from notelingo.mt.segment import fast_sentencizer, sentence_bounds
 
     assert fast_sentencizer("de") is None
     assert sentence_bounds("Hallo Welt. Wie geht's? Gut.", "de") == [(0, 11), (12, 23), (24, 28)]

@@ -1,4 +1,4 @@
-"""One URL grammar, many views: which view takes what, on real-looking text (notelingo.spans)."""
+"""One URL grammar, many views: which view takes what, on real-looking text (notelingo.protect.zones)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from notelingo import spans
-from notelingo.ingest.telegram_json import url_of_link
-from notelingo.protect import find_protected_spans
-from notelingo.refs import find_refs
-from notelingo.translate.segment import split_block
+from notelingo.mt.segment import split_block
+from notelingo.notes.refs import find_refs
+from notelingo.protect import zones as spans
+from notelingo.protect.mask import find_protected_spans
+from notelingo.readers.telegram_json import url_of_link
 
 NOT_WORDS_RE = re.compile(spans.NOT_WORDS_ZONES)
 
@@ -197,9 +197,9 @@ def test_resolve_overlaps_orders(candidates, longest_first, kept):
 
 def test_the_url_grammar_is_written_once():
     """No module but spans spells a scheme, www., a TLD or a TLD list: they import the fragments."""
-    src = Path(spans.__file__).parent
+    src = Path(spans.__file__).parent.parent  # the whole package
     spelt = re.compile(r"https\?|www\\\\?\.|\[(?:A-Z)?a-z(?:A-Z)?\]\{2,(?:24)?\}|\bcom\|")
-    offenders = [f"{path.relative_to(src)}:{number}" for path in sorted(src.rglob("*.py")) if path.name != "spans.py"
+    offenders = [f"{path.relative_to(src)}:{number}" for path in sorted(src.rglob("*.py")) if path != Path(spans.__file__)
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if spelt.search(line)]
     assert offenders == []
     assert Path(spans.__file__).read_text(encoding="utf-8").count("com|") == 1  # one TLD list

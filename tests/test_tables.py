@@ -8,14 +8,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from notelingo.export.vault import note_document
-from notelingo.pipeline import ingest
+from notelingo.api import collect_notes as ingest
+from notelingo.mt import DecodingOptions, TranslateOptions
+from notelingo.mt.engine import translate_notes
+from notelingo.notes.tables import encode_table, table_rows
 from notelingo.render.html import render_note
 from notelingo.render.markdown import block_markdown
 from notelingo.schema import Block, Note, Signature, Source
-from notelingo.tables import encode_table, table_rows
-from notelingo.translate import DecodingOptions, TranslateOptions
-from notelingo.translate.engine import translate_notes
+from notelingo.writers.vault import note_document
 
 MDX = Path(__file__).parent / "fixtures" / "mdx"
 

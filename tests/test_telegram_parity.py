@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from notelingo.ingest import read_input
-from notelingo.ingest.telegram_json import date_with_offset
-from notelingo.normalize import normalize_posts
+from notelingo.notes.build import normalize_posts
+from notelingo.readers import read_input
+from notelingo.readers.telegram_json import date_with_offset
 
 PARITY = Path(__file__).parent / "fixtures" / "telegram-parity"
 JSON_EXPORT = str(PARITY / "result.json")

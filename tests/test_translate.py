@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from conftest import make_note, write_notes
 from notelingo.cli import app
 from notelingo.glossary import load_glossary
-from notelingo.protect import find_protected_spans
-from notelingo.translate import DecodingOptions, TranslateOptions
-from notelingo.translate.engine import translate_notes
+from notelingo.mt import DecodingOptions, TranslateOptions
+from notelingo.mt.engine import translate_notes
+from notelingo.protect.mask import find_protected_spans
 
 BACKENDS = ["ctranslate2", "transformers"]
 RU_TEXT = (
@@ -124,8 +124,8 @@ def test_identical_segments_are_translated_once(tiny_models, cache_dir):
 def test_ctranslate2_conversion_happens_once(tiny_models, tmp_path, monkeypatch):
     from ctranslate2.converters import TransformersConverter
 
-    from notelingo.translate import load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import load_translator
+    from notelingo.mt.models import resolve_pair
 
     calls = []
     original = TransformersConverter.convert
@@ -144,8 +144,8 @@ def test_a_broken_conversion_is_a_model_error_naming_the_folder(tiny_models, tmp
     """The model loads on a thread while the engine splits and masks; its failure still reaches the
     caller as one ModelError (at first use), with the folder to delete."""
     from notelingo.errors import ModelError
-    from notelingo.translate import load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import load_translator
+    from notelingo.mt.models import resolve_pair
 
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path)).translate_batch(["Привет."])
@@ -162,8 +162,8 @@ def test_a_model_that_failed_to_load_is_loaded_again_once_fixed(tiny_models, tmp
     import shutil
 
     from notelingo.errors import ModelError
-    from notelingo.translate import TranslateOptions, runner
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import TranslateOptions, runner
+    from notelingo.mt.models import resolve_pair
 
     monkeypatch.setattr(runner, "_LOADED", {})
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
@@ -317,7 +317,7 @@ def test_blank_block_does_not_make_the_note_untranslated(tiny_models, cache_dir)
 
 
 def test_pivot_output_longer_than_the_second_model_limit_is_split_not_rejected(tiny_models, cache_dir):
-    from notelingo.translate.engine import BatchRunner, TranslateReport
+    from notelingo.mt.engine import BatchRunner, TranslateReport
 
     runner = BatchRunner(options(tiny_models, "ctranslate2", cache_dir, use_cache=False), TranslateReport())
     second = runner.chain("en", "ru")[0]

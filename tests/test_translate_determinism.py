@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, make_note
-from notelingo.translate import DecodingOptions, TranslateOptions
-from notelingo.translate.engine import translate_notes
+from notelingo.mt import DecodingOptions, TranslateOptions
+from notelingo.mt.engine import translate_notes
 
 
 def corpus_notes() -> list:

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, make_note
 from notelingo.cli import app
 from notelingo.errors import ModelNotFoundError
-from notelingo.translate import DecodingOptions, TranslateOptions
-from notelingo.translate.engine import translate_notes
+from notelingo.mt import DecodingOptions, TranslateOptions
+from notelingo.mt.engine import translate_notes
 
 MIXED_EXPORT = FIXTURES / "mixed" / "result.json"
 

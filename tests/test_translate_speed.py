@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notelingo.translate.ct2 import CHUNK_TOKENS, length_chunks
+from notelingo.mt.ct2 import CHUNK_TOKENS, length_chunks
 
 
 @given(st.lists(st.integers(1, 200), max_size=80), st.integers(1, 4), st.sampled_from([1, 2, 4, 8]))
@@ -40,8 +40,8 @@ def test_beam_search_gets_smaller_chunks(beams, expected_more):
 
 
 def test_ct2_keeps_input_order_across_chunks(tiny_models, tmp_path):
-    from notelingo.translate import DecodingOptions, load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import DecodingOptions, load_translator
+    from notelingo.mt.models import resolve_pair
 
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     translator = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
@@ -65,7 +65,7 @@ def test_sentencepiece_tokenizer_agrees_with_marian_tokenizer(tiny_models, pair)
 
     from transformers import MarianTokenizer
 
-    from notelingo.translate.spm import MarianSpm
+    from notelingo.mt.spm import MarianSpm
 
     reference, light = MarianTokenizer.from_pretrained(tiny_models[pair]), MarianSpm(tiny_models[pair])
     for text, pieces in zip(MARIAN_SAMPLES, light.encode_pieces(MARIAN_SAMPLES)):
@@ -83,8 +83,8 @@ def test_sentencepiece_tokenizer_agrees_with_marian_tokenizer(tiny_models, pair)
 
 
 def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
-    from notelingo.translate import DecodingOptions, load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import DecodingOptions, load_translator
+    from notelingo.mt.models import resolve_pair
 
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     translator = load_translator("ctranslate2", model, "cpu", DecodingOptions(beams=1), str(tmp_path))
@@ -99,7 +99,7 @@ def test_token_counts_are_cached_per_text(tiny_models, tmp_path, monkeypatch):
 def test_repeated_translate_calls_reuse_the_loaded_model_and_matcher(tiny_models, cache_dir, monkeypatch):
     from conftest import make_note
     from notelingo.glossary import fastfind, matcher
-    from notelingo.translate import DecodingOptions, TranslateOptions, engine, runner
+    from notelingo.mt import DecodingOptions, TranslateOptions, engine, runner
 
     loads, builds = [], []
     original_load, original_matcher = runner.load_translator, fastfind.FastMatcher
@@ -122,15 +122,15 @@ def test_ctranslate2_path_never_imports_torch_or_transformers(tiny_models, tmp_p
     import subprocess
     import sys
 
-    from notelingo.translate.ct2 import convert_once
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt.ct2 import convert_once
+    from notelingo.mt.models import resolve_pair
 
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     convert_once(model, "int8", str(tmp_path))  # a first-ever run converts, which needs transformers
     script = f"""
 import json, sys
-from notelingo.translate import DecodingOptions, TranslateOptions
-from notelingo.translate.engine import translate_notes
+from notelingo.mt import DecodingOptions, TranslateOptions
+from notelingo.mt.engine import translate_notes
 from notelingo.schema import Block, Note, Signature, Source
 note = Note(id="n", lang="ru", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"),
             blocks=[Block(id="b0", kind="paragraph", lang="ru", text={{"ru": "Мы обучили LLM на arxiv.org. Вторая фраза."}})],
@@ -153,8 +153,8 @@ print(json.dumps([loaded, out.blocks[0].text["en"]]))
 def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp_path, backend):
     """Greedy chunks cross length buckets and decode to their longest member's cap; each output is
     cut at its own cap, which is what the sentence gives alone."""
-    from notelingo.translate import DecodingOptions, load_translator
-    from notelingo.translate.models import resolve_pair
+    from notelingo.mt import DecodingOptions, load_translator
+    from notelingo.mt.models import resolve_pair
 
     (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
     decoding = DecodingOptions(beams=1, length_ratio=1.1, length_extra=0)
@@ -169,7 +169,7 @@ def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp
 
 
 def test_greedy_chunks_cross_buckets_beam_chunks_never():
-    from notelingo.translate import length_bucket
+    from notelingo.mt import length_bucket
 
     lengths = [5, 7, 9, 12, 15, 17, 20, 25] * 4
     greedy, beam = length_chunks(lengths, 2, 1), length_chunks(lengths, 2, 4)
@@ -193,7 +193,7 @@ class QueueingTranslator:
 
 
 def test_local_batches_queue_the_next_batch_before_collecting_one():
-    from notelingo.translate.ray_exec import local_batches
+    from notelingo.mt.ray_exec import local_batches
 
     translator = QueueingTranslator()
     jobs = [(["a", "b"], None), (["c"], None), (["d"], None)]
@@ -204,7 +204,7 @@ def test_local_batches_queue_the_next_batch_before_collecting_one():
 
 
 def test_a_batch_queued_early_is_delivered_first_and_the_next_is_queued_before_it_is_collected():
-    from notelingo.translate.ray_exec import local_batches
+    from notelingo.mt.ray_exec import local_batches
 
     translator = QueueingTranslator()
     started = [(["h"], None, translator.submit(["h"], None))]
@@ -222,7 +222,7 @@ class FailingQueue(QueueingTranslator):
 
 
 def test_a_batch_that_cannot_be_queued_lets_the_one_before_it_finish_first():
-    from notelingo.translate.ray_exec import local_batches
+    from notelingo.mt.ray_exec import local_batches
 
     translator = FailingQueue()
     delivered = []
@@ -244,7 +244,7 @@ def test_the_head_start_changes_nothing_but_when_the_model_starts(tiny_models, c
     """Each pair's shortest batch goes to the model while the rest are masked: the notes, the glosses
     and the model inputs are those of a run without it."""
     from conftest import make_note
-    from notelingo.translate import DecodingOptions, TranslateOptions, engine, runner
+    from notelingo.mt import DecodingOptions, TranslateOptions, engine, runner
 
     notes = [make_note(f"n{i}", "ru", [("paragraph", first), ("paragraph", second)])
              for i, (first, second) in enumerate(HEAD_START_NOTES)]
@@ -270,8 +270,8 @@ class FakeQueueing:
     inter_threads = 1
 
     def __init__(self, name):
-        from notelingo.translate.options import DecodingOptions
-        from notelingo.translate.signature import ModelSignature
+        from notelingo.mt.options import DecodingOptions
+        from notelingo.mt.signature import ModelSignature
 
         self.name, self.sent = name, []
         self.signature = ModelSignature(name, name, "fake", "int8", "cpu", DecodingOptions())
@@ -290,10 +290,10 @@ class FakeQueueing:
 
 @pytest.mark.parametrize("use_cache", [False, True])
 def test_a_pivot_pair_never_collects_the_head_start_of_the_direct_pair_sharing_its_first_model(tmp_path, use_cache):
-    from notelingo.protect import SegmentRequest
-    from notelingo.repair import translate_protected
-    from notelingo.translate.options import DecodingOptions, TranslateOptions
-    from notelingo.translate.runner import BatchRunner, TranslateReport
+    from notelingo.mt.options import DecodingOptions, TranslateOptions
+    from notelingo.mt.runner import BatchRunner, TranslateReport
+    from notelingo.protect.mask import SegmentRequest
+    from notelingo.protect.repair import translate_protected
 
     options = TranslateOptions(to=("en", "ru"), use_cache=use_cache, cache_dir=str(tmp_path),
                                decoding=DecodingOptions(batch_size=2))

@@ -9,8 +9,8 @@ import pytest
 
 from local_hub import booby_trapped, pickled_state_dict
 from notelingo.errors import ModelError
-from notelingo.translate.models import resolve_pair
-from notelingo.translate.weights import PICKLED, RECORD, convert_folder, converted_path, is_converted
+from notelingo.mt.models import resolve_pair
+from notelingo.mt.weights import PICKLED, RECORD, convert_folder, converted_path, is_converted
 
 SENTENCES = ["Привет, мир. Это тест модели.", "Градиентный спуск обновляет веса сети.", "Hello world."]
 #: Keys a pickle may leave out because the model ties or computes them (older exports drop some of them).

@@ -78,7 +78,7 @@ class Tally:
 
 
 def _key(text: str | None) -> str:
-    from notelingo.textclean import fingerprint
+    from notelingo.notes.textclean import fingerprint
 
     return fingerprint(text or "")
 
@@ -95,8 +95,8 @@ def _same_instant(got: str | None, want: str) -> bool:
 
 def notes_of(path: Path):
     """The notes normalize makes of one document (no language detection needed)."""
-    from notelingo.ingest import read_decoded
-    from notelingo.normalize import normalize_posts
+    from notelingo.notes.build import normalize_posts
+    from notelingo.readers import read_decoded
 
     result = read_decoded(path.read_text(encoding="utf-8"), str(path))
     return normalize_posts(result.posts).notes

@@ -1,8 +1,9 @@
 """notelingo: messy multilingual ML notes -> clean, aligned bilingual notes and digests.
 
 Importing this package is cheap: no heavy libraries, no I/O. The public names below
-are loaded on first use (``notelingo.ingest`` imports :mod:`notelingo.api`, which is
-light too; torch, spaCy and the models load only when a function runs)::
+are plain functions of :mod:`notelingo.api`, loaded on first use (``notelingo.ingest``
+imports :mod:`notelingo.api`, which is light too; torch, spaCy and the models load only
+when a function runs)::
 
     import notelingo
     notes = notelingo.ingest("ChatExport/result.json")
@@ -19,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__ as __version__
 
-#: public name -> module that defines it (imported on first access). ``ingest``, ``translate``
-#: and ``export`` are also stage packages: those packages are callable (see ``_callable``).
+#: public name -> module that defines it (imported on first access). The stages are packages
+#: named as nouns (``readers``, ``notes``, ``mt``, ``writers``, ...), so no verb is shadowed by one.
 _LAZY = {
-    "ingest": None,
-    "translate": None,
-    "export": None,
+    "ingest": "notelingo.api",
+    "translate": "notelingo.api",
+    "export": "notelingo.api",
     "digest": "notelingo.api",
     "read_notes": "notelingo.api",
     "write_notes": "notelingo.api",
@@ -44,11 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
 def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'notelingo' has no attribute {name!r}")
-    module = _LAZY[name]
-    if module is None:
-        value = importlib.import_module(f"notelingo.{name}")
-    else:
-        value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(_LAZY[name]), name)
     globals()[name] = value  # later lookups skip this function
     return value
 

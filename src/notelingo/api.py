@@ -1,7 +1,12 @@
 """The Python API: the functions the CLI calls, with plain keyword arguments.
 
-Each function is a thin wrapper over one stage (``pipeline.ingest``,
-``translate.engine.translate_notes``, ``render.write_digest``, ``export.export_notes``)
+The only module that knows the order of the stages::
+
+    readers (files -> Posts) -> notes (Posts -> Notes: clean, split, dedupe) -> detect (language)
+    -> glossary + protect + mt (translate) -> render (digests) / writers (exports)
+
+Each verb is a plain function over one stage (:func:`collect_notes` for reading,
+``mt.engine.translate_notes``, ``render.write_digest``, ``writers.export_notes``)
 and imports heavy libraries only when it runs. ``import notelingo`` stays light.
 
 Functions that return notes return :class:`Notes`: a plain ``list`` of
@@ -14,19 +19,98 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Union
 
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:  # imported only for annotations: schema pulls in pydantic
+    from .detect.core import DetectOptions
     from .glossary.model import Glossary
     from .render.digest import Digest
     from .schema import Note
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = bool | Callable[[int, int], None] | None
+
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class IngestReport:
+    """What :func:`collect_notes` did: counts for the closing summary, and the inputs that failed."""
+
+    files: int = 0
+    notes: int = 0
+    duplicates_dropped: int = 0
+    paragraphs_dropped: int = 0
+    languages: Counter = field(default_factory=Counter)
+    failures: list[InputError] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # inputs read without error that held no notes
+
+
+def collect_notes(
+    inputs: Sequence[str],
+    detect: DetectOptions | None = None,
+    progress: ProgressFn | None = None,
+    phase: Callable[[str], None] | None = None,
+) -> tuple[list[Note], IngestReport]:
+    """Read every input, normalise it into notes and tag their languages.
+
+    Inputs that cannot be read are reported in ``IngestReport.failures``; the
+    others are still processed. Existing notes.jsonl files are read back as they are.
+    ``progress`` hears (files read, files); ``phase`` the name of each later stage as it starts.
+    """
+    from .detect.core import DetectOptions
+    from .detect.core import check_options as check_detect_options
+    from .readers import expand_inputs, read_input
+
+    detect = detect or DetectOptions()
+    check_detect_options(detect)  # also when every input is a notes.jsonl file (nothing to detect)
+    report = IngestReport()
+    paths, failures = expand_inputs(inputs)
+    report.failures.extend(failures)
+    posts = []
+    ready: list[Note] = []
+    for done, path in enumerate(paths, start=1):
+        try:
+            result = read_input(path)
+        except InputError as exc:
+            report.failures.append(exc)
+        else:
+            report.files += 1
+            if not result.notes and not result.posts:
+                report.empty.append(path)
+            if result.notes:
+                ready.extend(result.notes)
+            posts.extend(result.posts)
+        if progress:
+            progress(done, len(paths))
+    notes = ready + (_normalize_and_detect(posts, detect, report, phase) if posts else [])
+    report.notes = len(notes)
+    report.languages = Counter(note.lang for note in notes)
+    return notes, report
+
+
+def _normalize_and_detect(posts: list, detect: DetectOptions, report: IngestReport,
+                          phase: Callable[[str], None] | None) -> list[Note]:
+    """Notes from the posts read, cleaned, split and language-tagged (imported only when there are posts:
+    notes.jsonl inputs are read back as they are)."""
+    from .detect import core as detect_stage
+    from .notes import build as normalize_stage
+
+    if phase:
+        phase(f"Cleaning and splitting {len(posts)} post(s)")
+    normalized = normalize_stage.normalize_posts(posts)
+    report.duplicates_dropped = normalized.duplicates_dropped
+    report.paragraphs_dropped = normalized.paragraphs_dropped
+    if phase:
+        phase(f"Detecting languages of {len(normalized.notes)} note(s)")
+    return detect_stage.detect_notes(normalized.notes, detect)
 
 
 class Notes(list):
@@ -110,8 +194,7 @@ def ingest(
         notes.report.languages, notes.failures  # -> (Counter({'ru': 12, 'en': 7}), [])
         notes[0].title, notes[0].lang  # -> ('PMI-Masking Principled Masking of Correlated Spans', 'ru')
     """
-    from .detect import DetectOptions
-    from .pipeline import ingest as ingest_stage
+    from .detect.core import DetectOptions
 
     if len(paths) == 1 and isinstance(paths[0], (list, tuple)):
         paths = tuple(paths[0])
@@ -119,15 +202,15 @@ def ingest(
         raise UsageError("ingest: give at least one file or folder")
     options = DetectOptions(langs=_langs(langs), force_lang=lang, engine=engine)
     with _progress(progress, "Reading", "file") as advance:
-        notes, report = ingest_stage([os.fspath(p) for p in paths], options, progress=advance,
-                                     phase=getattr(advance, "phase", None))
+        notes, report = collect_notes([os.fspath(p) for p in paths], options, progress=advance,
+                                      phase=getattr(advance, "phase", None))
     if strict and report.failures:
         raise _strict_error(report.failures)
     return Notes(notes, report, report.failures)
 
 
 def _model_overrides(models: Mapping[str, PathLike] | None) -> dict[str, str]:
-    from .translate.models import parse_model_options
+    from .mt.models import parse_model_options
 
     if models is None:
         return {}
@@ -178,7 +261,7 @@ def translate(
         notes[0].blocks[1].text["en"]  # -> 'Usually in MLM we mask all tokens with equal probability.'
         notes.report.backend_inputs, round(notes.report.seconds, 1)  # -> (193, 9.7)
     """
-    from .translate.engine import translate_notes
+    from .mt.engine import translate_notes
 
     options = _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, backend=backend,
                                  device=device, keep_acronyms=keep_acronyms, ray=ray, ray_actors=ray_actors)
@@ -189,7 +272,7 @@ def translate(
 
 def _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, **same):
     """``TranslateOptions`` from :func:`translate`'s arguments (those in ``same`` keep their names)."""
-    from .translate import DecodingOptions, TranslateOptions
+    from .mt import DecodingOptions, TranslateOptions
 
     return TranslateOptions(
         to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary),
@@ -273,7 +356,7 @@ def export(notes: Sequence[Note], path: PathLike, format: str | None = None, *, 
         notelingo.export(notes, "memory.tmx")                 # -> 452 (translation units)
         notelingo.export(notes, "vault/", format="markdown")  # -> 18 (note files)
     """
-    from .export import EXPORT_FORMATS, export_notes
+    from .writers import EXPORT_FORMATS, export_notes
 
     fmt = (format or _EXPORT_EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower(), "")).strip().lower()
     if fmt not in EXPORT_FORMATS:

@@ -9,7 +9,7 @@
    (the same code path as ``notelingo translate``; the cache is not used, so the speed is
    the model's), or take the lines of HYP as they are.
 3. Score: sacreBLEU BLEU and chrF with their signature strings; glossary term accuracy;
-   span survival with :func:`notelingo.protect.intact_spans` (the check translation runs);
+   span survival with :func:`notelingo.protect.mask.intact_spans` (the check translation runs);
    repairs by kind (the translation report's flags); sentences per second (after a one-line
    warm-up, so model loading is not counted).
 
@@ -189,7 +189,7 @@ def term_accuracy(pairs: list[LinePair], glossary, src: str, tgt: str) -> dict:
 
 def span_survival(pairs: list[LinePair], glossary, options: EvalOptions) -> dict:
     """Protected spans of the source that stand whole in the hypothesis, per translated sentence."""
-    from .protect import find_protected_spans, intact_spans
+    from .protect.mask import find_protected_spans, intact_spans
 
     intact = total = 0
     for pair in pairs:

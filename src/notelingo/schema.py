@@ -15,7 +15,7 @@ Invariants
   original sits under the key of the note's language.
 * A ``table`` block's text is its non-empty cells one per line, row by row, in
   every language; ``attrs["cells"]`` and ``attrs["align"]`` keep its shape
-  (see :mod:`notelingo.tables`).
+  (see :mod:`notelingo.notes.tables`).
 * ``Block.sentences`` is the list of aligned sentence pairs, each a mapping
   language -> sentence; ``text[target]`` is the join of the target sides.
 * ``Note.lang`` is the origin language (ISO 639-1) and ``lang_confidence`` in [0, 1].

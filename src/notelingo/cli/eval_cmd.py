@@ -49,8 +49,8 @@ def eval_command(
 def _options(pair: str, model: List[str], backend: str, device: str, beams: int, glossary: Optional[str],
              no_glossary: bool):
     from ..evaluate import EvalOptions
-    from ..translate import check_device, choose_backend
-    from ..translate.models import parse_model_options, parse_pair
+    from ..mt import check_device, choose_backend
+    from ..mt.models import parse_model_options, parse_pair
 
     src, tgt = parse_pair(pair, "pair")
     check_device(device)

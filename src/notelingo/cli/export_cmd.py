@@ -21,8 +21,8 @@ def export_command(
     with error_boundary():
         from .. import api
         from ..errors import UsageError
-        from ..export import EXPORT_FORMATS
         from ..fileio import check_output_path
+        from ..writers import EXPORT_FORMATS
 
         fmt = fmt.strip().lower()
         if fmt not in EXPORT_FORMATS:

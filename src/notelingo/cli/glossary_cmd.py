@@ -275,8 +275,8 @@ def suggest_command(
 ) -> None:
     """Candidate terms not in the glossary yet (count, posts, kind, term, example), ranked by frequency × spread."""
     with error_boundary():
+        from ..api import collect_notes as ingest
         from ..glossary.suggest import mine_candidates
-        from ..pipeline import ingest
         from ..schema import UNTRANSLATED_KINDS
 
         g = _load(glossary)

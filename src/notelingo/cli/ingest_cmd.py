@@ -32,7 +32,7 @@ def ingest_command(
 ) -> None:
     """Read sources, clean them, split them into one note per post or paper, and tag languages."""
     from .. import api
-    from ..detect_scripts import check_langs
+    from ..detect.scripts import check_langs
     from ..fileio import check_output_path
 
     with error_boundary():

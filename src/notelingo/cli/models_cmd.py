@@ -24,7 +24,7 @@ def show_model_notices() -> None:
     if not show_progress():
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         return
-    logger = logging.getLogger("notelingo.translate.models")
+    logger = logging.getLogger("notelingo.mt.models")
     if any(getattr(h, "notelingo", False) for h in logger.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
@@ -38,7 +38,7 @@ def _describe(path: str | None) -> str:
     """``PATH\tSIZE`` of a model folder, or ``not downloaded``."""
     from pathlib import Path
 
-    from ..translate.weights import folder_size, human_size
+    from ..mt.weights import folder_size, human_size
 
     return f"{path}\t{human_size(folder_size(Path(path)))}" if path else "not downloaded"
 
@@ -53,7 +53,7 @@ def list_command(
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """List the models notelingo would use, whether they are available offline, and their size on disk."""
-    from ..translate.models import model_status, parse_model_options
+    from ..mt.models import model_status, parse_model_options
 
     with error_boundary():
         overrides = parse_model_options(model)
@@ -77,7 +77,7 @@ def download_command(
     Only the config, tokenizer and one set of weights are fetched: model.safetensors, or else
     pytorch_model.bin, which is read without running any code in it and kept as a safetensors copy.
     """
-    from ..translate.models import parse_model_options, parse_pair, resolve_pair
+    from ..mt.models import parse_model_options, parse_pair, resolve_pair
 
     with error_boundary():
         overrides = parse_model_options(model)
@@ -94,7 +94,7 @@ def path_command(
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """Print the local folder of the model for PAIR (exit 1 when it is not downloaded)."""
-    from ..translate.models import model_not_found, model_status, parse_model_options, parse_pair
+    from ..mt.models import model_not_found, model_status, parse_model_options, parse_pair
 
     with error_boundary():
         src, tgt = parse_pair(pair)

@@ -47,7 +47,7 @@ def _sentence_bar() -> Iterator[_SentenceProgress]:
 
 
 def _model_options(values: List[str]) -> dict:
-    from ..translate.models import parse_model_options
+    from ..mt.models import parse_model_options
 
     return parse_model_options(values)
 
@@ -83,9 +83,9 @@ def translate_command(
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
-    from ..detect_scripts import check_langs
+    from ..detect.scripts import check_langs
     from ..fileio import check_output_path
-    from ..translate.engine import missing_summary
+    from ..mt.engine import missing_summary
     from .models_cmd import show_model_notices
 
     with error_boundary():

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..tokenrules import Tokenizer, cached, fingerprint, rules_of, store
+from ..nlp.tokenrules import Tokenizer, cached, fingerprint, rules_of, store
 from .entry import GlossaryLike as Glossary
 from .entry import TermMatch
 
@@ -37,7 +37,7 @@ def _fingerprint() -> str:
 
 def cache_file(glossary: Glossary, lang: str) -> Path:
     """Where the match table of ``glossary`` for ``lang`` text is kept."""
-    from ..translate.backends import cache_root
+    from ..mt.backends import cache_root
     from .matcher import content_key
 
     return Path(cache_root()) / "glossary-find" / f"{lang}-{content_key(glossary)[:24]}-{_fingerprint()}.json"
@@ -112,7 +112,7 @@ class FastMatcher:
     def find(self, text: str, entries: list | None = None) -> list[TermMatch]:
         """Matches in ``text``, kept or dropped by the checks of :meth:`~.matcher.TermMatcher.find`, in its order.
         ``entries``: the caller's glossary entries (same content), the ones reported."""
-        from ..spans import TERMLESS_ZONE_RE
+        from ..protect.zones import TERMLESS_ZONE_RE
         from .matcher import _longest_first, _title_lines
 
         if not text.strip():

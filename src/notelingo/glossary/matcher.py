@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..spans import TERMLESS_ZONE_RE, resolve_overlaps
+from ..protect.zones import TERMLESS_ZONE_RE, resolve_overlaps
 from .entry import Entry, GlossaryLike, TermMatch
 
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -157,7 +157,7 @@ def _make_key_component(morph: _Morph | None):
 @lru_cache(maxsize=2)
 def pipeline(lang: str):
     """The cached spaCy pipeline of ``lang``: tokenizer, (ru) pymorphy3 lemmatizer, term keys."""
-    from ..spacy_loader import import_spacy  # torch stays unloaded (see there)
+    from ..nlp.spacy_loader import import_spacy  # torch stays unloaded (see there)
 
     spacy = import_spacy()
     from spacy.language import Language

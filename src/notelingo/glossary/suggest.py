@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..spans import TERMLESS_ZONE_RE
+from ..protect.zones import TERMLESS_ZONE_RE
 from .matcher import is_acronym, russian_stem
 from .model import Glossary
 

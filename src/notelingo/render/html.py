@@ -13,8 +13,8 @@ import html
 from typing import Iterable, Sequence
 
 from .._version import __version__
+from ..notes.tables import table_align, table_rows
 from ..schema import UNTRANSLATED_KINDS, Block, Note
-from ..tables import table_align, table_rows
 from .grouping import Group, paper_ref, source_label
 from .layout import (
     block_cells,

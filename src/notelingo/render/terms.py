@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from ..protect.zones import leftmost_first, resolve_overlaps
 from ..schema import Block, Note, TermUse
-from ..spans import leftmost_first, resolve_overlaps
 
 
 @dataclass(frozen=True)

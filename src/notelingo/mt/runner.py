@@ -1,0 +1,327 @@
+"""The runner: what the engine hands protect as its ``translate_batch``.
+
+:class:`BatchRunner` serves what it can from the translation cache and sends only
+misses to the model (one loaded translator per model, kept for the process by
+:func:`loaded_translator`), in batches sorted by token length, committing each batch
+to the cache as it finishes; pivot pairs go through English hop by hop. It moves the
+progress bar as batches finish and counts what it did in a :class:`TranslateReport`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .backends import Translator, cache_root, choose_backend, load_translator
+from .options import TranslateOptions
+from .segment import join_translations, split_block
+from .signature import ModelSignature, chain_fields
+
+ProgressFn = Callable[[int, int], None]
+
+
+def tell_phase(progress, text: str) -> None:
+    """Say what runs now, when the progress callback can show it (``progress.phase``)."""
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(text)
+
+
+@dataclass
+class TranslateReport:
+    """Counts for the closing summary and for tests (backend calls, cache hits)."""
+
+    notes: int = 0
+    blocks_translated: int = 0
+    segments: int = 0
+    model_inputs: int = 0
+    cache_hits: int = 0
+    block_hits: int = 0
+    backend_batches: int = 0
+    backend_inputs: int = 0
+    seconds: float = 0.0
+    flags: Counter = field(default_factory=Counter)
+    #: Segments holding protected spans, by how the spans were kept: none / aligned / spliced.
+    repairs: Counter = field(default_factory=Counter)
+    #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process
+
+    @property
+    def sentences_per_second(self) -> float:
+        """Source sentences translated (not served whole from the cache) per second."""
+        return self.segments / self.seconds if self.seconds else 0.0
+
+
+_LOADED: dict[tuple, Translator] = {}
+#: Loaded models kept for later calls in the same process (a pivot chain needs two).
+LOADED_MODELS_KEPT = 4
+
+
+def loaded_translator(model, options: TranslateOptions) -> Translator:
+    """The translator for ``model`` and these options, loaded once per process.
+
+    A library user (or the benchmark) calling translate_notes repeatedly would
+    otherwise reload and re-read the model each time (seconds, and twice the memory
+    until the old one is freed).
+    """
+    key = (choose_backend(options.backend), model.label, model.path, options.device, options.decoding,
+           cache_root(options.cache_dir))
+    if key in _LOADED and getattr(_LOADED[key], "load_failed", False):
+        del _LOADED[key]  # a model that failed to load (on its thread) is tried again, e.g. after a fix
+    if key not in _LOADED:
+        if len(_LOADED) >= LOADED_MODELS_KEPT:
+            _LOADED.clear()
+        _LOADED[key] = load_translator(options.backend, model, options.device, options.decoding, options.cache_dir)
+    return _LOADED[key]
+
+
+def alignment_key(text: str, signature: ModelSignature) -> str:
+    """The cache key of a model input's alignment (kept in the translations table as JSON text)."""
+    from .cache import cache_key
+
+    return cache_key("\x00alignment\x00" + text, signature)
+
+
+class BatchRunner:
+    """The ``translate_batch(texts, src, tgt)`` handed to protect: cache first, then the model."""
+
+    def __init__(self, options: TranslateOptions, report: TranslateReport,
+                 progress: Optional[ProgressFn] = None) -> None:
+        from .cache import TranslationCache
+
+        self.options = options
+        self.report = report
+        self.progress = progress or (lambda done, total: None)
+        path = f"{cache_root(options.cache_dir)}/translations.sqlite3"
+        self.cache = TranslationCache(path) if options.use_cache else None
+        self.translators: dict[str, Translator] = {}
+        self.chains: dict[tuple[str, str], list] = {}
+        self.resolved: dict[tuple[str, str], list] = {}
+        #: Source sentences per pair (set by the engine); the bar advances over them.
+        self.pair_sentences: Counter = Counter()
+        self.calls: Counter = Counter()
+        self.sentences_done = 0
+        #: (src, tgt) -> [(texts, wanted, collect)]: the pair's first batch, queued by head_start.
+        self.ahead: dict[tuple[str, str], list] = {}
+        self.executor = None
+        if options.ray:
+            from .ray_exec import RayExecutor
+
+            self.executor = RayExecutor(options.ray, actors=options.ray_actors)
+
+    def models(self, src: str, tgt: str) -> list:
+        """The resolved model folders for the pair (no model is loaded)."""
+        if (src, tgt) not in self.resolved:
+            from .models import resolve_pair
+
+            self.resolved[(src, tgt)] = resolve_pair(src, tgt, self.options.models)
+        return self.resolved[(src, tgt)]
+
+    def plan_signature(self, src: str, tgt: str) -> dict:
+        """What will decide the pair's output, known before loading anything (for block records)."""
+        return {
+            "models": [model.label for model in self.models(src, tgt)],
+            "backend": choose_backend(self.options.backend),
+            "device": self.options.device,
+            "decoding": self.options.decoding.as_dict(),
+        }
+
+    def chain(self, src: str, tgt: str) -> list[Translator]:
+        """Loaded translators for the pair: one, or two pivoting through English."""
+        if (src, tgt) not in self.chains:
+            self.chains[(src, tgt)] = [self._load(model) for model in self.models(src, tgt)]
+        return self.chains[(src, tgt)]
+
+    def pair_signature(self, src: str, tgt: str) -> dict:
+        """The note-signature fields for a pair whose translators are loaded."""
+        return chain_fields([translator.signature for translator in self.chain(src, tgt)])
+
+    def _load(self, model) -> Translator:
+        if model.label not in self.translators:
+            ct2 = choose_backend(self.options.backend) == "ctranslate2"
+            converting = " (to CTranslate2 on first use)" if ct2 else ""
+            tell_phase(self.progress, f"loading the {model.pair} model{converting}")
+            self.translators[model.label] = loaded_translator(model, self.options)
+        return self.translators[model.label]
+
+    @property
+    def total_sentences(self) -> int:
+        return sum(self.pair_sentences.values())
+
+    def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        """Translate through the pair's chain; the bar advances as batches finish (see progress_share)."""
+        chain = self.chain(src, tgt)
+        share, base = self.progress_share(src, tgt, len(texts))
+        for hop, translator in enumerate(chain):
+            advance = self.hop_advance(base, share, hop, len(chain))
+            if hop == 0:
+                texts = self.translate_hop(list(texts), translator, advance=advance,
+                                           started=self.ahead.pop((src, tgt), []))
+            else:
+                texts = self.pivot_hop(texts, translator, advance)
+        self.sentences_done = base + share
+        self.show(self.sentences_done)
+        return texts
+
+    def aligned(self, texts: list[str], src: str, tgt: str, want: list[bool],
+                fresh: bool = False) -> tuple[list[str], list]:
+        """Like calling the runner, plus the model's alignment of each text in ``want`` (protect repairs
+        lost spans from it); None for cache hits, pivot chains and backends without alignments.
+        ``fresh``: the wanted texts skip the cache (protect asks again for a cached output it cannot repair)."""
+        chain = self.chain(src, tgt)
+        if len(chain) > 1 or not hasattr(chain[0], "translate_aligned"):
+            return self(texts, src, tgt), [None] * len(texts)
+        share, base = self.progress_share(src, tgt, len(texts))
+        alignments: dict[str, object] = {}
+        wanted = {t for t, w in zip(texts, want) if w}
+        advance = self.hop_advance(base, share, 0, 1)
+        started = self.ahead.pop((src, tgt), []) if not fresh else []
+        outputs = self.translate_hop(list(texts), chain[0], wanted, alignments, fresh, advance, started)
+        self.sentences_done = base + share
+        self.show(self.sentences_done)
+        return outputs, [alignments.get(text) for text in texts]
+
+    def token_lengths(self, texts: list[str], src: str, tgt: str) -> list[int]:
+        """Model tokens per text for the pair's first model (protect masks the shortest first)."""
+        return self.chain(src, tgt)[0].token_lengths(texts)
+
+    def head_size(self, src: str, tgt: str) -> int:
+        """How many segments protect masks before it hands them to :meth:`head_start`: one batch."""
+        return self.batch_size(self.chain(src, tgt)[0])
+
+    def head_start(self, texts: list[str], src: str, tgt: str, want: list[bool]) -> None:
+        """Queue a pair's first batch (``want``: which texts hold spans) while protect masks the
+        rest; the pair's call collects it instead of sending those texts again. Only where the
+        model runs in this process, can queue work (``submit``) and is the only hop."""
+        from .cache import cache_key
+
+        chain = self.chain(src, tgt)
+        translator = chain[0]
+        if self.executor is not None or len(chain) > 1 or not hasattr(translator, "submit") \
+                or (src, tgt) in self.ahead:
+            return
+        keys = [cache_key(text, translator.signature) for text in texts]
+        found = self.cache.get_many(keys) if self.cache is not None else {}
+        todo = [(text, flag) for text, flag, key in zip(texts, want, keys) if key not in found and text.strip()]
+        if todo:
+            batch, wanted = [text for text, _ in todo], [flag for _, flag in todo]
+            wanted = wanted if any(wanted) else None
+            self.ahead[(src, tgt)] = [(batch, wanted, translator.submit(batch, wanted))]
+
+    def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
+        """(sentences this call completes, sentences done before it): protect's first call for a
+        pair carries all its sentences; a later one (pieces, or a fresh try) is a phase."""
+        first = self.calls[(src, tgt)] == 0
+        self.calls[(src, tgt)] += 1
+        if not first:
+            tell_phase(self.progress, f"translating {count} piece(s) again around protected spans ({src}-{tgt})")
+        return (self.pair_sentences[(src, tgt)] if first else 0), self.sentences_done
+
+    def hop_advance(self, base: int, share: int, hop: int, hops: int) -> ProgressFn:
+        def advance(done: int, total: int) -> None:
+            self.show(base + int(share * (hop + done / max(1, total)) / hops))
+        return advance
+
+    def show(self, done: int) -> None:
+        self.progress(min(done, self.total_sentences), self.total_sentences)
+
+    def pivot_hop(self, texts: list[str], translator: Translator, advance: Optional[ProgressFn] = None) -> list[str]:
+        """A later hop of a pivot chain: the first model's output may be longer than this
+        model's input limit, so it is split to fit (never truncated) and joined again."""
+        from .models import PIVOT_LANG
+
+        count = lambda s, t=translator: t.token_lengths([s])[0]  # noqa: E731
+        cuts = [split_block(text, PIVOT_LANG, translator.max_source_tokens, count) if text.strip() else []
+                for text in texts]
+        pieces_text = [piece.text for pieces in cuts for piece in pieces]
+        outputs = iter(self.translate_hop(pieces_text, translator, advance=advance))
+        return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
+
+    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
+                      alignments: dict | None = None, fresh: bool = False,
+                      advance: Optional[ProgressFn] = None, started: list = ()) -> list[str]:
+        """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
+        (from the model, or kept in the cache beside the translation) go into ``alignments``;
+        ``advance(done, total)`` after each batch; ``started``: the pair's first batch, already
+        queued by :meth:`head_start` (collected here, not sent again)."""
+        from .cache import cache_key
+
+        signature = translator.signature
+        keys = [cache_key(text, signature) for text in texts]
+        found = self.cache.get_many(keys) if self.cache is not None and not fresh else {}
+        self.report.model_inputs += len(texts)
+        self.report.cache_hits += sum(1 for key in keys if key in found)
+        if alignments is not None and found and want:
+            hits = [t for t, key in zip(texts, keys) if key in found and t in want]
+            self.cached_alignments(hits, signature, alignments)
+        misses = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found and text.strip()))
+        early = {text for batch, _, _ in started for text in batch}
+        jobs = [(batch, [text in want for text in batch] if alignments is not None and want & set(batch) else None)
+                for batch in self.length_batches([text for text in misses if text not in early], translator)]
+        done = 0
+        for batch, wanted, result in self.run_batches(jobs, translator, started):
+            rows = []
+            if wanted is not None:
+                outputs = [out for out, _ in result]
+                for text, (_, alignment) in zip(batch, result):
+                    if alignment is not None:
+                        if alignments is not None:
+                            alignments[text] = alignment
+                        rows.append((alignment_key(text, signature), text, alignment.dumps()))
+            else:
+                outputs = result
+            self.report.backend_batches += 1
+            self.report.backend_inputs += len(batch)
+            rows += [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
+            found.update((key, out) for key, _, out in rows)
+            if self.cache is not None:
+                self.cache.put_many(rows, signature.model)
+            done += len(batch)
+            if advance is not None:
+                advance(done, len(misses))
+        return [found.get(key, "") for key in keys]
+
+    def run_batches(self, jobs: list, translator: Translator, started: list = ()):
+        """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish).
+        ``started``: (batch, wanted, collect) of jobs already queued here (:meth:`head_start`), delivered first."""
+        from .ray_exec import local_batches
+
+        if self.executor is None:
+            return local_batches(jobs, translator, started)
+        return self.executor.run(jobs, translator, self.options)
+
+    def cached_alignments(self, texts: list[str], signature: ModelSignature, alignments: dict) -> None:
+        """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
+        from ..protect.alignment import Alignment
+
+        keys = {alignment_key(text, signature): text for text in texts}
+        for key, value in self.cache.get_many(list(keys)).items():
+            alignment = Alignment.loads(value)
+            if alignment is not None:
+                alignments[keys[key]] = alignment
+
+    def length_batches(self, texts: list[str], translator: Translator) -> list[list[str]]:
+        """Texts sorted by token length, cut into batches of similar length (little padding).
+
+        Each backend gives every sentence its own length cap whatever its batch mates
+        (:meth:`notelingo.mt.DecodingOptions.max_new_tokens`): mixing lengths under
+        one cap was why a translation depended on the rest of the run and on the cache.
+        """
+        if not texts:
+            return []
+        lengths = translator.token_lengths(texts)
+        ordered = [text for _, text in sorted(zip(lengths, texts))]
+        size = self.batch_size(translator)
+        return [ordered[start:start + size] for start in range(0, len(ordered), size)]
+
+    def batch_size(self, translator: Translator) -> int:
+        """Texts per batch the engine hands the model: the batch size times the backend's workers."""
+        return max(1, self.options.decoding.batch_size) * getattr(translator, "inter_threads", 1)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.report.where = self.executor.describe()
+        if self.cache is not None:
+            self.cache.close()

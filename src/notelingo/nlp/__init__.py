@@ -1,0 +1,1 @@
+"""Tokenizer rules and spaCy pipelines shared by the stages."""

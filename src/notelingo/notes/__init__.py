@@ -1,0 +1,1 @@
+"""Notes: posts read -> clean notes (one per post or paper)."""

@@ -1,0 +1,1 @@
+"""Protected zones (URLs, LaTeX, code, refs, terms): found, masked, restored and repaired."""
