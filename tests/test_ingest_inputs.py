@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,18 @@ LONG_RU = "Сегодня разбираем статью про маскиро�
 )
 def test_detect_format(text, path, expected):
     assert detect_format(text, path) == expected
+    assert expected in ingest.READERS  # every format detected has its reader
+
+
+def test_readers_are_a_table_of_late_imports():
+    """Each format has its reader, and importing the package loads none of the reader modules."""
+    assert sorted(ingest.READERS) == ["html", "json", "markdown", "notes", "telegram-html", "text"]
+    modules = ["html", "telegram_html", "telegram_json", "text"]
+    code = ("import sys, notelingo.readers; "
+            f"print([m for m in {modules!r} if 'notelingo.readers.' + m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(ingest.__file__).parents[2])})
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(
@@ -108,9 +122,6 @@ def test_notes_jsonl_is_read_back(tmp_path):
 
 
 def test_text_and_markdown_go_to_the_text_reader(tmp_path):
-    text_module = pytest.importorskip("notelingo.readers.text")
-    if not hasattr(text_module, "read_text_dump"):
-        pytest.skip("read_text_dump not written yet")
     for name, body in (("a.txt", "First note\n\nSecond paragraph."), ("b.md", "# Title\n\nBody text.")):
         (tmp_path / name).write_text(body, encoding="utf-8")
         posts = read_input(str(tmp_path / name)).posts

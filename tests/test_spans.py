@@ -199,7 +199,8 @@ def test_the_url_grammar_is_written_once():
     """No module but spans spells a scheme, www., a TLD or a TLD list: they import the fragments."""
     src = Path(spans.__file__).parent.parent  # the whole package
     spelt = re.compile(r"https\?|www\\\\?\.|\[(?:A-Z)?a-z(?:A-Z)?\]\{2,(?:24)?\}|\bcom\|")
-    offenders = [f"{path.relative_to(src)}:{number}" for path in sorted(src.rglob("*.py")) if path != Path(spans.__file__)
+    offenders = [f"{path.relative_to(src)}:{number}" for path in sorted(src.rglob("*.py"))
+                 if path != Path(spans.__file__)
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if spelt.search(line)]
     assert offenders == []
     assert Path(spans.__file__).read_text(encoding="utf-8").count("com|") == 1  # one TLD list

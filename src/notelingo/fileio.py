@@ -15,6 +15,9 @@ from typing import IO, Iterable, Iterator
 
 from .errors import DecodeError, FormatError, OutputError
 
+#: The ``xml:lang`` attribute as ElementTree names it (TMX ``tuv``, TBX ``langSet``).
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),

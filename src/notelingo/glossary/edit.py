@@ -8,22 +8,20 @@ shadows another entry, an empty field. Problems already in the file are left to
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from ..alphabet import CYRILLIC_RE
 from ..errors import GlossaryError
 from .entry import POLICIES, Entry, GlossaryLike
 from .lint import lint_glossary
 from .yamlio import text_problem
-
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 def split_variants(variants: list[str]) -> dict[str, list[str]]:
     """Sort variants into languages by script: Cyrillic -> "ru", anything else -> "en"."""
     out: dict[str, list[str]] = {}
     for variant in variants:
-        out.setdefault("ru" if _CYRILLIC.search(variant) else "en", []).append(variant)
+        out.setdefault("ru" if CYRILLIC_RE.search(variant) else "en", []).append(variant)
     return out
 
 
@@ -101,7 +99,7 @@ def changed_variants(entry: Entry, added: list[str], dropped: list[str]) -> dict
     """``entry``'s variants with ``added`` appended (once each) and ``dropped`` taken out."""
     variants = {lang: list(forms) for lang, forms in entry.variants.items()}
     for form in dropped:
-        lang = "ru" if _CYRILLIC.search(form) else "en"
+        lang = "ru" if CYRILLIC_RE.search(form) else "en"
         if form not in variants.get(lang, []):
             have = ", ".join(f for forms in variants.values() for f in forms) or "none"
             raise GlossaryError(f"{entry.en!r}: no variant {form!r} to remove (its variants: {have})")

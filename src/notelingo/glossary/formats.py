@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from ..errors import GlossaryError
+from ..fileio import XML_LANG
 from .edit import check_entry_text
 from .entry import POLICIES, Entry
 from .model import Glossary, parse_glossary
@@ -146,14 +147,13 @@ _STATUS = {
     "admitted": "admittedTerm-admn-sts",
     "variant": "deprecatedTerm-admn-sts",
 }
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def export_tbx(glossary: Glossary) -> str:
     """TBX-Basic (martif, ISO 30042) text."""
     import xml.etree.ElementTree as ET
 
-    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: "en"})
+    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: "en"})
     desc = ET.SubElement(ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc"), "sourceDesc")
     ET.SubElement(desc, "p").text = "notelingo ML glossary"
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
@@ -179,7 +179,7 @@ def _lang_set(parent, lang: str, terms: list[tuple[str, str]], generic: set[str]
 
     if not terms:
         return
-    lang_set = ET.SubElement(parent, "langSet", {_XML_LANG: lang})
+    lang_set = ET.SubElement(parent, "langSet", {XML_LANG: lang})
     for term, status in terms:
         tig = ET.SubElement(lang_set, "tig")
         ET.SubElement(tig, "term").text = term
@@ -204,7 +204,7 @@ def _tbx_terms(node, lang: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {"preferred": [], "admitted": [], "variant": [], "generic": []}
     status_of = {v: k for k, v in _STATUS.items()}
     for lang_set in node.iter("langSet"):
-        if (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0] != lang:
+        if (lang_set.get(XML_LANG) or lang_set.get("lang") or "").lower().split("-")[0] != lang:
             continue
         for tig in list(lang_set.iter("tig")) + list(lang_set.iter("ntig")):
             term = "".join(tig.find(".//term").itertext()) if tig.find(".//term") is not None else ""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..alphabet import CYRILLIC_RE
 from .entry import Entry
 
 #: Heads (or whole terms) that have no plural in ML prose.
@@ -44,7 +45,6 @@ COUNTABLE_ING = frozenset("embedding encoding mapping setting finding ranking st
 _RU_PLURAL_ENDINGS = ("ы", "и", "ов", "ев", "ам", "ям", "ами", "ями", "ах", "ях")
 _VERB_POS = frozenset({"VERB", "INFN", "PRTS", "GRND"})
 _AGREEING_POS = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 
 
@@ -114,7 +114,7 @@ def is_plural_russian(surface: str) -> bool:
 
 def is_plural_surface(surface: str, entry: Entry) -> bool:
     """Is ``surface`` (as found in the text) plural? Latin script is read as English."""
-    if _CYRILLIC.search(surface):
+    if CYRILLIC_RE.search(surface):
         return is_plural_russian(surface)
     return is_plural_english(surface, entry)
 
@@ -168,7 +168,7 @@ def english_verb(entry: Entry) -> str | None:
 def _russian_verb_tense(surface: str) -> str | None:
     """'past' or 'base' when the surface's last word is a Russian verb form, else None."""
     words = _WORD.findall(surface)
-    if not words or not _CYRILLIC.search(words[-1]):
+    if not words or not CYRILLIC_RE.search(words[-1]):
         return None
     tag = _parse(words[-1]).tag
     if tag.POS not in _VERB_POS:
@@ -259,7 +259,7 @@ def keep_spelling(surface: str, entry) -> str:
     latin = surface.translate(_LOOKALIKES)
     if latin != surface and latin in entry.forms("en"):
         return latin
-    if not _CYRILLIC.search(surface):
+    if not CYRILLIC_RE.search(surface):
         return surface
     if entry.en.endswith("s") or is_uncountable(entry) or not is_plural_russian(surface):
         return entry.en
@@ -268,4 +268,4 @@ def keep_spelling(surface: str, entry) -> str:
 
 def in_source_script(rendering: str, entry) -> bool:
     """A keep-term's rendering written in another script than the term (Cyrillic for a Latin entry)."""
-    return bool(_CYRILLIC.search(rendering)) and not _CYRILLIC.search(entry.en)
+    return bool(CYRILLIC_RE.search(rendering)) and not CYRILLIC_RE.search(entry.en)

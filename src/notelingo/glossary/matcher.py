@@ -23,10 +23,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..alphabet import CYRILLIC_RE
 from ..protect.zones import TERMLESS_ZONE_RE, resolve_overlaps
 from .entry import Entry, GlossaryLike, TermMatch
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _VOWELS = re.compile(r"[aeiouy]")
 
@@ -132,7 +132,7 @@ def token_key(text: str, lemma: str, morph: _Morph | None) -> str:
     if is_acronym(text):
         return acronym_key(text)
     lower = text.lower().replace("ё", "е")
-    if _CYRILLIC.search(lower):
+    if CYRILLIC_RE.search(lower):
         known = morph.known_lemma(lower) if morph else None
         if known is None:
             # Marked, so a stem never equals a dictionary lemma: "логиты" strips to
@@ -288,7 +288,7 @@ def _title_lines(text: str, stop_words: frozenset) -> list[tuple[int, int]]:
     spans, offset = [], 0
     for line in text.splitlines(keepends=True):
         words = [w for w in _WORD_RE.findall(line) if w.lower() not in stop_words]
-        if len(words) >= 3 and all((w[0].isupper() and not _CYRILLIC.search(w)) or w[0].isdigit() for w in words):
+        if len(words) >= 3 and all((w[0].isupper() and not CYRILLIC_RE.search(w)) or w[0].isdigit() for w in words):
             spans.append((offset, offset + len(line)))
         offset += len(line)
     return spans
@@ -297,7 +297,7 @@ def _title_lines(text: str, stop_words: frozenset) -> list[tuple[int, int]]:
 def _name_word(word: str) -> bool:
     """A capitalised Latin word of a name ("Carson", "Specialization"); acronyms and
     model names ("GPT-2", "LLaMA") are names of their own, not parts of this one."""
-    return word[0].isupper() and not _CYRILLIC.search(word) and not is_acronym(word)
+    return word[0].isupper() and not CYRILLIC_RE.search(word) and not is_acronym(word)
 
 
 def _capitalised_neighbour(text: str, start: int, end: int, stop_words: frozenset) -> bool:
@@ -318,7 +318,7 @@ def _inside_proper_name(text: str, start: int, end: int, entry: Entry, titles, s
     keep matching inside names ("Meta AI", "OpenAI Service").
     """
     # Title Case is an English habit: Russian capitalises a name's first word only.
-    if any(ch.isupper() for ch in entry.en) or not text[start].isupper() or _CYRILLIC.search(text[start:end]):
+    if any(ch.isupper() for ch in entry.en) or not text[start].isupper() or CYRILLIC_RE.search(text[start:end]):
         return False
     if any(t_start <= start < t_end for t_start, t_end in titles):
         return True

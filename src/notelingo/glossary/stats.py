@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..alphabet import CYRILLIC_RE
 from .model import Glossary
 
 
@@ -83,9 +84,7 @@ def term_stats(notes: list, glossary: Glossary | None = None) -> list[TermStats]
 
 def _left_in_cyrillic(form: str, lang: str) -> bool:
     """A rendering into a language not written in Cyrillic that still has Cyrillic letters."""
-    from .inflect import _CYRILLIC
-
-    return lang != "ru" and bool(_CYRILLIC.search(form))
+    return lang != "ru" and bool(CYRILLIC_RE.search(form))
 
 
 def _allowed(entry, use) -> bool:

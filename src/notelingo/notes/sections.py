@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..alphabet import CYRILLIC_RE
 from ..schema import UNTRANSLATED_KINDS, RawBlock
 from .dates import parse_date_line
 from .refs import find_refs
@@ -224,7 +225,7 @@ def names_a_work(text: str) -> bool:
     words = re.findall(r"[^\W_][\w'’\-]*", line)
     if len(words) == 1:
         return bool(re.search(r"[A-ZА-ЯЁ0-9]", words[0][1:]))
-    if re.search(r"[а-яё]", line, re.IGNORECASE) or len(words) < 2:
+    if CYRILLIC_RE.search(line) or len(words) < 2:
         return False
     head, colon, tail = line.partition(":")
     if colon and 1 <= len(head.split()) <= 4 and tail.strip():

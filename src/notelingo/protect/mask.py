@@ -46,26 +46,13 @@ from .shapes import (
     latex_run_candidates,
     trim_trailing,
 )
-from .zones import ZONE_DETECTORS, resolve_overlaps
+from .zones import ZONE_DETECTORS, Span, resolve_overlaps
 
 FLAG_ALIGNED = "protect:aligned"
 FLAG_FALLBACK_SPLICE = "protect:fallback-splice"
 FLAG_EMPTY_KEPT_SOURCE = "protect:empty-output-kept-source"
 
 TranslateBatch = Callable[[list[str], str, str], list[str]]
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of the source that must appear in the output exactly as ``rendering``."""
-
-    start: int
-    end: int
-    text: str
-    kind: str  # url|email|mention|hashtag|code|latex|arxiv|doi|term|acronym
-    rendering: str
-    entry: Optional[str] = None  # canonical English of the glossary entry (kind == "term")
-    policy: Optional[str] = None  # keep|translate|gloss (kind == "term")
 
 
 @dataclass

@@ -21,13 +21,34 @@ so they use views composed from those, each with its restriction written beside 
   leftmost first (:func:`leftmost_first`).
 
 A zone candidate is a tuple ``(start, end, kind, payload)``; kinds are the keys of
-:data:`ZONE_PRIORITY`. Nothing here imports another notelingo module.
+:data:`ZONE_PRIORITY`. A zone chosen is a :class:`Span`: protect masks and verifies it, render
+marks a glossary term with it. Nothing here imports another notelingo module.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of a text, ``text``, of one ``kind``, that must read ``rendering``.
+
+    Protect: a piece of the source that must appear in the output exactly as ``rendering``.
+    Render: a glossary term in a digest's text (``rendering`` is ``text``), ``hint`` its
+    form(s) in the other language(s), shown on hover.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str  # url|email|mention|hashtag|code|latex|arxiv|doi|markup|term|acronym
+    rendering: str
+    entry: Optional[str] = None  # canonical English of the glossary entry (kind == "term")
+    policy: Optional[str] = None  # keep|translate|gloss (kind == "term")
+    hint: str = ""  # render: the term's form(s) in the other language(s)
 
 # ----- arXiv ids and DOIs ----------------------------------------------------
 
@@ -126,7 +147,10 @@ MARKDOWN_LINK_RE = re.compile(rf"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?P<url>{_TARGE
 
 # ----- the zones protect masks --------------------------------------------------
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+#: An e-mail address, written once: protect masks it, the glossary looks for no term in it,
+#: language detection counts no word in it.
+EMAIL = r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+EMAIL_RE = re.compile(EMAIL)
 MENTION_RE = re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{1,31}\b")
 HASHTAG_RE = re.compile(r"(?<![\w#&/])#[^\W\d_]\w*")
 CODE_RE = re.compile(r"```[\s\S]*?```|``[^`\n]+?``|`[^`\n]+`")
@@ -202,11 +226,11 @@ SPACING_ZONE_RE = re.compile(rf"{CODE_RE.pattern}|{LATEX}|{EXPLICIT_URL}")
 #: Where glossary terms are never looked for: code, formulas, e-mails, URLs, and web page
 #: names ("attention.html") too.
 TERMLESS_ZONE_RE = re.compile(
-    rf"{CODE_RE.pattern}|{LATEX}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|{URL}|\b{LABEL}(?:\.{LABEL})*\.(?i:html?)\b"
+    rf"{CODE_RE.pattern}|{LATEX}|{EMAIL}|{URL}|\b{LABEL}(?:\.{LABEL})*\.(?i:html?)\b"
 )
 #: What language detection does not count as words: announced URLs, e-mails, mentions, hashtags,
 #: and any dotted name with a letter TLD, a host or a file name ("arxiv.org/abs/...", "README.md").
-NOT_WORDS_ZONES = rf"{EXPLICIT_URL}|\S+@\S+\.\w+|[@#]\w+|\b(?:[\w-]+\.)+{TLD}(?:/{URL_CHAR}*)?"
+NOT_WORDS_ZONES = rf"{EXPLICIT_URL}|{EMAIL}|[@#]\w+|\b(?:[\w-]+\.)+{TLD}(?:/{URL_CHAR}*)?"
 #: A link in a title line, gone from the title (it is in the refs): a reference URL, or an
 #: "arXiv:" / "doi:" label and its id, ending before a closing bracket.
 TITLE_LINK_RE = re.compile(

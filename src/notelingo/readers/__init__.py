@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import FormatError, InputError
 from ..fileio import decode_bytes, parse_notes, read_text
@@ -145,25 +145,49 @@ def read_input(path: str) -> ReadResult:
         ) from exc
 
 
+def _read_notes(text: str, path: str, kind: str) -> ReadResult:
+    return ReadResult(notes=parse_notes(text, path))
+
+
+def _read_telegram_json(text: str, path: str, kind: str) -> ReadResult:
+    from .telegram_json import read_telegram_json
+
+    return ReadResult(posts=read_telegram_json(parse_json(text, path), path))
+
+
+def _read_telegram_html(text: str, path: str, kind: str) -> ReadResult:
+    from .telegram_html import read_telegram_html
+
+    return ReadResult(posts=read_telegram_html(text, path))
+
+
+def _read_blog_html(text: str, path: str, kind: str) -> ReadResult:
+    from .html import read_blog_html
+
+    return ReadResult(posts=read_blog_html(text, path))
+
+
+def _read_text_dump(text: str, path: str, kind: str) -> ReadResult:
+    from .text import read_text_dump
+
+    return ReadResult(posts=read_text_dump(text, path, kind))
+
+
+#: Format name (what :func:`detect_format` answers) -> reader ``(text, path, format) -> ReadResult``;
+#: each imports its module late, so importing this package loads no parser.
+READERS: dict[str, Callable[[str, str, str], ReadResult]] = {
+    "notes": _read_notes,
+    "json": _read_telegram_json,
+    "telegram-html": _read_telegram_html,
+    "html": _read_blog_html,
+    "markdown": _read_text_dump,
+    "text": _read_text_dump,
+}
+
+
 def read_decoded(text: str, path: str) -> ReadResult:
-    """Dispatch already-decoded text to the reader of its format."""
+    """Dispatch already-decoded text to the reader of its format (:data:`READERS`)."""
     if not text.strip():
         return ReadResult()
     kind = detect_format(text, path)
-    if kind == "notes":
-        return ReadResult(notes=parse_notes(text, path))
-    if kind == "json":
-        from .telegram_json import read_telegram_json
-
-        return ReadResult(posts=read_telegram_json(parse_json(text, path), path))
-    if kind == "telegram-html":
-        from .telegram_html import read_telegram_html
-
-        return ReadResult(posts=read_telegram_html(text, path))
-    if kind == "html":
-        from .html import read_blog_html
-
-        return ReadResult(posts=read_blog_html(text, path))
-    from .text import read_text_dump  # written by the text-reader stage
-
-    return ReadResult(posts=read_text_dump(text, path, kind))
+    return READERS[kind](text, path, kind)

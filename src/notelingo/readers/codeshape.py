@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 
+from ..alphabet import CYRILLIC_RE
+
 CODE, NEUTRAL, PROSE = "code", "neutral", "prose"
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//).*$")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -144,7 +145,7 @@ def classify_line(line: str) -> str:
     if stripped.startswith(("#", "//", "/*", "*/", "@")):
         return NEUTRAL
     bare = _without_strings_and_comments(line)
-    if _CYRILLIC.search(bare) or _LIST_ITEM.match(line):
+    if CYRILLIC_RE.search(bare) or _LIST_ITEM.match(line):
         return PROSE
     if (_python_line(line) or _assignment(line) or _call(line) or _shell(line) or _JSON_MEMBER.match(line)
             or _JSON_LINE.match(line) or _c_like(line, bare)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..schema import UNTRANSLATED_KINDS, Block, Note
 from .terms import Span, split_by_spans, term_spans
@@ -172,7 +172,7 @@ def inline_pieces(note: Note, block: Block, lang: str) -> list[Piece]:
     pieces: list[Piece] = []
     cursor = 0
     for start, end, code in [*codes, (len(text), len(text), None)]:
-        segment_spans = [Span(s.start - cursor, s.end - cursor, s.hint)
+        segment_spans = [replace(s, start=s.start - cursor, end=s.end - cursor)
                          for s in spans if cursor <= s.start and s.end <= start]
         for piece, span in split_by_spans(text[cursor:start], segment_spans):
             pieces.append(Piece("term" if span else "text", piece, span))

@@ -11,17 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ..protect.zones import leftmost_first, resolve_overlaps
+from ..protect.zones import Span, leftmost_first, resolve_overlaps
 from ..schema import Block, Note, TermUse
 
 
-@dataclass(frozen=True)
-class Span:
-    """Characters ``start:end`` of a text are a term; ``hint`` is its form in the other language(s)."""
-
-    start: int
-    end: int
-    hint: str
+def _term_span(term: TermUse, text: str, start: int, end: int, hint: str) -> Span:
+    """A term at ``start:end`` of ``text``; ``hint`` is its form in the other language(s)."""
+    surface = text[start:end]
+    return Span(start, end, surface, "term", surface, entry=term.entry, policy=term.policy, hint=hint)
 
 
 @dataclass
@@ -55,7 +52,7 @@ def _original_span(term: TermUse, text: str) -> Span | None:
         if start < 0:
             return None
         end = start + len(term.surface)
-    return Span(start, end, _other_forms(term, term.lang))
+    return _term_span(term, text, start, end, _other_forms(term, term.lang))
 
 
 def _rendered_spans(term: TermUse, text: str, lang: str) -> list[Span]:
@@ -64,7 +61,7 @@ def _rendered_spans(term: TermUse, text: str, lang: str) -> list[Span]:
         return []
     spans, start = [], text.find(form)
     while start >= 0:
-        spans.append(Span(start, start + len(form), term.surface))
+        spans.append(_term_span(term, text, start, start + len(form), term.surface))
         start = text.find(form, start + len(form))
     return spans
 

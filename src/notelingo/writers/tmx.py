@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from .._version import __version__
+from ..fileio import XML_LANG
 from ..render.safety import xml_safe
 from ..schema import UNTRANSLATED_KINDS, Note
-
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def _tu(unit: Unit, tuid: int) -> ET.Element:
         ET.SubElement(tu, "prop", {"type": name}).text = xml_safe(value)
     order = [srclang] + sorted(lang for lang in unit.segments if lang != srclang)
     for lang in order:
-        tuv = ET.SubElement(tu, "tuv", {_XML_LANG: xml_safe(lang)})
+        tuv = ET.SubElement(tu, "tuv", {XML_LANG: xml_safe(lang)})
         ET.SubElement(tuv, "seg").text = xml_safe(unit.segments[lang])
     return tu
 
