@@ -41,12 +41,17 @@ def test_every_public_name_has_a_docstring_with_an_example():
 
 
 def test_stage_packages_stay_importable_and_callable():
+    import inspect
+
     from notelingo.mt import TranslateOptions, engine
 
-    assert engine.translate_notes and TranslateOptions
-    assert callable(notelingo.translate) and callable(notelingo.ingest) and callable(notelingo.export)
+    # the stage the verb hands its work to: its call shape and the options' defaults
+    assert list(inspect.signature(engine.translate_notes).parameters) == ["notes", "options", "progress"]
+    assert TranslateOptions().to == ("en", "ru") and TranslateOptions().models == {}
+    for verb in (notelingo.translate, notelingo.ingest, notelingo.export):
+        assert callable(verb) and inspect.isfunction(verb) and verb.__module__ == "notelingo.api"
     assert "Translate every note" in notelingo.translate.__doc__
-    assert "models" in str(__import__("inspect").signature(notelingo.translate))
+    assert "models" in inspect.signature(notelingo.translate).parameters
 
 
 def test_ingest_reports_failures_or_raises_when_strict(tmp_path):

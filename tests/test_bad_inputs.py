@@ -10,19 +10,19 @@ per session; the text ones live in tests/bad_inputs/.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import random
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_note
+from conftest import REPO, make_note
 from notelingo.cli import app
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -365,53 +365,37 @@ def test_subprocess_debug_shows_a_traceback(tmp_path):
     assert "Traceback" in proc.stderr and "OutputError" in proc.stderr
 
 
-# Big inputs: generated once per session, timed.
+# Big inputs: generated once per session (bench/ingest_speed.py writes the same ones and times them).
+
+def _bench_ingest():
+    spec = importlib.util.spec_from_file_location("ingest_speed", REPO / "bench" / "ingest_speed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 @pytest.fixture(scope="session")
 def big_inputs(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("big-inputs")
-    rng = random.Random(5)
-    words = "attention transformer модель обучение gradient descent нейросеть loss embedding токенизатор".split()
-    parts, size = [], 0
-    while size < 5_000_000:
-        word = rng.choice(words)
-        parts.append(word)
-        size += len(word.encode("utf-8")) + 1
-    (root / "one_line.txt").write_text(" ".join(parts), encoding="utf-8")
-    messages = [{"id": i, "type": "message", "date": f"2021-01-{1 + i % 28:02d}T10:00:00",
-                 "text": f"Пост {i}: заметка номер {i} про модель {i % 97}"} for i in range(10_000)]
-    (root / "result.json").write_text(
-        json.dumps({"name": "Big", "type": "public_channel", "messages": messages}, ensure_ascii=False),
-        encoding="utf-8",
-    )
-    return {"line": root / "one_line.txt", "posts": root / "result.json"}
+    return _bench_ingest().write_big_inputs(tmp_path_factory.mktemp("big-inputs"))
 
 
 @pytest.mark.slow
-def test_5mb_single_line_finishes_in_reasonable_time(big_inputs, tmp_path):
+def test_5mb_single_line_is_read_whole(big_inputs, tmp_path):
     out = tmp_path / "out.jsonl"
-    start = time.perf_counter()
     result = ingest(str(big_inputs["line"]), "-o", str(out))
-    seconds = time.perf_counter() - start
-    print(f"5 MB single line: {seconds:.1f} s")
     assert result.exit_code == 0, result.output
     (note,) = read_jsonl(out)
     assert sum(len(text) for text in block_texts(note)) == len(big_inputs["line"].read_text(encoding="utf-8"))
-    assert seconds < 120  # measured ~25 s on the shared 2-core machine: linear, not quadratic
 
 
 @pytest.mark.slow
 def test_10000_tiny_posts(big_inputs, tmp_path):
     out = tmp_path / "out.jsonl"
-    start = time.perf_counter()
     result = ingest(str(big_inputs["posts"]), "-o", str(out))
-    seconds = time.perf_counter() - start
-    print(f"10,000 posts: {seconds:.1f} s")
     assert result.exit_code == 0, result.output
     notes = read_jsonl(out)
     assert len(notes) == 10_000 and len({note["id"] for note in notes}) == 10_000
     assert {note["lang"] for note in notes} == {"ru"}
-    assert seconds < 60  # measured ~10 s
 
 
 def test_translate_checks_the_output_path_before_translating(tmp_path, monkeypatch):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from notelingo.glossary import load_glossary
+from notelingo.glossary import fastfind, load_glossary, matcher
 
 
 @pytest.fixture(scope="module")
@@ -176,13 +174,21 @@ def test_prices_are_not_latex(glossary):
     assert found(glossary, "it cost $5M and $10M for training the transformer", "en") == ["training", "transformer"]
 
 
-def test_find_is_fast_enough_per_sentence(glossary):
+def test_find_does_per_sentence_work_only(glossary, monkeypatch):
+    # Work, not seconds (bench/glossary_speed.py times it): once a language's matcher exists, a
+    # sentence builds no matcher, hashes no glossary and analyses no word it has seen before.
     sentences = [
-        "Мы зафайнтюнили модель на трёх датасетах",
-        "We fine-tuned transformers on several datasets with few-shot prompts",
-    ] * 50
-    glossary.find("warm up", "ru"), glossary.find("warm up", "en")
-    start = time.perf_counter()
-    for i, sentence in enumerate(sentences):
-        glossary.find(sentence, "ru" if i % 2 == 0 else "en")
-    assert (time.perf_counter() - start) / len(sentences) < 0.02
+        ("Мы зафайнтюнили модель на трёх датасетах", "ru"),
+        ("We fine-tuned transformers on several datasets with few-shot prompts", "en"),
+    ]
+    first = [found(glossary, text, lang) for text, lang in sentences]
+    built, hashed, analysed = [], [], []
+    monkeypatch.setattr(fastfind, "load_table", lambda *args: built.append(args))
+    monkeypatch.setattr(matcher, "content_key", lambda glossary: hashed.append(glossary))
+    new_key = fastfind.FastMatcher._new_key
+    monkeypatch.setattr(fastfind.FastMatcher, "_new_key",
+                        lambda self, word: analysed.append(word) or new_key(self, word))
+    again = [[found(glossary, text, lang) for text, lang in sentences] for _ in range(50)]
+    assert again == [first] * 50 and first == [["fine-tuning", "dataset"],
+                                               ["fine-tuning", "transformer", "dataset", "few-shot", "prompt"]]
+    assert (built, hashed, analysed) == ([], [], [])

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notelingo.errors import DecodeError, InputError
 from notelingo.fileio import decode_bytes
+from notelingo.notes.textclean import normalize_text
 from notelingo.readers import read_decoded, read_input
 
 FUZZ = settings(
@@ -216,6 +216,5 @@ def test_whole_ingest_never_raises_on_any_text(tmp_path, text, name):
 @settings(max_examples=200, deadline=None)
 @given(TEXTS)
 def test_normalize_text_is_idempotent(text):
-    normalize_text = pytest.importorskip("notelingo.notes.textclean").normalize_text
     once = normalize_text(text)
     assert normalize_text(once) == once

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notelingo.errors import TranslationError
+from notelingo.glossary import load_glossary
 from notelingo.protect.mask import (
     FLAG_ALIGNED,
     FLAG_EMPTY_KEPT_SOURCE,
@@ -414,8 +415,7 @@ def test_english_latex_paragraph_keeps_formula(model):
 
 @pytest.mark.slow  # the real matcher loads spaCy
 def test_real_glossary_terms_are_enforced():
-    glossary_mod = pytest.importorskip("notelingo.glossary")
-    glossary = glossary_mod.load_glossary()
+    glossary = load_glossary()
     text = "Обычно в MLM мы маскируем токены, а потом делаем файнтюнинг на BPE."
     spans = find_protected_spans(text, "ru", "en", glossary=glossary)
     terms = {s.text: s for s in spans if s.kind == "term"}

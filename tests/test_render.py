@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,15 @@ from typer.testing import CliRunner
 
 from notelingo.cli import app
 from notelingo.errors import UsageError
-from notelingo.render import DigestOptions, build_digest, digest_langs, filter_by_date, group_notes, render_digest
+from notelingo.render import (
+    DigestOptions,
+    build_digest,
+    digest_langs,
+    filter_by_date,
+    group_notes,
+    grouping,
+    render_digest,
+)
 from notelingo.render.grouping import normalize_title, title_key
 from test_render_helpers import BILINGUAL, check_golden, load_fixture_notes, make_note
 
@@ -113,16 +120,34 @@ def test_title_key(title, key):
     assert normalize_title(title) == normalize_title(title.upper())
 
 
-def test_paper_grouping_is_linear_enough():
-    # 3,000 notes where every 3 share a paper: quadratic grouping would take far longer than this bound.
+def _paper_grouping_work(count: int, monkeypatch) -> int:
+    """Titles normalised plus union-find lookups while grouping ``count`` notes, every 3 sharing a paper."""
     made = [
         make_note(f"n{i}", f"Paper number {i // 3} on things", refs=[("arxiv", f"2101.{i // 3:05d}")])
-        for i in range(3000)
+        for i in range(count)
     ]
-    started = time.perf_counter()
-    groups = group_notes(made, "paper")
-    assert len(groups) == 1000 and all(len(g.notes) == 3 for g in groups)
-    assert time.perf_counter() - started < 2.0
+    steps = [0]
+
+    def counted(func):
+        def wrapper(*args):
+            steps[0] += 1
+            return func(*args)
+        return wrapper
+
+    with monkeypatch.context() as patch:
+        patch.setattr(grouping, "normalize_title", counted(grouping.normalize_title))
+        patch.setattr(grouping._UnionFind, "find", counted(grouping._UnionFind.find))
+        groups = group_notes(made, "paper")
+    assert len(groups) == count // 3 and all(len(g.notes) == 3 for g in groups)
+    return steps[0]
+
+
+def test_paper_grouping_is_linear(monkeypatch):
+    # Work, not seconds (bench/render_speed.py times it): a few steps per note, and twice the
+    # notes take twice the steps; comparing every pair of 3,000 notes would take millions.
+    work = _paper_grouping_work(3000, monkeypatch)
+    assert work <= 8 * 3000
+    assert work == 2 * _paper_grouping_work(1500, monkeypatch)
 
 
 # --- selection ----------------------------------------------------------------
