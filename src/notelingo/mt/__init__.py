@@ -2,7 +2,7 @@
 
 This package only re-exports; the parts live in their modules::
 
-    options     DecodingOptions, TranslateOptions, DEVICES, length buckets
+    options     DecodingOptions, TranslateOptions, DEVICES, cpu_count, length buckets
     backends    the lazy backend table (BACKENDS), Translator, choose_backend, load_translator, check_options
     signature   ModelSignature: what ``Translator.signature`` returns
     marian      the Marian tokenizer side both backends share (MarianTokens)
@@ -21,10 +21,17 @@ from .backends import (
     cache_root,
     check_options,
     choose_backend,
-    cpu_count,
     load_translator,
 )
-from .options import DEVICES, DecodingOptions, TranslateOptions, bucket_chunks, check_device, length_bucket
+from .options import (
+    DEVICES,
+    DecodingOptions,
+    TranslateOptions,
+    bucket_chunks,
+    check_device,
+    cpu_count,
+    length_bucket,
+)
 from .signature import ModelSignature
 
 __all__ = [

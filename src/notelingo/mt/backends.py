@@ -70,19 +70,6 @@ def cache_root(explicit: str | None = None) -> str:
     return os.path.join(base, "notelingo")
 
 
-def cpu_count() -> int:
-    """Cores this process may use (respects affinity masks and containers' CPU sets).
-
-    ``NOTELINGO_THREADS`` caps it: a Ray actor is given the CPUs it reserved this way.
-    """
-    if os.environ.get("NOTELINGO_THREADS", "").isdigit() and int(os.environ["NOTELINGO_THREADS"]) > 0:
-        return int(os.environ["NOTELINGO_THREADS"])
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def backend_installed(name: str) -> bool:
     return importlib.util.find_spec(_BACKEND_PACKAGES[name][0]) is not None
 

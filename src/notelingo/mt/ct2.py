@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ModelError
-from .backends import cpu_count
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, length_bucket
+from .options import DecodingOptions, cpu_count, length_bucket
 from .spm import MarianSpm
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import os
 
 from ..errors import ModelError
-from .backends import cpu_count
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, bucket_chunks
+from .options import DecodingOptions, bucket_chunks, cpu_count
 
 
 def torch_threads(cores: int) -> int:

@@ -1,4 +1,4 @@
-"""What a translation run can be told: decoding settings, ``TranslateOptions``, devices.
+"""What a translation run can be told: decoding settings, ``TranslateOptions``, devices, cores.
 
 Also the length buckets both backends batch by: a decoding cap depends on the
 bucket of a source's length, never on its batch mates. The checks that need the
@@ -7,12 +7,26 @@ backend table (is the backend known and installed?) are :func:`.backends.check_o
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import UsageError
 
 DEVICES = ("auto", "cpu", "cuda")
+
+
+def cpu_count() -> int:
+    """Cores this process may use (respects affinity masks and containers' CPU sets).
+
+    ``NOTELINGO_THREADS`` caps it: a Ray actor is given the CPUs it reserved this way.
+    """
+    if os.environ.get("NOTELINGO_THREADS", "").isdigit() and int(os.environ["NOTELINGO_THREADS"]) > 0:
+        return int(os.environ["NOTELINGO_THREADS"])
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ def quiet_ray_data() -> None:
 
 
 def _local_cpus() -> int:
-    from .backends import cpu_count
+    from .options import cpu_count
 
     return cpu_count()
 
