@@ -104,6 +104,13 @@ class Glossary:
 
         return fast_find(self, text, lang)
 
+    def render(self, entry: Entry, surface: str, text: str, start: int, tgt: str) -> str | None:
+        """What the term found as ``surface`` at ``start`` of ``text`` becomes in ``tgt`` (None: the model
+        translates it); protect calls it for each term :meth:`find` gave (see :func:`.inflect.render_in_text`)."""
+        from .inflect import render_in_text
+
+        return render_in_text(entry, surface, text, start, tgt)
+
     def __len__(self) -> int:
         return len(self.entries)
 

@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .backends import Translator, cache_root, choose_backend, load_translator
+from ..fileio import cache_root
+from .backends import Translator, choose_backend, load_translator
 from .options import TranslateOptions
 from .segment import join_translations, split_block
 from .signature import ChainSignature, ModelSignature

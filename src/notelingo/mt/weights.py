@@ -35,7 +35,7 @@ RECORD = "notelingo-converted.json"
 
 def converted_path(model_id: str, revision: str, cache_dir: str | None = None) -> Path:
     """Where the safetensors copy of ``model_id`` at ``revision`` lives (hub id or absolute folder)."""
-    from .backends import cache_root
+    from ..fileio import cache_root
 
     if os.path.isabs(model_id):
         digest = hashlib.sha256(model_id.encode()).hexdigest()[:10]
