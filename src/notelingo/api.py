@@ -162,8 +162,8 @@ def _strict_error(failures: Sequence[InputError]) -> InputError:
     first = failures[0]
     if len(failures) == 1:
         return first
-    others = ", ".join(f.path for f in failures[1:4]) + (", ..." if len(failures) > 4 else "")
-    return InputError(first.path, f"{first.message} ({len(failures) - 1} more input(s) failed too: {others})")
+    others = ", ".join(str(f.path) for f in failures[1:4]) + (", ..." if len(failures) > 4 else "")
+    return InputError(str(first.path), f"{first.message} ({len(failures) - 1} more input(s) failed too: {others})")
 
 
 def ingest(

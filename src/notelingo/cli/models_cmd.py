@@ -29,7 +29,7 @@ def show_model_notices() -> None:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.notelingo = True
+    handler.notelingo = True  # type: ignore[attr-defined]  # marks our handler: added once
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
 

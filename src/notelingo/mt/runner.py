@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import AbstractSet, Callable, Optional, Sequence
 
 from ..fileio import cache_root
 from .backends import Translator, choose_backend, load_translator
@@ -199,8 +199,8 @@ class BatchRunner:
         found = self.cache.get_many(keys) if self.cache is not None else {}
         todo = [(text, flag) for text, flag, key in zip(texts, want, keys) if key not in found and text.strip()]
         if todo:
-            batch, wanted = [text for text, _ in todo], [flag for _, flag in todo]
-            wanted = wanted if any(wanted) else None
+            batch, flags = [text for text, _ in todo], [flag for _, flag in todo]
+            wanted = flags if any(flags) else None
             self.ahead[(src, tgt)] = [(batch, wanted, translator.submit(batch, wanted))]
 
     def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
@@ -232,9 +232,9 @@ class BatchRunner:
         outputs = iter(self.translate_hop(pieces_text, translator, advance=advance))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
-    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
+    def translate_hop(self, texts: list[str], translator: Translator, want: AbstractSet[str] = frozenset(),
                       alignments: dict | None = None, fresh: bool = False,
-                      advance: Optional[ProgressFn] = None, started: list = ()) -> list[str]:
+                      advance: Optional[ProgressFn] = None, started: Sequence = ()) -> list[str]:
         """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
         (from the model, or kept in the cache beside the translation) go into ``alignments``;
         ``advance(done, total)`` after each batch; ``started``: the pair's first batch, already
@@ -274,7 +274,7 @@ class BatchRunner:
                 advance(done, len(misses))
         return [found.get(key, "") for key in keys]
 
-    def run_batches(self, jobs: list, translator: Translator, started: list = ()):
+    def run_batches(self, jobs: list, translator: Translator, started: Sequence = ()):
         """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish).
         ``started``: (batch, wanted, collect) of jobs already queued here (:meth:`head_start`), delivered first."""
         from .ray_exec import local_batches
@@ -287,6 +287,8 @@ class BatchRunner:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
         from ..protect.alignment import Alignment
 
+        if self.cache is None:
+            return
         keys = {signature.alignment_key(text): text for text in texts}
         for key, value in self.cache.get_many(list(keys)).items():
             alignment = Alignment.loads(value)

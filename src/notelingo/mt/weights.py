@@ -157,7 +157,7 @@ def folder_size(folder: Path) -> int:
     return sum(item.stat().st_size for item in folder.iterdir() if item.is_file())
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
