@@ -69,3 +69,18 @@ def test_long_files_and_functions_are_reported(tmp_path):
     _write(tmp_path, "long.py", "def short():\n    return 1\n\n\ndef long():\n" + body + "\n" * 460)
     assert tool.long_functions(tmp_path, "pkg") == [(f"{tmp_path.name}/pkg/long.py:5 long", 51)]
     assert [count for _, count in tool.long_files(tmp_path, "pkg")] == [5 + 50 + 460]
+
+
+@pytest.mark.parametrize("lower, upper", [
+    ("notelingo.protect", "notelingo.glossary"),  # protect asks the glossary it is given to render a term
+    ("notelingo.glossary", "notelingo.mt"),  # the cache folder is fileio's
+    ("notelingo.evaluate", "notelingo.api"),  # api.evaluate is the verb; evaluate translates through mt
+])
+def test_no_stage_imports_one_above_it(lower, upper):
+    def within(module: str, package: str) -> bool:
+        return module == package or module.startswith(package + ".")
+
+    edges = tool.import_edges(tool.module_files(SRC))
+    assert any(within(edge.source, lower) for edge in edges)
+    up = [f"{e.source}:{e.line} -> {e.target}" for e in edges if within(e.source, lower) and within(e.target, upper)]
+    assert up == []
