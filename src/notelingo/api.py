@@ -7,7 +7,9 @@ The only module that knows the order of the stages::
 
 Each verb is a plain function over one stage (:func:`collect_notes` for reading,
 ``mt.engine.translate_notes``, ``render.write_digest``, ``writers.export_notes``)
-and imports heavy libraries only when it runs. ``import notelingo`` stays light.
+and imports heavy libraries only when it runs. ``import notelingo`` stays light. The CLI's
+other commands have theirs here too: :func:`evaluate`, :func:`find_terms`, :func:`suggest_terms`,
+:func:`term_stats`, :func:`model_status`, :func:`model_path`, :func:`download_models`.
 
 Functions that return notes return :class:`Notes`: a plain ``list`` of
 :class:`notelingo.schema.Note` with two attributes, ``report`` (what the stage did)
