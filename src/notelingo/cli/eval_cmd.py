@@ -43,7 +43,17 @@ def eval_command(
             raise UsageError("give SRC and REF (or --compare A.json B.json)")
         if glossary and no_glossary:
             raise UsageError("--glossary and --no-glossary: give one of them")
+        _check_options(pair, device, backend)  # before --model's errors, as ever
         result = api.evaluate(src, ref, pair=pair, models=parse_models(model), backend=backend, device=device,
                               beams=beams, glossary=glossary, use_glossary=not no_glossary, hyp=hyp)
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else format_table(result))
 
+
+def _check_options(pair: str, device: str, backend: str) -> None:
+    """Usage errors of --pair, --device and --backend (api.evaluate checks them too, for library callers)."""
+    from ..mt import check_device, choose_backend
+    from ..mt.models import parse_pair
+
+    parse_pair(pair, "pair")
+    check_device(device)
+    choose_backend(backend)

@@ -94,6 +94,8 @@ def path_command(
 ) -> None:
     """Print the local folder of the model for PAIR (exit 1 when it is not downloaded)."""
     from .. import api
+    from ..mt.models import parse_pair
 
     with error_boundary():
+        parse_pair(pair)  # a bad pair is reported before a bad --model, as ever
         typer.echo(api.model_path(pair, parse_models(model)))
