@@ -144,3 +144,48 @@ def test_progress_is_a_bar_or_a_callback(capsys):
     assert calls and calls[-1][0] == calls[-1][1] == len(calls)
     notelingo.ingest(good, progress=True)
     assert "Reading" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["evaluate", "find_terms", "suggest_terms", "term_stats", "model_status", "model_path",
+                                  "download_models"])
+def test_the_verbs_the_cli_calls_are_plain_functions(name):
+    import inspect
+    import pickle
+
+    from notelingo import api
+
+    verb = getattr(api, name)
+    assert inspect.isfunction(verb) and pickle.loads(pickle.dumps(verb)) is verb and verb.__doc__
+
+
+def test_find_terms_and_term_stats_use_the_glossary_given(tmp_path):
+    from notelingo import api
+
+    glossary = notelingo.Glossary.load()
+    text = "Мы зафайнтюнили BERT на датасете"
+    assert [(m.surface, m.entry.en) for m in api.find_terms(text, "ru")] == [
+        (m.surface, m.entry.en) for m in glossary.find(text, "ru")] == [
+        ("зафайнтюнили", "fine-tuning"), ("BERT", "BERT"), ("датасете", "dataset")]
+    small = notelingo.Glossary([e for e in glossary.entries if e.en == "BERT"])
+    assert [m.entry.en for m in api.find_terms(text, "ru", glossary=small)] == ["BERT"]
+    assert api.term_stats([], small) == []
+
+
+def test_evaluate_scores_a_hypothesis_as_the_eval_stage_does():
+    from notelingo import api
+    from notelingo.evaluate import EvalOptions, evaluate
+    from test_evaluate import CHAPTER_EN, CHAPTER_RU
+
+    result = api.evaluate(CHAPTER_RU, CHAPTER_EN, pair="ru-en", hyp=CHAPTER_EN)
+    assert result == evaluate(str(CHAPTER_RU), str(CHAPTER_EN), EvalOptions(src="ru", tgt="en"), str(CHAPTER_EN))
+    with pytest.raises(UsageError, match="SRC-TGT"):
+        api.evaluate(CHAPTER_RU, CHAPTER_EN, pair="russian", hyp=CHAPTER_EN)
+
+
+def test_model_path_names_the_fix_when_the_model_is_missing(tiny_models):
+    from notelingo import api
+    from notelingo.errors import ModelNotFoundError
+
+    assert api.model_path("ru-en", {"ru-en": tiny_models["ru-en"]}) == tiny_models["ru-en"]
+    with pytest.raises(ModelNotFoundError, match="notelingo models download ru-de"):
+        api.model_path("ru-de")

@@ -182,3 +182,18 @@ def test_readme_code_map_is_drawn_from_the_tree():
     unnamed_inits = {f"{p}__init__.py" for p in drawn if p.endswith("/")} - drawn
     assert drawn - tree == set()
     assert tree - drawn - unnamed_inits == set()
+
+
+@pytest.mark.parametrize("lower, upper", [
+    ("notelingo.protect", "notelingo.glossary"),  # protect asks the glossary it is given to render a term
+    ("notelingo.glossary", "notelingo.mt"),  # the cache folder is fileio's
+    ("notelingo.evaluate", "notelingo.api"),  # api.evaluate is the verb; evaluate translates through mt
+])
+def test_no_stage_imports_one_above_it(lower, upper):
+    def within(module: str, package: str) -> bool:
+        return module == package or module.startswith(package + ".")
+
+    edges = tool.import_edges(tool.module_files(SRC))
+    assert any(within(edge.source, lower) for edge in edges)
+    up = [f"{e.source}:{e.line} -> {e.target}" for e in edges if within(e.source, lower) and within(e.target, upper)]
+    assert up == []

@@ -115,3 +115,39 @@ def test_greedy_keys_left_the_bucket_caps():
     bucket_era = "b68690ec892c853f8a7d467e3537bbb5b9c0b533a0466ce0b25781f519a597ac"
     assert cache_key('Hello "world"\n', signature) != bucket_era
     assert signature.decoding.as_dict()["max_new_tokens"] == "1.5*src+4"
+
+
+# ----- the chain signature: block keys, block records and the note's signature come from one object -----
+
+PIVOT = (ModelSignature("ru-en", "a@1", "ctranslate2", "int8_float32", "cpu", DecodingOptions(beams=2)),
+         ModelSignature("en-de", "b@2", "ctranslate2", "int8_float32", "cpu", DecodingOptions(beams=2)))
+
+
+def test_chain_signature_record_and_plan_fields_keep_their_old_keys():
+    from notelingo.mt import ChainSignature
+    from notelingo.mt.models import ResolvedModel
+
+    assert ChainSignature(PIVOT).record() == {"model": "a@1 -> b@2", "backend": "ctranslate2",
+                                              "compute_type": "int8_float32",
+                                              "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10"}}
+    models = [ResolvedModel("ru-en", "a", "1", "/a"), ResolvedModel("en-de", "b", "2", "/b")]
+    planned = ChainSignature.planned(models, "transformers", "auto", DecodingOptions(beams=1))
+    assert planned.plan_fields() == {"models": ["a@1", "b@2"], "backend": "transformers", "device": "auto",
+                                     "decoding": {"beams": 1, "max_new_tokens": "2*src+10"}}
+    with pytest.raises(ValueError, match="planned signature"):
+        planned.hops[0].cache_key("x")  # no compute type before loading: no translation cache key
+
+
+def test_sign_note_fills_the_schema_signature_from_pair_records():
+    from notelingo.mt import ChainSignature
+    from notelingo.mt.signature import sign_note
+    from notelingo.schema import Signature
+
+    direct = ChainSignature((replace(SIGNATURE, pair="en-ru", model="c@3", decoding=DecodingOptions(beams=1)),))
+    signature = Signature(notelingo="0.0.0", detector={"engine": "auto"})
+    sign_note(signature, {("ru", "de"): ChainSignature(PIVOT).record(), ("en", "ru"): direct.record()}, "gh", "9.9")
+    assert signature.model_dump() == {
+        "notelingo": "9.9", "detector": {"engine": "auto"}, "models": {"en-ru": "c@3", "ru-de": "a@1 -> b@2"},
+        "backend": "ctranslate2", "compute_type": "int8_float32", "glossary_hash": "gh",
+        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10"},  # the last pair in sorted order: ru-de
+    }

@@ -100,3 +100,30 @@ def test_models_cli_offline_missing_is_one_line_exit_1(args):
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith("error: model Helsinki-NLP/opus-mt-en-ru for en-ru is not available offline")
+
+
+def test_model_option_is_parsed_once_on_its_way_to_translate(tiny_models, tmp_path, monkeypatch):
+    """--model is parsed and checked in the CLI; api.translate takes the checked choice as it is."""
+    from conftest import make_note, write_notes
+    from notelingo.mt import models
+
+    checked = []
+    real = models.check_model_spec
+    monkeypatch.setattr(models, "check_model_spec", lambda spec, pair: checked.append(pair) or real(spec, pair))
+    notes = write_notes(tmp_path / "notes.jsonl", [make_note("n1", "en", [("paragraph", "Hello, world.")])])
+    result = runner.invoke(app, ["translate", str(notes), "-o", str(tmp_path / "out.jsonl"), "--to", "en",
+                                 "--model", f"ru-en={tiny_models['ru-en']}"])
+    assert result.exit_code == 0, result.output
+    assert checked == ["ru-en"]
+
+
+def test_a_models_mapping_is_checked_like_the_option(tiny_models):
+    from notelingo.mt.models import ModelChoice, check_models
+
+    choice = check_models({"RU-EN": tiny_models["ru-en"]})
+    assert isinstance(choice, ModelChoice) and choice == {"ru-en": tiny_models["ru-en"]}
+    assert check_models(choice) is choice
+    with pytest.raises(UsageError, match="given twice"):
+        check_models({"ru-en": tiny_models["ru-en"], "RU-EN": tiny_models["ru-en"]})
+    with pytest.raises(UsageError, match="SRC-TGT=HUB_ID_OR_PATH"):
+        check_models({"ru-en": " "})

@@ -65,6 +65,11 @@ class FakeGlossary:
                     found.append(FakeMatch(m.start(), m.end(), m.group(), entry))
         return sorted(found, key=lambda m: m.start)
 
+    def render(self, entry, surface: str, text: str, start: int, tgt: str):
+        from notelingo.glossary.inflect import render_in_text
+
+        return render_in_text(entry, surface, text, start, tgt)
+
 
 GLOSSARY = FakeGlossary([
     FakeEntry("MLM", "MLM", "keep", {"en": ["MLM"], "ru": ["MLM"]}),

@@ -29,6 +29,7 @@ sentence writes ``{option}`` (the option at fault) or ``{option:NAME}`` (another
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Callable
 
@@ -41,7 +42,7 @@ class NotelingoError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str = "", *, path: str | None = None, line: int | None = None,
+    def __init__(self, message: str = "", *, path: str | os.PathLike[str] | None = None, line: int | None = None,
                  option: str | None = None, term: str | None = None) -> None:
         self.message = message
         self.path = None if path is None else str(path)

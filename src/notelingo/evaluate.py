@@ -5,9 +5,9 @@
    lines, HTML-only lines) and code fences with their contents are excluded and counted.
    Block syntax is removed from the lines that are scored: heading hashes, quote
    markers, list markers and doc-builder anchors (``## Title[[anchor]]`` -> ``Title``).
-2. Translate each SRC line as a note of its own through :func:`notelingo.api.translate`
+2. Translate each SRC line as a note of its own through :func:`notelingo.mt.engine.translate_notes`
    (the same code path as ``notelingo translate``; the cache is not used, so the speed is
-   the model's), or take the lines of HYP as they are.
+   the model's), or take the lines of HYP as they are. :func:`notelingo.api.evaluate` is the verb.
 3. Score: sacreBLEU BLEU and chrF with their signature strings; glossary term accuracy;
    span survival with :func:`notelingo.protect.mask.intact_spans` (the check translation runs);
    repairs by kind (the translation report's flags); sentences per second (after a one-line
@@ -156,22 +156,23 @@ def _line_notes(pairs: list[LinePair], src: str, path: str) -> list:
 
 def translate_lines(pairs: list[LinePair], options: EvalOptions, glossary, src_path: str = "<src>"):
     """Fill each pair's ``hyp`` and ``sentences`` with the model's translation; returns (report, signature)."""
-    from functools import partial
+    from .mt import DecodingOptions, TranslateOptions
+    from .mt.engine import translate_notes
+    from .mt.models import check_models
 
-    from . import api
-
-    run = partial(api.translate, to=(options.tgt,), models=options.models, backend=options.backend, beams=options.beams,
-                  glossary=glossary, cache=False, device=options.device, batch_size=options.batch_size,
-                  keep_acronyms=options.keep_acronyms)
+    run = TranslateOptions(to=(options.tgt,), models=check_models(options.models), glossary=glossary,
+                           backend=options.backend, device=options.device, use_cache=False,
+                           decoding=DecodingOptions(beams=options.beams, batch_size=options.batch_size),
+                           keep_acronyms=options.keep_acronyms)
     # One line first: the model, spaCy and the glossary matcher load outside the timed run (kept per process).
-    run(_line_notes(pairs[:1], options.src, src_path))
-    notes = run(_line_notes(pairs, options.src, src_path))
+    translate_notes(_line_notes(pairs[:1], options.src, src_path), run)
+    notes, report = translate_notes(_line_notes(pairs, options.src, src_path), run)
     for pair, note in zip(pairs, notes):
         block = note.blocks[0]
         pair.hyp = block.text[options.tgt]
         pair.sentences = [(s[options.src], s.get(options.tgt, "")) for s in block.sentences]
     signature = notes[0].signature.model_dump() if notes else {}
-    return notes.report, signature
+    return report, signature
 
 
 def term_accuracy(pairs: list[LinePair], glossary, src: str, tgt: str) -> dict:

@@ -1,4 +1,4 @@
-"""Reading and writing files safely: decoding, atomic writes, notes.jsonl.
+"""Reading and writing files safely: decoding, atomic writes, notes.jsonl, notelingo's cache folder.
 
 Every output goes through :func:`atomic_write`: a temporary file in the target
 folder, fsync, then ``os.replace``. An interrupted run never leaves a
@@ -356,3 +356,16 @@ def parse_notes(text: str, path: str = "<notes>") -> list:
 def read_notes(path: str | os.PathLike) -> list:
     """Read a notes.jsonl file written by notelingo."""
     return parse_notes(read_text(path), str(path))
+
+
+def cache_root(explicit: str | None = None) -> str:
+    """notelingo's own cache folder (converted models, translation cache, match tables); not created here.
+
+    ``explicit`` (a ``cache_dir`` option) wins, then ``NOTELINGO_CACHE_DIR``, then ``$XDG_CACHE_HOME/notelingo``
+    (``~/.cache/notelingo``)."""
+    if explicit:
+        return explicit
+    if os.environ.get("NOTELINGO_CACHE_DIR"):
+        return os.environ["NOTELINGO_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "notelingo")

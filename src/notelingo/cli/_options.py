@@ -20,6 +20,14 @@ def parse_langs(value: str, option: str = "--langs") -> tuple[str, ...]:
     return langs
 
 
+def parse_models(values: list[str]) -> dict[str, str]:
+    """``--model ru-en=PATH`` options -> the checked ``{pair: model}`` the api functions take as it is
+    (parsed here, once: :func:`notelingo.mt.models.parse_model_options`)."""
+    from ..mt.models import parse_model_options
+
+    return parse_model_options(values)
+
+
 def parse_lang(value: str, option: str = "--lang") -> str:
     """One ISO 639 code ('ru'); rejects names like 'russian'."""
     lang = value.strip().lower()

@@ -8,6 +8,7 @@ from typing import List, Optional, Tuple
 import typer
 
 from ._app import app, error_boundary
+from ._options import parse_models
 
 
 @app.command("eval")
@@ -29,8 +30,9 @@ def eval_command(
 ) -> None:
     """Score a model and a glossary on parallel text: BLEU, chrF, term accuracy, span survival, repairs, speed."""
     with error_boundary():
+        from .. import api
         from ..errors import UsageError
-        from ..evaluate import evaluate, format_compare, format_table, load_result
+        from ..evaluate import format_compare, format_table, load_result
 
         if fmt not in ("table", "json"):
             raise UsageError(f"--format {fmt!r}: use table or json")
@@ -41,19 +43,17 @@ def eval_command(
             raise UsageError("give SRC and REF (or --compare A.json B.json)")
         if glossary and no_glossary:
             raise UsageError("--glossary and --no-glossary: give one of them")
-        options = _options(pair, model, backend, device, beams, glossary, no_glossary)
-        result = evaluate(src, ref, options, hyp)
+        _check_options(pair, device, backend)  # before --model's errors, as ever
+        result = api.evaluate(src, ref, pair=pair, models=parse_models(model), backend=backend, device=device,
+                              beams=beams, glossary=glossary, use_glossary=not no_glossary, hyp=hyp)
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else format_table(result))
 
 
-def _options(pair: str, model: List[str], backend: str, device: str, beams: int, glossary: Optional[str],
-             no_glossary: bool):
-    from ..evaluate import EvalOptions
+def _check_options(pair: str, device: str, backend: str) -> None:
+    """Usage errors of --pair, --device and --backend (api.evaluate checks them too, for library callers)."""
     from ..mt import check_device, choose_backend
-    from ..mt.models import parse_model_options, parse_pair
+    from ..mt.models import parse_pair
 
-    src, tgt = parse_pair(pair, "pair")
+    parse_pair(pair, "pair")
     check_device(device)
     choose_backend(backend)
-    return EvalOptions(src=src, tgt=tgt, models=parse_model_options(model), backend=backend, device=device, beams=beams,
-                       glossary=glossary, use_glossary=not no_glossary)

@@ -252,11 +252,11 @@ def find_command(
 ) -> None:
     """Find glossary terms in TEXT: span, surface form, entry."""
     with error_boundary():
-        from ..glossary.fastfind import fast_find
+        from .. import api
 
         _choice(fmt, ("text", "json"), "--format")
         # spaCy-free once the glossary's match table is cached (the first run builds it): see glossary/fastfind.py
-        matches = fast_find(_load(glossary), text, _choice(lang, ("ru", "en"), "--lang"))
+        matches = api.find_terms(text, _choice(lang, ("ru", "en"), "--lang"), glossary)
         rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru,
                  "policy": m.entry.policy} for m in matches]
         if fmt == "json":
@@ -275,18 +275,14 @@ def suggest_command(
 ) -> None:
     """Candidate terms not in the glossary yet (count, posts, kind, term, example), ranked by frequency × spread."""
     with error_boundary():
-        from ..api import collect_notes as ingest
-        from ..glossary.suggest import mine_candidates
-        from ..schema import UNTRANSLATED_KINDS
+        from .. import api
 
-        g = _load(glossary)
-        notes, report = ingest(inputs)
-        for failure in report.failures:
+        candidates = api.suggest_terms(*inputs, top=top, glossary=glossary)
+        for failure in candidates.failures:
             err(f"error: {failure}")
-        texts = ["\n".join(b.original(n.lang) for b in n.blocks if b.kind not in UNTRANSLATED_KINDS) for n in notes]
-        for c in mine_candidates(texts, g, top):  # best first: frequency × spread across posts
+        for c in candidates:  # best first: frequency × spread across posts
             typer.echo(f"{c.count}\t{c.posts}\t{c.kind}\t{c.term}\t{c.example}")
-        if report.failures:
+        if candidates.failures:
             raise typer.Exit(1)
 
 
@@ -298,11 +294,11 @@ def stats_command(
 ) -> None:
     """Per term: how often it occurred and how it was rendered (consistency report)."""
     with error_boundary():
-        from ..fileio import read_notes
-        from ..glossary.stats import format_stats_line, term_stats
+        from .. import api
+        from ..glossary.stats import format_stats_line
 
         _choice(fmt, ("text", "json"), "--format")
-        items = term_stats(read_notes(notes), _load(glossary))
+        items = api.term_stats(api.read_notes(notes), glossary)
         if fmt == "json":
             typer.echo(json.dumps([s.to_dict() for s in items], ensure_ascii=False, indent=2))
             return

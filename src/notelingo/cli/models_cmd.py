@@ -7,7 +7,7 @@ from typing import List
 import typer
 
 from ._app import app, error_boundary, show_progress
-from ._options import parse_langs
+from ._options import parse_langs, parse_models
 
 models_app = typer.Typer(help="List, download and locate Marian translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
@@ -29,7 +29,7 @@ def show_model_notices() -> None:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.notelingo = True
+    handler.notelingo = True  # type: ignore[attr-defined]  # marks our handler: added once
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
 
@@ -53,12 +53,12 @@ def list_command(
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """List the models notelingo would use, whether they are available offline, and their size on disk."""
-    from ..mt.models import model_status, parse_model_options
+    from .. import api
 
     with error_boundary():
-        overrides = parse_model_options(model)
+        overrides = parse_models(model)
         for pair in _pairs(parse_langs(langs)):
-            model_id, path = model_status(pair, overrides)
+            model_id, path = api.model_status(pair, overrides)
             typer.echo(f"{pair}\t{model_id}\t{_describe(path)}")
 
 
@@ -77,14 +77,13 @@ def download_command(
     Only the config, tokenizer and one set of weights are fetched: model.safetensors, or else
     pytorch_model.bin, which is read without running any code in it and kept as a safetensors copy.
     """
-    from ..mt.models import parse_model_options, parse_pair, resolve_pair
+    from .. import api
 
     with error_boundary():
-        overrides = parse_model_options(model)
+        overrides = parse_models(model)
         show_model_notices()
         for pair in pairs or _pairs(parse_langs(langs)):
-            src, tgt = parse_pair(pair)
-            for resolved in resolve_pair(src, tgt, overrides):
+            for resolved in api.download_models(pair, overrides):
                 typer.echo(f"{resolved.pair}\t{resolved.model_id}\t{_describe(resolved.path)}")
 
 
@@ -94,11 +93,9 @@ def path_command(
     model: List[str] = typer.Option([], "--model", help=_MODEL_HELP),
 ) -> None:
     """Print the local folder of the model for PAIR (exit 1 when it is not downloaded)."""
-    from ..mt.models import model_not_found, model_status, parse_model_options, parse_pair
+    from .. import api
+    from ..mt.models import parse_pair
 
     with error_boundary():
-        src, tgt = parse_pair(pair)
-        model_id, path = model_status(f"{src}-{tgt}", parse_model_options(model))
-        if path is None:
-            raise model_not_found(f"{src}-{tgt}", model_id)
-        typer.echo(path)
+        parse_pair(pair)  # a bad pair is reported before a bad --model, as ever
+        typer.echo(api.model_path(pair, parse_models(model)))

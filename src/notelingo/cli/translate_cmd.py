@@ -8,7 +8,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from ._app import app, err, error_boundary, show_progress
-from ._options import parse_langs
+from ._options import parse_langs, parse_models
 
 
 class _SentenceProgress:
@@ -44,12 +44,6 @@ def _sentence_bar() -> Iterator[_SentenceProgress]:
                TextColumn("{task.fields[rate]}"), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         yield _SentenceProgress(progress, progress.add_task("Reading the inputs", total=None, count="", rate=""))
-
-
-def _model_options(values: List[str]) -> dict:
-    from ..mt.models import parse_model_options
-
-    return parse_model_options(values)
 
 
 _OUTPUT_HELP = "Where to write the bilingual notes (JSON Lines); '-' for stdout."
@@ -89,7 +83,7 @@ def translate_command(
     from .models_cmd import show_model_notices
 
     with error_boundary():
-        targets, models = parse_langs(to, "--to"), _model_options(model)
+        targets, models = parse_langs(to, "--to"), parse_models(model)
         sources = check_langs(parse_langs(langs)) if langs else ()
         check_output_path(output)  # a bad -o fails now, not after the whole translation
         _quiet_hub_bars()

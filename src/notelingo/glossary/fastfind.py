@@ -31,13 +31,13 @@ CACHE_VERSION = 1
 def _fingerprint() -> str:
     """What the cached keys depend on besides the glossary: the key code and the packages' versions."""
     here = Path(__file__).parent
-    return fingerprint([here / "entry.py", here / "matcher.py", here / "fastfind.py", here.parent / "tokenrules.py"],
-                       ("spacy", "pymorphy3", "pymorphy3-dicts-ru"), CACHE_VERSION)
+    code = [here / "entry.py", here / "matcher.py", here / "fastfind.py", here.parent / "nlp" / "tokenrules.py"]
+    return fingerprint(code, ("spacy", "pymorphy3", "pymorphy3-dicts-ru"), CACHE_VERSION)
 
 
 def cache_file(glossary: Glossary, lang: str) -> Path:
     """Where the match table of ``glossary`` for ``lang`` text is kept."""
-    from ..mt.backends import cache_root
+    from ..fileio import cache_root
     from .matcher import content_key
 
     return Path(cache_root()) / "glossary-find" / f"{lang}-{content_key(glossary)[:24]}-{_fingerprint()}.json"

@@ -220,6 +220,19 @@ def render_term(entry: Entry, surface: str, tgt: str) -> str:
     return target
 
 
+def render_in_text(entry: Entry, surface: str, text: str, start: int, tgt: str) -> str | None:
+    """What a term found as ``surface`` at ``start`` of ``text`` becomes in ``tgt``: a keep term its
+    own spelling (:func:`keep_spelling`), another its target form (:func:`render_term`) in sentence
+    case; None when the entry has no form in ``tgt`` (the model translates it).
+    Protect asks for it through ``Glossary.render``."""
+    if entry.policy == "keep":
+        return keep_spelling(surface, entry)
+    target = render_term(entry, surface, tgt)
+    if not target:
+        return None
+    return sentence_case(target, surface, text, start)
+
+
 def accepted_renderings(entry: Entry, lang: str) -> set[str]:
     """Case-folded renderings the glossary allows in ``lang``: the target form and, if countable, its plural."""
     target = entry.target(lang)

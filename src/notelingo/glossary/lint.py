@@ -37,7 +37,8 @@ def _where(entry: Entry) -> str:
 
 
 def _duplicates(glossary: GlossaryLike) -> list[Problem]:
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, Entry] = {}
     for entry in glossary.entries:
         first = seen.setdefault(entry.en.casefold(), entry)
         if first is not entry:
@@ -70,7 +71,8 @@ def _empty_fields(glossary: GlossaryLike) -> list[Problem]:
 
 def _conflicting_renderings(glossary: GlossaryLike) -> list[Problem]:
     """Two entries rendered the same way in Russian cannot be told apart on the way back."""
-    problems, owner = [], {}
+    problems: list[Problem] = []
+    owner: dict[str, Entry] = {}
     for entry in glossary.entries:
         if entry.policy == "keep" or not entry.ru:
             continue
@@ -86,7 +88,8 @@ def _shadowing(glossary: GlossaryLike) -> list[Problem]:
     """Forms of two entries that match exactly the same text (after lemmas and stems)."""
     from .matcher import match_keys, pattern_surfaces
 
-    problems, owner = [], {}
+    problems: list[Problem] = []
+    owner: dict[tuple[str, ...], tuple[Entry, str]] = {}
     for entry in glossary.entries:
         keys_seen: set[tuple[str, ...]] = set()
         for lang in LANGS:

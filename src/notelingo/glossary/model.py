@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..errors import GlossaryError, InputError
 from .edit import add_entry, make_entry
@@ -53,7 +54,7 @@ class Glossary:
         """
         return load_glossary(None if path is None else str(path))
 
-    def add(self, en: str, ru: list[str] | str = (), variants: list[str] | tuple[str, ...] = (),
+    def add(self, en: str, ru: list[str] | tuple[str, ...] | str = (), variants: list[str] | tuple[str, ...] = (),
             policy: str = "translate", note: str | None = None, domain: str | None = None,
             generic: list[str] | tuple[str, ...] = ()) -> Entry:
         """Add an entry in place (checked like ``notelingo glossary add``: duplicates and conflicts are refused).
@@ -104,6 +105,13 @@ class Glossary:
 
         return fast_find(self, text, lang)
 
+    def render(self, entry: Entry, surface: str, text: str, start: int, tgt: str) -> str | None:
+        """What the term found as ``surface`` at ``start`` of ``text`` becomes in ``tgt`` (None: the model
+        translates it); protect calls it for each term :meth:`find` gave (see :func:`.inflect.render_in_text`)."""
+        from .inflect import render_in_text
+
+        return render_in_text(entry, surface, text, start, tgt)
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -150,7 +158,7 @@ def load_default_glossary(check: bool = True) -> Glossary:
     path = user_glossary_path()
     if not os.path.exists(path):
         return shipped
-    return overlay(shipped, load_glossary(path, check=check))
+    return cast(Glossary, overlay(shipped, load_glossary(path, check=check)))  # overlay keeps the user's type
 
 
 def save_user_glossary(edited: Glossary) -> str:

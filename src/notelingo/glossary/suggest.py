@@ -290,7 +290,7 @@ def _covered(glossary: Glossary, term: str) -> bool:
     from .fastfind import fast_find
 
     lang = "ru" if _cyrillic_share(term) >= 0.5 else "en"
-    covered = set()
+    covered: set[int] = set()
     for match in fast_find(glossary, term, lang):
         covered.update(range(match.start, match.end))
     return all(i in covered for m in _WORD.finditer(term) for i in range(m.start(), m.end()))

@@ -4,7 +4,8 @@ This package only re-exports; the parts live in their modules::
 
     options     DecodingOptions, TranslateOptions, DEVICES, cpu_count, length buckets
     backends    the lazy backend table (BACKENDS), Translator, choose_backend, load_translator, check_options
-    signature   ModelSignature: what ``Translator.signature`` returns
+    signature   ModelSignature (one model: ``Translator.signature``, cache keys), ChainSignature (a pair's
+                models: block keys, block records, the note's signature)
     marian      the Marian tokenizer side both backends share (MarianTokens)
     hf, ct2     the transformers and CTranslate2 backends (imported only when chosen)
     engine      translate_notes; cache, segment, fill, models, weights, ray_exec: its parts
@@ -32,10 +33,10 @@ from .options import (
     cpu_count,
     length_bucket,
 )
-from .signature import ModelSignature
+from .signature import ChainSignature, ModelSignature
 
 __all__ = [
-    "BACKENDS", "DEVICES", "DecodingOptions", "ModelSignature", "TranslateOptions", "Translator", "backend_installed",
-    "bucket_chunks", "cache_root", "check_device", "check_options", "choose_backend", "cpu_count", "length_bucket",
-    "load_translator",
+    "BACKENDS", "ChainSignature", "DEVICES", "DecodingOptions", "ModelSignature", "TranslateOptions", "Translator",
+    "backend_installed", "bucket_chunks", "cache_root", "check_device", "check_options", "choose_backend", "cpu_count",
+    "length_bucket", "load_translator",
 ]

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..errors import BackendError, UsageError
+from ..fileio import cache_root
 from .options import DecodingOptions, TranslateOptions, check_decoding, check_device
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -60,14 +60,6 @@ class Translator(Protocol):
         """Longest input (in tokens) the model is given; longer sentences are split first."""
 
 
-def cache_root(explicit: str | None = None) -> str:
-    """notelingo's own cache folder (converted models, translation cache); not created here."""
-    if explicit:
-        return explicit
-    if os.environ.get("NOTELINGO_CACHE_DIR"):
-        return os.environ["NOTELINGO_CACHE_DIR"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "notelingo")
 
 
 def backend_installed(name: str) -> bool:

@@ -46,10 +46,8 @@ _CHUNK = 500  # SQLite limits the number of bound parameters per statement
 
 
 def cache_key(text: str, signature: ModelSignature) -> str:
-    """sha256 of the model input and the parts of the signature that change the output
-    (:meth:`ModelSignature.cache_fields`; ``tests/test_cache.py`` pins the bytes: old caches stay valid)."""
-    blob = json.dumps([text, signature.cache_fields()], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    """The translation cache's key of ``text`` under ``signature``: :meth:`ModelSignature.cache_key`."""
+    return signature.cache_key(text)
 
 
 #: Bump when what a block record holds, or how protect/segment build it, changes.
@@ -59,7 +57,8 @@ BLOCK_RECORD_VERSION = 4
 
 def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:
     """sha256 of everything that decides a block's translation: its text and the note's
-    blocks before it (a gloss term is glossed on its first use in the note), models, options."""
+    blocks before it (a gloss term is glossed on its first use in the note), models, options
+    (``plan``: :meth:`.signature.ChainSignature.plan_fields` and the glossary's settings)."""
     texts = [block.original(note.lang) for block in note.blocks[:index + 1]]
     blob = json.dumps([BLOCK_RECORD_VERSION, __version__, note.id, texts, src, tgt, plan],
                       sort_keys=True, ensure_ascii=False)

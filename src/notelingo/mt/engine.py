@@ -41,6 +41,7 @@ from .runner import (  # noqa: F401 (alignment_key, ProgressFn: their old import
     tell_phase,
 )
 from .segment import split_block
+from .signature import sign_note
 
 
 def block_source_lang(block: Block, note: Note) -> Optional[str]:
@@ -129,18 +130,6 @@ def copy_untranslated(note: Note, targets: tuple[str, ...]) -> None:
                 block.flags.append("untranslated:unknown-language")
 
 
-def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional[str]) -> None:
-    """Record what translated the note (models per pair, backend, compute type, glossary, decoding)."""
-    signature = note.signature
-    signature.notelingo = __version__
-    for (src, tgt), pair in sorted(pairs.items()):
-        signature.models[f"{src}-{tgt}"] = pair["model"]
-        signature.backend = pair["backend"]
-        signature.compute_type = pair["compute_type"]
-        signature.decoding = dict(pair["decoding"])
-    signature.glossary_hash = glossary_hash
-
-
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
     """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
     records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
@@ -182,7 +171,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
         tell_phase(progress, "finding the models")
         wanted = drop_missing_pairs(notes, list(wanted_blocks(notes, options)), runner, report)
         extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
-        keys = [block_key(notes[n], b, src, tgt, {**runner.plan_signature(src, tgt), **extra})
+        keys = [block_key(notes[n], b, src, tgt, {**runner.planned_signature(src, tgt).plan_fields(), **extra})
                 for n, b, src, tgt in wanted]
         missing = serve_from_records(notes, wanted, keys, runner, signed)
         jobs, requests = plan_jobs(notes, missing, runner, progress)
@@ -195,7 +184,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
         rows, key_of = [], dict(zip(wanted, keys))
         for job in jobs:
             record = fill_block(notes[job.note], job, results)
-            record["signature"] = runner.pair_signature(job.src, job.tgt)
+            record["signature"] = runner.signature(job.src, job.tgt).record()
             signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
             report.flags.update(record["flags"])
             rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
@@ -206,7 +195,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
     for n, note in enumerate(notes):
         copy_untranslated(note, options.to)
         if n in signed:
-            sign(note, signed[n], glossary.hash)
+            sign_note(note.signature, signed[n], glossary.hash, __version__)
     report.blocks_translated = len(wanted)
     report.seconds = time.perf_counter() - started
     return notes, report

@@ -23,6 +23,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from ..errors import ModelError, ModelNotFoundError, UsageError
 from .weights import META_PATTERNS, PICKLED, SAFE, convert_folder, converted_path, human_size, is_converted
@@ -66,14 +67,43 @@ def parse_pair(pair: str, option: str | None = None) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def parse_model_options(values: list[str]) -> dict[str, str]:
-    """``["ru-en=PATH", ...]`` -> ``{"ru-en": "PATH"}``, each value checked to be a folder or a hub id."""
-    models: dict[str, str] = {}
+class ModelChoice(dict):
+    """``{"ru-en": HUB_ID_OR_FOLDER, ...}`` with every pair and model checked (folders made absolute):
+    what ``--model`` options or a ``models=`` mapping become, once; :func:`check_models` takes it as it is."""
+
+
+def parse_model_options(values: Iterable[str]) -> ModelChoice:
+    """``["ru-en=PATH", ...]`` (the ``--model`` options) -> ``{"ru-en": "PATH"}``, each value checked
+    to be a folder or a hub id."""
+    items = []
     for value in values:
         pair, sep, spec = value.partition("=")
         if not sep or not spec.strip():
             raise UsageError(f"{value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. {{option:models}} "
                              "ru-en=Helsinki-NLP/opus-mt-ru-en", option="models")
+        items.append((pair, spec, value))
+    return _checked(items)
+
+
+def check_models(models: Mapping[str, str | os.PathLike] | None) -> ModelChoice:
+    """A ``{pair: hub id or folder}`` mapping checked as ``--model`` options are (a :class:`ModelChoice`,
+    already checked, is taken as it is)."""
+    if isinstance(models, ModelChoice):
+        return models
+    items = []
+    for pair, spec in (models or {}).items():
+        value = f"{pair}={os.fspath(spec)}"
+        if not os.fspath(spec).strip():
+            raise UsageError(f"{value!r}: write SRC-TGT=HUB_ID_OR_PATH, e.g. {{option:models}} "
+                             "ru-en=Helsinki-NLP/opus-mt-ru-en", option="models")
+        items.append((pair, os.fspath(spec), value))
+    return _checked(items)
+
+
+def _checked(items: list[tuple[str, str, str]]) -> ModelChoice:
+    """(pair, spec, as given) -> the checked choice; a pair given twice (in any case) is refused."""
+    models = ModelChoice()
+    for pair, spec, value in items:
         src, tgt = parse_pair(pair, "models")
         key = f"{src}-{tgt}"
         if key in models:

@@ -243,7 +243,7 @@ class RayExecutor:
             return
         from ray.data import ActorPoolStrategy
 
-        from .backends import cache_root
+        from ..fileio import cache_root
 
         gpus = options.device == "cuda" or (options.device == "auto" and self.ray.cluster_resources().get("GPU", 0) > 0)
         size = self.pool_size(len(jobs), gpus)

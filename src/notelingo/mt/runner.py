@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import AbstractSet, Callable, Optional, Sequence
 
-from .backends import Translator, cache_root, choose_backend, load_translator
+from ..fileio import cache_root
+from .backends import Translator, choose_backend, load_translator
 from .options import TranslateOptions
 from .segment import join_translations, split_block
-from .signature import ModelSignature, chain_fields
+from .signature import ChainSignature, ModelSignature
 
 ProgressFn = Callable[[int, int], None]
 
@@ -78,10 +79,8 @@ def loaded_translator(model, options: TranslateOptions) -> Translator:
 
 
 def alignment_key(text: str, signature: ModelSignature) -> str:
-    """The cache key of a model input's alignment (kept in the translations table as JSON text)."""
-    from .cache import cache_key
-
-    return cache_key("\x00alignment\x00" + text, signature)
+    """The cache key of a model input's alignment: :meth:`ModelSignature.alignment_key`."""
+    return signature.alignment_key(text)
 
 
 class BatchRunner:
@@ -119,14 +118,10 @@ class BatchRunner:
             self.resolved[(src, tgt)] = resolve_pair(src, tgt, self.options.models)
         return self.resolved[(src, tgt)]
 
-    def plan_signature(self, src: str, tgt: str) -> dict:
-        """What will decide the pair's output, known before loading anything (for block records)."""
-        return {
-            "models": [model.label for model in self.models(src, tgt)],
-            "backend": choose_backend(self.options.backend),
-            "device": self.options.device,
-            "decoding": self.options.decoding.as_dict(),
-        }
+    def planned_signature(self, src: str, tgt: str) -> ChainSignature:
+        """The pair's signature as asked for, known before loading anything (for block records' keys)."""
+        return ChainSignature.planned(self.models(src, tgt), choose_backend(self.options.backend),
+                                      self.options.device, self.options.decoding)
 
     def chain(self, src: str, tgt: str) -> list[Translator]:
         """Loaded translators for the pair: one, or two pivoting through English."""
@@ -134,9 +129,9 @@ class BatchRunner:
             self.chains[(src, tgt)] = [self._load(model) for model in self.models(src, tgt)]
         return self.chains[(src, tgt)]
 
-    def pair_signature(self, src: str, tgt: str) -> dict:
-        """The note-signature fields for a pair whose translators are loaded."""
-        return chain_fields([translator.signature for translator in self.chain(src, tgt)])
+    def signature(self, src: str, tgt: str) -> ChainSignature:
+        """The signature of a pair whose translators are loaded (their models, backend, compute type)."""
+        return ChainSignature(tuple(translator.signature for translator in self.chain(src, tgt)))
 
     def _load(self, model) -> Translator:
         if model.label not in self.translators:
@@ -195,19 +190,17 @@ class BatchRunner:
         """Queue a pair's first batch (``want``: which texts hold spans) while protect masks the
         rest; the pair's call collects it instead of sending those texts again. Only where the
         model runs in this process, can queue work (``submit``) and is the only hop."""
-        from .cache import cache_key
-
         chain = self.chain(src, tgt)
         translator = chain[0]
         if self.executor is not None or len(chain) > 1 or not hasattr(translator, "submit") \
                 or (src, tgt) in self.ahead:
             return
-        keys = [cache_key(text, translator.signature) for text in texts]
+        keys = [translator.signature.cache_key(text) for text in texts]
         found = self.cache.get_many(keys) if self.cache is not None else {}
         todo = [(text, flag) for text, flag, key in zip(texts, want, keys) if key not in found and text.strip()]
         if todo:
-            batch, wanted = [text for text, _ in todo], [flag for _, flag in todo]
-            wanted = wanted if any(wanted) else None
+            batch, flags = [text for text, _ in todo], [flag for _, flag in todo]
+            wanted = flags if any(flags) else None
             self.ahead[(src, tgt)] = [(batch, wanted, translator.submit(batch, wanted))]
 
     def progress_share(self, src: str, tgt: str, count: int) -> tuple[int, int]:
@@ -239,17 +232,15 @@ class BatchRunner:
         outputs = iter(self.translate_hop(pieces_text, translator, advance=advance))
         return [join_translations(pieces, [next(outputs) for _ in pieces]) if pieces else "" for pieces in cuts]
 
-    def translate_hop(self, texts: list[str], translator: Translator, want: set[str] = frozenset(),
+    def translate_hop(self, texts: list[str], translator: Translator, want: AbstractSet[str] = frozenset(),
                       alignments: dict | None = None, fresh: bool = False,
-                      advance: Optional[ProgressFn] = None, started: list = ()) -> list[str]:
+                      advance: Optional[ProgressFn] = None, started: Sequence = ()) -> list[str]:
         """Cache first (unless ``fresh``), then the model; the alignments of the texts in ``want``
         (from the model, or kept in the cache beside the translation) go into ``alignments``;
         ``advance(done, total)`` after each batch; ``started``: the pair's first batch, already
         queued by :meth:`head_start` (collected here, not sent again)."""
-        from .cache import cache_key
-
         signature = translator.signature
-        keys = [cache_key(text, signature) for text in texts]
+        keys = [signature.cache_key(text) for text in texts]
         found = self.cache.get_many(keys) if self.cache is not None and not fresh else {}
         self.report.model_inputs += len(texts)
         self.report.cache_hits += sum(1 for key in keys if key in found)
@@ -269,12 +260,12 @@ class BatchRunner:
                     if alignment is not None:
                         if alignments is not None:
                             alignments[text] = alignment
-                        rows.append((alignment_key(text, signature), text, alignment.dumps()))
+                        rows.append((signature.alignment_key(text), text, alignment.dumps()))
             else:
                 outputs = result
             self.report.backend_batches += 1
             self.report.backend_inputs += len(batch)
-            rows += [(cache_key(text, signature), text, out) for text, out in zip(batch, outputs)]
+            rows += [(signature.cache_key(text), text, out) for text, out in zip(batch, outputs)]
             found.update((key, out) for key, _, out in rows)
             if self.cache is not None:
                 self.cache.put_many(rows, signature.model)
@@ -283,7 +274,7 @@ class BatchRunner:
                 advance(done, len(misses))
         return [found.get(key, "") for key in keys]
 
-    def run_batches(self, jobs: list, translator: Translator, started: list = ()):
+    def run_batches(self, jobs: list, translator: Translator, started: Sequence = ()):
         """(batch, wanted, result) per job: here, or on a Ray cluster's actors (in the order they finish).
         ``started``: (batch, wanted, collect) of jobs already queued here (:meth:`head_start`), delivered first."""
         from .ray_exec import local_batches
@@ -296,7 +287,9 @@ class BatchRunner:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""
         from ..protect.alignment import Alignment
 
-        keys = {alignment_key(text, signature): text for text in texts}
+        if self.cache is None:
+            return
+        keys = {signature.alignment_key(text): text for text in texts}
         for key, value in self.cache.get_many(list(keys)).items():
             alignment = Alignment.loads(value)
             if alignment is not None:

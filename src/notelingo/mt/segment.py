@@ -64,14 +64,14 @@ def fast_sentencizer(lang: str):
         return None
     from pathlib import Path
 
+    from ..fileio import cache_root
     from ..nlp.tokenrules import Tokenizer, cached, fingerprint, rules_of
-    from .backends import cache_root
 
     def build() -> dict:
         nlp = sentencizer(lang)
         return {**rules_of(nlp.tokenizer), "punct_chars": sorted(nlp.get_pipe("sentencizer").punct_chars)}
 
-    code = [Path(__file__), Path(__file__).parent.parent / "tokenrules.py"]
+    code = [Path(__file__), Path(__file__).parent.parent / "nlp" / "tokenrules.py"]
     table = cached(Path(cache_root()) / "spacy-rules" / f"sentences-{lang}-{fingerprint(code)}.json", build)
     return Tokenizer(table), frozenset(table["punct_chars"])
 

@@ -35,7 +35,7 @@ RECORD = "notelingo-converted.json"
 
 def converted_path(model_id: str, revision: str, cache_dir: str | None = None) -> Path:
     """Where the safetensors copy of ``model_id`` at ``revision`` lives (hub id or absolute folder)."""
-    from .backends import cache_root
+    from ..fileio import cache_root
 
     if os.path.isabs(model_id):
         digest = hashlib.sha256(model_id.encode()).hexdigest()[:10]
@@ -157,7 +157,7 @@ def folder_size(folder: Path) -> int:
     return sum(item.stat().st_size for item in folder.iterdir() if item.is_file())
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"

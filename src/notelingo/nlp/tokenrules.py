@@ -67,7 +67,7 @@ def rules_of(tokenizer) -> dict:
 
 def _engine_magic() -> int | None:
     try:
-        from re import _constants
+        from re import _constants  # type: ignore[attr-defined]
 
         return _constants.MAGIC
     except (ImportError, AttributeError):
@@ -79,7 +79,7 @@ def program_of(pattern: str, flags: int) -> list | None:
     code, groups, group index, digest of expression and program]; None where this Python's ``re``
     is not built that way."""
     try:
-        from re import _compiler, _parser
+        from re import _compiler, _parser  # type: ignore[attr-defined]
 
         parsed = _parser.parse(pattern, flags)
         code = _compiler._code(parsed, flags)

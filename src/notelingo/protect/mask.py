@@ -92,21 +92,15 @@ def _term_candidates(text: str, src: str, glossary) -> list[tuple]:
     return [(m.start, m.end, "term", m) for m in glossary.find(text, lang=src)]
 
 
-def _term_span(text: str, cand: tuple, tgt: str) -> Optional[Span]:
-    """The span of a glossary match; a gloss term's rendering is its target alone (see :func:`gloss_first_uses`)."""
-    from ..glossary.inflect import keep_spelling, render_term, sentence_case
-
+def _term_span(text: str, cand: tuple, tgt: str, glossary) -> Optional[Span]:
+    """The span of a glossary match, rendered by the glossary that found it; a gloss term's rendering
+    is its target alone (see :func:`gloss_first_uses`). None: nothing to enforce in this language."""
     start, end, _, match = cand
     entry, surface = match.entry, text[start:end]
-    policy = entry.policy
-    if policy == "keep":
-        rendering = keep_spelling(surface, entry)
-    else:
-        target = render_term(entry, surface, tgt)
-        if not target:
-            return None  # nothing to enforce in this language: the model translates it
-        rendering = sentence_case(target, surface, text, start)
-    return Span(start, end, surface, "term", rendering, entry=entry.en, policy=policy)
+    rendering = glossary.render(entry, surface, text, start, tgt)
+    if rendering is None:
+        return None
+    return Span(start, end, surface, "term", rendering, entry=entry.en, policy=entry.policy)
 
 
 def gloss_first_uses(spans: list[Span], glossed: set[str]) -> list[Span]:
@@ -137,7 +131,9 @@ def find_protected_spans(
 ) -> list[Span]:
     """Sorted, non-overlapping spans of ``text`` that translation must not touch.
 
-    ``glossary`` is anything with ``find(text, lang) -> [TermMatch]``. ``glossed``
+    ``glossary`` is anything with ``find(text, lang) -> [TermMatch]`` and ``render(entry, surface,
+    text, start, tgt) -> str | None`` (:class:`notelingo.glossary.Glossary`: protect renders no term
+    itself, so it needs nothing from the glossary package). ``glossed``
     holds the entries already glossed in this note; it is updated in place, so a
     gloss term gets "target (surface)" only on its first use. ``gloss=False`` leaves
     that to a later :func:`gloss_first_uses` (``glossed`` is then not used).
@@ -154,7 +150,7 @@ def find_protected_spans(
     spans = []
     for cand in resolve_overlaps(candidates, len(text)):
         if cand[2] == "term":
-            span = _term_span(text, cand, tgt)
+            span = _term_span(text, cand, tgt, glossary)
         else:
             span = Span(cand[0], cand[1], text[cand[0]:cand[1]], cand[2], text[cand[0]:cand[1]])
         if span is not None:

@@ -338,7 +338,8 @@ def _splice(plan: Plan, translations: dict[str, str]) -> None:
 
 def _repaired(plans: list[Plan], first: dict, alignments: dict) -> tuple[list[Plan], list[Plan]]:
     """(plans still failing that had no alignment, plans failing even with one)."""
-    unaligned, failed = [], []
+    unaligned: list[Plan] = []
+    failed: list[Plan] = []
     for plan in plans:
         core = _edges(plan.masked)[1]
         if _accept_masked_output(plan, first[core]) or repair_in_place(plan, first[core], alignments.get(core)):
@@ -393,7 +394,7 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         by_pair: dict[tuple[str, str], list[int]] = {}
         for i, req in enumerate(requests):
             by_pair.setdefault((req.src, req.tgt), []).append(i)
-        lengths = {}
+        lengths: dict[int, int] = {}
         for (src, tgt), indices in by_pair.items():
             lengths.update(zip(indices, translate_batch.token_lengths([requests[i].text for i in indices], src, tgt)))
         order.sort(key=lengths.__getitem__)
