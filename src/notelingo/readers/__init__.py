@@ -137,9 +137,10 @@ def read_input(path: str) -> ReadResult:
         return read_decoded(text, path)
     except InputError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
-        # The contract is that garbage gives an InputError, never a traceback; the reader's own error
-        # stays chained as the cause, so --debug shows where a reader broke (a bug is not hidden).
+    except Exception as exc:  # noqa: BLE001 - any reader failure, bugs included, is this file's error
+        # The contract is that garbage gives an InputError, never a traceback, and that the other
+        # inputs are still read; the reader's own error stays chained as the cause, so --debug shows
+        # where a reader broke (a bug is not hidden).
         raise FormatError(
             path, f"could not be read ({type(exc).__name__}: {exc}); check that it is a complete export or page"
         ) from exc

@@ -74,9 +74,15 @@ def _alone_in_block(element) -> bool:
     if parent is None or parent.tag not in _FORMULA_HOLDERS:
         return False
     others = (parent.text or "") + "".join(
-        (sibling.text_content() if sibling is not element else "") + (sibling.tail or "") for sibling in parent
+        (_element_text(sibling) if sibling is not element else "") + (sibling.tail or "") for sibling in parent
     )
     return not others.strip(" \t\n\r\u00a0.,;:")
+
+
+def _element_text(node) -> str:
+    """Text of an element; a comment or processing instruction (``<!-- … -->`` beside a formula)
+    has none (lxml's ``text_content`` raises on them)."""
+    return node.text_content() if isinstance(node.tag, str) else ""
 
 
 def _replace_with_text(element, text: str) -> None:
@@ -90,6 +96,14 @@ def _replace_with_text(element, text: str) -> None:
     else:
         parent.text = (parent.text or "") + text + tail
     parent.remove(element)
+
+
+def drop_comments(tree) -> None:
+    """Remove comments and processing instructions, keeping the text after them: they are never
+    content, and text parked in their tails is lost when extraction removes them."""
+    from lxml import etree
+
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
 
 
 def drop_chrome(tree) -> None:
@@ -312,6 +326,7 @@ def _with_own_links(block: RawBlock, page_url: str | None) -> RawBlock:
 def read_blog_html(text: str, path: str) -> list[Post]:
     """The main content of a web page as one Post (empty list for a page without text)."""
     tree = parse_page(text, path)
+    drop_comments(tree)
     replace_math(tree)
     drop_chrome(tree)
     doc = extract_main(tree, path)
