@@ -49,6 +49,11 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     """Read a plain-text (``kind="text"``) or Markdown (``kind="markdown"``) dump."""
+    if kind == "markdown":
+        from .vault import is_vault_note, read_vault_note
+
+        if is_vault_note(text, path):  # a file of a notes folder is one note (:mod:`.vault`)
+            return read_vault_note(text, path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     meta: dict[str, str] = {}
     if kind == "markdown":
