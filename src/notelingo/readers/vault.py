@@ -209,6 +209,8 @@ def without_obsidian_markup(lines: list[str]) -> list[str]:
             if "%%" not in line:
                 continue
             line, in_comment = line.split("%%", 1)[1], False
+            if not line.strip():
+                continue
         line = _COMMENT.sub("", line)
         if "%%" in line:
             line, in_comment = line.split("%%", 1)[0], True
