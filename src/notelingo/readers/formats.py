@@ -15,7 +15,8 @@ from ..fileio import is_notes_jsonl
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-JSON_SUFFIXES = frozenset({".json"})
+JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+_JSON_LINES_SAMPLE = 5
 
 # Markers the Telegram Desktop HTML exporter writes on every page.
 _TELEGRAM_HTML_MARKERS = ('class="page_header"', 'class="message default', 'class="message service', 'class="history"')
@@ -53,7 +54,7 @@ def detect_format(text: str, path: str) -> str:
 def _looks_like_json(head: str, path: str) -> bool:
     if not head.startswith(("{", "[")):
         return False
-    if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000]:
+    if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000] or looks_like_json_lines(head):
         return True
     # Without a .json name, only content that really parses counts as JSON:
     # a text note may well start with "[1] ..." or "{draft}".
@@ -84,11 +85,26 @@ def looks_like_markdown(head: str) -> bool:
     return len(_MD_FENCE.findall(sample)) >= 2
 
 
-def parse_json(text: str, path: str) -> object:
-    """Parse JSON; a syntax error becomes a FormatError naming the line and column."""
+def looks_like_json_lines(head: str) -> bool:
+    """JSON Lines (one object per line, as scripts dump messages): the first lines each parse as an object."""
+    lines = [line for line in head[:200_000].split("\n")[:_JSON_LINES_SAMPLE + 1] if line.strip()]
+    if len(lines) < 2 or not all(line.lstrip().startswith("{") for line in lines):
+        return False
     try:
-        return json.loads(text.lstrip("\ufeff"))
+        return all(isinstance(json.loads(line), dict) for line in lines[:_JSON_LINES_SAMPLE])
+    except ValueError:
+        return False
+
+
+def parse_json(text: str, path: str) -> object:
+    """Parse JSON, or JSON Lines into a list of objects; a syntax error becomes a FormatError naming the
+    line and column."""
+    text = text.lstrip("\ufeff")
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and _first_line_is_object(text):
+            return _json_lines(text, path)
         raise FormatError(
             path,
             f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); the file may be truncated, export it "
@@ -96,3 +112,25 @@ def parse_json(text: str, path: str) -> object:
         ) from None
     except RecursionError:
         raise FormatError(path, "JSON is nested too deeply to read; is it really a Telegram export?") from None
+
+
+def _first_line_is_object(text: str) -> bool:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def _json_lines(text: str, path: str) -> list:
+    items = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise FormatError(
+                path, f"line {number}, column {exc.colno}: invalid JSON Lines ({exc.msg}); the file may be truncated"
+            ) from None
+    return items

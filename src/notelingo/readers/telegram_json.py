@@ -244,7 +244,8 @@ def chats_of_export(data: Any, path: str) -> list[dict]:
     raise FormatError(
         path,
         "is JSON but not a Telegram Desktop export: expected an object with a 'messages' list "
-        "(result.json from Telegram Desktop > Export chat history, format JSON)",
+        "(result.json from Telegram Desktop > Export chat history, format JSON), or a script's list of "
+        "messages with an id, a date and a text each",
     )
 
 
@@ -253,7 +254,13 @@ def _is_message(item: Any) -> bool:
 
 
 def read_telegram_json(data: Any, path: str) -> list[Post]:
-    """Posts of a parsed Telegram Desktop JSON export, in message order."""
+    """Posts of a parsed Telegram Desktop JSON export, in message order; a message list written
+    by a script (Telethon, Pyrogram, Bot API, homemade) is read by :mod:`.messages`."""
+    from .messages import message_items, read_messages
+
+    scripted = message_items(data)
+    if scripted is not None:
+        return read_messages(scripted[0], path, scripted[1])
     posts: list[Post] = []
     for chat in chats_of_export(data, path):
         channel = _text_or_none(chat.get("name"))
