@@ -157,6 +157,10 @@ def read_decoded(text: str, path: str) -> ReadResult:
         from .telegram_json import read_telegram_json
 
         return ReadResult(posts=read_telegram_json(parse_json(text, path), path))
+    if kind == "feed":
+        from .feeds import read_feed
+
+        return ReadResult(posts=read_feed(text, path))
     if kind == "telegram-html":
         from .telegram_html import read_telegram_html
 

@@ -1,7 +1,8 @@
 """Format detection from content (the extension is only a hint) and strict JSON parsing.
 
-Formats: ``notes`` (a notes.jsonl written by notelingo), ``telegram-json``,
-``telegram-html``, ``html`` (any other page), ``markdown`` and ``text``.
+Formats: ``notes`` (a notes.jsonl written by notelingo), ``json`` (a Telegram export or a
+script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``, ``html``
+(any other page), ``markdown`` and ``text``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import PurePath
 
 from ..errors import FormatError
 from ..fileio import is_notes_jsonl
+from .feeds import looks_like_feed
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -41,6 +43,8 @@ def detect_format(text: str, path: str) -> str:
         return "notes"
     if _looks_like_json(head, path):
         return "json"
+    if looks_like_feed(head):
+        return "feed"
     if looks_like_html(head, path):
         window = head[:200_000]
         if any(marker in window for marker in _TELEGRAM_HTML_MARKERS):
