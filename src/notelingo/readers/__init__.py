@@ -154,9 +154,9 @@ def read_decoded(text: str, path: str) -> ReadResult:
     if kind == "notes":
         return ReadResult(notes=parse_notes(text, path))
     if kind == "json":
-        from .telegram_json import read_telegram_json
+        from .messages import read_json_messages
 
-        return ReadResult(posts=read_telegram_json(parse_json(text, path), path))
+        return ReadResult(posts=read_json_messages(parse_json(text, path), path))
     if kind == "feed":
         from .feeds import read_feed
 

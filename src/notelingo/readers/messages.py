@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..schema import Post, Ref, Source
-from .telegram_json import entity_to_segment, segments_to_blocks
+from .telegram_json import entity_to_segment, read_telegram_json, segments_to_blocks
 
 _TEXT_KEYS = ("message_text", "message", "text", "caption")
 _ID_KEYS = ("message_id", "id", "msg_id")
@@ -42,6 +42,15 @@ _TME_POST = re.compile(r"^https?://t\.me/(?:s/)?(?P<channel>[A-Za-z]\w{3,31})/(?
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
 _MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?P<text>\S(?:.*?\S)?)\1")
+
+
+def read_json_messages(data: Any, path: str) -> list[Post]:
+    """Posts of parsed JSON: a script's message list, else a Telegram Desktop export (whose reader
+    names the shapes it expected when the JSON is neither)."""
+    scripted = message_items(data)
+    if scripted is not None:
+        return read_messages(scripted[0], path, scripted[1])
+    return read_telegram_json(data, path)
 
 
 def message_items(data: Any) -> tuple[list[dict], str | None] | None:

@@ -254,13 +254,7 @@ def _is_message(item: Any) -> bool:
 
 
 def read_telegram_json(data: Any, path: str) -> list[Post]:
-    """Posts of a parsed Telegram Desktop JSON export, in message order; a message list written
-    by a script (Telethon, Pyrogram, Bot API, homemade) is read by :mod:`.messages`."""
-    from .messages import message_items, read_messages
-
-    scripted = message_items(data)
-    if scripted is not None:
-        return read_messages(scripted[0], path, scripted[1])
+    """Posts of a parsed Telegram Desktop JSON export, in message order."""
     posts: list[Post] = []
     for chat in chats_of_export(data, path):
         channel = _text_or_none(chat.get("name"))

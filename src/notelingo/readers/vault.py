@@ -24,7 +24,6 @@ from pathlib import PurePath
 import yaml
 
 from ..notes.dates import parse_date_line
-from ..schema import Post, Source
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 _VAULT_SETTINGS = (".obsidian",)
@@ -33,8 +32,13 @@ _MAX_SIBLINGS = 40
 _SIBLING_HEAD = 32_768
 _MIN_MARKED = 2
 _MAX_TREE_FILES = 2000
-#: Files a vault keeps beside its notes that are no text to read (drawings, canvases, bases).
-_ATTACHMENTS = frozenset({".canvas", ".excalidraw", ".base"})
+#: Documents of the kinds notelingo reads besides notes (pages, dumps, exports, feeds, data and label files):
+#: a folder holding them beside Markdown is a folder of inputs, not a vault. Images, PDFs, drawings and
+#: code are what vaults keep beside their notes.
+_DOCUMENT_SUFFIXES = frozenset({
+    ".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom",
+    ".yaml", ".yml", ".csv", ".tsv", ".rst", ".org", ".adoc", ".tex",
+})
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 #: "[[Page]]", "![[file.png]]": not a heading's "[[anchor-id]]" (Hugging Face doc-builder) nor "[[1, 2]]".
 _WIKI_LINK = re.compile(r"(?<![\w\]])!?\[\[(?![\w.-]+\]\]\s*$)[^\[\]\n,]*[^\W\d][^\[\]\n]*\]\]", re.MULTILINE)
@@ -67,7 +71,7 @@ def is_vault_note(text: str, path: str) -> bool:
 
 def _is_notes_folder(folder: str) -> bool:
     """The folder, or one above it, is a tree of notes: two Markdown files or more and no other
-    text (attachments, hidden files and files without a suffix, such as LICENSE, aside).
+    documents (attachments, code, hidden files and files without a suffix, such as LICENSE, aside).
     A folder of documents of all kinds (pages, dumps, label files) is no vault."""
     current = folder
     for _ in range(_MAX_PARENTS):
@@ -86,8 +90,6 @@ def _is_notes_folder(folder: str) -> bool:
 @lru_cache(maxsize=512)
 def _tree_counts(folder: str) -> tuple[int, int]:
     """(Markdown files, other text files) under ``folder``, looking at ``_MAX_TREE_FILES`` files at most."""
-    from . import SKIPPED_SUFFIXES
-
     notes = others = 0
     for _root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -97,7 +99,7 @@ def _tree_counts(folder: str) -> tuple[int, int]:
                 continue
             if name.lower().endswith(_MARKDOWN_SUFFIXES):
                 notes += 1
-            elif suffix and suffix not in SKIPPED_SUFFIXES and suffix not in _ATTACHMENTS:
+            elif suffix in _DOCUMENT_SUFFIXES:
                 others += 1
             if notes + others >= _MAX_TREE_FILES or others:
                 return notes, others
@@ -135,34 +137,24 @@ def _folder_has_obsidian_notes(folder: str) -> bool:
     return marked >= _MIN_MARKED and marked * 4 >= min(len(names), _MAX_SIBLINGS)
 
 
-def read_vault_note(text: str, path: str) -> list[Post]:
-    """One Post for the note (several when the file is a dump of dated posts)."""
-    from .text import (
-        DatedDump,
-        _blocks_of,
-        _dated_posts,
-        _split_at_breaks,
-        _without_page_properties,
-        _without_wiki_markup,
-        split_at_date_headers,
-    )
-
+def vault_lines(text: str, path: str) -> tuple[list[str], dict]:
+    """The note's lines without front matter, Obsidian comments and block ids (an Excalidraw
+    drawing: its Text Elements only), and its parsed front matter."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     lines, meta = front_matter(lines)
-    properties: dict[str, str] = {}
-    lines = _without_page_properties(lines, properties)  # a Notion export's "Created: …" lines
     if "excalidraw-plugin" in meta or path.lower().endswith(".excalidraw.md"):
         lines = text_elements(lines)
-    lines = _without_wiki_markup(without_obsidian_markup(lines))
-    dated: DatedDump | None = split_at_date_headers(_split_at_breaks(lines, "markdown"))
-    if dated is not None:
-        return _dated_posts(dated, path, "markdown")
-    blocks = _blocks_of(lines, "markdown")
-    if not blocks:
-        return []
-    title = _meta_title(meta) or _top_heading(blocks) or _file_title(path)
-    date = _meta_date(meta) or properties.get("date") or parse_date_line(_stem(path))
-    return [Post(source=Source(kind="markdown", path=path), blocks=blocks, title=title, date=date)]
+    return without_obsidian_markup(lines), meta
+
+
+def note_title(meta: dict, blocks: list, path: str) -> str | None:
+    """Front matter's title, else the one top heading, else the file name (a date is never a title)."""
+    return _meta_title(meta) or _top_heading(blocks) or _file_title(path)
+
+
+def note_date(meta: dict, path: str, found: str | None = None) -> str | None:
+    """Front matter's date, else one found in the text's properties, else a date naming the file."""
+    return _meta_date(meta) or found or parse_date_line(_stem(path))
 
 
 def front_matter(lines: list[str]) -> tuple[list[str], dict]:
