@@ -161,6 +161,10 @@ def read_decoded(text: str, path: str) -> ReadResult:
         from .feeds import read_feed
 
         return ReadResult(posts=read_feed(text, path))
+    if kind == "telegram-web":
+        from .telegram_web import read_telegram_web
+
+        return ReadResult(posts=read_telegram_web(text, path))
     if kind == "telegram-html":
         from .telegram_html import read_telegram_html
 

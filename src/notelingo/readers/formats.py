@@ -1,7 +1,8 @@
 """Format detection from content (the extension is only a hint) and strict JSON parsing.
 
 Formats: ``notes`` (a notes.jsonl written by notelingo), ``json`` (a Telegram export or a
-script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``, ``html``
+script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``, ``telegram-web``
+(a saved ``t.me/s/<channel>`` page), ``html``
 (any other page), ``markdown`` and ``text``.
 """
 
@@ -14,6 +15,7 @@ from pathlib import PurePath
 from ..errors import FormatError
 from ..fileio import is_notes_jsonl
 from .feeds import looks_like_feed
+from .telegram_web import looks_like_telegram_web
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -49,6 +51,8 @@ def detect_format(text: str, path: str) -> str:
         window = head[:200_000]
         if any(marker in window for marker in _TELEGRAM_HTML_MARKERS):
             return "telegram-html"
+        if looks_like_telegram_web(window):
+            return "telegram-web"
         return "html"
     if suffix_of(path) in MARKDOWN_SUFFIXES or looks_like_markdown(head):
         return "markdown"
