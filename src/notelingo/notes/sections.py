@@ -204,6 +204,8 @@ def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
 
 
 _SHORT_LINE = 80
+#: "Self-Rewarding Language Models (paper)", "… [статья]": the writer says the line names a work.
+WORK_MARK = re.compile(r"\s*[(\[]\s*(?:paper|preprint|arxiv|статья|препринт)\s*[)\]]\s*$", re.IGNORECASE)
 _PAPER_PARTS = {
     "motivation", "idea", "main idea", "key idea", "key ideas", "problem statement", "proposed solution", "method",
     "approach", "contributions", "limitations", "experiments", "мотивация", "идея", "основная идея", "главная идея",
@@ -219,7 +221,7 @@ def names_a_work(text: str) -> bool:
     """A line that reads as the name of a paper or system: 'GPT3', 'BYOL', 'LoRA: Low-Rank
     Adaptation…', 'Distilling the Knowledge in a Neural Network' (English title case)."""
     line = text.strip()
-    if find_refs(line):
+    if find_refs(line) or WORK_MARK.search(line):
         return True
     words = re.findall(r"[^\W_][\w'’\-]*", line)
     if len(words) == 1:
