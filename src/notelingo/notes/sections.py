@@ -302,10 +302,28 @@ def title_block(section: list[RawBlock], several: bool) -> RawBlock:
     if opened is not None and not opened.attrs.get("_made") and not is_subheading(opened.text):
         return opened
     if several:
-        named = _title_over_outline(section)
+        named = _paper_under_document_title(section) or _title_over_outline(section)
         if named is not None:
             return named
     return _first_prose(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+
+
+def _paper_under_document_title(section: list[RawBlock]) -> RawBlock | None:
+    """In the first note of several, the last of the title lines over the body when it names a work:
+    "Deep learning papers/notes 02: …" over "Efficient Streaming Language Models…" is the post's
+    title standing over its first paper's."""
+    lines: list[RawBlock] = []
+    for block in section:
+        one_line = "\n" not in block.text.strip()
+        if not one_line or block.kind not in ("heading", "paragraph") or _is_body(block):
+            break
+        if block.kind == "paragraph" and not is_title_like(block):
+            break
+        if not _AUTHOR_LINE.search(block.text):  # "Mitchell et al., [Stanford]" names the authors
+            lines.append(block)
+    if len(lines) >= 2 and names_a_work(lines[-1].text):
+        return lines[-1]
+    return None
 
 
 def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:
