@@ -48,3 +48,13 @@ def test_a_reader_bug_is_one_line_input_error_and_the_rest_is_read(tmp_path, mon
     notes, report = collect_notes([str(tmp_path)])
     assert [failure.path for failure in report.failures] == [str(page)]
     assert [note.title for note in notes] == ["Attention"]
+
+
+def test_text_between_headings_outside_paragraphs_is_kept():
+    """trafilatura leaves such text in the tail of the heading ("<head>Einleitung</head>Die Erstellung …"):
+    the page's own text, lost before."""
+    page = TSNE.parent / "buero-hoppe.de.baumgutachten.html"
+    (post,) = read_input(str(page)).posts
+    texts = [block.text for block in post.blocks]
+    assert any(text.startswith("Die Erstellung von Baumgutachten erfordert gleichermaßen Wissen") for text in texts)
+    assert "Einleitung" in texts  # still a heading of its own

@@ -10,8 +10,8 @@ Benchmarks (each checkout's own scoring code is imported, never rewritten here):
 * ``trafilatura``: trafilatura's own evaluation set (github.com/adbar/trafilatura ``tests/``:
   ``evaldata.json`` with "with"/"without" segments per page, ``eval_common.py`` counting them).
 
-Both extractors see the same bytes; notelingo's text is its blocks joined by newlines (what a note
-holds), trafilatura's is ``trafilatura.extract(html)`` with default options.
+Both extractors see the same bytes; notelingo's text is what its notes hold (the title, then the
+blocks, joined by newlines), trafilatura's is ``trafilatura.extract(html)`` with default options.
 
 Run: ``python tools/bench_extraction.py {aeb,trafilatura} DIR [--limit N]``; prints a Markdown table.
 """
@@ -43,7 +43,12 @@ def notelingo_text(html: str, key: str) -> tuple[str, str | None]:
         posts = read_decoded(html, f"{key}.html").posts
     except InputError as exc:
         return "", str(exc)
-    return "\n".join(block.text for post in posts for block in post.blocks), None
+    lines = []
+    for post in posts:  # a note holds its title (the page's h1 is moved there) and its blocks
+        if post.title and not (post.blocks and post.blocks[0].text.strip() == post.title.strip()):
+            lines.append(post.title)
+        lines.extend(block.text for block in post.blocks)
+    return "\n".join(lines), None
 
 
 def _extract(name: str, data: bytes, filename: str) -> tuple[str, str | None]:
@@ -135,7 +140,7 @@ def main(argv: list[str]) -> int:
     print("| extractor | F1 | precision | recall | accuracy | seconds |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, m in report["results"].items():
-        print(f"| {name} | {m['f1']:.3f} ± {m['f1_std']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
+        print(f"| {name} | {m['f1']:.4f} ± {m['f1_std']:.3f} | {m['precision']:.4f} | {m['recall']:.4f} | "
               f"{m['accuracy']:.3f} | {m['seconds']:.1f} |")
     return 0
 
