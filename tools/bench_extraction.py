@@ -10,8 +10,10 @@ Benchmarks (each checkout's own scoring code is imported, never rewritten here):
 * ``trafilatura``: trafilatura's own evaluation set (github.com/adbar/trafilatura ``tests/``:
   ``evaldata.json`` with "with"/"without" segments per page, ``eval_common.py`` counting them).
 
-Both extractors see the same bytes; notelingo's text is what its notes hold (the title, then the
-blocks, joined by newlines), trafilatura's is ``trafilatura.extract(html)`` with default options.
+Both extractors see the same bytes; notelingo's text is its notes' blocks joined by newlines (the body:
+the page title, h1 included, goes to ``note.title``, as trafilatura keeps the title in its metadata;
+``--with-title`` counts the title as text too), trafilatura's is ``trafilatura.extract(html)`` with
+default options.
 
 Run: ``python tools/bench_extraction.py {aeb,trafilatura} DIR [--limit N]``; prints a Markdown table.
 """
@@ -34,6 +36,9 @@ def _metric_module(path: Path, name: str):
     return module
 
 
+WITH_TITLE = False  # --with-title: the note's title (the page's h1 moves there) counts as text too
+
+
 def notelingo_text(html: str, key: str) -> tuple[str, str | None]:
     """(text, error): a reader failure is recorded, never raised (an empty prediction scores 0)."""
     from notelingo.errors import InputError
@@ -44,8 +49,8 @@ def notelingo_text(html: str, key: str) -> tuple[str, str | None]:
     except InputError as exc:
         return "", str(exc)
     lines = []
-    for post in posts:  # a note holds its title (the page's h1 is moved there) and its blocks
-        if post.title and not (post.blocks and post.blocks[0].text.strip() == post.title.strip()):
+    for post in posts:
+        if WITH_TITLE and post.title and not (post.blocks and post.blocks[0].text.strip() == post.title.strip()):
             lines.append(post.title)
         lines.extend(block.text for block in post.blocks)
     return "\n".join(lines), None
@@ -131,7 +136,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("benchmark", choices=["aeb", "trafilatura"])
     parser.add_argument("root", type=Path)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--with-title", action="store_true")
     args = parser.parse_args(argv)
+    global WITH_TITLE
+    WITH_TITLE = args.with_title
     run = run_aeb if args.benchmark == "aeb" else run_trafilatura_eval
     report = run(args.root, args.limit)
     print(f"{args.benchmark}: {report['pages']} pages, {len(report['errors'])} reader error(s)")
