@@ -21,8 +21,9 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from ..protect.zones import MARKDOWN_LINK_RE, SCHEME
 from ..schema import Post, Ref, Source
-from .telegram_json import entity_to_segment, read_telegram_json, segments_to_blocks
+from .telegram_json import _add_ref, entity_to_segment, read_telegram_json, segments_to_blocks
 
 _TEXT_KEYS = ("message_text", "message", "text", "caption")
 _ID_KEYS = ("message_id", "id", "msg_id")
@@ -38,9 +39,8 @@ _TELETHON_TYPES = {
 #: Entities that change what the text is (code, quotes) or carry a link; the others are formatting.
 _KEPT_ENTITIES = frozenset({"text_link", "url", "pre", "code", "blockquote", "expandable_blockquote"})
 _MIN_SHARE = 0.8  # of the items that must look like messages
-_TME_POST = re.compile(r"^https?://t\.me/(?:s/)?(?P<channel>[A-Za-z]\w{3,31})/(?P<id>\d+)")
+_TME_POST = re.compile(rf"^{SCHEME}t\.me/(?:s/)?(?P<channel>[A-Za-z]\w{{3,31}})/(?P<id>\d+)")
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
-_MD_LINK = re.compile(r"\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^\s)]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?P<text>\S(?:.*?\S)?)\1")
 
 
@@ -149,15 +149,13 @@ def _plain_markdown(text: str, refs: list[Ref]) -> str:
     ``**bold**``, ``__italic__``, ``~~strike~~`` -> their text. Code spans and fences stay as written."""
     pieces = _CODE.split(text)
     for index in range(0, len(pieces), 2):  # even pieces are outside code
-        piece = _MD_LINK.sub(lambda m: _linked(m, refs), pieces[index])
+        piece = MARKDOWN_LINK_RE.sub(lambda m: _linked(m, refs), pieces[index])
         pieces[index] = _EMPHASIS.sub(r"\g<text>", piece)
     return "".join(pieces)
 
 
 def _linked(match: re.Match, refs: list[Ref]) -> str:
-    url = match.group("url")
-    if all(ref.url != url for ref in refs):
-        refs.append(Ref(kind="url", id=url, url=url))
+    _add_ref(refs, match.group("url"))
     return match.group("text")
 
 
