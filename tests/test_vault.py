@@ -118,3 +118,14 @@ def test_a_single_obsidian_note_with_sections_is_one_note(tmp_path):
     (note,), _ = collect_notes([str(copy)])
     assert (note.title, note.date) == ("RLHF reading notes", "2024-03-02")
     assert is_vault_note(copy.read_text(encoding="utf-8"), str(copy))
+
+
+def test_a_drawing_without_its_front_matter_is_still_no_text(tmp_path):
+    """A drawing copied without front matter: its data section still never becomes text."""
+    text = EXCALIDRAW.read_text(encoding="utf-8")
+    body = text[text.index("==⚠"):]
+    path = tmp_path / "sketch.md"
+    path.write_text(body, encoding="utf-8")
+    (note,), _ = collect_notes([str(path)])
+    texts = [b.original() for b in note.blocks]
+    assert texts[0].startswith("Query, key and value") and len(texts) == 3

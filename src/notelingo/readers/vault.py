@@ -46,18 +46,27 @@ _BLOCK_ID = re.compile(r"(?:(?<=\s)|^)\^[A-Za-z0-9][A-Za-z0-9-]{2,}\s*$")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _EXCALIDRAW = re.compile(r"^excalidraw-plugin:", re.MULTILINE)
+#: A drawing saved without its front matter still has these (compressed or plain scene JSON).
+_DRAWING_DATA = re.compile(r"^#{1,6}[ \t]+(?:Excalidraw Data|Drawing)[ \t]*$|^```compressed-json[ \t]*$", re.MULTILINE)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _TEXT_ELEMENTS = re.compile(r"^#{1,6}\s+Text Elements\s*$")
+_TEXT_ELEMENTS_ANYWHERE = re.compile(r"^#{1,6}[ \t]+Text Elements[ \t]*$", re.MULTILINE)
 _DATE_KEYS = ("date", "created", "published", "created_at", "creation date")
 
 
 def has_obsidian_syntax(text: str) -> bool:
     """Wiki links or embeds, block ids, ``%%`` comments or an Excalidraw drawing outside code."""
-    if _EXCALIDRAW.search(text[:2000]):
+    if _EXCALIDRAW.search(text[:2000]) or _is_drawing(text):
         return True
     prose = _INLINE_CODE.sub("", "\n".join(_outside_fences(text.split("\n"))))
     return bool(_WIKI_LINK.search(prose) or _COMMENT.search(prose)
                 or any(_BLOCK_ID.search(line) for line in prose.split("\n")))
+
+
+def _is_drawing(text: str) -> bool:
+    """An Excalidraw drawing's data section with a "Text Elements" heading above it."""
+    found = _DRAWING_DATA.search(text)
+    return bool(found) and bool(_TEXT_ELEMENTS_ANYWHERE.search(text[:found.end() + 200]))
 
 
 def is_vault_note(text: str, path: str) -> bool:
@@ -142,7 +151,7 @@ def vault_lines(text: str, path: str) -> tuple[list[str], dict]:
     drawing: its Text Elements only), and its parsed front matter."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     lines, meta = front_matter(lines)
-    if "excalidraw-plugin" in meta or path.lower().endswith(".excalidraw.md"):
+    if "excalidraw-plugin" in meta or path.lower().endswith(".excalidraw.md") or _is_drawing(text):
         lines = text_elements(lines)
     return without_obsidian_markup(lines), meta
 
