@@ -1,9 +1,9 @@
 """Format detection from content (the extension is only a hint) and strict JSON parsing.
 
 Formats: ``notes`` (a notes.jsonl written by notelingo), ``json`` (a Telegram export or a
-script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``, ``telegram-web``
-(a saved ``t.me/s/<channel>`` page), ``html``
-(any other page), ``markdown`` and ``text``.
+script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``,
+``telegram-web`` (a saved ``t.me/s/<channel>`` page), ``html`` (any other page), ``markdown``
+and ``text``.
 """
 
 from __future__ import annotations
