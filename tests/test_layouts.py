@@ -72,6 +72,9 @@ def test_what_opens_a_note(text, count):
     ("GPT3", True), ("VQ-VAE", True), ("LoRA: Low-Rank Adaptation of Large Language Models", True),
     ("Distilling the Knowledge in a Neural Network", True), ("Keynotes", False), ("Posters I liked", False),
     ("On reading papers faster", False), ("Главное, что я понял", False), ("Prefix tuning (arXiv:2101.00190)", True),
+    # the writer's own mark says it: "(paper)", "[статья]"
+    ("Self-Rewarding Language Models (paper)", True), ("Flash-Decoding for long-context inference (paper)", True),
+    ("Как обучали модель [статья]", True), ("Notes on the paper", False),
 ])
 def test_names_a_work(line, work):
     assert names_a_work(line) is work
@@ -84,6 +87,16 @@ def test_names_a_work(line, work):
 ])
 def test_chrome_lines_have_no_content_words(line, chrome):
     assert is_chrome_line(line) is chrome
+
+
+@pytest.mark.parametrize(("line", "artefact"), [
+    ("Written by on", True), ("Posted by Ann Lee on March 4, 2024", True), ("Written by on 04.03.2024", True),
+    ("Written by hand on paper, these notes are slow.", False), ("Published by OpenAI", False),
+])
+def test_byline_templates_are_artefacts(line, artefact):
+    from notelingo.notes.textclean import is_artefact_line
+
+    assert is_artefact_line(line) is artefact
 
 
 def test_reader_chrome_at_edges_gives_channel_and_date():

@@ -122,3 +122,31 @@ def test_other_languages_split_with_spacy():
 
     assert fast_sentencizer("de") is None
     assert sentence_bounds("Hallo Welt. Wie geht's? Gut.", "de") == [(0, 11), (12, 23), (24, 28)]
+
+
+# Sentences from real course pages, READMEs and posts: a period inside a name or a number,
+# or before a lower-case word, ends no sentence; one before a space and a capital does.
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("en", "Offered by DeepLearning.AI. Enroll for free.", ["Offered by DeepLearning.AI.", "Enroll for free."]),
+        ("en", "Practical Deep Learning for Coders by fast.ai is free. It uses PyTorch.",
+         ["Practical Deep Learning for Coders by fast.ai is free.", "It uses PyTorch."]),
+        ("en", "Transformers.js runs on Node.js and in the browser. No server is needed.",
+         ["Transformers.js runs on Node.js and in the browser.", "No server is needed."]),
+        ("en", "Use a small model, e.g. distilbert, for speed. Larger ones are slower.",
+         ["Use a small model, e.g. distilbert, for speed.", "Larger ones are slower."]),
+        ("en", "Large models, e.g. GPT-4, are costly. Small ones are not.",
+         ["Large models, e.g. GPT-4, are costly.", "Small ones are not."]),
+        ("en", "GPT-3.5 scores 70.0 on MMLU. GPT-4 scores 86.4.",
+         ["GPT-3.5 scores 70.0 on MMLU.", "GPT-4 scores 86.4."]),
+        ("en", "As shown by Vaswani et al. in 2017, attention suffices. The rest followed.",
+         ["As shown by Vaswani et al. in 2017, attention suffices.", "The rest followed."]),
+        ("ru", "Курс от DeepLearning.AI. Он бесплатный.", ["Курс от DeepLearning.AI.", "Он бесплатный."]),
+        ("ru", "Модель, т.е. сеть, обучена на Python 3.5. Код открыт.",
+         ["Модель, т.е. сеть, обучена на Python 3.5.", "Код открыт."]),
+        ("ru", "Обучали на A100. Это заняло неделю.", ["Обучали на A100.", "Это заняло неделю."]),
+    ],
+)
+def test_a_period_inside_a_name_or_before_lower_case_ends_no_sentence(lang, text, expected):
+    assert [p.text for p in split_block(text, lang)] == expected

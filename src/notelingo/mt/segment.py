@@ -114,7 +114,7 @@ def _is_punct(text: str) -> bool:
 def split_sentences(line: str, lang: str) -> list[Piece]:
     """Sentences of one line (no line breaks inside), each with the whitespace after it."""
     bounds = [(start, end) for start, end in sentence_bounds(line, lang) if line[start:end].strip()]
-    bounds = _merge_cuts_inside_zones(line, bounds)
+    bounds = _merge_false_ends(line, _merge_cuts_inside_zones(line, bounds))
     pieces = []
     for i, (start, end) in enumerate(bounds):
         nxt = bounds[i + 1][0] if i + 1 < len(bounds) else len(line)
@@ -134,6 +134,40 @@ def _merge_cuts_inside_zones(line: str, bounds: list[tuple[int, int]]) -> list[t
         else:
             merged.append((start, end))
     return merged
+
+
+#: Abbreviations that never close a sentence, whatever follows them ("e.g. BERT", "т.е. модель").
+_NEVER_FINAL = re.compile(
+    r"(?:^|[\s(\[«\"])(?:e\.\s?g|i\.\s?e|cf|vs|viz|approx|incl|resp|напр|т\.\s?е|т\.\s?к|т\.\s?н|англ)\.$",
+    re.IGNORECASE,
+)
+
+
+def _merge_false_ends(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo cuts after a period that ends no sentence.
+
+    A period with no space after it is inside a name or a number ("DeepLearning.AI",
+    "Node.js", "3.5"); one followed by a lower-case word is an abbreviation ("e.g. the",
+    "et al. show"); "e.g.", "i.e.", "cf.", "т.е." never close a sentence.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in bounds:
+        if merged and _is_false_end(line, merged[-1], start):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _is_false_end(line: str, previous: tuple[int, int], start: int) -> bool:
+    before = line[previous[0]:previous[1]].rstrip()
+    if not before.endswith("."):
+        return False
+    gap = line[previous[0] + len(before):start]
+    if not gap:
+        return True
+    first = line[start:start + 1]
+    return first.isalpha() and first.islower() or bool(_NEVER_FINAL.search(before))
 
 
 def split_block(

@@ -205,6 +205,8 @@ def _is_work(section: list[RawBlock], openers: list[RawBlock]) -> bool:
 
 
 _SHORT_LINE = 80
+#: "Self-Rewarding Language Models (paper)", "… [статья]": the writer says the line names a work.
+WORK_MARK = re.compile(r"\s*[(\[]\s*(?:paper|preprint|arxiv|статья|препринт)\s*[)\]]\s*$", re.IGNORECASE)
 _PAPER_PARTS = {
     "motivation", "idea", "main idea", "key idea", "key ideas", "problem statement", "proposed solution", "method",
     "approach", "contributions", "limitations", "experiments", "мотивация", "идея", "основная идея", "главная идея",
@@ -220,7 +222,7 @@ def names_a_work(text: str) -> bool:
     """A line that reads as the name of a paper or system: 'GPT3', 'BYOL', 'LoRA: Low-Rank
     Adaptation…', 'Distilling the Knowledge in a Neural Network' (English title case)."""
     line = text.strip()
-    if find_refs(line):
+    if find_refs(line) or WORK_MARK.search(line):
         return True
     words = re.findall(r"[^\W_][\w'’\-]*", line)
     if len(words) == 1:
@@ -301,10 +303,28 @@ def title_block(section: list[RawBlock], several: bool) -> RawBlock:
     if opened is not None and not opened.attrs.get("_made") and not is_subheading(opened.text):
         return opened
     if several:
-        named = _title_over_outline(section)
+        named = _paper_under_document_title(section) or _title_over_outline(section)
         if named is not None:
             return named
     return _first_prose(section) or next((b for b in section if b.kind not in UNTRANSLATED_KINDS), section[0])
+
+
+def _paper_under_document_title(section: list[RawBlock]) -> RawBlock | None:
+    """In the first note of several, the last of the title lines over the body when it names a work:
+    "Deep learning papers/notes 02: …" over "Efficient Streaming Language Models…" is the post's
+    title standing over its first paper's."""
+    lines: list[RawBlock] = []
+    for block in section:
+        one_line = "\n" not in block.text.strip()
+        if not one_line or block.kind not in ("heading", "paragraph") or _is_body(block):
+            break
+        if block.kind == "paragraph" and not is_title_like(block):
+            break
+        if not _AUTHOR_LINE.search(block.text):  # "Mitchell et al., [Stanford]" names the authors
+            lines.append(block)
+    if len(lines) >= 2 and names_a_work(lines[-1].text):
+        return lines[-1]
+    return None
 
 
 def _title_over_outline(section: list[RawBlock]) -> RawBlock | None:

@@ -119,6 +119,8 @@ _ARTEFACT_LINES = [re.compile(pattern, re.IGNORECASE) for pattern in (
     r"view\s+(this\s+|it\s+)?(e-?mail\s+|newsletter\s+|message\s+|post\s+)?(in|on)\s+"
     r"(your\s+|a\s+|the\s+)?(browser|web)\W{0,3}",
     r"(you\s+are|you're)\s+receiving\s+this\s+(e-?mail|newsletter|message)\b.{0,150}",
+    # a byline template whose fields the copy lost ("Written by on"), or kept with its date
+    r"(written|posted|published)\s+by(\s+\S.{0,60}?)?\s+on(\s+\S.{0,30}\d.{0,12})?",
 )]
 
 # Words of the link rows under newsletters and pages ("Unsubscribe | View in browser").

@@ -137,9 +137,10 @@ def read_input(path: str) -> ReadResult:
         return read_decoded(text, path)
     except InputError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
-        # The contract is that garbage gives an InputError, never a traceback; the reader's own error
-        # stays chained as the cause, so --debug shows where a reader broke (a bug is not hidden).
+    except Exception as exc:  # noqa: BLE001 - any reader failure, bugs included, is this file's error
+        # The contract is that garbage gives an InputError, never a traceback, and that the other
+        # inputs are still read; the reader's own error stays chained as the cause, so --debug shows
+        # where a reader broke (a bug is not hidden).
         raise FormatError(
             path, f"could not be read ({type(exc).__name__}: {exc}); check that it is a complete export or page"
         ) from exc
@@ -149,10 +150,23 @@ def _read_notes(text: str, path: str, kind: str) -> ReadResult:
     return ReadResult(notes=parse_notes(text, path))
 
 
-def _read_telegram_json(text: str, path: str, kind: str) -> ReadResult:
-    from .telegram_json import read_telegram_json
+def _read_json_messages(text: str, path: str, kind: str) -> ReadResult:
+    """A Telegram Desktop export, or a message list from Telethon, Pyrogram or Bot API scripts."""
+    from .messages import read_json_messages
 
-    return ReadResult(posts=read_telegram_json(parse_json(text, path), path))
+    return ReadResult(posts=read_json_messages(parse_json(text, path), path))
+
+
+def _read_feed(text: str, path: str, kind: str) -> ReadResult:
+    from .feeds import read_feed
+
+    return ReadResult(posts=read_feed(text, path))
+
+
+def _read_telegram_web(text: str, path: str, kind: str) -> ReadResult:
+    from .telegram_web import read_telegram_web
+
+    return ReadResult(posts=read_telegram_web(text, path))
 
 
 def _read_telegram_html(text: str, path: str, kind: str) -> ReadResult:
@@ -177,7 +191,9 @@ def _read_text_dump(text: str, path: str, kind: str) -> ReadResult:
 #: each imports its module late, so importing this package loads no parser.
 READERS: dict[str, Callable[[str, str, str], ReadResult]] = {
     "notes": _read_notes,
-    "json": _read_telegram_json,
+    "json": _read_json_messages,
+    "feed": _read_feed,
+    "telegram-web": _read_telegram_web,
     "telegram-html": _read_telegram_html,
     "html": _read_blog_html,
     "markdown": _read_text_dump,

@@ -1,7 +1,9 @@
 """Format detection from content (the extension is only a hint) and strict JSON parsing.
 
-Formats: ``notes`` (a notes.jsonl written by notelingo), ``telegram-json``,
-``telegram-html``, ``html`` (any other page), ``markdown`` and ``text``.
+Formats: ``notes`` (a notes.jsonl written by notelingo), ``json`` (a Telegram export or a
+script's message list, JSON or JSON Lines), ``feed`` (RSS/Atom), ``telegram-html``,
+``telegram-web`` (a saved ``t.me/s/<channel>`` page), ``html`` (any other page), ``markdown``
+and ``text``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from ..fileio import is_notes_jsonl
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-JSON_SUFFIXES = frozenset({".json"})
+JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+_JSON_LINES_SAMPLE = 5
 
 # Markers the Telegram Desktop HTML exporter writes on every page.
+_FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*)*<(rss|feed|rdf:RDF)[\s>]",
+                         re.IGNORECASE | re.DOTALL)
+TELEGRAM_WEB_MARKER = "tgme_widget_message"
 _TELEGRAM_HTML_MARKERS = ('class="page_header"', 'class="message default', 'class="message service', 'class="history"')
 _HTML_START = re.compile(
     r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
@@ -40,10 +46,14 @@ def detect_format(text: str, path: str) -> str:
         return "notes"
     if _looks_like_json(head, path):
         return "json"
+    if looks_like_feed(head):
+        return "feed"
     if looks_like_html(head, path):
         window = head[:200_000]
         if any(marker in window for marker in _TELEGRAM_HTML_MARKERS):
             return "telegram-html"
+        if looks_like_telegram_web(window):
+            return "telegram-web"
         return "html"
     if suffix_of(path) in MARKDOWN_SUFFIXES or looks_like_markdown(head):
         return "markdown"
@@ -53,7 +63,7 @@ def detect_format(text: str, path: str) -> str:
 def _looks_like_json(head: str, path: str) -> bool:
     if not head.startswith(("{", "[")):
         return False
-    if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000]:
+    if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000] or looks_like_json_lines(head):
         return True
     # Without a .json name, only content that really parses counts as JSON:
     # a text note may well start with "[1] ..." or "{draft}".
@@ -84,11 +94,26 @@ def looks_like_markdown(head: str) -> bool:
     return len(_MD_FENCE.findall(sample)) >= 2
 
 
-def parse_json(text: str, path: str) -> object:
-    """Parse JSON; a syntax error becomes a FormatError naming the line and column."""
+def looks_like_json_lines(head: str) -> bool:
+    """JSON Lines (one object per line, as scripts dump messages): the first lines each parse as an object."""
+    lines = [line for line in head[:200_000].split("\n")[:_JSON_LINES_SAMPLE + 1] if line.strip()]
+    if len(lines) < 2 or not all(line.lstrip().startswith("{") for line in lines):
+        return False
     try:
-        return json.loads(text.lstrip("\ufeff"))
+        return all(isinstance(json.loads(line), dict) for line in lines[:_JSON_LINES_SAMPLE])
+    except ValueError:
+        return False
+
+
+def parse_json(text: str, path: str) -> object:
+    """Parse JSON, or JSON Lines into a list of objects; a syntax error becomes a FormatError naming the
+    line and column."""
+    text = text.lstrip("\ufeff")
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and _first_line_is_object(text):
+            return _json_lines(text, path)
         raise FormatError(
             path,
             f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); the file may be truncated, export it "
@@ -96,3 +121,36 @@ def parse_json(text: str, path: str) -> object:
         ) from None
     except RecursionError:
         raise FormatError(path, "JSON is nested too deeply to read; is it really a Telegram export?") from None
+
+
+def _first_line_is_object(text: str) -> bool:
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def _json_lines(text: str, path: str) -> list:
+    items = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise FormatError(
+                path, f"line {number}, column {exc.colno}: invalid JSON Lines ({exc.msg}); the file may be truncated"
+            ) from None
+    return items
+
+
+def looks_like_feed(head: str) -> bool:
+    """An RSS or Atom document: its root element is ``rss``, ``feed`` or ``rdf:RDF``."""
+    return bool(_FEED_START.match(head[:4096]))
+
+
+def looks_like_telegram_web(head: str) -> bool:
+    """A saved ``t.me/s/<channel>`` page (or a single post's embed): its messages carry ``data-post``."""
+    window = head[:400_000]
+    return (f'class="{TELEGRAM_WEB_MARKER}' in window or f"{TELEGRAM_WEB_MARKER} " in window) and "data-post=" in window

@@ -29,6 +29,7 @@ _MIN_SITE_KEY = 2  # 'dw' of dw.com ("… | DW | 19.01.2020")
 _MAX_SUFFIX_WORDS = 6
 _MIN_TITLE_CHARS = 8
 _BLOCK_TAGS = frozenset({"p", "list", "quote", "code", "head", "table", "div"})
+_INLINE_TAGS = frozenset({"hi", "ref", "lb"})  # trafilatura's inline elements: parts of a paragraph
 _FORMULA_HOLDERS = frozenset({"dd", "p", "div", "center", "td"})
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
 # Class tokens of page chrome that main-content extraction sometimes keeps: skip
@@ -74,9 +75,15 @@ def _alone_in_block(element) -> bool:
     if parent is None or parent.tag not in _FORMULA_HOLDERS:
         return False
     others = (parent.text or "") + "".join(
-        (sibling.text_content() if sibling is not element else "") + (sibling.tail or "") for sibling in parent
+        (_element_text(sibling) if sibling is not element else "") + (sibling.tail or "") for sibling in parent
     )
     return not others.strip(" \t\n\r\u00a0.,;:")
+
+
+def _element_text(node) -> str:
+    """Text of an element; a comment or processing instruction (``<!-- … -->`` beside a formula)
+    has none (lxml's ``text_content`` raises on them)."""
+    return node.text_content() if isinstance(node.tag, str) else ""
 
 
 def _replace_with_text(element, text: str) -> None:
@@ -90,6 +97,14 @@ def _replace_with_text(element, text: str) -> None:
     else:
         parent.text = (parent.text or "") + text + tail
     parent.remove(element)
+
+
+def drop_comments(tree) -> None:
+    """Remove comments and processing instructions, keeping the text after them: they are never
+    content, and text parked in their tails is lost when extraction removes them."""
+    from lxml import etree
+
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
 
 
 def drop_chrome(tree) -> None:
@@ -135,28 +150,51 @@ class _XmlToBlocks:
         self.base_url = base_url
 
     def walk(self, element, quoted: bool = False) -> None:
+        """Blocks of ``element``'s children; text between them (a container's own text, the tail
+        after a heading: "<head>Einleitung</head>Die Erstellung …") and inline runs are paragraphs."""
+        pending = [_SPACES.sub(" ", element.text or "")]
         for child in element:
-            tag = child.tag
-            if tag == "head":
-                level = (child.get("rend") or "h2").lstrip("h")
-                self._add("heading", self.inline_text(child), {"level": level if level.isdigit() else "2"})
-            elif tag == "list":
-                for item in child.iter("item"):
-                    self._add_text("quote" if quoted else "list_item", self.inline_text(item, skip_lists=True))
-            elif tag == "quote" and any(grand.tag in _BLOCK_TAGS for grand in child):
-                self.walk(child, quoted=True)
-            elif tag == "quote":
-                self._add("quote", self.inline_text(child))
-            elif tag == "code":
-                self._add_code(child)
-            elif tag == "table":
-                self._add_table(child, quoted)
-            elif tag in ("p", "item", "cell", "div", "hi", "ref"):
-                self._add_text("quote" if quoted else "paragraph", self.inline_text(child))
-            elif tag == "graphic":
-                continue
+            if child.tag in _INLINE_TAGS:
+                pending.append(self._inline_piece(child))
             else:
-                self.walk(child, quoted)
+                self._flush_loose(pending, quoted)
+                self._block(child, quoted)
+            pending.append(_SPACES.sub(" ", child.tail or ""))
+        self._flush_loose(pending, quoted)
+
+    def _inline_piece(self, child) -> str:
+        if child.tag == "lb":
+            return "\n"
+        if child.tag == "ref":
+            self._record_link(child.get("target"))
+        return self.inline_text(child)
+
+    def _flush_loose(self, pending: list[str], quoted: bool) -> None:
+        text = "".join(pending)
+        pending.clear()
+        if text.strip():
+            self._add_text("quote" if quoted else "paragraph", text)
+
+    def _block(self, child, quoted: bool) -> None:
+        tag = child.tag
+        if tag == "head":
+            level = (child.get("rend") or "h2").lstrip("h")
+            self._add("heading", self.inline_text(child), {"level": level if level.isdigit() else "2"})
+        elif tag == "list":
+            for item in child.iter("item"):
+                self._add_text("quote" if quoted else "list_item", self.inline_text(item, skip_lists=True))
+        elif tag == "quote" and any(grand.tag in _BLOCK_TAGS for grand in child):
+            self.walk(child, quoted=True)
+        elif tag == "quote":
+            self._add("quote", self.inline_text(child))
+        elif tag == "code":
+            self._add_code(child)
+        elif tag == "table":
+            self._add_table(child, quoted)
+        elif tag in ("p", "item", "cell", "div"):
+            self._add_text("quote" if quoted else "paragraph", self.inline_text(child))
+        elif tag != "graphic" and isinstance(tag, str):
+            self.walk(child, quoted)
 
     def _add(self, kind: str, text: str, attrs: dict[str, str] | None = None) -> None:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines())
@@ -312,6 +350,7 @@ def _with_own_links(block: RawBlock, page_url: str | None) -> RawBlock:
 def read_blog_html(text: str, path: str) -> list[Post]:
     """The main content of a web page as one Post (empty list for a page without text)."""
     tree = parse_page(text, path)
+    drop_comments(tree)
     replace_math(tree)
     drop_chrome(tree)
     doc = extract_main(tree, path)

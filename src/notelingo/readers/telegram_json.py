@@ -244,7 +244,8 @@ def chats_of_export(data: Any, path: str) -> list[dict]:
     raise FormatError(
         path,
         "is JSON but not a Telegram Desktop export: expected an object with a 'messages' list "
-        "(result.json from Telegram Desktop > Export chat history, format JSON)",
+        "(result.json from Telegram Desktop > Export chat history, format JSON), or a script's list of "
+        "messages with an id, a date and a text each",
     )
 
 

@@ -25,6 +25,7 @@ from ..protect.zones import STARTS_WITH_LINK_RE
 from ..schema import Post, RawBlock, Source
 from .codeshape import code_runs
 from .markup import is_page_code, mark_contexts, markdown_prose, read_markup, read_table
+from .vault import is_vault_note, note_date, note_title, vault_lines
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -49,6 +50,8 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
     """Read a plain-text (``kind="text"``) or Markdown (``kind="markdown"``) dump."""
+    if kind == "markdown" and is_vault_note(text, path):
+        return _vault_note(text, path)  # a file of a notes folder is one note (:mod:`.vault`)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     meta: dict[str, str] = {}
     if kind == "markdown":
@@ -77,6 +80,22 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
         # Jekyll/Hugo write "2019-04-25 09:00:00 -0700": read into ISO 8601 like any date line.
         posts[0].date = parse_date_line(meta.get("date") or "") or meta.get("date") or None
     return posts
+
+
+def _vault_note(text: str, path: str) -> list[Post]:
+    """One Post for a vault's note, titled by :func:`.vault.note_title`; a dump of dated posts is cut at its dates."""
+    lines, meta = vault_lines(text, path)
+    properties: dict[str, str] = {}
+    lines = _without_wiki_markup(_without_page_properties(lines, properties))
+    dated = split_at_date_headers(_split_at_breaks(lines, "markdown"))
+    if dated is not None:
+        return _dated_posts(dated, path, "markdown")
+    blocks = _blocks_of(lines, "markdown")
+    if not blocks:
+        return []
+    source = Source(kind="markdown", path=path)
+    return [Post(source=source, blocks=blocks, title=note_title(meta, blocks, path),
+                 date=note_date(meta, path, properties.get("date")))]
 
 
 # --------------------------------------------------------------------------
