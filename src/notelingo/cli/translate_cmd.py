@@ -105,7 +105,8 @@ def translate_command(
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            err(_summary(report) + _repairs(report) + (f"; {report.where}" if report.where else "")
+            err(_summary(report) + _repairs(report) + _term_forms(report)
+                + (f"; {report.where}" if report.where else "")
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
@@ -118,6 +119,14 @@ def _repairs(report) -> str:
         return ""
     return (f"; spans kept in {sum(repairs.values())} sentence(s): {repairs['none']} by the model, "
             f"{repairs['aligned']} aligned, {repairs['spliced']} spliced")
+
+
+def _term_forms(report) -> str:
+    """"; term forms: 12 governed, 30 nominative" (nothing when no Russian term was rendered)."""
+    forms = report.term_forms
+    if not sum(forms.values()):
+        return ""
+    return "; term forms: " + ", ".join(f"{count} {choice}" for choice, count in sorted(forms.items()))
 
 
 def _summary(report) -> str:

@@ -180,6 +180,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
         results = (translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms)
                    if requests else [])
         report.repairs.update(kind for kind in map(repair_kind, results) if kind)
+        report.term_forms.update(span.choice for result in results for span in result.spans if span.choice)
         runner.show(runner.total_sentences)
         rows, key_of = [], dict(zip(wanted, keys))
         for job in jobs:

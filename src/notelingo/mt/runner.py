@@ -45,6 +45,8 @@ class TranslateReport:
     flags: Counter = field(default_factory=Counter)
     #: Segments holding protected spans, by how the spans were kept: none / aligned / spliced.
     repairs: Counter = field(default_factory=Counter)
+    #: Russian glossary renderings by how their case and number were chosen: governed / nominative.
+    term_forms: Counter = field(default_factory=Counter)
     #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
     missing: dict[str, list[str]] = field(default_factory=dict)
     where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process

@@ -47,6 +47,7 @@ from .mask import (
 from .splice import has_words, splice, splice_cores
 
 _OPENING = set("([{«„“‘\"'")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _CLOSING = set(".,;:!?)]}»…”’\"'")
 
 
@@ -60,6 +61,40 @@ class Plan:
     table: MaskTable
     output: str | None = None
     flags: list[str] = field(default_factory=list)
+    bases: dict[int, str] = field(default_factory=dict)  # span index -> nominative Russian rendering
+
+
+def _agreeing_bases(request: SegmentRequest, spans: list[Span]) -> dict[int, str]:
+    """The Russian translate/gloss term renderings that take the case of the sentence, by span index."""
+    if request.tgt != "ru" or request.src == "ru":
+        return {}
+    return {i: s.rendering for i, s in enumerate(spans)
+            if s.kind == "term" and s.policy in ("translate", "gloss") and _CYRILLIC.search(s.rendering)}
+
+
+def _agree(plan: Plan, raw: str | None) -> None:
+    """Put each agreeing term in the case and number its context calls for (:mod:`notelingo.glossary.agree`):
+    the Russian words before its placeholder in ``raw`` (the model's output), else the English source."""
+    if not plan.bases:
+        return
+    from ..glossary.agree import agree, choose_form
+    from ..glossary.inflect import is_plural_russian
+
+    hidden = {(s.start, s.end): i for i, s in enumerate(plan.table.masked)}
+    swapped = {}
+    for index, base in plan.bases.items():
+        span = plan.spans[index]
+        position = None
+        if raw is not None and (span.start, span.end) in hidden:
+            found = re.search(re.escape(plan.table.placeholder(hidden[span.start, span.end])), raw, re.IGNORECASE)
+            position = found.start() if found else None
+        form = choose_form(plan.request.text, span.start, raw if position is not None else None, position)
+        rendering = agree(base, form, is_plural_russian(base))
+        glossed = span.rendering == f"{span.rendering.split(' (', 1)[0]} ({span.text})" and span.policy == "gloss"
+        swapped[id(span)] = replace(span, rendering=f"{rendering} ({span.text})" if glossed else rendering,
+                                    choice=form.choice)
+    plan.spans = [swapped.get(id(s), s) for s in plan.spans]
+    plan.table = replace(plan.table, masked=tuple(swapped.get(id(s), s) for s in plan.table.masked))
 
 
 def _edges(text: str) -> tuple[str, str, str]:
@@ -330,6 +365,7 @@ def _splice_cores(plan: Plan) -> list[str]:
 
 
 def _splice(plan: Plan, translations: dict[str, str]) -> None:
+    _agree(plan, None)
     plan.output, kept_source = splice(plan.request.text, plan.spans, translations)
     if kept_source and FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
         plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
@@ -342,6 +378,7 @@ def _repaired(plans: list[Plan], first: dict, alignments: dict) -> tuple[list[Pl
     failed: list[Plan] = []
     for plan in plans:
         core = _edges(plan.masked)[1]
+        _agree(plan, first[core])
         if _accept_masked_output(plan, first[core]) or repair_in_place(plan, first[core], alignments.get(core)):
             continue
         (unaligned if core not in alignments else failed).append(plan)
@@ -353,6 +390,7 @@ def translate_pair(plans: list[Plan], src: str, tgt: str, translate_batch: Trans
     its alignment is asked for again with it; the pieces of what still fails in a last call."""
     for plan in plans:
         if not _needs_model(plan):
+            _agree(plan, None)
             plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
     pending = [p for p in plans if p.output is None]
     unaligned, failed = _repaired(pending, *_translate_aligned(translate_batch, pending, src, tgt))
@@ -402,7 +440,7 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
     for i in order:
         req = requests[i]
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
-        plans[i] = plan = Plan(req, spans, *mask(req.text, spans))
+        plans[i] = plan = Plan(req, spans, *mask(req.text, spans), bases=_agreeing_bases(req, spans))
         if start is None or not _needs_model(plan):
             continue
         pair = (req.src, req.tgt)

@@ -1,0 +1,285 @@
+"""Russian glossary renderings that agree with the sentence around them: case and number.
+
+English→Russian, a translate or gloss term is masked and its placeholder restored with
+the glossary's Russian target. The target is written in the nominative; in running
+Russian the noun of a term stands in the genitive about half of the time («после
+дообучения», «точность модели»), so the form is chosen from the word that governs it:
+
+1. the Russian word before the placeholder in the model's output (:func:`russian_governor`):
+   a preposition («после» → genitive, «на трёх» → prepositional plural), a numeral
+   («три датасета»), a noun («точность модели» → genitive), a verb of a small table
+   («является моделью»);
+2. else the English preposition before the term in the source (:func:`english_governor`,
+   ``after/without/of/for/from`` → genitive, ``on/in/about`` → prepositional, ``with/by``
+   → instrumental, ...);
+3. else the nominative.
+
+Adjective + noun targets («языковая модель») inflect word by word: the words up to the
+head noun take its case and number (the adjectives keep the gender the target gives
+them, and an accusative takes the noun's animacy); words after the head («набор данных»)
+stay as they are. The result records how its form was chosen (:data:`GOVERNED`,
+:data:`NOMINATIVE`) for ``note.terms``.
+
+pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: How a rendering's form was chosen (``TermUse.choice``).
+GOVERNED = "governed"
+NOMINATIVE = "nominative"
+
+#: English prepositions and the case their Russian counterpart governs.
+ENGLISH_CASE = {
+    **dict.fromkeys("after without of for from before during until till except among amongst "
+                    "near behind beyond besides despite around since".split(), "gent"),
+    **dict.fromkeys("on in about at within inside upon".split(), "loct"),
+    **dict.fromkeys("with by between under".split(), "ablt"),
+    **dict.fromkeys("to towards toward".split(), "datv"),
+    **dict.fromkeys("into onto through via".split(), "accs"),
+}
+#: Russian prepositions (and the fixed phrases ending in one) and the case they govern.
+RUSSIAN_CASE = {
+    **dict.fromkeys("без для до из от у около после вокруг кроме среди вместо из-за из-под против вне "
+                    "внутри помимо возле вдоль ради напротив насчёт насчет".split(), "gent"),
+    **dict.fromkeys("к ко по благодаря согласно вопреки навстречу".split(), "datv"),
+    **dict.fromkeys("через про сквозь".split(), "accs"),
+    **dict.fromkeys("о об обо при".split(), "loct"),
+    **dict.fromkeys("в во на".split(), "loct"),
+    **dict.fromkeys("с со за под подо над надо перед передо между".split(), "ablt"),
+}
+#: English prepositions that turn an ambiguous Russian one to another case: «в датасет» (into),
+#: «с сервера» (from), «за эпоху» (for/in).
+_DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to": "accs"},
+              "на": {"onto": "accs", "to": "accs", "for": "accs"},
+              "с": {"from": "gent", "since": "gent"}, "со": {"from": "gent", "since": "gent"},
+              "за": {"for": "accs", "in": "accs", "within": "accs"}}
+#: Verbs directly before a term that take it in the instrumental («является моделью»).
+_INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
+                                "служить пользоваться владеть управлять заниматься".split())
+#: English words that may stand between a preposition and its noun ("after the first two epochs").
+_ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
+    several both each every other such few more most new same first last one two three four five six seven eight
+    nine ten pre-trained pretrained large small different multiple""".split())
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+_AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
+_FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
+
+
+@dataclass(frozen=True)
+class Form:
+    """The case and number a rendering should take, and how they were chosen."""
+
+    case: str = "nomn"
+    plural: bool | None = None  # None: the number the term has on its own
+    choice: str = NOMINATIVE
+
+
+def _analyzer():
+    from .morph import russian_analyzer
+
+    return russian_analyzer()
+
+
+@lru_cache(maxsize=65536)
+def _parses(word: str):
+    return tuple(_analyzer().parse(word.lower()))
+
+
+def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
+    """The last ``limit`` words before ``end`` in the same clause (stops at . ; : ! ? ( ) and quotes)."""
+    before = text[:end]
+    cut = max(before.rfind(c) for c in ",.;:!?()[]\n«»\"")
+    return _WORD.findall(before[cut + 1:])[-limit:]
+
+
+def english_governor(text: str, start: int) -> str | None:
+    """The case the English preposition before ``text[start:]`` calls for, or None.
+
+    Determiners, numerals and a few adjectives may stand between ("after the two
+    pre-trained models"); any other word ends the search ("improves the results")."""
+    for word in reversed(_words_before(text, start)):
+        low = word.lower()
+        if low in ENGLISH_CASE:
+            return ENGLISH_CASE[low]
+        if low not in _ENGLISH_SKIP and not low.isdigit():
+            return None
+    return None
+
+
+def _numeral(word: str) -> tuple[str, bool] | None:
+    """(case, plural) of the noun after a numeral: «три» → genitive singular, «пять» → genitive
+    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it);
+    None for a word that is no numeral, or «один»/"1" (the noun keeps its number)."""
+    if word.isdigit():
+        last, tens = int(word) % 10, int(word) % 100
+        if last == 1 and tens != 11:
+            return None
+        return "gent", not (2 <= last <= 4 and not 12 <= tens <= 14)
+    parses = [p for p in _parses(word) if p.tag.POS == "NUMR"]
+    if not parses or parses[0].normal_form in ("один", "одна", "одно"):
+        return None
+    tag = parses[0].tag
+    if tag.case in ("nomn", "accs", None):
+        return "gent", parses[0].normal_form not in _FEW and word.lower() not in _FEW
+    return "oblique:" + tag.case, True
+
+
+def _is_pos(word: str, pos: frozenset[str]) -> bool:
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS in pos
+
+
+def _preposition_case(low: str, english: str | None) -> str:
+    """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
+    if english is not None and english in _DIRECTION.get(low, {}).values():
+        return english
+    return RUSSIAN_CASE[low]
+
+
+def russian_governor(text: str, position: int, english: str | None = None) -> tuple[str, bool | None] | None:
+    """(case, plural or None) the Russian words before ``position`` call for, or None.
+
+    Adjectives and numerals between the governor and the term are passed over («на трёх
+    больших»); ``english`` is the English preposition's case (see :func:`_preposition_case`)."""
+    numeral: tuple[str, bool] | None = None
+    for word in reversed(_words_before(text, position)):
+        low = word.lower()
+        if low in RUSSIAN_CASE:
+            if numeral is not None and not numeral[0].startswith("oblique:"):
+                return numeral  # «на три датасета»: the numeral takes the case, the noun the genitive
+            return _preposition_case(low, english), True if numeral else None
+        if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
+            numeral = _numeral(word)
+            continue
+        if _is_pos(word, _AGREEING):
+            continue
+        if numeral is None:
+            governed = _word_governs(word)
+            return (governed, None) if governed else None
+        break
+    if numeral is None:
+        return None
+    case, plural = numeral
+    return case.removeprefix("oblique:"), plural
+
+
+def _word_governs(word: str) -> str | None:
+    """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
+    :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    parses = _parses(word)
+    if not parses or not _CYRILLIC.search(word):
+        return None
+    tag = parses[0].tag
+    if tag.POS == "NOUN" and "Abbr" not in tag:
+        return "gent"
+    if tag.POS in ("VERB", "INFN", "GRND", "PRTS") and parses[0].normal_form in _INSTRUMENTAL_VERBS:
+        return "ablt"
+    return None
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
+                plural: bool | None = None) -> Form:
+    """The form of a term found at ``source[start:]`` whose rendering goes to ``output[position:]``."""
+    english = english_governor(source, start)
+    if output is not None and position is not None:
+        governed = russian_governor(output, position, english)
+        if governed is not None:
+            case, number = governed
+            return Form(case, number if number is not None else plural, GOVERNED)
+    if english is not None:
+        return Form(english, plural, GOVERNED)
+    return Form("nomn", plural, NOMINATIVE)
+
+
+# ----- inflection -------------------------------------------------------------
+
+
+def _base_parse(word: str, plural: bool):
+    """The parse of a target word as the glossary writes it (nominative), preferring common nouns."""
+    parses = _parses(word)
+    number = "plur" if plural else "sing"
+
+    def rank(p):
+        tag = p.tag
+        return (tag.case == "nomn", tag.number == number or tag.number is None, not (_PROPER & tag.grammemes),
+                tag.POS == "NOUN", "inan" in tag, p.normal_form.endswith("ой"), p.score)  # большой, not больший
+
+    return max(parses, key=rank) if parses else None
+
+
+def _head(words: list[str]) -> int:
+    for index, word in enumerate(words):
+        parses = _parses(word.rsplit("-", 1)[-1])
+        if not parses or parses[0].tag.POS not in _AGREEING:
+            return index
+    return len(words) - 1
+
+
+def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
+    prefix, _, last = word.rpartition("-")
+    if not _CYRILLIC.search(last):
+        return word, None
+    parse = _base_parse(last, plural_base)
+    inflected = parse.inflect(grammemes) if parse is not None else None
+    if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
+        inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
+    if inflected is None:
+        return word, parse
+    form = inflected.word.replace("ё", "е") if "ё" not in last else inflected.word
+    if last[:1].isupper():
+        form = form[:1].upper() + form[1:]
+    return (f"{prefix}-{form}" if prefix else form), parse
+
+
+def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
+    """``phrase`` (a nominative glossary target) in ``case`` and number; words after the head stay.
+
+    'языковая модель', 'ablt', True -> 'языковыми моделями'; 'набор данных', 'gent', False ->
+    'набора данных'. A word pymorphy3 cannot inflect stays as it is."""
+    if case not in _CASES:
+        raise ValueError(f"unknown case {case!r}; use one of {sorted(_CASES)}")
+    words = phrase.split(" ")
+    head = _head(words)
+    plural_base = _is_plural_target(words[head])
+    grammemes = {case, "plur" if plural else "sing"}
+    head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
+    if case == "accs" and head_parse is not None and "anim" in head_parse.tag:
+        grammemes.add("anim")
+    elif case == "accs":
+        grammemes.add("inan")
+    out = []
+    for index, word in enumerate(words):
+        if index > head:
+            out.append(word)
+            continue
+        wanted = set(grammemes) if index < head else grammemes - {"anim", "inan"}
+        if index < head and not plural:
+            parse = _base_parse(word.rsplit("-", 1)[-1], plural_base)
+            gender = parse.tag.gender if parse is not None else None
+            wanted |= {gender} if gender else set()  # «языковую», not the masculine «языковой»
+        out.append(_inflect_word(word, wanted, plural_base)[0])
+    return " ".join(out)
+
+
+def _is_plural_target(word: str) -> bool:
+    """A target head that is plural as the glossary writes it («веса», «логиты»)."""
+    parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
+    return bool(parses) and all(p.tag.number == "plur" for p in parses)
+
+
+def agree(target: str, form: Form, plural: bool) -> str:
+    """``target`` in ``form``'s case and number (``form.plural`` wins over ``plural`` when set)."""
+    number = plural if form.plural is None else form.plural
+    if form.case == "nomn" and not number:
+        return target
+    return inflect_phrase(target, form.case, number)
