@@ -57,7 +57,7 @@ RUSSIAN = [
     ("с помощью XX", None, ("gent", None)),
     ("во время XX", None, ("gent", None)),
     ("Это является XX", None, ("ablt", None)),
-    ("Мы используем XX", None, None),
+    ("Мы используем XX", None, ("accs", None)),  # a transitive verb's object
     ("XX", None, None),
     ("после обучения, XX", None, None),
 ]

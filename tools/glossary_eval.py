@@ -69,23 +69,74 @@ def glossary_finder(glossary):
     return lambda text, lang: [(m.surface, m.entry.en) for m in glossary.find(text, lang)]
 
 
+INFLECTIONS = LABELS.parent / "inflection.jsonl"
+
+
+@dataclass
+class Inflection:
+    """How often the inflector wrote the form a real Russian sentence has (tools/inflection_set.py)."""
+
+    total: int = 0
+    labelled: int = 0  # right given the labelled case and number (the morphology alone)
+    governed: int = 0  # right given the number and the words before it (the case chosen by the rule)
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, written)
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 1.0
+
+    def line(self, name: str) -> str:
+        return (f"{name}: {self.total} occurrences: form from the context {self.share(self.governed):.3f} "
+                f"({self.governed}/{self.total}), from the labelled case {self.share(self.labelled):.3f}")
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold().replace("ё", "е") == b.casefold().replace("ё", "е")
+
+
+def score_inflection(records: list[dict]) -> dict[str, Inflection]:
+    """Per split: does the inflector reproduce each occurrence's form?"""
+    from notelingo.glossary.agree import inflect_phrase, russian_governor
+
+    out: dict[str, Inflection] = {}
+    for record in records:
+        result = out.setdefault(record["split"], Inflection())
+        plural = record["number"] == "plur"
+        result.total += 1
+        result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
+        governed = russian_governor(record["text"], record["start"])
+        case, number = governed if governed else ("nomn", None)
+        written = inflect_phrase(record["target"], case, plural if number is None else number)
+        if _same(written, record["surface"]):
+            result.governed += 1
+        else:
+            result.wrong.append((record["text"], record["surface"], written))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--glossary", help="glossary file (default: the shipped one)")
     parser.add_argument("--labels", default=str(LABELS), help="labelled JSONL file")
-    parser.add_argument("--errors", action="store_true", help="list false and missed terms")
+    parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
+    parser.add_argument("--errors", action="store_true", help="list false and missed terms, and dev inflection errors")
     args = parser.parse_args(argv)
     from notelingo.glossary import load_glossary
 
+    inflections = score_inflection(load_labels(args.inflections))
     records = load_labels(args.labels)
     result = score(glossary_finder(load_glossary(args.glossary)), records)
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
                 print(f"{kind}\t{surface}\t{entry}\t{text}")
+        for text, surface, written in inflections["dev"].wrong if "dev" in inflections else ():
+            print(f"inflection\t{surface}\t{written}\t{text}")  # the held-out errors stay unread
     gold = result.tp + result.fn
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
+    for split in ("heldout", "dev"):
+        if split in inflections:
+            print(inflections[split].line(f"inflection, {split}"))
     return 0
 
 

@@ -61,6 +61,15 @@ _DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to
 #: Verbs directly before a term that take it in the instrumental («является моделью»).
 _INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
                                 "служить пользоваться владеть управлять заниматься".split())
+#: Verbs directly before a term that take it in the dative («соответствует токену»).
+_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
+                          "передавать подать подавать присвоить присваивать давать дать".split())
+#: The other case an ambiguous preposition governs (an adjective before the term may show it).
+_ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
+                "с": ("gent",), "со": ("gent",)}
+_CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Quantity words that take a genitive plural («много токенов»).
+_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
 _ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
     several both each every other such few more most new same first last one two three four five six seven eight
@@ -92,11 +101,15 @@ def _parses(word: str):
     return tuple(_analyzer().parse(word.lower()))
 
 
-def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
-    """The last ``limit`` words before ``end`` in the same clause (stops at . ; : ! ? ( ) and quotes)."""
+def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
+    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
     before = text[:end]
     cut = max(before.rfind(c) for c in ",.;:!?()[]\n«»\"")
-    return _WORD.findall(before[cut + 1:])[-limit:]
+    return list(_WORD.finditer(before, cut + 1))[-limit:]
+
+
+def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
+    return [m.group() for m in _word_matches(text, end, limit)]
 
 
 def english_governor(text: str, start: int) -> str | None:
@@ -143,31 +156,72 @@ def _preposition_case(low: str, english: str | None) -> str:
     return RUSSIAN_CASE[low]
 
 
+def _adjective_cases(word: str) -> list[str]:
+    """The cases an adjective or participle can stand in, most likely first."""
+    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case))
+
+
 def russian_governor(text: str, position: int, english: str | None = None) -> tuple[str, bool | None] | None:
     """(case, plural or None) the Russian words before ``position`` call for, or None.
 
-    Adjectives and numerals between the governor and the term are passed over («на трёх
-    больших»); ``english`` is the English preposition's case (see :func:`_preposition_case`)."""
+    Read right to left: adjectives and numerals next to the term are passed over («на трёх
+    больших»), remembering the case the adjective shows; then a preposition decides
+    (``english``, the English preposition's case, and the adjective settle «в/на/с/за»); a
+    coordination («моделей и XX») takes the case of the phrase before it; a noun or verb
+    next to the term governs it (:func:`_word_governs`); else the adjective's case, if oblique."""
     numeral: tuple[str, bool] | None = None
-    for word in reversed(_words_before(text, position)):
+    digits = False
+    shown: list[str] = []  # cases the nearest adjective allows
+    matches = _word_matches(text, position)
+    for index in range(len(matches) - 1, -1, -1):
+        word = matches[index].group()
         low = word.lower()
         if low in RUSSIAN_CASE:
-            if numeral is not None and not numeral[0].startswith("oblique:"):
+            if numeral is not None and not numeral[0].startswith("oblique:") and not digits:
                 return numeral  # «на три датасета»: the numeral takes the case, the noun the genitive
-            return _preposition_case(low, english), True if numeral else None
+            case = _preposition_case(low, english)
+            if shown and case not in shown and english is None:
+                case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)  # «в удалённый»
+            return case, True if numeral else None
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
-            numeral = _numeral(word)
+            numeral, digits = _numeral(word), word.isdigit()
             continue
+        if low in _QUANTITY and numeral is None:
+            return "gent", True  # «больше токенов», «несколько датасетов»
+        if any(p.normal_form == "который" for p in _parses(word)[:1]):
+            break  # «в котором XX»: XX begins a clause of its own
         if _is_pos(word, _AGREEING):
+            shown = shown or _adjective_cases(word)
             continue
+        if shown and _is_pos(word, frozenset({"ADVB"})):
+            continue  # «с предварительно обученной XX»
+        if numeral is None and low in _CONJUNCTIONS and index > 0:
+            if shown:
+                break  # «быстрому и медленному XX»: the adjective shows the case
+            return _coordinated(text, matches[index - 1], english)
         if numeral is None:
             governed = _word_governs(word)
-            return (governed, None) if governed else None
+            if governed:
+                return governed, None
         break
-    if numeral is None:
+    if numeral is not None:
+        case, plural = numeral
+        return case.removeprefix("oblique:"), plural
+    if shown and shown[0] != "nomn":
+        return shown[0], None
+    return None
+
+
+def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
+    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
+    parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
+    if not parses:
         return None
-    case, plural = numeral
-    return case.removeprefix("oblique:"), plural
+    governed = russian_governor(text, previous.start(), english)
+    cases = {p.tag.case for p in parses}
+    if governed is not None and governed[0] in cases:
+        return governed[0], None
+    return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
 
 
 def _word_governs(word: str) -> str | None:
@@ -179,8 +233,14 @@ def _word_governs(word: str) -> str | None:
     tag = parses[0].tag
     if tag.POS == "NOUN" and "Abbr" not in tag:
         return "gent"
-    if tag.POS in ("VERB", "INFN", "GRND", "PRTS") and parses[0].normal_form in _INSTRUMENTAL_VERBS:
-        return "ablt"
+    if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
+        lemma = parses[0].normal_form
+        if lemma in _INSTRUMENTAL_VERBS:
+            return "ablt"
+        if lemma in _DATIVE_VERBS:
+            return "datv"
+        if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
+            return "accs"
     return None
 
 
