@@ -78,7 +78,7 @@ class Inflection:
 
     total: int = 0
     labelled: int = 0  # right given the labelled case and number (the morphology alone)
-    governed: int = 0  # right given the number and the words before it (the case chosen by the rule)
+    governed: int = 0  # right given the number and the words before it, and the English preposition where known
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, written)
 
     def share(self, count: int) -> float:
@@ -95,7 +95,7 @@ def _same(a: str, b: str) -> bool:
 
 def score_inflection(records: list[dict]) -> dict[str, Inflection]:
     """Per split: does the inflector reproduce each occurrence's form?"""
-    from notelingo.glossary.agree import inflect_phrase, russian_governor
+    from notelingo.glossary.agree import english_governor, inflect_phrase, russian_governor
 
     out: dict[str, Inflection] = {}
     for record in records:
@@ -103,7 +103,8 @@ def score_inflection(records: list[dict]) -> dict[str, Inflection]:
         plural = record["number"] == "plur"
         result.total += 1
         result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
-        governed = russian_governor(record["text"], record["start"])
+        english = english_governor(record["en"], record["en_start"]) if "en_start" in record else None
+        governed = russian_governor(record["text"], record["start"], english) or ((english, None) if english else None)
         case, number = governed if governed else ("nomn", None)
         written = inflect_phrase(record["target"], case, plural if number is None else number)
         if _same(written, record["surface"]):

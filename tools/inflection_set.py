@@ -8,8 +8,10 @@ tests/fixtures/glossary/inflection.jsonl:
     {"source", "split", "text", "start", "end", "surface", "entry", "target", "case", "number"}
 
 ``case``/``number`` label the head word: among pymorphy3's readings of it as a form of the
-target, the one whose case the preposition before it governs (``agree.RUSSIAN_CASE``), else the
-nominative, else pymorphy3's first; a sample was checked by hand (LABELLING.md). The set
+target that its adjectives agree with (and, where the source pairs each line with its English
+original, of the number the English term has there: ``en``), the one whose case the preposition
+before it governs (``agree.RUSSIAN_CASE``), else pymorphy3's first; a sample was checked by hand
+(LABELLING.md). The set
 scores the inflector (tools/glossary_eval.py): given the target, the number and the words
 before the occurrence, it must write the surface.
 
@@ -68,19 +70,43 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def source_texts() -> list[tuple[str, str]]:
-    """(source, text) for every document, in a fixed order."""
-    docs = []
+def source_texts() -> list[tuple[str, str, str | None]]:
+    """(source, Russian text, its English original when the source pairs them) for every document, in order."""
+    docs: list[tuple[str, str, str | None]] = []
     for path in sorted(_git(COURSE, "ls-tree", "-r", "--name-only", "HEAD", "chapters/ru").split()):
         if path.endswith(".mdx") and "ipynb" not in path and "/glossary/" not in path:
-            docs.append(("hf-course-ru", _git(COURSE, "show", f"HEAD:{path}")))
-    docs.append(("channel-004", CHANNEL.read_text(encoding="utf-8")))
+            docs.append(("hf-course-ru", _git(COURSE, "show", f"HEAD:{path}"), None))
+    docs.append(("channel-004", CHANNEL.read_text(encoding="utf-8"), None))
     for name in CHEAT_FILES:
         path = f"ru/{name}.md"
         commit = _git(CHEATS, "log", "--all", "-1", "--format=%H", "--", path).strip()
-        lines = _git(CHEATS, "show", f"{commit}:{path}").splitlines()
-        docs.append(("cheatsheets", "\n".join(line.split(";", 1)[1] for line in lines if line.startswith("&#10230;"))))
+        english = None
+        for line in _git(CHEATS, "show", f"{commit}:{path}").splitlines():
+            if line.startswith("**"):
+                english = re.sub(r"^\*\*\d+\.\s*|\*\*$", "", line.strip())
+            elif line.startswith("&#10230;"):
+                docs.append(("cheatsheets", line.split(";", 1)[1], english))
     return docs
+
+
+def english_term(entry, english: str | None) -> re.Match | None:
+    """The entry's one occurrence in the English original (a form, maybe with a plural 's'), or None."""
+    if not english:
+        return None
+    found = {}
+    for form in entry.forms("en"):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?:e?s)?(?![\w-])", english, re.IGNORECASE):
+            found[m.start()] = m
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def english_number(entry, term: re.Match | None) -> str | None:
+    """'plur'/'sing' of the entry as the English original writes it, or None."""
+    from notelingo.glossary.inflect import is_plural_english, is_uncountable
+
+    if term is None or is_uncountable(entry):
+        return None
+    return "plur" if is_plural_english(term.group(), entry) else "sing"
 
 
 def _lemmas(word: str) -> set[str]:
@@ -120,15 +146,19 @@ def _matches(words: list[str], head: int, tokens: list[re.Match], at: int) -> bo
 
 def _readings(word: str, target: str) -> list[tuple[str, str]]:
     """(case, number) of ``word`` read as a form of ``target``'s lemma, in pymorphy3's order (most likely first)."""
-    from notelingo.glossary.agree import _parses
+    from notelingo.glossary.agree import _base_parse, _is_plural_target, _parses
 
     lemmas = _lemmas(target)
+    base = _base_parse(target.rsplit("-", 1)[-1], _is_plural_target(target))
+    gender = base.tag.gender if base is not None and base.tag.POS == "NOUN" else None
     found = [(p.tag.case, p.tag.number) for p in _parses(word.rsplit("-", 1)[-1])
-             if p.normal_form in lemmas and p.tag.case and p.tag.number]
-    return list(dict.fromkeys(found))
+             if p.normal_form in lemmas and p.tag.case and p.tag.number
+             and (gender is None or p.tag.POS != "NOUN" or p.tag.gender in (gender, None))]
+    return list(dict.fromkeys(found))  # a noun's readings keep the target's gender: «трансформера» is no feminine
 
 
-def label(found: list[str], words: list[str], head: int, text: str, start: int) -> tuple[str, str] | None:
+def label(found: list[str], words: list[str], head: int, text: str, start: int,
+          number: str | None = None) -> tuple[str, str] | None:
     """(case, number) of an occurrence: among the readings its words agree on (an adjective settles
     «машинного обучения»), the first whose case the preposition right before it governs (adjectives
     and numerals may stand between), else pymorphy3's first."""
@@ -141,6 +171,8 @@ def label(found: list[str], words: list[str], head: int, text: str, start: int) 
             readings = [r for r in readings if r in agreeing]
     if not readings:
         return None
+    if number and any(r[1] == number for r in readings):
+        readings = [r for r in readings if r[1] == number]  # the English original settles «метки»
     preposition = None
     for word in reversed(_words_before(text, start)):
         if word.lower() in RUSSIAN_CASE:
@@ -157,7 +189,7 @@ def label(found: list[str], words: list[str], head: int, text: str, start: int) 
 def occurrences(glossary, docs) -> list[dict]:
     targets = _targets(glossary)
     rows = []
-    for source, text in docs:
+    for source, text, english in docs:
         for sentence in sentences(text):
             tokens = list(_WORD.finditer(sentence))
             taken: set[int] = set()
@@ -166,14 +198,17 @@ def occurrences(glossary, docs) -> list[dict]:
                     if at in taken or not _matches(words, head, tokens, at):
                         continue
                     start, end = tokens[at].start(), tokens[at + len(words) - 1].end()
-                    found = label([t.group() for t in tokens[at:at + len(words)]], words, head, sentence, start)
+                    term = english_term(entry, english)
+                    found = label([t.group() for t in tokens[at:at + len(words)]], words, head, sentence, start,
+                                  english_number(entry, term))
                     if found is None:
                         continue
                     taken.update(range(at, at + len(words)))
                     rows.append({"source": source, "split": "heldout" if source == HELD_OUT else "dev",
                                  "text": sentence, "start": start, "end": end, "surface": sentence[start:end],
                                  "entry": entry.en, "target": " ".join(words), "case": found[0],
-                                 "number": found[1]})
+                                 "number": found[1], **({"en": english} if english else {}),
+                                 **({"en_start": term.start()} if term else {})})
     return sorted(rows, key=lambda r: (r["split"], r["source"]))
 
 

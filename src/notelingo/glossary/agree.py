@@ -68,6 +68,12 @@ _DATIVE_VERBS = frozenset("соответствовать принадлежат
 _ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
                 "с": ("gent",), "со": ("gent",)}
 _CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
+_INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
+    объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
+    поместить помещать разбить разбивать разделить разделять перевести переводить сохранить сохранять влиять
+    повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
+    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать""".split())
 #: Quantity words that take a genitive plural («много токенов»).
 _QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
@@ -166,9 +172,9 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
 
     Read right to left: adjectives and numerals next to the term are passed over («на трёх
     больших»), remembering the case the adjective shows; then a preposition decides
-    (``english``, the English preposition's case, and the adjective settle «в/на/с/за»); a
-    coordination («моделей и XX») takes the case of the phrase before it; a noun or verb
-    next to the term governs it (:func:`_word_governs`); else the adjective's case, if oblique."""
+    (:func:`_preposition_form`); a coordination («моделей и XX») takes the case of the phrase
+    before it; a noun or verb next to the term governs it (:func:`_word_governs`) unless the
+    adjective shows another case; else the adjective's case, if oblique."""
     numeral: tuple[str, bool] | None = None
     digits = False
     shown: list[str] = []  # cases the nearest adjective allows
@@ -177,12 +183,8 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
         word = matches[index].group()
         low = word.lower()
         if low in RUSSIAN_CASE:
-            if numeral is not None and not numeral[0].startswith("oblique:") and not digits:
-                return numeral  # «на три датасета»: the numeral takes the case, the noun the genitive
-            case = _preposition_case(low, english)
-            if shown and case not in shown and english is None:
-                case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)  # «в удалённый»
-            return case, True if numeral else None
+            before = matches[index - 1].group() if index > 0 else ""
+            return _preposition_form(low, before, english, numeral, digits, shown)
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
@@ -193,15 +195,15 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
         if _is_pos(word, _AGREEING):
             shown = shown or _adjective_cases(word)
             continue
-        if shown and _is_pos(word, frozenset({"ADVB"})):
-            continue  # «с предварительно обученной XX»
+        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
+            continue  # «с предварительно обученной XX», «с такой же XX»
         if numeral is None and low in _CONJUNCTIONS and index > 0:
             if shown:
                 break  # «быстрому и медленному XX»: the adjective shows the case
             return _coordinated(text, matches[index - 1], english)
         if numeral is None:
             governed = _word_governs(word)
-            if governed:
+            if governed and (not shown or governed in shown):
                 return governed, None
         break
     if numeral is not None:
@@ -210,6 +212,26 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
     if shown and shown[0] != "nomn":
         return shown[0], None
     return None
+
+
+def _preposition_form(low: str, before: str, english: str | None, numeral: tuple[str, bool] | None, digits: bool,
+                      shown: list[str]) -> tuple[str, bool | None]:
+    """The form after preposition ``low`` (``before`` is the word before it): a numeral in the
+    nominative or accusative keeps its genitive («на три датасета», «в 2 токена»); «в/на/с/за»
+    take the other case the English preposition, the adjective or the verb before them shows
+    («в удалённый репозиторий», «объединить в батч»)."""
+    accusative_numeral = numeral is not None and not numeral[0].startswith("oblique:")
+    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *_ALTERNATIVE.get(low, ()))):
+        return numeral
+    case = _preposition_case(low, english)
+    if english is None and "accs" in _ALTERNATIVE.get(low, ()):
+        if shown and case not in shown and "accs" in shown:
+            case = "accs"
+        elif not shown and any(p.normal_form in _INTO_VERBS for p in _parses(before)[:2]) and before:
+            case = "accs"
+    elif shown and case not in shown and english is None:
+        case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)
+    return case, True if numeral else None
 
 
 def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
@@ -231,12 +253,12 @@ def _word_governs(word: str) -> str | None:
     if not parses or not _CYRILLIC.search(word):
         return None
     tag = parses[0].tag
-    if tag.POS == "NOUN" and "Abbr" not in tag:
+    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form
-        if lemma in _INSTRUMENTAL_VERBS:
-            return "ablt"
+        if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
+            return "ablt"  # «может быть батчем»
         if lemma in _DATIVE_VERBS:
             return "datv"
         if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
