@@ -148,3 +148,27 @@ def test_a_gloss_term_is_inflected_before_its_parenthesis(tiny_models, session_c
                                 beams=1)
     [term] = out.terms
     assert term.rendering == {"ru": "внимания (attention)"} and term.choice == {"ru": GOVERNED}
+
+
+# The inflection set (tools/inflection_set.py): real Russian sentences, the held-out source
+# (the cheat-sheet translations) chosen before any rule was written.
+def test_inflection_set_is_large_real_and_split_by_source():
+    from glossary_eval import INFLECTIONS, load_labels
+
+    records = load_labels(INFLECTIONS)
+    assert len(records) >= 500
+    assert {r["split"] for r in records} == {"dev", "heldout"}
+    assert {r["source"] for r in records if r["split"] == "heldout"} == {"cheatsheets"}
+    assert all(r["text"][r["start"]:r["end"]] == r["surface"] for r in records)
+    assert {r["case"] for r in records} == {"nomn", "gent", "datv", "accs", "ablt", "loct"}
+
+
+def test_inflector_reproduces_the_real_forms():
+    """Floors under today's figures (held out: 0.889 from the context, 1.000 from the labelled
+    case); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    from glossary_eval import INFLECTIONS, load_labels, score_inflection
+
+    result = score_inflection(load_labels(INFLECTIONS))
+    held = result["heldout"]
+    assert held.share(held.labelled) >= 0.97
+    assert held.share(held.governed) >= 0.88

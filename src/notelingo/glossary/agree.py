@@ -197,6 +197,8 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
             continue  # «с предварительно обученной XX», «с такой же XX»
+        if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
+            continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
         if numeral is None and low in _CONJUNCTIONS and index > 0:
             if shown:
                 break  # «быстрому и медленному XX»: the adjective shows the case
