@@ -70,6 +70,33 @@ def glossary_finder(glossary):
 
 
 INFLECTIONS = LABELS.parent / "inflection.jsonl"
+HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
+
+
+def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
+    """The held-out term list: ``{"en", "ru", "file"}`` rows (comment lines start with '#')."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def prose_case(term: str) -> str:
+    """A list item as prose writes it: 'Recurrent Neural Networks' -> 'recurrent neural networks'
+    (a run of capitalised words reads as a title, never a term); 'ReLU', 'GloVe', 'R-CNN' stay."""
+    return " ".join(word if any(c.isupper() for c in word[1:]) else word.lower() for word in term.split(" "))
+
+
+def covered(glossary, term: str, lang: str) -> bool:
+    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry?"""
+    text = prose_case(term)
+    return any(m.surface.casefold() == text.casefold() for m in glossary.find(text, lang))
+
+
+def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
+    """(terms covered, terms missed) of the list in ``lang``."""
+    missed = [row[lang] for row in rows if not covered(glossary, row[lang], lang)]
+    return len(rows) - len(missed), missed
 
 
 @dataclass
@@ -119,13 +146,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glossary", help="glossary file (default: the shipped one)")
     parser.add_argument("--labels", default=str(LABELS), help="labelled JSONL file")
     parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
+    parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
     parser.add_argument("--errors", action="store_true", help="list false and missed terms, and dev inflection errors")
     args = parser.parse_args(argv)
     from notelingo.glossary import load_glossary
 
     inflections = score_inflection(load_labels(args.inflections))
     records = load_labels(args.labels)
-    result = score(glossary_finder(load_glossary(args.glossary)), records)
+    glossary = load_glossary(args.glossary)
+    result = score(glossary_finder(glossary), records)
+    terms = load_terms(args.terms)
+    recall = {lang: term_recall(glossary, terms, lang) for lang in ("en", "ru")}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
@@ -135,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     gold = result.tp + result.fn
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
+    for lang, (found, missed) in recall.items():
+        print(f"held-out term list ({lang}): recall {found / len(terms):.3f} ({found}/{len(terms)})")
+        if args.errors:
+            print(f"  missed ({lang}): " + "; ".join(missed))
     for split in ("heldout", "dev"):
         if split in inflections:
             print(inflections[split].line(f"inflection, {split}"))
