@@ -172,3 +172,19 @@ def test_inflector_reproduces_the_real_forms():
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.97
     assert held.share(held.governed) >= 0.88
+
+
+def test_stats_count_a_case_form_of_the_target_as_consistent():
+    from notelingo.glossary import load_glossary
+    from notelingo.glossary.stats import term_stats
+    from notelingo.schema import Note, Signature, Source, TermUse
+
+    def use(surface, rendering):
+        return TermUse(entry="fine-tuning", lang="en", block="b1", start=0, end=len(surface), surface=surface,
+                       policy="translate", rendering={"ru": rendering}, choice={"ru": GOVERNED})
+
+    for rendering, consistent in (("дообучения", True), ("дообучением", True), ("файнтюнинга", False)):
+        note = Note(id="n", lang="en", lang_confidence=1.0, title="t", source=Source(kind="text", path="x"),
+                    terms=[use("fine-tuning", rendering)], signature=Signature(notelingo="0"))
+        [item] = term_stats([note], load_glossary())
+        assert item.consistent is consistent, rendering
