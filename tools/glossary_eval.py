@@ -106,6 +106,7 @@ class Inflection:
     total: int = 0
     labelled: int = 0  # right given the labelled case and number (the morphology alone)
     governed: int = 0  # right given the number and the words before it, and the English preposition where known
+    case_only: int = 0  # the form of the chosen case in either number (how often the case alone is right)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, written)
 
     def share(self, count: int) -> float:
@@ -113,7 +114,8 @@ class Inflection:
 
     def line(self, name: str) -> str:
         return (f"{name}: {self.total} occurrences: form from the context {self.share(self.governed):.3f} "
-                f"({self.governed}/{self.total}), from the labelled case {self.share(self.labelled):.3f}")
+                f"({self.governed}/{self.total}; the case alone {self.share(self.case_only):.3f}), "
+                f"from the labelled case {self.share(self.labelled):.3f}")
 
 
 def _same(a: str, b: str) -> bool:
@@ -134,6 +136,8 @@ def score_inflection(records: list[dict]) -> dict[str, Inflection]:
         governed = russian_governor(record["text"], record["start"], english) or ((english, None) if english else None)
         case, number = governed if governed else ("nomn", None)
         written = inflect_phrase(record["target"], case, plural if number is None else number)
+        numbers = (False, True) if number is None else (number,)
+        result.case_only += any(_same(inflect_phrase(record["target"], case, n), record["surface"]) for n in numbers)
         if _same(written, record["surface"]):
             result.governed += 1
         else:

@@ -73,7 +73,9 @@ _INTO_VERBS = frozenset("""смотреть посмотреть взгляну�
     объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
     поместить помещать разбить разбивать разделить разделять перевести переводить сохранить сохранять влиять
     повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
-    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать""".split())
+    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
+    включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
+    объединение преобразование отправка загрузка добавление превращение конвертация""".split())
 #: Quantity words that take a genitive plural («много токенов»).
 _QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
@@ -162,6 +164,12 @@ def _preposition_case(low: str, english: str | None) -> str:
     return RUSSIAN_CASE[low]
 
 
+def _agent_participle(word: str) -> bool:
+    """A present passive participle («используемый», «называемой»): the noun after it is its agent."""
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
+
+
 def _adjective_cases(word: str) -> list[str]:
     """The cases an adjective or participle can stand in, most likely first."""
     return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case))
@@ -183,7 +191,7 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
         word = matches[index].group()
         low = word.lower()
         if low in RUSSIAN_CASE:
-            before = matches[index - 1].group() if index > 0 else ""
+            before = [m.group() for m in matches[max(0, index - 3):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
@@ -192,6 +200,8 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
             return "gent", True  # «больше токенов», «несколько датасетов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
+        if index == len(matches) - 1 and numeral is None and _agent_participle(word):
+            return "ablt", None  # «используемый токенизатором», «называемой дистилляцией»
         if _is_pos(word, _AGREEING):
             shown = shown or _adjective_cases(word)
             continue
@@ -216,9 +226,9 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
     return None
 
 
-def _preposition_form(low: str, before: str, english: str | None, numeral: tuple[str, bool] | None, digits: bool,
+def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
                       shown: list[str]) -> tuple[str, bool | None]:
-    """The form after preposition ``low`` (``before`` is the word before it): a numeral in the
+    """The form after preposition ``low`` (``before``: the words before it): a numeral in the
     nominative or accusative keeps its genitive («на три датасета», «в 2 токена»); «в/на/с/за»
     take the other case the English preposition, the adjective or the verb before them shows
     («в удалённый репозиторий», «объединить в батч»)."""
@@ -229,7 +239,7 @@ def _preposition_form(low: str, before: str, english: str | None, numeral: tuple
     if english is None and "accs" in _ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
-        elif not shown and any(p.normal_form in _INTO_VERBS for p in _parses(before)[:2]) and before:
+        elif not shown and any(p.normal_form in _INTO_VERBS for word in before for p in _parses(word)[:2]):
             case = "accs"
     elif shown and case not in shown and english is None:
         case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)
@@ -337,7 +347,8 @@ def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
     plural_base = _is_plural_target(words[head])
     grammemes = {case, "plur" if plural else "sing"}
     head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
-    if case == "accs" and head_parse is not None and "anim" in head_parse.tag:
+    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
+    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
         grammemes.add("anim")
     elif case == "accs":
         grammemes.add("inan")
