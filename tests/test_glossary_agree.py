@@ -94,6 +94,25 @@ def test_inflect_phrase_agrees_word_by_word(phrase, case, plural, expected):
     assert inflect_phrase(phrase, case, plural) == expected
 
 
+@pytest.mark.parametrize(
+    "marked, case, plural, written",
+    [
+        ("We release two |datasets.", "gent", False, "датасета"),  # «два датасета»
+        ("We release five new |datasets.", "gent", True, "датасетов"),
+        ("We release several |datasets.", "gent", True, "датасетов"),
+        ("measured on three |datasets", "loct", True, "датасетах"),
+        ("split into two |datasets", "gent", False, "датасета"),  # «на два датасета»
+        ("We release one |dataset.", "nomn", None, "датасет"),
+    ],
+)
+def test_english_numerals_govern_the_number(marked, case, plural, written):
+    from notelingo.glossary.agree import agree
+
+    form = choose_form(marked.replace("|", ""), marked.index("|"))
+    assert (form.case, form.plural) == (case, plural)
+    assert agree("датасет", form, marked.endswith("datasets.") or marked.endswith("datasets")) == written
+
+
 def test_russian_governor_wins_over_the_english_one():
     source = "We compare it after fine-tuning."
     start = source.index("fine-tuning")

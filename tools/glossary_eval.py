@@ -124,7 +124,7 @@ def _same(a: str, b: str) -> bool:
 
 def score_inflection(records: list[dict]) -> dict[str, Inflection]:
     """Per split: does the inflector reproduce each occurrence's form?"""
-    from notelingo.glossary.agree import english_governor, inflect_phrase, russian_governor
+    from notelingo.glossary.agree import choose_form, inflect_phrase
 
     out: dict[str, Inflection] = {}
     for record in records:
@@ -132,9 +132,9 @@ def score_inflection(records: list[dict]) -> dict[str, Inflection]:
         plural = record["number"] == "plur"
         result.total += 1
         result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
-        english = english_governor(record["en"], record["en_start"]) if "en_start" in record else None
-        governed = russian_governor(record["text"], record["start"], english) or ((english, None) if english else None)
-        case, number = governed if governed else ("nomn", None)
+        source, start = (record["en"], record["en_start"]) if "en_start" in record else ("", 0)
+        form = choose_form(source, start, record["text"], record["start"])  # the renderer's own choice
+        case, number = form.case, form.plural
         written = inflect_phrase(record["target"], case, plural if number is None else number)
         numbers = (False, True) if number is None else (number,)
         result.case_only += any(_same(inflect_phrase(record["target"], case, n), record["surface"]) for n in numbers)

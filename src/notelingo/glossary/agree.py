@@ -290,9 +290,31 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
+    counted = english_numeral(source, start)
+    if counted is not None and english in (None, "accs"):
+        return Form("gent", counted, GOVERNED)  # "two datasets" → «два датасета», "five" → «пять датасетов»
     if english is not None:
-        return Form(english, plural, GOVERNED)
+        return Form(english, True if counted is not None else plural, GOVERNED)
     return Form("nomn", plural, NOMINATIVE)
+
+
+_FEW_EN = frozenset("two three four both".split())
+_MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
+
+
+def english_numeral(text: str, start: int) -> bool | None:
+    """The number a Russian noun takes after the English numeral before ``text[start:]``
+    (determiners and a few adjectives may stand between): False for two to four (genitive
+    singular), True for five and more; None without a numeral, or after "one"."""
+    for word in reversed(_words_before(text, start)):
+        low = word.lower()
+        if low in _FEW_EN or low in _MANY_EN:
+            return low in _MANY_EN
+        if low.isdigit():
+            return _numeral(low)[1] if _numeral(low) else None
+        if low not in _ENGLISH_SKIP or low in ENGLISH_CASE:
+            return None
+    return None
 
 
 # ----- inflection -------------------------------------------------------------
