@@ -105,20 +105,20 @@ def translate_command(
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            err(_summary(report) + _repairs(report) + _term_forms(report)
-                + (f"; {report.where}" if report.where else "")
+            err(_summary(report) + _repairs(report) + (f"; {report.where}" if report.where else "")
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
 
 
 def _repairs(report) -> str:
-    """"; spans kept in 157 sentence(s): 20 by the model, 130 aligned, 7 spliced" (nothing when none held spans)."""
+    """"; spans kept in 157 sentence(s): 20 by the model, 130 aligned, 7 spliced" (nothing when none held spans),
+    then the term forms (:func:`_term_forms`)."""
     repairs = report.repairs
     if not sum(repairs.values()):
-        return ""
+        return _term_forms(report)
     return (f"; spans kept in {sum(repairs.values())} sentence(s): {repairs['none']} by the model, "
-            f"{repairs['aligned']} aligned, {repairs['spliced']} spliced")
+            f"{repairs['aligned']} aligned, {repairs['spliced']} spliced") + _term_forms(report)
 
 
 def _term_forms(report) -> str:

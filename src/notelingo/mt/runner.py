@@ -51,6 +51,13 @@ class TranslateReport:
     missing: dict[str, list[str]] = field(default_factory=dict)
     where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process
 
+    def count(self, results: list) -> None:
+        """Count how the segments' spans were kept and how their Russian term forms were chosen."""
+        from ..protect.repair import repair_kind
+
+        self.repairs.update(kind for kind in map(repair_kind, results) if kind)
+        self.term_forms.update(span.choice for result in results for span in result.spans if span.choice)
+
     @property
     def sentences_per_second(self) -> float:
         """Source sentences translated (not served whole from the cache) per second."""
