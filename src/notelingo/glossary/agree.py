@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..alphabet import CYRILLIC_RE as _CYRILLIC
+
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
@@ -278,9 +280,6 @@ def _word_governs(word: str) -> str | None:
     return None
 
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-
-
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
                 plural: bool | None = None) -> Form:
     """The form of a term found at ``source[start:]`` whose rendering goes to ``output[position:]``."""
@@ -290,7 +289,7 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
-    counted = english_numeral(source, start)
+    counted = english_numeral(source, start) if plural is not False else None  # "two dataset splits": a modifier
     if counted is not None and english in (None, "accs"):
         return Form("gent", counted, GOVERNED)  # "two datasets" → «два датасета», "five" → «пять датасетов»
     if english is not None:
@@ -400,3 +399,12 @@ def agree(target: str, form: Form, plural: bool) -> str:
     if form.case == "nomn" and not number:
         return target
     return inflect_phrase(target, form.case, number)
+
+
+def agree_rendering(rendering: str, plural: bool, source: str, start: int, output: str | None = None,
+                    position: int | None = None) -> tuple[str, str]:
+    """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
+    ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
+    ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
+    form = choose_form(source, start, output, position, plural)
+    return agree(rendering, form, plural), form.choice

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
+from ..alphabet import CYRILLIC_RE
 from ..errors import TranslationError
 from .alignment import Alignment
 from .mask import (
@@ -47,7 +49,6 @@ from .mask import (
 from .splice import has_words, splice, splice_cores
 
 _OPENING = set("([{«„“‘\"'")
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _CLOSING = set(".,;:!?)]}»…”’\"'")
 
 
@@ -62,37 +63,35 @@ class Plan:
     output: str | None = None
     flags: list[str] = field(default_factory=list)
     bases: dict[int, str] = field(default_factory=dict)  # span index -> nominative Russian rendering
+    agree: Callable | None = None  # the glossary's agree (see :func:`_agree`)
 
 
-def _agreeing_bases(request: SegmentRequest, spans: list[Span]) -> dict[int, str]:
-    """The Russian translate/gloss term renderings that take the case of the sentence, by span index."""
-    if request.tgt != "ru" or request.src == "ru":
+def _agreeing_bases(request: SegmentRequest, spans: list[Span], glossary) -> dict[int, str]:
+    """The Russian translate/gloss term renderings that take the case of the sentence, by span index
+    (none when the glossary cannot inflect: it has no ``agree``)."""
+    if request.tgt != "ru" or request.src == "ru" or not hasattr(glossary, "agree"):
         return {}
     return {i: s.rendering for i, s in enumerate(spans)
-            if s.kind == "term" and s.policy in ("translate", "gloss") and _CYRILLIC.search(s.rendering)}
+            if s.kind == "term" and s.policy in ("translate", "gloss") and CYRILLIC_RE.search(s.rendering)}
 
 
 def _agree(plan: Plan, raw: str | None) -> None:
-    """Put each agreeing term in the case and number its context calls for (:mod:`notelingo.glossary.agree`):
-    the Russian words before its placeholder in ``raw`` (the model's output), else the English source."""
-    if not plan.bases:
+    """Each agreeing term in the case and number the glossary's ``agree`` chooses from the Russian
+    words before its placeholder in ``raw`` (the model's output), else from the English source."""
+    if not plan.bases or plan.agree is None:
         return
-    from ..glossary.agree import agree, choose_form
-    from ..glossary.inflect import is_plural_russian
-
     hidden = {(s.start, s.end): i for i, s in enumerate(plan.table.masked)}
     swapped = {}
     for index, base in plan.bases.items():
         span = plan.spans[index]
-        position = None
-        if raw is not None and (span.start, span.end) in hidden:
-            found = re.search(re.escape(plan.table.placeholder(hidden[span.start, span.end])), raw, re.IGNORECASE)
-            position = found.start() if found else None
-        form = choose_form(plan.request.text, span.start, raw if position is not None else None, position)
-        rendering = agree(base, form, is_plural_russian(base))
+        found = re.search(re.escape(plan.table.placeholder(hidden[span.start, span.end])), raw, re.IGNORECASE) \
+            if raw is not None and (span.start, span.end) in hidden else None
+        position = found.start() if found else None
+        rendering, choice = plan.agree(base, plan.request.text, span.start,
+                                       raw if position is not None else None, position)
         glossed = span.rendering == f"{span.rendering.split(' (', 1)[0]} ({span.text})" and span.policy == "gloss"
         swapped[id(span)] = replace(span, rendering=f"{rendering} ({span.text})" if glossed else rendering,
-                                    choice=form.choice)
+                                    choice=choice)
     plan.spans = [swapped.get(id(s), s) for s in plan.spans]
     plan.table = replace(plan.table, masked=tuple(swapped.get(id(s), s) for s in plan.table.masked))
 
@@ -440,7 +439,9 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
     for i in order:
         req = requests[i]
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
-        plans[i] = plan = Plan(req, spans, *mask(req.text, spans), bases=_agreeing_bases(req, spans))
+        bases = _agreeing_bases(req, spans, glossary)
+        plans[i] = plan = Plan(req, spans, *mask(req.text, spans), bases=bases,
+                               agree=glossary.agree if bases else None)
         if start is None or not _needs_model(plan):
             continue
         pair = (req.src, req.tgt)
