@@ -207,3 +207,27 @@ def test_stats_count_a_case_form_of_the_target_as_consistent():
                     terms=[use("fine-tuning", rendering)], signature=Signature(notelingo="0"))
         [item] = term_stats([note], load_glossary())
         assert item.consistent is consistent, rendering
+
+
+def test_translate_summary_counts_the_term_forms():
+    from collections import Counter
+
+    from notelingo.cli.translate_cmd import _repairs
+    from notelingo.mt.runner import TranslateReport
+
+    report = TranslateReport(repairs=Counter(none=1, aligned=2), term_forms=Counter(governed=5, nominative=1))
+    assert _repairs(report).endswith("; term forms: 5 governed, 1 nominative")
+    assert _repairs(TranslateReport()) == ""
+
+
+@pytest.mark.parametrize(
+    "term, lang, expected",
+    [("Recurrent Neural Networks", "en", True), ("Learning rate", "en", True), ("ReLU", "en", True),
+     ("Скорость обучения", "ru", True), ("Attention weights", "en", False)],  # a part is no whole term
+)
+def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expected):
+    from glossary_eval import HELD_OUT_TERMS, covered, load_terms
+    from notelingo.glossary import load_glossary
+
+    assert len(load_terms(HELD_OUT_TERMS)) >= 100
+    assert covered(load_glossary(), term, lang) is expected
