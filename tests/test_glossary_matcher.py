@@ -132,7 +132,8 @@ def test_generic_words_are_no_terms(glossary, text, lang):
     [
         ("Обратите внимание: механизм внимания в трансформере", "ru", ["attention", "transformer"]),
         ("машинное обучение и обучение с подкреплением", "ru", ["machine learning", "reinforcement learning"]),
-        ("the training set and the training loop", "en", ["training set", "training"]),
+        ("the training set and the training loop", "en", ["training set", "training loop"]),
+        ("the training set and the training run", "en", ["training set", "training"]),
     ],
 )
 def test_longer_forms_of_generic_entries_still_match(glossary, text, lang, expected):

@@ -69,7 +69,7 @@ def test_scorer_counts_surfaces_and_entries_as_multisets():
         # everyday senses: archive, a downstream gradient
         ("Закинул всё в архив.", "ru", []),
         ("Статья про arXiv-препринты", "ru", [("arXiv", "arXiv"), ("препринты", "preprint")]),
-        ("the downstream gradient of the layer", "en", [("gradient", "gradient")]),
+        ("the downstream gradient of the layer", "en", [("gradient", "gradient"), ("layer", "layer")]),
     ],
 )
 def test_precision_rules(glossary, text, lang, expected):

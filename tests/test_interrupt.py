@@ -27,14 +27,15 @@ CACHE_FILE = "translations.sqlite3"
 
 @pytest.fixture(scope="module")
 def notes_file(tmp_path_factory) -> Path:
-    """Short unique sentences in both languages: enough batches to interrupt, quick to finish."""
+    """Short unique sentences in both languages, free of glossary terms (a segment with spans also caches its
+    alignment, a second row per input): enough batches to interrupt, quick to finish."""
     path = tmp_path_factory.mktemp("interrupt") / "notes.jsonl"
     notes = []
     for i in range(12):
         if i % 2:
-            notes.append(make_note(f"en{i}", "en", [("paragraph", f"Model {i} learns fast. Layer {i} attends.")]))
+            notes.append(make_note(f"en{i}", "en", [("paragraph", f"Model {i} learns fast. Block {i} attends.")]))
         else:
-            notes.append(make_note(f"ru{i}", "ru", [("paragraph", f"Модель {i} учится. Слой {i} работает.")]))
+            notes.append(make_note(f"ru{i}", "ru", [("paragraph", f"Модель {i} учится. Блок {i} работает.")]))
     return write_notes(path, notes)
 
 

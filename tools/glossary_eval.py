@@ -69,23 +69,114 @@ def glossary_finder(glossary):
     return lambda text, lang: [(m.surface, m.entry.en) for m in glossary.find(text, lang)]
 
 
+INFLECTIONS = LABELS.parent / "inflection.jsonl"
+HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
+
+
+def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
+    """The held-out term list: ``{"en", "ru", "file"}`` rows (comment lines start with '#')."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def prose_case(term: str) -> str:
+    """A list item as prose writes it: 'Recurrent Neural Networks' -> 'recurrent neural networks'
+    (a run of capitalised words reads as a title, never a term); 'ReLU', 'GloVe', 'R-CNN' stay."""
+    return " ".join(word if any(c.isupper() for c in word[1:]) else word.lower() for word in term.split(" "))
+
+
+def covered(glossary, term: str, lang: str) -> bool:
+    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry?"""
+    text = prose_case(term)
+    return any(m.surface.casefold() == text.casefold() for m in glossary.find(text, lang))
+
+
+def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
+    """(terms covered, terms missed) of the list in ``lang``."""
+    missed = [row[lang] for row in rows if not covered(glossary, row[lang], lang)]
+    return len(rows) - len(missed), missed
+
+
+@dataclass
+class Inflection:
+    """How often the inflector wrote the form a real Russian sentence has (tools/inflection_set.py)."""
+
+    total: int = 0
+    labelled: int = 0  # right given the labelled case and number (the morphology alone)
+    governed: int = 0  # right given the number and the words before it, and the English preposition where known
+    case_only: int = 0  # the form of the chosen case in either number (how often the case alone is right)
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, written)
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 1.0
+
+    def line(self, name: str) -> str:
+        return (f"{name}: {self.total} occurrences: form from the context {self.share(self.governed):.3f} "
+                f"({self.governed}/{self.total}; the case alone {self.share(self.case_only):.3f}), "
+                f"from the labelled case {self.share(self.labelled):.3f}")
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold().replace("ё", "е") == b.casefold().replace("ё", "е")
+
+
+def score_inflection(records: list[dict]) -> dict[str, Inflection]:
+    """Per split: does the inflector reproduce each occurrence's form?"""
+    from notelingo.glossary.agree import choose_form, inflect_phrase
+
+    out: dict[str, Inflection] = {}
+    for record in records:
+        result = out.setdefault(record["split"], Inflection())
+        plural = record["number"] == "plur"
+        result.total += 1
+        result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
+        source, start = (record["en"], record["en_start"]) if "en_start" in record else ("", 0)
+        form = choose_form(source, start, record["text"], record["start"])  # the renderer's own choice
+        case, number = form.case, form.plural
+        written = inflect_phrase(record["target"], case, plural if number is None else number)
+        numbers = (False, True) if number is None else (number,)
+        result.case_only += any(_same(inflect_phrase(record["target"], case, n), record["surface"]) for n in numbers)
+        if _same(written, record["surface"]):
+            result.governed += 1
+        else:
+            result.wrong.append((record["text"], record["surface"], written))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--glossary", help="glossary file (default: the shipped one)")
     parser.add_argument("--labels", default=str(LABELS), help="labelled JSONL file")
-    parser.add_argument("--errors", action="store_true", help="list false and missed terms")
+    parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
+    parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
+    parser.add_argument("--errors", action="store_true", help="list false and missed terms, and dev inflection errors")
     args = parser.parse_args(argv)
     from notelingo.glossary import load_glossary
 
+    inflections = score_inflection(load_labels(args.inflections))
     records = load_labels(args.labels)
-    result = score(glossary_finder(load_glossary(args.glossary)), records)
+    glossary = load_glossary(args.glossary)
+    result = score(glossary_finder(glossary), records)
+    terms = load_terms(args.terms)
+    recall = {lang: term_recall(glossary, terms, lang) for lang in ("en", "ru")}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
                 print(f"{kind}\t{surface}\t{entry}\t{text}")
+        for text, surface, written in inflections["dev"].wrong if "dev" in inflections else ():
+            print(f"inflection\t{surface}\t{written}\t{text}")  # the held-out errors stay unread
     gold = result.tp + result.fn
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
+    for lang, (found, missed) in recall.items():
+        print(f"held-out term list ({lang}): recall {found / len(terms):.3f} ({found}/{len(terms)})")
+        if args.errors:
+            print(f"  missed ({lang}): " + "; ".join(missed))
+    for split in ("heldout", "dev"):
+        if split in inflections:
+            print(inflections[split].line(f"inflection, {split}"))
     return 0
 
 

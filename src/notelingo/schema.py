@@ -109,6 +109,10 @@ class TermUse(_Model):
     surface: str = Field(description="The text as it stands in the block.")
     policy: Literal["keep", "translate", "gloss"]
     rendering: Optional[dict[str, str]] = Field(None, description="Language -> form used in the translation.")
+    choice: Optional[dict[str, str]] = Field(
+        None, description="Language -> how the rendering's case and number were chosen: 'governed' (from the "
+        "preposition, numeral or noun before it in the translation, else the English preposition before it "
+        "in the source) or 'nominative' (nothing governs it). Absent for keep terms and Russian-to-English.")
 
 
 class Signature(_Model):

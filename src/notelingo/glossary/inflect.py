@@ -234,14 +234,27 @@ def render_in_text(entry: Entry, surface: str, text: str, start: int, tgt: str) 
 
 
 def accepted_renderings(entry: Entry, lang: str) -> set[str]:
-    """Case-folded renderings the glossary allows in ``lang``: the target form and, if countable, its plural."""
+    """Case-folded renderings the glossary allows in ``lang``: the target form and, if countable, its
+    plural; in Russian every case of those (terms agree with their sentence: :mod:`.agree`)."""
     target = entry.target(lang)
     if not target:
         return set()
     forms = {target}
     if entry.policy != "keep" and not is_uncountable(entry):
         forms.add(pluralize_english(target) if lang == "en" else pluralize_russian(target) if lang == "ru" else target)
+    if lang == "ru" and entry.policy != "keep":
+        forms |= _russian_cases(target, not is_uncountable(entry))
     return {form.casefold() for form in forms}
+
+
+@lru_cache(maxsize=4096)
+def _russian_cases(target: str, countable: bool) -> frozenset[str]:
+    """``target`` in the six cases, singular (and plural when ``countable``)."""
+    from .agree import inflect_phrase
+
+    numbers = (False, True) if countable else (is_plural_russian(target),)
+    return frozenset(inflect_phrase(target, case, plural)
+                     for case in ("nomn", "gent", "datv", "accs", "ablt", "loct") for plural in numbers)
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -157,7 +157,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
     from the cache; the rest go through protect and the model, and only segments the cache lacks reach it.
     """
     from ..glossary import Glossary, load_glossary
-    from ..protect.repair import repair_kind, translate_protected
+    from ..protect.repair import translate_protected
 
     check_options(options)
     started = time.perf_counter()
@@ -179,7 +179,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
             tell_phase(progress, "matching glossary terms and protected spans")
         results = (translate_protected(requests, runner, glossary=glossary, keep_acronyms=options.keep_acronyms)
                    if requests else [])
-        report.repairs.update(kind for kind in map(repair_kind, results) if kind)
+        report.count(results)
         runner.show(runner.total_sentences)
         rows, key_of = [], dict(zip(wanted, keys))
         for job in jobs:

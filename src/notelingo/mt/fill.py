@@ -59,6 +59,7 @@ def term_uses(job: BlockJob, block_id: str, results: list) -> list[TermUse]:
                     surface=span.text,
                     policy=span.policy or "keep",
                     rendering={job.tgt: span.rendering},
+                    choice={job.tgt: span.choice} if span.choice else None,
                 )
             )
     return uses
@@ -71,6 +72,8 @@ def add_terms(note: Note, uses: list[TermUse]) -> None:
         key = (use.block, use.start, use.end, use.lang)
         if key in existing:
             existing[key].rendering = {**(existing[key].rendering or {}), **(use.rendering or {})}
+            if use.choice:
+                existing[key].choice = {**(existing[key].choice or {}), **use.choice}
         else:
             existing[key] = use
             note.terms.append(use)

@@ -45,9 +45,18 @@ class TranslateReport:
     flags: Counter = field(default_factory=Counter)
     #: Segments holding protected spans, by how the spans were kept: none / aligned / spliced.
     repairs: Counter = field(default_factory=Counter)
+    #: Russian glossary renderings by how their case and number were chosen: governed / nominative.
+    term_forms: Counter = field(default_factory=Counter)
     #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
     missing: dict[str, list[str]] = field(default_factory=dict)
     where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process
+
+    def count(self, results: list) -> None:
+        """Count how the segments' spans were kept and how their Russian term forms were chosen."""
+        from ..protect.repair import repair_kind
+
+        self.repairs.update(kind for kind in map(repair_kind, results) if kind)
+        self.term_forms.update(span.choice for result in results for span in result.spans if span.choice)
 
     @property
     def sentences_per_second(self) -> float:

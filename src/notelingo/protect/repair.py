@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
+from ..alphabet import CYRILLIC_RE
 from ..errors import TranslationError
 from .alignment import Alignment
 from .mask import (
@@ -60,6 +62,38 @@ class Plan:
     table: MaskTable
     output: str | None = None
     flags: list[str] = field(default_factory=list)
+    bases: dict[int, str] = field(default_factory=dict)  # span index -> nominative Russian rendering
+    agree: Callable | None = None  # the glossary's agree (see :func:`_agree`)
+
+
+def _agreeing_bases(request: SegmentRequest, spans: list[Span], glossary) -> dict[int, str]:
+    """The Russian translate/gloss term renderings that take the case of the sentence, by span index
+    (none when the glossary cannot inflect: it has no ``agree``)."""
+    if request.tgt != "ru" or request.src == "ru" or not hasattr(glossary, "agree"):
+        return {}
+    return {i: s.rendering for i, s in enumerate(spans)
+            if s.kind == "term" and s.policy in ("translate", "gloss") and CYRILLIC_RE.search(s.rendering)}
+
+
+def _agree(plan: Plan, raw: str | None) -> None:
+    """Each agreeing term in the case and number the glossary's ``agree`` chooses from the Russian
+    words before its placeholder in ``raw`` (the model's output), else from the English source."""
+    if not plan.bases or plan.agree is None:
+        return
+    hidden = {(s.start, s.end): i for i, s in enumerate(plan.table.masked)}
+    swapped = {}
+    for index, base in plan.bases.items():
+        span = plan.spans[index]
+        found = re.search(re.escape(plan.table.placeholder(hidden[span.start, span.end])), raw, re.IGNORECASE) \
+            if raw is not None and (span.start, span.end) in hidden else None
+        position = found.start() if found else None
+        rendering, choice = plan.agree(base, plan.request.text, span.start,
+                                       raw if position is not None else None, position)
+        glossed = span.rendering == f"{span.rendering.split(' (', 1)[0]} ({span.text})" and span.policy == "gloss"
+        swapped[id(span)] = replace(span, rendering=f"{rendering} ({span.text})" if glossed else rendering,
+                                    choice=choice)
+    plan.spans = [swapped.get(id(s), s) for s in plan.spans]
+    plan.table = replace(plan.table, masked=tuple(swapped.get(id(s), s) for s in plan.table.masked))
 
 
 def _edges(text: str) -> tuple[str, str, str]:
@@ -330,6 +364,7 @@ def _splice_cores(plan: Plan) -> list[str]:
 
 
 def _splice(plan: Plan, translations: dict[str, str]) -> None:
+    _agree(plan, None)
     plan.output, kept_source = splice(plan.request.text, plan.spans, translations)
     if kept_source and FLAG_EMPTY_KEPT_SOURCE not in plan.flags:
         plan.flags.append(FLAG_EMPTY_KEPT_SOURCE)
@@ -342,6 +377,7 @@ def _repaired(plans: list[Plan], first: dict, alignments: dict) -> tuple[list[Pl
     failed: list[Plan] = []
     for plan in plans:
         core = _edges(plan.masked)[1]
+        _agree(plan, first[core])
         if _accept_masked_output(plan, first[core]) or repair_in_place(plan, first[core], alignments.get(core)):
             continue
         (unaligned if core not in alignments else failed).append(plan)
@@ -353,6 +389,7 @@ def translate_pair(plans: list[Plan], src: str, tgt: str, translate_batch: Trans
     its alignment is asked for again with it; the pieces of what still fails in a last call."""
     for plan in plans:
         if not _needs_model(plan):
+            _agree(plan, None)
             plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
     pending = [p for p in plans if p.output is None]
     unaligned, failed = _repaired(pending, *_translate_aligned(translate_batch, pending, src, tgt))
@@ -402,7 +439,9 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
     for i in order:
         req = requests[i]
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
-        plans[i] = plan = Plan(req, spans, *mask(req.text, spans))
+        bases = _agreeing_bases(req, spans, glossary)
+        plans[i] = plan = Plan(req, spans, *mask(req.text, spans), bases=bases,
+                               agree=glossary.agree if bases else None)
         if start is None or not _needs_model(plan):
             continue
         pair = (req.src, req.tgt)

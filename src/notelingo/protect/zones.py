@@ -49,6 +49,7 @@ class Span:
     entry: Optional[str] = None  # canonical English of the glossary entry (kind == "term")
     policy: Optional[str] = None  # keep|translate|gloss (kind == "term")
     hint: str = ""  # render: the term's form(s) in the other language(s)
+    choice: Optional[str] = None  # protect: how a Russian term's form was chosen (glossary.agree: governed|nominative)
 
 # ----- arXiv ids and DOIs ----------------------------------------------------
 

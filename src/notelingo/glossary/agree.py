@@ -1,0 +1,410 @@
+"""Russian glossary renderings that agree with the sentence around them: case and number.
+
+English→Russian, a translate or gloss term is masked and its placeholder restored with
+the glossary's Russian target. The target is written in the nominative; in running
+Russian the noun of a term stands in the genitive about half of the time («после
+дообучения», «точность модели»), so the form is chosen from the word that governs it:
+
+1. the Russian word before the placeholder in the model's output (:func:`russian_governor`):
+   a preposition («после» → genitive, «на трёх» → prepositional plural), a numeral
+   («три датасета»), a noun («точность модели» → genitive), a verb of a small table
+   («является моделью»);
+2. else the English preposition before the term in the source (:func:`english_governor`,
+   ``after/without/of/for/from`` → genitive, ``on/in/about`` → prepositional, ``with/by``
+   → instrumental, ...);
+3. else the nominative.
+
+Adjective + noun targets («языковая модель») inflect word by word: the words up to the
+head noun take its case and number (the adjectives keep the gender the target gives
+them, and an accusative takes the noun's animacy); words after the head («набор данных»)
+stay as they are. The result records how its form was chosen (:data:`GOVERNED`,
+:data:`NOMINATIVE`) for ``note.terms``.
+
+pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..alphabet import CYRILLIC_RE as _CYRILLIC
+
+#: How a rendering's form was chosen (``TermUse.choice``).
+GOVERNED = "governed"
+NOMINATIVE = "nominative"
+
+#: English prepositions and the case their Russian counterpart governs.
+ENGLISH_CASE = {
+    **dict.fromkeys("after without of for from before during until till except among amongst "
+                    "near behind beyond besides despite around since".split(), "gent"),
+    **dict.fromkeys("on in about at within inside upon".split(), "loct"),
+    **dict.fromkeys("with by between under".split(), "ablt"),
+    **dict.fromkeys("to towards toward".split(), "datv"),
+    **dict.fromkeys("into onto through via".split(), "accs"),
+}
+#: Russian prepositions (and the fixed phrases ending in one) and the case they govern.
+RUSSIAN_CASE = {
+    **dict.fromkeys("без для до из от у около после вокруг кроме среди вместо из-за из-под против вне "
+                    "внутри помимо возле вдоль ради напротив насчёт насчет".split(), "gent"),
+    **dict.fromkeys("к ко по благодаря согласно вопреки навстречу".split(), "datv"),
+    **dict.fromkeys("через про сквозь".split(), "accs"),
+    **dict.fromkeys("о об обо при".split(), "loct"),
+    **dict.fromkeys("в во на".split(), "loct"),
+    **dict.fromkeys("с со за под подо над надо перед передо между".split(), "ablt"),
+}
+#: English prepositions that turn an ambiguous Russian one to another case: «в датасет» (into),
+#: «с сервера» (from), «за эпоху» (for/in).
+_DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to": "accs"},
+              "на": {"onto": "accs", "to": "accs", "for": "accs"},
+              "с": {"from": "gent", "since": "gent"}, "со": {"from": "gent", "since": "gent"},
+              "за": {"for": "accs", "in": "accs", "within": "accs"}}
+#: Verbs directly before a term that take it in the instrumental («является моделью»).
+_INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
+                                "служить пользоваться владеть управлять заниматься".split())
+#: Verbs directly before a term that take it in the dative («соответствует токену»).
+_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
+                          "передавать подать подавать присвоить присваивать давать дать".split())
+#: The other case an ambiguous preposition governs (an adjective before the term may show it).
+_ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
+                "с": ("gent",), "со": ("gent",)}
+_CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
+_INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
+    объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
+    поместить помещать разбить разбивать разделить разделять перевести переводить сохранить сохранять влиять
+    повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
+    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
+    включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
+    объединение преобразование отправка загрузка добавление превращение конвертация""".split())
+#: Quantity words that take a genitive plural («много токенов»).
+_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
+#: English words that may stand between a preposition and its noun ("after the first two epochs").
+_ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
+    several both each every other such few more most new same first last one two three four five six seven eight
+    nine ten pre-trained pretrained large small different multiple""".split())
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+_AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
+_FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
+
+
+@dataclass(frozen=True)
+class Form:
+    """The case and number a rendering should take, and how they were chosen."""
+
+    case: str = "nomn"
+    plural: bool | None = None  # None: the number the term has on its own
+    choice: str = NOMINATIVE
+
+
+def _analyzer():
+    from .morph import russian_analyzer
+
+    return russian_analyzer()
+
+
+@lru_cache(maxsize=65536)
+def _parses(word: str):
+    return tuple(_analyzer().parse(word.lower()))
+
+
+def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
+    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
+    before = text[:end]
+    cut = max(before.rfind(c) for c in ",.;:!?()[]\n«»\"")
+    return list(_WORD.finditer(before, cut + 1))[-limit:]
+
+
+def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
+    return [m.group() for m in _word_matches(text, end, limit)]
+
+
+def english_governor(text: str, start: int) -> str | None:
+    """The case the English preposition before ``text[start:]`` calls for, or None.
+
+    Determiners, numerals and a few adjectives may stand between ("after the two
+    pre-trained models"); any other word ends the search ("improves the results")."""
+    for word in reversed(_words_before(text, start)):
+        low = word.lower()
+        if low in ENGLISH_CASE:
+            return ENGLISH_CASE[low]
+        if low not in _ENGLISH_SKIP and not low.isdigit():
+            return None
+    return None
+
+
+def _numeral(word: str) -> tuple[str, bool] | None:
+    """(case, plural) of the noun after a numeral: «три» → genitive singular, «пять» → genitive
+    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it);
+    None for a word that is no numeral, or «один»/"1" (the noun keeps its number)."""
+    if word.isdigit():
+        last, tens = int(word) % 10, int(word) % 100
+        if last == 1 and tens != 11:
+            return None
+        return "gent", not (2 <= last <= 4 and not 12 <= tens <= 14)
+    parses = [p for p in _parses(word) if p.tag.POS == "NUMR"]
+    if not parses or parses[0].normal_form in ("один", "одна", "одно"):
+        return None
+    tag = parses[0].tag
+    if tag.case in ("nomn", "accs", None):
+        return "gent", parses[0].normal_form not in _FEW and word.lower() not in _FEW
+    return "oblique:" + tag.case, True
+
+
+def _is_pos(word: str, pos: frozenset[str]) -> bool:
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS in pos
+
+
+def _preposition_case(low: str, english: str | None) -> str:
+    """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
+    if english is not None and english in _DIRECTION.get(low, {}).values():
+        return english
+    return RUSSIAN_CASE[low]
+
+
+def _agent_participle(word: str) -> bool:
+    """A present passive participle («используемый», «называемой»): the noun after it is its agent."""
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
+
+
+def _adjective_cases(word: str) -> list[str]:
+    """The cases an adjective or participle can stand in, most likely first."""
+    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case))
+
+
+def russian_governor(text: str, position: int, english: str | None = None) -> tuple[str, bool | None] | None:
+    """(case, plural or None) the Russian words before ``position`` call for, or None.
+
+    Read right to left: adjectives and numerals next to the term are passed over («на трёх
+    больших»), remembering the case the adjective shows; then a preposition decides
+    (:func:`_preposition_form`); a coordination («моделей и XX») takes the case of the phrase
+    before it; a noun or verb next to the term governs it (:func:`_word_governs`) unless the
+    adjective shows another case; else the adjective's case, if oblique."""
+    numeral: tuple[str, bool] | None = None
+    digits = False
+    shown: list[str] = []  # cases the nearest adjective allows
+    matches = _word_matches(text, position)
+    for index in range(len(matches) - 1, -1, -1):
+        word = matches[index].group()
+        low = word.lower()
+        if low in RUSSIAN_CASE:
+            before = [m.group() for m in matches[max(0, index - 3):index]]
+            return _preposition_form(low, before, english, numeral, digits, shown)
+        if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
+            numeral, digits = _numeral(word), word.isdigit()
+            continue
+        if low in _QUANTITY and numeral is None:
+            return "gent", True  # «больше токенов», «несколько датасетов»
+        if any(p.normal_form == "который" for p in _parses(word)[:1]):
+            break  # «в котором XX»: XX begins a clause of its own
+        if index == len(matches) - 1 and numeral is None and _agent_participle(word):
+            return "ablt", None  # «используемый токенизатором», «называемой дистилляцией»
+        if _is_pos(word, _AGREEING):
+            shown = shown or _adjective_cases(word)
+            continue
+        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
+            continue  # «с предварительно обученной XX», «с такой же XX»
+        if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
+            continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
+        if numeral is None and low in _CONJUNCTIONS and index > 0:
+            if shown:
+                break  # «быстрому и медленному XX»: the adjective shows the case
+            return _coordinated(text, matches[index - 1], english)
+        if numeral is None:
+            governed = _word_governs(word)
+            if governed and (not shown or governed in shown):
+                return governed, None
+        break
+    if numeral is not None:
+        case, plural = numeral
+        return case.removeprefix("oblique:"), plural
+    if shown and shown[0] != "nomn":
+        return shown[0], None
+    return None
+
+
+def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
+                      shown: list[str]) -> tuple[str, bool | None]:
+    """The form after preposition ``low`` (``before``: the words before it): a numeral in the
+    nominative or accusative keeps its genitive («на три датасета», «в 2 токена»); «в/на/с/за»
+    take the other case the English preposition, the adjective or the verb before them shows
+    («в удалённый репозиторий», «объединить в батч»)."""
+    accusative_numeral = numeral is not None and not numeral[0].startswith("oblique:")
+    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *_ALTERNATIVE.get(low, ()))):
+        return numeral
+    case = _preposition_case(low, english)
+    if english is None and "accs" in _ALTERNATIVE.get(low, ()):
+        if shown and case not in shown and "accs" in shown:
+            case = "accs"
+        elif not shown and any(p.normal_form in _INTO_VERBS for word in before for p in _parses(word)[:2]):
+            case = "accs"
+    elif shown and case not in shown and english is None:
+        case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)
+    return case, True if numeral else None
+
+
+def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
+    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
+    parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
+    if not parses:
+        return None
+    governed = russian_governor(text, previous.start(), english)
+    cases = {p.tag.case for p in parses}
+    if governed is not None and governed[0] in cases:
+        return governed[0], None
+    return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
+
+
+def _word_governs(word: str) -> str | None:
+    """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
+    :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    parses = _parses(word)
+    if not parses or not _CYRILLIC.search(word):
+        return None
+    tag = parses[0].tag
+    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
+        return "gent"
+    if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
+        lemma = parses[0].normal_form
+        if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
+            return "ablt"  # «может быть батчем»
+        if lemma in _DATIVE_VERBS:
+            return "datv"
+        if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
+            return "accs"
+    return None
+
+
+def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
+                plural: bool | None = None) -> Form:
+    """The form of a term found at ``source[start:]`` whose rendering goes to ``output[position:]``."""
+    english = english_governor(source, start)
+    if output is not None and position is not None:
+        governed = russian_governor(output, position, english)
+        if governed is not None:
+            case, number = governed
+            return Form(case, number if number is not None else plural, GOVERNED)
+    counted = english_numeral(source, start) if plural is not False else None  # "two dataset splits": a modifier
+    if counted is not None and english in (None, "accs"):
+        return Form("gent", counted, GOVERNED)  # "two datasets" → «два датасета», "five" → «пять датасетов»
+    if english is not None:
+        return Form(english, True if counted is not None else plural, GOVERNED)
+    return Form("nomn", plural, NOMINATIVE)
+
+
+_FEW_EN = frozenset("two three four both".split())
+_MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
+
+
+def english_numeral(text: str, start: int) -> bool | None:
+    """The number a Russian noun takes after the English numeral before ``text[start:]``
+    (determiners and a few adjectives may stand between): False for two to four (genitive
+    singular), True for five and more; None without a numeral, or after "one"."""
+    for word in reversed(_words_before(text, start)):
+        low = word.lower()
+        if low in _FEW_EN or low in _MANY_EN:
+            return low in _MANY_EN
+        if low.isdigit():
+            return _numeral(low)[1] if _numeral(low) else None
+        if low not in _ENGLISH_SKIP or low in ENGLISH_CASE:
+            return None
+    return None
+
+
+# ----- inflection -------------------------------------------------------------
+
+
+def _base_parse(word: str, plural: bool):
+    """The parse of a target word as the glossary writes it (nominative), preferring common nouns."""
+    parses = _parses(word)
+    number = "plur" if plural else "sing"
+
+    def rank(p):
+        tag = p.tag
+        return (tag.case == "nomn", tag.number == number or tag.number is None, not (_PROPER & tag.grammemes),
+                tag.POS == "NOUN", "inan" in tag, p.normal_form.endswith("ой"), p.score)  # большой, not больший
+
+    return max(parses, key=rank) if parses else None
+
+
+def _head(words: list[str]) -> int:
+    for index, word in enumerate(words):
+        parses = _parses(word.rsplit("-", 1)[-1])
+        if not parses or parses[0].tag.POS not in _AGREEING:
+            return index
+    return len(words) - 1
+
+
+def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
+    prefix, _, last = word.rpartition("-")
+    if not _CYRILLIC.search(last):
+        return word, None
+    parse = _base_parse(last, plural_base)
+    inflected = parse.inflect(grammemes) if parse is not None else None
+    if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
+        inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
+    if inflected is None:
+        return word, parse
+    form = inflected.word.replace("ё", "е") if "ё" not in last else inflected.word
+    if last[:1].isupper():
+        form = form[:1].upper() + form[1:]
+    return (f"{prefix}-{form}" if prefix else form), parse
+
+
+def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
+    """``phrase`` (a nominative glossary target) in ``case`` and number; words after the head stay.
+
+    'языковая модель', 'ablt', True -> 'языковыми моделями'; 'набор данных', 'gent', False ->
+    'набора данных'. A word pymorphy3 cannot inflect stays as it is."""
+    if case not in _CASES:
+        raise ValueError(f"unknown case {case!r}; use one of {sorted(_CASES)}")
+    words = phrase.split(" ")
+    head = _head(words)
+    plural_base = _is_plural_target(words[head])
+    grammemes = {case, "plur" if plural else "sing"}
+    head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
+    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
+    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
+        grammemes.add("anim")
+    elif case == "accs":
+        grammemes.add("inan")
+    out = []
+    for index, word in enumerate(words):
+        if index > head:
+            out.append(word)
+            continue
+        wanted = set(grammemes) if index < head else grammemes - {"anim", "inan"}
+        if index < head and not plural:
+            parse = _base_parse(word.rsplit("-", 1)[-1], plural_base)
+            gender = parse.tag.gender if parse is not None else None
+            wanted |= {gender} if gender else set()  # «языковую», not the masculine «языковой»
+        out.append(_inflect_word(word, wanted, plural_base)[0])
+    return " ".join(out)
+
+
+def _is_plural_target(word: str) -> bool:
+    """A target head that is plural as the glossary writes it («веса», «логиты»)."""
+    parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
+    return bool(parses) and all(p.tag.number == "plur" for p in parses)
+
+
+def agree(target: str, form: Form, plural: bool) -> str:
+    """``target`` in ``form``'s case and number (``form.plural`` wins over ``plural`` when set)."""
+    number = plural if form.plural is None else form.plural
+    if form.case == "nomn" and not number:
+        return target
+    return inflect_phrase(target, form.case, number)
+
+
+def agree_rendering(rendering: str, plural: bool, source: str, start: int, output: str | None = None,
+                    position: int | None = None) -> tuple[str, str]:
+    """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
+    ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
+    ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
+    form = choose_form(source, start, output, position, plural)
+    return agree(rendering, form, plural), form.choice

@@ -1,0 +1,230 @@
+"""Build the inflection test set: glossary targets as they stand in real Russian sentences.
+
+Every occurrence of a translate/gloss entry's Russian target (any inflected form of its
+words: the head noun and the adjectives before it; the words after the head as written)
+in the sentences of three public sources becomes one record of
+tests/fixtures/glossary/inflection.jsonl:
+
+    {"source", "split", "text", "start", "end", "surface", "entry", "target", "case", "number"}
+
+``case``/``number`` label the head word: among pymorphy3's readings of it as a form of the
+target that its adjectives agree with (and, where the source pairs each line with its English
+original, of the number the English term has there: ``en``), the one whose case the preposition
+before it governs (``agree.RUSSIAN_CASE``), else pymorphy3's first; a sample was checked by hand
+(LABELLING.md). The set
+scores the inflector (tools/glossary_eval.py): given the target, the number and the words
+before the occurrence, it must write the surface.
+
+Sources (the held-out one was chosen before any rule was tuned):
+  dev      hf-course-ru  the Russian chapters of the Hugging Face course (huggingface/course,
+                         chapters/ru, Apache-2.0), fetched into /work/.mirror
+  dev      channel-004   the Russian ML channel dump /work/shared/corpus/text/004 (the user's sample)
+  heldout  cheatsheets   the Russian translations of the Stanford CS 229/230 cheat sheets
+                         (shervinea/cheatsheet-translation, ru/, MIT)
+
+    python tools/inflection_set.py  # rewrites the fixture (needs the two mirrors and the corpus)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "tests" / "fixtures" / "glossary" / "inflection.jsonl"
+COURSE = Path("/work/.mirror/huggingface+course/repo")
+CHEATS = Path("/work/.mirror/shervinea+cheatsheet-translation/repo")
+CHANNEL = Path("/work/shared/corpus/text/004_579db69af2cfe4c6.txt")
+CHEAT_FILES = ("cs-229-deep-learning cs-229-supervised-learning cs-229-unsupervised-learning "
+               "cs-229-machine-learning-tips-and-tricks cs-230-convolutional-neural-networks "
+               "cs-230-deep-learning-tips-and-tricks cs-230-recurrent-neural-networks").split()
+HELD_OUT = "cheatsheets"
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _prose(text: str) -> str:
+    """MDX/Markdown without code blocks, tags, link targets and emphasis marks."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"<[^>\n]*>", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"`[^`\n]*`", " CODE ", text)
+    return re.sub(r"[*_#>\[\]|]", " ", text)
+
+
+def sentences(text: str) -> list[str]:
+    """Lines cut at sentence ends; only those holding Cyrillic words."""
+    out = []
+    for line in _prose(text).splitlines():
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ«\"])", line.strip()):
+            sentence = re.sub(r"\s+", " ", sentence).strip()
+            if len(_CYRILLIC.findall(sentence)) > 10:
+                out.append(sentence)
+    return out
+
+
+def source_texts() -> list[tuple[str, str, str | None]]:
+    """(source, Russian text, its English original when the source pairs them) for every document, in order."""
+    docs: list[tuple[str, str, str | None]] = []
+    for path in sorted(_git(COURSE, "ls-tree", "-r", "--name-only", "HEAD", "chapters/ru").split()):
+        if path.endswith(".mdx") and "ipynb" not in path and "/glossary/" not in path:
+            docs.append(("hf-course-ru", _git(COURSE, "show", f"HEAD:{path}"), None))
+    docs.append(("channel-004", CHANNEL.read_text(encoding="utf-8"), None))
+    for name in CHEAT_FILES:
+        path = f"ru/{name}.md"
+        commit = _git(CHEATS, "log", "--all", "-1", "--format=%H", "--", path).strip()
+        english = None
+        for line in _git(CHEATS, "show", f"{commit}:{path}").splitlines():
+            if line.startswith("**"):
+                english = re.sub(r"^\*\*\d+\.\s*|\*\*$", "", line.strip())
+            elif line.startswith("&#10230;"):
+                docs.append(("cheatsheets", line.split(";", 1)[1], english))
+    return docs
+
+
+def english_term(entry, english: str | None) -> re.Match | None:
+    """The entry's one occurrence in the English original (a form, maybe with a plural 's'), or None."""
+    if not english:
+        return None
+    found = {}
+    for form in entry.forms("en"):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?:e?s)?(?![\w-])", english, re.IGNORECASE):
+            found[m.start()] = m
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def english_number(entry, term: re.Match | None) -> str | None:
+    """'plur'/'sing' of the entry as the English original writes it, or None."""
+    from notelingo.glossary.inflect import is_plural_english, is_uncountable
+
+    if term is None or is_uncountable(entry):
+        return None
+    return "plur" if is_plural_english(term.group(), entry) else "sing"
+
+
+def _lemmas(word: str) -> set[str]:
+    from notelingo.glossary.agree import _parses
+
+    return {p.normal_form for p in _parses(word.rsplit("-", 1)[-1])}
+
+
+def _targets(glossary) -> list[tuple[list[str], int, object]]:
+    """(target words, head index, entry) for each translate/gloss entry with a Russian target."""
+    from notelingo.glossary.agree import _head
+
+    out = []
+    for entry in glossary.entries:
+        target = entry.target("ru")
+        if entry.policy == "keep" or not target or not _CYRILLIC.search(target):
+            continue
+        words = target.split(" ")
+        out.append((words, _head(words), entry))
+    return out
+
+
+def _matches(words: list[str], head: int, tokens: list[re.Match], at: int) -> bool:
+    if at + len(words) > len(tokens):
+        return False
+    for i, word in enumerate(words):
+        found = tokens[at + i].group()
+        if i > head:
+            if found.lower() != word.lower():
+                return False
+        elif ("-" in word or "-" in found) and found.rsplit("-", 1)[0].lower() != word.rsplit("-", 1)[0].lower():
+            return False  # «BPE-токенизацией» is a compound, not a form of «токенизация»
+        elif not (_lemmas(found) & _lemmas(word)):
+            return False
+    return True
+
+
+def _readings(word: str, target: str) -> list[tuple[str, str]]:
+    """(case, number) of ``word`` read as a form of ``target``'s lemma, in pymorphy3's order (most likely first)."""
+    from notelingo.glossary.agree import _base_parse, _is_plural_target, _parses
+
+    lemmas = _lemmas(target)
+    base = _base_parse(target.rsplit("-", 1)[-1], _is_plural_target(target))
+    gender = base.tag.gender if base is not None and base.tag.POS == "NOUN" else None
+    found = [(p.tag.case, p.tag.number) for p in _parses(word.rsplit("-", 1)[-1])
+             if p.normal_form in lemmas and p.tag.case and p.tag.number
+             and (gender is None or p.tag.POS != "NOUN" or p.tag.gender in (gender, None))]
+    return list(dict.fromkeys(found))  # a noun's readings keep the target's gender: «трансформера» is no feminine
+
+
+def label(found: list[str], words: list[str], head: int, text: str, start: int,
+          number: str | None = None) -> tuple[str, str] | None:
+    """(case, number) of an occurrence: among the readings its words agree on (an adjective settles
+    «машинного обучения»), the first whose case the preposition right before it governs (adjectives
+    and numerals may stand between), else pymorphy3's first."""
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+
+    readings = _readings(found[head], words[head])
+    for i in range(head):
+        agreeing = set(_readings(found[i], words[i]))
+        if any(r in agreeing for r in readings):
+            readings = [r for r in readings if r in agreeing]
+    if not readings:
+        return None
+    if number and any(r[1] == number for r in readings):
+        readings = [r for r in readings if r[1] == number]  # the English original settles «метки»
+    preposition = None
+    for word in reversed(_words_before(text, start)):
+        if word.lower() in RUSSIAN_CASE:
+            preposition = word.lower()
+        if word.lower() in RUSSIAN_CASE or not (word.isdigit() or _is_pos(word, _AGREEING)):
+            break
+    for case in [RUSSIAN_CASE[preposition], "accs"] if preposition else []:
+        for reading in readings:
+            if reading[0] == case:
+                return reading
+    return readings[0]
+
+
+def occurrences(glossary, docs) -> list[dict]:
+    targets = _targets(glossary)
+    rows = []
+    for source, text, english in docs:
+        for sentence in sentences(text):
+            tokens = list(_WORD.finditer(sentence))
+            taken: set[int] = set()
+            for words, head, entry in sorted(targets, key=lambda t: -len(t[0])):
+                for at in range(len(tokens)):
+                    if at in taken or not _matches(words, head, tokens, at):
+                        continue
+                    start, end = tokens[at].start(), tokens[at + len(words) - 1].end()
+                    term = english_term(entry, english)
+                    found = label([t.group() for t in tokens[at:at + len(words)]], words, head, sentence, start,
+                                  english_number(entry, term))
+                    if found is None:
+                        continue
+                    taken.update(range(at, at + len(words)))
+                    rows.append({"source": source, "split": "heldout" if source == HELD_OUT else "dev",
+                                 "text": sentence, "start": start, "end": end, "surface": sentence[start:end],
+                                 "entry": entry.en, "target": " ".join(words), "case": found[0],
+                                 "number": found[1], **({"en": english} if english else {}),
+                                 **({"en_start": term.start()} if term else {})})
+    return sorted(rows, key=lambda r: (r["split"], r["source"]))
+
+
+def main() -> int:
+    from notelingo.glossary import load_glossary
+
+    rows = occurrences(load_glossary(), source_texts())
+    with open(OUT, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    by_split: dict[str, int] = {}
+    for row in rows:
+        by_split[f"{row['split']}/{row['source']}"] = by_split.get(f"{row['split']}/{row['source']}", 0) + 1
+    print(f"{len(rows)} occurrences -> {OUT.relative_to(REPO)}: {by_split}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
