@@ -24,11 +24,19 @@ from .backends import (
     cpu_count,
     load_translator,
 )
-from .options import DEVICES, DecodingOptions, TranslateOptions, bucket_chunks, check_device, length_bucket
+from .options import (
+    DEVICES,
+    DecodingOptions,
+    TranslateOptions,
+    bucket_chunks,
+    check_device,
+    length_bucket,
+    shape_chunks,
+)
 from .signature import ModelSignature
 
 __all__ = [
     "BACKENDS", "DEVICES", "DecodingOptions", "ModelSignature", "TranslateOptions", "Translator", "backend_installed",
     "bucket_chunks", "cache_root", "check_device", "check_options", "choose_backend", "cpu_count", "length_bucket",
-    "load_translator",
+    "load_translator", "shape_chunks",
 ]

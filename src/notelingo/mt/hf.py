@@ -17,7 +17,7 @@ import os
 from ..errors import ModelError
 from .backends import cpu_count
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, bucket_chunks
+from .options import DecodingOptions, shape_chunks
 
 
 def torch_threads(cores: int) -> int:
@@ -67,10 +67,8 @@ class HFTranslator(MarianTokens):
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         out = [""] * len(texts)
-        # each text decodes to its own cap: beam search chunks never cross a length bucket, greedy
-        # outputs are cut at their own (see DecodingOptions.max_new_tokens)
-        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
-        for chunk in bucket_chunks(self.token_lengths(texts), size, beams=beams):
+        # chunks of one token length: no padding, so each text decodes as it would alone (see shape_chunks)
+        for chunk in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
             for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk])):
                 out[index] = text
         return out
@@ -78,9 +76,9 @@ class HFTranslator(MarianTokens):
     def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
-        # see translate_batch
-        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
-        for indices in bucket_chunks(self.token_lengths(texts), size, beams=beams):
+        # see translate_batch; a text whose alignment is wanted decodes alone (its attention's last bits
+        # would move with the number of rows)
+        for indices in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), want):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted)

@@ -217,8 +217,16 @@ def _input_ranges(plan: Plan) -> list[tuple[int, int]]:
     return ranges
 
 
+#: Attention sums are compared in steps of 1/PLACEMENT_LEVELS, a tie going to the first token: last-bit
+#: noise (float16, int8, thread counts) moves a span only where it crosses a step. The backends also
+#: decode a segment whose alignment is wanted alone, so its attention is the same in every run.
+PLACEMENT_LEVELS = 64
+
+
 def _argmax(values) -> int:
-    return max(range(len(values)), key=values.__getitem__)
+    """The first index of the largest value, values quantized (see :data:`PLACEMENT_LEVELS`)."""
+    levels = [round(value * PLACEMENT_LEVELS) for value in values]
+    return max(range(len(levels)), key=levels.__getitem__)
 
 
 def _neighbour(alignment: Alignment, text: str, tokens: range, blocked: set[int]) -> int | None:
@@ -242,7 +250,7 @@ def _token_place(alignment: Alignment, text: str, tokens: list[int], blocked: se
     to_right = abs(best - _argmax([weights[t][right] for t in range(rows)]))
     if to_left != to_right:
         return best, "after" if to_left < to_right else "before"
-    return best, "after" if weights[best][left] >= weights[best][right] else "before"
+    return best, "after" if _argmax([weights[best][left], weights[best][right]]) == 0 else "before"
 
 
 def _char_place(raw: str, token_range: tuple[int, int], side: str) -> int:
