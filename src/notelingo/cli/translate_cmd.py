@@ -111,7 +111,7 @@ def translate_command(
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            err(_summary(report) + _repairs(report) + (f"; {report.where}" if report.where else "")
+            err(_summary(report) + _repairs(report) + _checks(report) + (f"; {report.where}" if report.where else "")
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
@@ -124,6 +124,14 @@ def _repairs(report) -> str:
         return ""
     return (f"; spans kept in {sum(repairs.values())} sentence(s): {repairs['none']} by the model, "
             f"{repairs['aligned']} aligned, {repairs['spliced']} spliced")
+
+
+def _checks(report) -> str:
+    """"; 3 sentence(s) flagged for review (loops 2, too short 1)" (nothing when none was flagged)."""
+    from ..mt.checks import summary
+
+    text = summary(report.checks)
+    return f"; {text}" if text else ""
 
 
 def _summary(report) -> str:

@@ -190,6 +190,14 @@ class CT2Translator(MarianTokens):
         """
         return self.submit(texts, want)()
 
+    def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
+        """What :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, decoded
+        against repetition (for outputs that looped: see :mod:`.checks`)."""
+        decoded = self._submit(texts, want, again=True)
+        if want is None:
+            return [self._detokenize(pieces) for pieces, _ in decoded()]
+        return self._aligned(texts, decoded())
+
     def submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
         """Queue ``texts`` on the workers and return at once; calling the result waits for them and
         gives what :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives.
@@ -214,11 +222,15 @@ class CT2Translator(MarianTokens):
             out.append((text_out, self.alignment(source, pieces, text_out, attention) if usable else None))
         return out
 
-    def _submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
+    def _submit(self, texts: list[str], want: list[bool] | None = None, again: bool = False) -> Callable[[], list]:
         """Queue the chunks of ``texts``; the result waits for (output pieces, attention or None) per text.
-        Only the texts in ``want`` keep their attention."""
+        Only the texts in ``want`` keep their attention. ``again``: decode against repetition."""
         if not texts:
             return list
+        from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
+
+        retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM,
+                 "repetition_penalty": RETRY_REPETITION_PENALTY} if again else {}
         tokens = self.cached_tokens(texts)
         lengths = [len(t) for t in tokens]
         self.check_lengths(lengths, texts)
@@ -231,6 +243,7 @@ class CT2Translator(MarianTokens):
             futures = self.translator.translate_batch(
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
                 max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
+                **retry,
             )
             pending.append((chunk, futures))
 

@@ -141,6 +141,13 @@ def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional
     signature.glossary_hash = glossary_hash
 
 
+def count_checks(report: TranslateReport, record: dict) -> None:
+    """Add a block record's flagged sentences to the report (the summary's "flagged for review")."""
+    for _, flags in record.get("checks", []):
+        report.checks["sentences"] += 1
+        report.checks.update(flags)
+
+
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
     """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
     records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
@@ -156,6 +163,7 @@ def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner:
         apply_record(notes[n], b, src, tgt, record)
         signed.setdefault(n, {})[(src, tgt)] = record["signature"]
         runner.report.flags.update(record["flags"])
+        count_checks(runner.report, record)
         runner.report.block_hits += 1
     return missing
 
@@ -198,6 +206,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
             record["signature"] = runner.pair_signature(job.src, job.tgt)
             signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
             report.flags.update(record["flags"])
+            count_checks(report, record)
             rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
         if runner.cache is not None and rows:
             runner.cache.put_blocks(rows)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Block, Note, TermUse
+from ..schema import Block, Note, SentenceCheck, TermUse
+from .checks import check_sentence
 from .segment import Piece, join_translations
 
 
@@ -80,23 +81,38 @@ def fill_block(note: Note, job: BlockJob, results: list) -> dict:
     """Write one job's translations into its block; returns the block record for the cache."""
     block = note.blocks[job.block]
     translations = [results[i].text for i in job.requests]
-    flags = list(dict.fromkeys(flag for i in job.requests for flag in results[i].flags))
+    checks = sentence_checks(job, translations)
+    flags = list(dict.fromkeys([flag for i in job.requests for flag in results[i].flags]
+                               + [flag for _, found in checks for flag in found]))
     uses = term_uses(job, block.id, results)
     record = {
         "text": join_translations(job.pieces, translations),
         "sources": [piece.text for piece in job.pieces],
         "translations": translations,
         "flags": flags,
+        "checks": checks,
         "terms": [use.model_dump() for use in uses],
     }
     apply_record(note, job.block, job.src, job.tgt, record)
     return record
 
 
+def sentence_checks(job: BlockJob, translations: list[str]) -> list[list]:
+    """[[sentence index, [check: flags]], ...] for the block's translated sentences that fail a self-check."""
+    found = []
+    for index, (piece, translation) in enumerate(zip(job.pieces, translations)):
+        flags = check_sentence(piece.text, translation, job.src, job.tgt)
+        if flags:
+            found.append([index, flags])
+    return found
+
+
 def apply_record(note: Note, index: int, src: str, tgt: str, record: dict) -> None:
-    """Fill a block's target text, aligned pairs, flags and terms from a block record."""
+    """Fill a block's target text, aligned pairs, flags, sentence checks and terms from a block record."""
     block = note.blocks[index]
     block.text[tgt] = record["text"]
     merge_sentences(block, src, tgt, record["sources"], record["translations"])
     block.flags.extend(flag for flag in record["flags"] if flag not in block.flags)
+    checks = [SentenceCheck(sentence=sentence, lang=tgt, flags=flags) for sentence, flags in record.get("checks", [])]
+    block.checks = [check for check in block.checks if check.lang != tgt] + checks
     add_terms(note, [TermUse(**{**use, "block": block.id}) for use in record["terms"]])
