@@ -113,3 +113,16 @@ def test_the_fill_step_flags_nothing_on_references_and_flags_block_and_sentence_
             tgt = "ru" if note.lang == "en" else "en"
             assert LOOP in block.flags and block.sentence_flags(tgt) == {0: [LOOP]}
             assert '"checks":[{"sentence":0' in note.to_json()
+
+
+def test_the_python_api_lists_flagged_sentences():
+    from conftest import make_note
+    from notelingo.schema import SentenceCheck
+
+    note = make_note("n", "ru", [("paragraph", "Модель учится. Это работает.")])
+    block = note.blocks[0]
+    block.sentences = [{"ru": "Модель учится.", "en": "The model learns."}, {"ru": "Это работает.", "en": "DeDeDeDe"}]
+    block.checks = [SentenceCheck(sentence=1, lang="en", flags=[LOOP])]
+    assert note.flagged() == [{"block": "b0", "sentence": 1, "lang": "en", "source": "Это работает.",
+                               "translation": "DeDeDeDe", "flags": [LOOP]}]
+    assert type(note).from_dict(note.to_dict()).flagged() == note.flagged()

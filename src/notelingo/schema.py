@@ -193,6 +193,22 @@ class Note(_Model):
             langs = have if langs is None else langs & have
         return langs or {self.lang}
 
+    def flagged(self) -> list[dict]:
+        """The translated sentences the self-checks flagged for review, in block order::
+
+            [{"block": "b1", "sentence": 0, "lang": "en", "source": "Это работает.",
+              "translation": "willwillwillwill", "flags": ["check:loop"]}]
+        """
+        found = []
+        for block in self.blocks:
+            origin = block.lang or self.lang
+            for check in block.checks:
+                pair = block.sentences[check.sentence] if check.sentence < len(block.sentences) else {}
+                found.append({"block": block.id, "sentence": check.sentence, "lang": check.lang,
+                              "source": pair.get(origin, ""), "translation": pair.get(check.lang, ""),
+                              "flags": list(check.flags)})
+        return found
+
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=False)
 
