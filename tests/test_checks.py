@@ -4,6 +4,7 @@ real parallel text (the Hugging Face course, English and Russian, both direction
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -126,3 +127,43 @@ def test_the_python_api_lists_flagged_sentences():
     assert note.flagged() == [{"block": "b0", "sentence": 1, "lang": "en", "source": "Это работает.",
                                "translation": "DeDeDeDe", "flags": [LOOP]}]
     assert type(note).from_dict(note.to_dict()).flagged() == note.flagged()
+
+
+#: A loop as a reader sees one, independent of mt.checks: a word (or a piece of 2+ letters) three times in a row.
+READER_LOOP = re.compile(r"(\w{2,}?)\W?\1\W?\1", re.UNICODE)
+
+
+@pytest.mark.parametrize("backend, beams", [("ctranslate2", 4), ("transformers", 1)])
+def test_every_block_whose_tiny_model_translation_loops_is_flagged_and_counted(tiny_models, tmp_path, backend, beams):
+    """Done-when of issue 25: the tiny random models loop on everything; every translated block
+    holding a loop (that its source does not hold) carries a check: flag, and the report counts
+    exactly the flagged sentences."""
+    from test_translate_determinism import corpus_notes
+
+    from notelingo.mt import DecodingOptions, TranslateOptions
+    from notelingo.mt.engine import translate_notes
+
+    options = TranslateOptions(models=tiny_models, backend=backend, cache_dir=str(tmp_path),
+                               decoding=DecodingOptions(beams=beams, batch_size=8))
+    notes, report = translate_notes(corpus_notes()[:6], options)
+    looping, sentences = 0, 0
+    for note in notes:
+        for block in note.blocks:
+            sentences += len(block.checks)
+            for lang, text in block.text.items():
+                if lang != block.lang and READER_LOOP.search(text) and not READER_LOOP.search(block.original()):
+                    looping += 1
+                    assert any(flag.startswith("check:") for flag in block.flags), (note.id, block.id, text[:80])
+                    assert block.sentence_flags(lang), (note.id, block.id)
+    assert looping > 5
+    assert report.checks["sentences"] == sentences and report.checks[LOOP] > 0
+    assert report.loop_retries > 0
+
+
+def test_the_translate_summary_counts_the_flagged_sentences():
+    from notelingo.cli.translate_cmd import _checks
+    from notelingo.mt.runner import TranslateReport
+
+    report = TranslateReport(checks=Counter({"sentences": 4, LOOP: 3, TOO_SHORT: 1, UNTRANSLATED: 1}))
+    assert _checks(report) == "; 4 sentence(s) flagged for review (loops 3, too short 1, untranslated 1)"
+    assert _checks(TranslateReport()) == ""
