@@ -138,10 +138,9 @@ def test_every_block_whose_tiny_model_translation_loops_is_flagged_and_counted(t
     """Done-when of issue 25: the tiny random models loop on everything; every translated block
     holding a loop (that its source does not hold) carries a check: flag, and the report counts
     exactly the flagged sentences."""
-    from test_translate_determinism import corpus_notes
-
     from notelingo.mt import DecodingOptions, TranslateOptions
     from notelingo.mt.engine import translate_notes
+    from test_translate_determinism import corpus_notes
 
     options = TranslateOptions(models=tiny_models, backend=backend, cache_dir=str(tmp_path),
                                decoding=DecodingOptions(beams=beams, batch_size=8))
