@@ -6,8 +6,8 @@ the same sentences in the same batches of 64, round after round (interleaved, so
 busy machine slows every design alike):
 
 - ``before``: the chunks before issue 25 (length-sorted, within a length bucket for beam search: padding)
-- ``one-length``: chunks of one token length (no padding): what runs now for texts without spans
-- ``one-length+alone``: the same, the texts holding protected spans (alignment wanted) decoding alone
+- ``now, no spans``: today's chunks (beam search: one token length, no padding; greedy: as before)
+- ``now``: the same, the texts holding protected spans (alignment wanted) decoding alone: what runs
 - ``alone``: every text in a chunk of its own (the upper bound of the cost)
 
 Then the self-checks: ``check_sentence`` on every (source, output) pair, in microseconds
@@ -70,8 +70,8 @@ def main() -> None:
     now = ct2.length_chunks
     designs = {
         "before": lambda lengths, workers, beams, alone=None: before_chunks(lengths, workers, beams),
-        "one-length": lambda lengths, workers, beams, alone=None: now(lengths, workers, beams),
-        "one-length+alone": now,
+        "now, no spans": lambda lengths, workers, beams, alone=None: now(lengths, workers, beams),
+        "now": now,
         "alone": lambda lengths, workers, beams, alone=None: [[i] for i in range(len(lengths))],
     }
     print(f"{args.count} sentences, {sum(want)} holding protected spans; median of {args.rounds} round(s)")

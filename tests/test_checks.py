@@ -101,8 +101,8 @@ def test_the_fill_step_flags_nothing_on_references_and_flags_block_and_sentence_
     for i, (source, output, src, tgt) in enumerate(pairs):
         note = make_note(f"n{i}", src, [("paragraph", source)])
         answer = output if i % 50 else output + " " + "the the the the the"
-        record = fill_block(note, BlockJob(0, 0, src, tgt, source, [Piece(source)], [0]), [SegmentResult(answer)])
-        count_checks(report, record)
+        fill_block(note, BlockJob(0, 0, src, tgt, source, [Piece(source)], [0]), [SegmentResult(answer)])
+        count_checks(report, note.blocks[0], tgt)
         notes.append(note)
     looped = [note for i, note in enumerate(notes) if i % 50 == 0]
     assert report.checks == Counter({"sentences": len(looped), LOOP: len(looped)})

@@ -87,33 +87,36 @@ CHUNK_TOKENS = 1024
 
 
 def length_chunks(lengths: list[int], workers: int, beams: int, alone: list[bool] | None = None) -> list[list[int]]:
-    """Indices of ``lengths`` in chunks of one token length, longest chunk first.
+    """Indices of ``lengths`` in length-sorted chunks, longest chunk first.
 
-    Batch invariance by construction (issue 25): a chunk never pads (all its sources have
-    the same token count), so a source's encoder and decoder see the same shapes whoever
-    shares its chunk; only the number of rows changes, which was measured not to change
-    a translation (int8 beam 4, 0 of 200 on the opus-mt-sized model; padded buckets
-    changed 1 of 200, mixed lengths 48 of 200 on the tiny model). The row count does move
-    the attention's last bits, so a source in ``alone`` (its alignment is wanted: protect
-    places spans from it) decodes in a chunk of its own, the shape it always gets.
+    Batch invariance by construction (issue 25): with beam search a chunk holds sources of
+    one token length, so it never pads and a source's encoder and decoder see the same
+    shapes whoever shares its chunk; only the number of rows changes, which was measured not
+    to change a translation (int8 beam 4: 0 of 200 on the opus-mt-sized model, where chunks
+    padded within a length bucket changed 1 of 200 and mixed lengths 48 of 200 on the tiny
+    model). Greedy output does not depend on padding (measured, both backends), so greedy
+    chunks mix lengths as before. The row count does move the attention's last bits, so a
+    source in ``alone`` (its alignment is wanted: protect places spans from it) decodes in a
+    chunk of its own, the shape it always gets.
 
-    A chunk's size (members x length) stays within a token budget: half a worker's share
+    A chunk's size (members x longest) stays within a token budget: half a worker's share
     of the batch, shrunk by sqrt(beams) for beam search (its decoder has ``beams`` rows per
     sentence), but never under :data:`CHUNK_TOKENS`.
     """
     share = math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams)))
     budget = max(CHUNK_TOKENS, share)
-    groups: dict[int, list[int]] = {}
     chunks: list[list[int]] = []
     for index in sorted(range(len(lengths)), key=lengths.__getitem__):
         if alone is not None and alone[index]:
             chunks.append([index])
+            continue
+        last = next((chunk for chunk in reversed(chunks) if alone is None or not alone[chunk[0]]), None)
+        fits = last is not None and (len(last) + 1) * lengths[index] <= budget
+        if fits and (beams == 1 or lengths[last[0]] == lengths[index]):
+            last.append(index)
         else:
-            groups.setdefault(lengths[index], []).append(index)
-    for length, group in groups.items():
-        size = max(1, budget // max(1, length))
-        chunks.extend(group[start:start + size] for start in range(0, len(group), size))
-    return sorted(chunks, key=lambda chunk: lengths[chunk[0]], reverse=True)
+            chunks.append([index])
+    return sorted(chunks, key=lambda chunk: lengths[chunk[-1]], reverse=True)
 
 
 def _in_background(load: Callable[[], object]) -> Future:
@@ -238,7 +241,7 @@ class CT2Translator(MarianTokens):
         # Each chunk decodes only to its own longest source's cap, and the chunks queue
         # on the workers asynchronously so every worker stays busy.
         for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams, want):
-            longest = lengths[chunk[0]]
+            longest = lengths[chunk[-1]]
             attention = want is not None and any(want[i] for i in chunk)
             futures = self.translator.translate_batch(
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,

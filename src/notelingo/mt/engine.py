@@ -141,11 +141,13 @@ def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional
     signature.glossary_hash = glossary_hash
 
 
-def count_checks(report: TranslateReport, record: dict) -> None:
-    """Add a block record's flagged sentences to the report (the summary's "flagged for review")."""
-    for _, flags in record.get("checks", []):
-        report.checks["sentences"] += 1
-        report.checks.update(flags)
+def count_checks(report: TranslateReport, block: Block, tgt: str) -> None:
+    """Add the block's sentences flagged in ``tgt`` to the report (the summary's "flagged for review")
+    and their check: flags to the block flag counts."""
+    flagged = block.sentence_flags(tgt)
+    report.checks["sentences"] += len(flagged)
+    report.checks.update(flag for flags in flagged.values() for flag in flags)
+    report.flags.update(list(dict.fromkeys(flag for flags in flagged.values() for flag in flags)))
 
 
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
@@ -163,7 +165,7 @@ def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner:
         apply_record(notes[n], b, src, tgt, record)
         signed.setdefault(n, {})[(src, tgt)] = record["signature"]
         runner.report.flags.update(record["flags"])
-        count_checks(runner.report, record)
+        count_checks(runner.report, notes[n].blocks[b], tgt)
         runner.report.block_hits += 1
     return missing
 
@@ -206,7 +208,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
             record["signature"] = runner.pair_signature(job.src, job.tgt)
             signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
             report.flags.update(record["flags"])
-            count_checks(report, record)
+            count_checks(report, notes[job.note].blocks[job.block], job.tgt)
             rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
         if runner.cache is not None and rows:
             runner.cache.put_blocks(rows)

@@ -81,38 +81,37 @@ def fill_block(note: Note, job: BlockJob, results: list) -> dict:
     """Write one job's translations into its block; returns the block record for the cache."""
     block = note.blocks[job.block]
     translations = [results[i].text for i in job.requests]
-    checks = sentence_checks(job, translations)
-    flags = list(dict.fromkeys([flag for i in job.requests for flag in results[i].flags]
-                               + [flag for _, found in checks for flag in found]))
+    flags = list(dict.fromkeys(flag for i in job.requests for flag in results[i].flags))
     uses = term_uses(job, block.id, results)
     record = {
         "text": join_translations(job.pieces, translations),
         "sources": [piece.text for piece in job.pieces],
         "translations": translations,
         "flags": flags,
-        "checks": checks,
         "terms": [use.model_dump() for use in uses],
     }
     apply_record(note, job.block, job.src, job.tgt, record)
     return record
 
 
-def sentence_checks(job: BlockJob, translations: list[str]) -> list[list]:
-    """[[sentence index, [check: flags]], ...] for the block's translated sentences that fail a self-check."""
+def sentence_checks(sources: list[str], translations: list[str], src: str, tgt: str) -> list[SentenceCheck]:
+    """The block's translated sentences that fail a self-check (:func:`.checks.check_sentence`)."""
     found = []
-    for index, (piece, translation) in enumerate(zip(job.pieces, translations)):
-        flags = check_sentence(piece.text, translation, job.src, job.tgt)
+    for index, (source, translation) in enumerate(zip(sources, translations)):
+        flags = check_sentence(source, translation, src, tgt)
         if flags:
-            found.append([index, flags])
+            found.append(SentenceCheck(sentence=index, lang=tgt, flags=flags))
     return found
 
 
 def apply_record(note: Note, index: int, src: str, tgt: str, record: dict) -> None:
-    """Fill a block's target text, aligned pairs, flags, sentence checks and terms from a block record."""
+    """Fill a block's target text, aligned pairs, flags and terms from a block record; the self-checks
+    run here, on the record's sentences, so a block served from the cache is checked as a fresh one."""
     block = note.blocks[index]
     block.text[tgt] = record["text"]
     merge_sentences(block, src, tgt, record["sources"], record["translations"])
-    block.flags.extend(flag for flag in record["flags"] if flag not in block.flags)
-    checks = [SentenceCheck(sentence=sentence, lang=tgt, flags=flags) for sentence, flags in record.get("checks", [])]
+    checks = sentence_checks(record["sources"], record["translations"], src, tgt)
+    found = [flag for check in checks for flag in check.flags]
+    block.flags.extend(dict.fromkeys(flag for flag in record["flags"] + found if flag not in block.flags))
     block.checks = [check for check in block.checks if check.lang != tgt] + checks
     add_terms(note, [TermUse(**{**use, "block": block.id}) for use in record["terms"]])

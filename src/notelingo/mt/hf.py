@@ -68,7 +68,8 @@ class HFTranslator(MarianTokens):
     def translate_batch(self, texts: list[str], retry: dict | None = None) -> list[str]:
         out = [""] * len(texts)
         # chunks of one token length: no padding, so each text decodes as it would alone (see shape_chunks)
-        for chunk in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size)):
+        for chunk in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size),
+                                  beams=self.decoding.beams):
             for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk], retry)):
                 out[index] = text
         return out
@@ -89,7 +90,8 @@ class HFTranslator(MarianTokens):
         out: list[tuple[str, object]] = [("", None)] * len(texts)
         # see translate_batch; a text whose alignment is wanted decodes alone (its attention's last bits
         # would move with the number of rows)
-        for indices in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), want):
+        for indices in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), want,
+                                    self.decoding.beams):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
                 results = self._aligned_chunk(chunk, wanted, retry)

@@ -67,17 +67,19 @@ def bucket_chunks(lengths: list[int], size: int, *, beams: int) -> list[list[int
     return [group[start:start + size] for group in groups.values() for start in range(0, len(group), size)]
 
 
-def shape_chunks(lengths: list[int], size: int, alone: list[bool] | None = None) -> list[list[int]]:
-    """Indices of ``lengths`` in chunks of at most ``size`` sources of one token length (no
-    padding), shortest first; a source in ``alone`` gets a chunk of its own. What makes a
-    translation and its alignment independent of the batch (see :func:`.ct2.length_chunks`)."""
+def shape_chunks(lengths: list[int], size: int, alone: list[bool] | None = None,
+                 beams: int = 4) -> list[list[int]]:
+    """Indices of ``lengths`` in chunks of at most ``size``, shortest first: for beam search, sources
+    of one token length (no padding); greedy, any lengths (its output does not depend on padding);
+    a source in ``alone`` gets a chunk of its own. What makes a translation and its alignment
+    independent of the batch (see :func:`.ct2.length_chunks`)."""
     groups: dict[int, list[int]] = {}
     chunks: list[list[int]] = []
     for index in sorted(range(len(lengths)), key=lengths.__getitem__):
         if alone is not None and alone[index]:
             chunks.append([index])
         else:
-            groups.setdefault(lengths[index], []).append(index)
+            groups.setdefault(lengths[index] if beams > 1 else 0, []).append(index)
     for group in groups.values():
         chunks.extend(group[start:start + size] for start in range(0, len(group), max(1, size)))
     return sorted(chunks, key=lambda chunk: lengths[chunk[0]])
