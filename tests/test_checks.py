@@ -89,7 +89,7 @@ def test_the_fill_step_flags_nothing_on_references_and_flags_block_and_sentence_
     backend): no check: flag, no sentence check, nothing counted; a looping answer is flagged on
     its block and its sentence, and counted for the summary."""
     from conftest import make_note
-    from notelingo.mt.engine import count_checks
+    from notelingo.mt.engine import count_flags
     from notelingo.mt.fill import BlockJob, fill_block
     from notelingo.mt.runner import TranslateReport
     from notelingo.mt.segment import Piece
@@ -101,8 +101,8 @@ def test_the_fill_step_flags_nothing_on_references_and_flags_block_and_sentence_
     for i, (source, output, src, tgt) in enumerate(pairs):
         note = make_note(f"n{i}", src, [("paragraph", source)])
         answer = output if i % 50 else output + " " + "the the the the the"
-        fill_block(note, BlockJob(0, 0, src, tgt, source, [Piece(source)], [0]), [SegmentResult(answer)])
-        count_checks(report, note.blocks[0], tgt)
+        record = fill_block(note, BlockJob(0, 0, src, tgt, source, [Piece(source)], [0]), [SegmentResult(answer)])
+        count_flags(report, record, note.blocks[0], tgt)
         notes.append(note)
     looped = [note for i, note in enumerate(notes) if i % 50 == 0]
     assert report.checks == Counter({"sentences": len(looped), LOOP: len(looped)})

@@ -254,9 +254,7 @@ def translate(
     block gets ``text[lang]`` and aligned ``sentences``; glossary terms go to ``note.terms``.
     Returns :class:`Notes` with ``report`` (a ``TranslateReport``: segments, cache hits,
     model inputs, seconds, repair flags) and the ``failures`` carried over from ``notes``.
-    Sentences the self-checks flagged (loops, length outliers, untranslated copies) carry
-    ``check:`` flags: ``note.flagged()`` lists them, ``block.checks`` holds them, and
-    ``report.checks`` counts them (``"sentences"`` and each flag).
+    Sentences flagged by the self-checks: ``note.flagged()``, ``block.checks``, ``report.checks``.
 
     Example::
 

@@ -141,9 +141,10 @@ def sign(note: Note, pairs: dict[tuple[str, str], dict], glossary_hash: Optional
     signature.glossary_hash = glossary_hash
 
 
-def count_checks(report: TranslateReport, block: Block, tgt: str) -> None:
-    """Add the block's sentences flagged in ``tgt`` to the report (the summary's "flagged for review")
-    and their check: flags to the block flag counts."""
+def count_flags(report: TranslateReport, record: dict, block: Block, tgt: str) -> None:
+    """Add a filled block's flags to the report: the record's, and the block's sentences flagged
+    in ``tgt`` (the summary's "flagged for review") with their check: flags."""
+    report.flags.update(record["flags"])
     flagged = block.sentence_flags(tgt)
     report.checks["sentences"] += len(flagged)
     report.checks.update(flag for flags in flagged.values() for flag in flags)
@@ -164,8 +165,7 @@ def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner:
         record = json.loads(records[key])
         apply_record(notes[n], b, src, tgt, record)
         signed.setdefault(n, {})[(src, tgt)] = record["signature"]
-        runner.report.flags.update(record["flags"])
-        count_checks(runner.report, notes[n].blocks[b], tgt)
+        count_flags(runner.report, record, notes[n].blocks[b], tgt)
         runner.report.block_hits += 1
     return missing
 
@@ -207,8 +207,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
             record = fill_block(notes[job.note], job, results)
             record["signature"] = runner.pair_signature(job.src, job.tgt)
             signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
-            report.flags.update(record["flags"])
-            count_checks(report, notes[job.note].blocks[job.block], job.tgt)
+            count_flags(report, record, notes[job.note].blocks[job.block], job.tgt)
             rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
         if runner.cache is not None and rows:
             runner.cache.put_blocks(rows)
