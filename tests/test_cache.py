@@ -39,16 +39,17 @@ def test_key_ignores_unrelated_signature_fields_and_depends_on_text():
 # Computed before the signature became a dataclass (from the dict {"models": {pair: model}, "backend",
 # "compute_type", "device", "decoding": DecodingOptions.as_dict()}): a cache written then must still be read.
 # Greedy keys changed on purpose when greedy decoding moved from bucket caps to each sentence's own cap
-# (an output that reached the cap is shorter now); see test_greedy_keys_left_the_bucket_caps.
+# (an output that reached the cap is shorter now); see test_greedy_keys_left_the_bucket_caps. Beam keys changed
+# on purpose when beam batches came to hold sources of one token length; see test_beam_keys_left_mixed_batches.
 @pytest.mark.parametrize("signature, text, key, alignment", [
     (ModelSignature("ru-en", "Helsinki-NLP/opus-mt-ru-en@0123456789abcdef", "ctranslate2", "int8_float32", "cpu",
                     DecodingOptions()), "Привет, мир. ⟦0⟧ GPT-3",
-     "8718a7c2c3a47cb4d7b29cd46d85def26dbf1955bbd8b3f4caaa9ac33b890ffc",
-     "c41bd26648a830de4031d777d567a9ea695a6edd8140d1fd735f5eb449bf6414"),
+     "ebb365fa2d4d704d5b5bd23ddb35882dd4b6f8005bccbdcfcf13cd308bfb5a39",
+     "6967396cea3dc82dbcf358083188230c9778de7577cc6ccca6d9b2ad37cdbe97"),
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
                     DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
-     "9642778cdd4c68f8bc3f1f14c66762aa2785525543d1cac6ec2edd29ebe32835",
-     "2c25266e35c2c18eb6b6f7854d0e1660179ff6904e80e0b3aeea0fab7a800de3"),
+     "987d6da41330d478d105b0f6063c7f41e390cad5cdebd7435c3d3b8b4e9d9410",
+     "2a731cd92b49b36726f535bf25758bfe17a3aae9b005eb728a8c4bd4f2e84d97"),
 ])
 def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
     assert cache_key(text, signature) == key
@@ -67,7 +68,18 @@ def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
     plan = {"models": ["Helsinki-NLP/opus-mt-ru-en@0123456789abcdef"], "backend": "ctranslate2", "device": "auto",
             "decoding": DecodingOptions().as_dict(), "glossary": "abc", "keep_acronyms": True}
     assert cache.block_key(note, 1, "ru", "en", plan) == (
-        "d11c3e4d7a56ed761bc6c1689f8c306a0b44ee06aee1863f1b0c9d800ef4cc6b")
+        "52c191c5858ed2ad4a0a18ff221b0b37bbc52a3b5f82c42d5d2cbe46b315a7f7")  # BLOCK_RECORD_VERSION 5, one-length beams
+
+
+def test_beam_keys_left_mixed_batches():
+    """Beam outputs decoded in mixed-length batches depended on their batch mates: their keys must not be
+    read back now that a beam batch holds one token length (greedy keys stay: greedy ignores padding)."""
+    beam = ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
+                          DecodingOptions(beams=2, length_ratio=1.5, length_extra=4))
+    mixed_era = "9642778cdd4c68f8bc3f1f14c66762aa2785525543d1cac6ec2edd29ebe32835"
+    assert cache_key('Hello "world"\n', beam) != mixed_era
+    assert beam.decoding.as_dict()["batch"] == "one-length"
+    assert "batch" not in DecodingOptions(beams=1).as_dict()
 
 
 def test_round_trip_stores_text(tmp_path):
@@ -129,7 +141,8 @@ def test_chain_signature_record_and_plan_fields_keep_their_old_keys():
 
     assert ChainSignature(PIVOT).record() == {"model": "a@1 -> b@2", "backend": "ctranslate2",
                                               "compute_type": "int8_float32",
-                                              "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10"}}
+                                              "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10",
+                                                           "batch": "one-length"}}
     models = [ResolvedModel("ru-en", "a", "1", "/a"), ResolvedModel("en-de", "b", "2", "/b")]
     planned = ChainSignature.planned(models, "transformers", "auto", DecodingOptions(beams=1))
     assert planned.plan_fields() == {"models": ["a@1", "b@2"], "backend": "transformers", "device": "auto",
@@ -149,5 +162,6 @@ def test_sign_note_fills_the_schema_signature_from_pair_records():
     assert signature.model_dump() == {
         "notelingo": "9.9", "detector": {"engine": "auto"}, "models": {"en-ru": "c@3", "ru-de": "a@1 -> b@2"},
         "backend": "ctranslate2", "compute_type": "int8_float32", "glossary_hash": "gh",
-        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10"},  # the last pair in sorted order: ru-de
+        # the last pair in sorted order: ru-de
+        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10", "batch": "one-length"},
     }

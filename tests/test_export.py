@@ -95,6 +95,32 @@ def test_tmx_loads_in_translate_toolkit(tmp_path, notes):
     assert ru_first.target == "Usually in MLM we mask all tokens with the same probability."
 
 
+def test_tmx_marks_flagged_sentences_for_review(tmp_path):
+    """Issue 25: the unit of a sentence the self-checks flagged says needs-review and names the
+    check, on the unit and on the flagged tuv; the other sentence's unit says nothing; the file
+    still loads in translate-toolkit."""
+    from conftest import make_note as note_of_blocks
+    from notelingo.schema import SentenceCheck
+
+    note = note_of_blocks("n-flag", "ru", [("paragraph", "Модель учится. Это работает.")])
+    block = note.blocks[0]
+    block.text["en"] = "The model learns. willwillwillwill"
+    block.sentences = [{"ru": "Модель учится.", "en": "The model learns."},
+                       {"ru": "Это работает.", "en": "willwillwillwill"}]
+    block.checks = [SentenceCheck(sentence=1, lang="en", flags=["check:loop"])]
+    path = tmp_path / "flag.tmx"
+    assert write_tmx([note], path) == 2
+    clean, flagged = ET.parse(path).getroot().find("body").findall("tu")
+    props = lambda element: [(p.get("type"), p.text) for p in element.findall("prop")]  # noqa: E731
+    assert not any(kind in ("x-state", "x-notelingo-check") for kind, _ in props(clean))
+    assert ("x-state", "needs-review") in props(flagged)
+    assert ("x-notelingo-check", "check:loop en") in props(flagged)
+    en = [tuv for tuv in flagged.findall("tuv") if tuv.get(XML_LANG) == "en"][0]
+    assert props(en) == [("x-notelingo-check", "check:loop")] and en.find("seg").text == "willwillwillwill"
+    tmx = pytest.importorskip("translate.storage.tmx")
+    assert [u.target for u in tmx.tmxfile.parsefile(str(path)).units] == ["The model learns.", "willwillwillwill"]
+
+
 @pytest.mark.parametrize(
     "text", ["<seg>&amp; </tuv>", "a\x00b\x1fc\ufffe", "]]> <!-- -->", "\"quotes\" & 'apostrophes'"]
 )

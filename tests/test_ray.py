@@ -177,3 +177,30 @@ def test_a_bad_cluster_address_is_one_line(tmp_path, notes_file, tiny_models):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("error: --ray 127.0.0.1:1: could not join the Ray cluster"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def local_beam_runs(notes_file, tiny_models, tmp_path_factory) -> dict[str, str]:
+    """The notes a plain local run gives with beam 4 (the default), per backend."""
+    outputs = {}
+    for backend in BACKENDS:
+        folder = tmp_path_factory.mktemp(f"local-beam-{backend}")
+        command = translate_args(notes_file, folder / "out.jsonl", tiny_models, backend, "--beams", "4")
+        code, stderr = run(command, folder / "cache")
+        assert code == 0, stderr
+        outputs[backend] = (folder / "out.jsonl").read_text(encoding="utf-8")
+    return outputs
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("where", ["local", "cluster"])
+def test_beam_4_on_ray_gives_the_local_notes_byte_for_byte(cluster, where, backend, notes_file, tiny_models,
+                                                           local_beam_runs, tmp_path):
+    """Issue 25: with beam 4 too, ``--ray local`` and a two-node cluster give the local run's notes,
+    repaired spans included (each text decodes as it would alone, whatever the actors' threads)."""
+    address = "local" if where == "local" else cluster.address
+    command = translate_args(notes_file, tmp_path / "out.jsonl", tiny_models, backend, "--beams", "4", "--ray", address)
+    code, stderr = run(command, tmp_path / "c")
+    assert code == 0, stderr
+    assert "aligned" in stderr.splitlines()[-1], stderr  # spans were placed from the alignment
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == local_beam_runs[backend]

@@ -129,3 +129,60 @@ def test_mixed_language_digest_layout(tmp_path, digest_html, width):
     # short right-to-left lines really are pushed to the right
     fa_cells = [cell for cell in notes["g2"]["cells"] if cell["lang"] == "fa"]
     assert any(cell["text"]["left"] - cell["left"] > 40 for cell in fa_cells)
+
+
+FLAGGED_JS = """
+function measureFlagged(frame) {
+  const doc = frame.contentDocument;
+  const out = {cells: [], items: []};
+  for (const cell of doc.querySelectorAll('.cell.flagged')) {
+    const style = frame.contentWindow.getComputedStyle(cell);
+    out.cells.push({lang: cell.getAttribute('lang'), border: style.borderInlineStartWidth,
+                    borderColor: style.borderInlineStartColor});
+  }
+  for (const item of doc.querySelectorAll('ul.check li')) {
+    const box = item.getBoundingClientRect();
+    const style = frame.contentWindow.getComputedStyle(item.parentElement);
+    out.items.push({text: item.textContent, check: item.dataset.check, width: box.width, height: box.height,
+                    background: style.backgroundColor, display: style.display, visibility: style.visibility});
+  }
+  const pre = document.createElement('pre'); pre.id = 'measure'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+}
+"""
+
+
+def test_flagged_sentences_are_marked_visibly(tmp_path):
+    """Issue 25: a sentence the self-checks flagged is shown under its cell, with its reason, on a
+    tinted background, and the cell gets a coloured edge; an unflagged note shows nothing of it."""
+    from conftest import make_note
+    from notelingo.schema import SentenceCheck
+
+    note = make_note("loop", "ru", [("heading", "Заметка"), ("paragraph", "Модель учится. Это работает.")])
+    note.blocks[0].text["en"] = "A note"
+    block = note.blocks[1]
+    block.text["en"] = "The model learns. willwillwillwillwill"
+    block.sentences = [{"ru": "Модель учится.", "en": "The model learns."},
+                       {"ru": "Это работает.", "en": "willwillwillwillwill"}]
+    block.flags.append("check:loop")
+    block.checks = [SentenceCheck(sentence=1, lang="en", flags=["check:loop"])]
+    clean = make_note("clean", "ru", [("heading", "Другая"), ("paragraph", "Всё хорошо.")])
+    clean.blocks[0].text["en"], clean.blocks[1].text["en"] = "Another", "All is well."
+    page = render_digest(build_digest([note, clean]), "html")
+    outer = tmp_path / "flagged.html"
+    outer.write_text(
+        "<!DOCTYPE html><html><body style='margin:0'><iframe id='d' style='border:0;width:1200px;height:2000px'"
+        f' srcdoc="{html.escape(page, quote=True)}"></iframe><script>{FLAGGED_JS}'
+        "\ndocument.getElementById('d').addEventListener('load', (e) => measureFlagged(e.target));"
+        "</script></body></html>", encoding="utf-8")
+    done = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, "--dump-dom", "--window-size=1400,1200", outer.as_uri()],
+                          capture_output=True, text=True, timeout=120, check=False)
+    found = re.search(r'<pre id="measure">(.*?)</pre>', done.stdout, re.DOTALL)
+    assert found, f"no measurements from Chromium: {done.stderr[-500:]}"
+    measured = json.loads(html.unescape(found.group(1)))
+    assert [cell["lang"] for cell in measured["cells"]] == ["en"]
+    assert measured["cells"][0]["border"] == "3px" and measured["cells"][0]["borderColor"] != "rgba(0, 0, 0, 0)"
+    (item,) = measured["items"]
+    assert item["text"] == "review: loops willwillwillwillwill" and item["check"] == "check:loop"
+    assert item["width"] > 0 and item["height"] > 0 and item["visibility"] == "visible"
+    assert item["background"] not in ("rgba(0, 0, 0, 0)", "transparent")

@@ -51,3 +51,49 @@ def test_output_is_the_same_whatever_the_cache_holds_and_whatever_else_is_in_the
     superset = run(notes, tiny_models, backend, str(tmp_path / "superset"), beams)
     assert partly_cached == fresh
     assert {k: superset[k] for k in fresh} == fresh
+
+
+#: Notes of real sentences with spans to repair (acronyms, a URL, code), both languages.
+PROPERTY_NOTES = [
+    ("ru", "Модель учится на датасете. Слой использует BPE и MLM."),
+    ("en", "Model learns fast with MLM. See https://arxiv.org/abs/2010.01825 for details."),
+    ("ru", "Токенизатор BPE обучается на корпусе. Это работает."),
+    ("en", "The attention mechanism in the transformer. We use `tokenizer.train()` here."),
+    ("ru", "Механизм внимания в трансформере помогает модели QA."),
+    ("en", "BERT-base has twelve layers and learns quickly."),
+]
+
+
+def property_run(indices: list[int], models, backend, beams, cache_dir, batch_size) -> dict[str, str]:
+    notes = [make_note(f"p{i}", *PROPERTY_NOTES[i][:1], [("paragraph", PROPERTY_NOTES[i][1])]) for i in indices]
+    options = TranslateOptions(models=models, backend=backend, cache_dir=cache_dir,
+                               decoding=DecodingOptions(beams=beams, batch_size=batch_size))
+    out, _ = translate_notes(notes, options)
+    return {note.id: note.to_json() for note in out}
+
+
+@pytest.mark.parametrize("backend, beams", [("ctranslate2", 1), ("ctranslate2", 4), ("transformers", 1),
+                                            ("transformers", 4)])
+def test_any_permutation_partition_and_cache_state_gives_the_same_notes(tiny_models, tmp_path_factory, backend,
+                                                                         beams):
+    """Issue 25: a note is byte-identical whatever notes share its run, in what order, in which
+    batches (batch size), and whatever the cache already holds (hypothesis, derandomized in CI)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    everything = list(range(len(PROPERTY_NOTES)))
+    reference = property_run(everything, tiny_models, backend, beams, str(tmp_path_factory.mktemp("ref")), 32)
+
+    @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(order=st.permutations(everything), cut=st.integers(1, len(everything) - 1),
+           warm=st.lists(st.sampled_from(everything), max_size=3, unique=True), batch_size=st.sampled_from([1, 3, 32]))
+    def check(order, cut, warm, batch_size):
+        cache = str(tmp_path_factory.mktemp("cache"))
+        if warm:  # a cache already holding some of the notes' sentences
+            property_run(warm, tiny_models, backend, beams, cache, batch_size)
+        got = {}
+        for part in (order[:cut], order[cut:]):  # the notes in two runs, in any order
+            got.update(property_run(part, tiny_models, backend, beams, cache, batch_size))
+        assert got == reference
+
+    check()

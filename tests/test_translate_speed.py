@@ -168,13 +168,20 @@ def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp
     assert [out for out, _ in translator.translate_aligned(texts[-1:], [True])] == together[-1:]
 
 
-def test_greedy_chunks_cross_buckets_beam_chunks_never():
-    from notelingo.mt import length_bucket
+@pytest.mark.parametrize("beams", [1, 4])
+def test_chunks_never_mix_token_lengths_and_wanted_texts_decode_alone(beams):
+    """Issue 25: with beam search no chunk pads a source (one token length per chunk; greedy
+    chunks may mix lengths, as greedy output does not depend on padding), and a text whose
+    alignment is wanted gets a chunk of its own, whatever else is in the batch."""
+    from notelingo.mt import shape_chunks
 
     lengths = [5, 7, 9, 12, 15, 17, 20, 25] * 4
-    greedy, beam = length_chunks(lengths, 2, 1), length_chunks(lengths, 2, 4)
-    assert any(len({length_bucket(lengths[i]) for i in chunk}) > 1 for chunk in greedy)
-    assert all(len({length_bucket(lengths[i]) for i in chunk}) == 1 for chunk in beam)
+    want = [i % 5 == 0 for i in range(len(lengths))]
+    for chunks in (length_chunks(lengths, 2, beams, want), shape_chunks(lengths, 8, want, beams)):
+        assert sorted(i for chunk in chunks for i in chunk) == list(range(len(lengths)))
+        assert all(len({lengths[i] for i in chunk}) == 1 for chunk in chunks) is (beams > 1)
+        assert all(chunk == [i] for chunk in chunks for i in chunk if want[i])
+        assert any(len(chunk) > 1 for chunk in chunks)
 
 
 class QueueingTranslator:

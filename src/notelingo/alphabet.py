@@ -11,3 +11,7 @@ import re
 
 #: One Russian letter, upper or lower case (``а``-``я`` and ``ё``).
 CYRILLIC_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+#: One Ukrainian letter (the Russian ones and і ї є ґ), either case.
+UKRAINIAN_RE = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
+#: One basic Latin letter, either case.
+LATIN_RE = re.compile(r"[a-z]", re.IGNORECASE)

@@ -258,6 +258,7 @@ def translate(
     block gets ``text[lang]`` and aligned ``sentences``; glossary terms go to ``note.terms``.
     Returns :class:`Notes` with ``report`` (a ``TranslateReport``: segments, cache hits,
     model inputs, seconds, repair flags) and the ``failures`` carried over from ``notes``.
+    Sentences flagged by the self-checks: ``note.flagged()``, ``block.checks``, ``report.checks``.
 
     Example::
 

@@ -32,7 +32,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = 1
 
@@ -69,6 +69,14 @@ class Ref(_Model):
     url: str = Field(description="A resolvable link (arXiv abstract page, doi.org link, or the URL).")
 
 
+class SentenceCheck(_Model):
+    """A translated sentence the self-checks flagged for review (see :mod:`notelingo.mt.checks`)."""
+
+    sentence: int = Field(ge=0, description="Index of the sentence pair in Block.sentences.")
+    lang: str = Field(description="Language of the flagged translation.")
+    flags: list[str] = Field(description="The failed checks, e.g. 'check:loop', 'check:too-short'.")
+
+
 class Block(_Model):
     """One paragraph, heading, list item, quote, code block, formula, link preview, table or markup."""
 
@@ -84,10 +92,25 @@ class Block(_Model):
     flags: list[str] = Field(
         default_factory=list, description="What happened to the block (e.g. fallbacks that ran in translation)."
     )
+    checks: list[SentenceCheck] = Field(default_factory=list, description=(
+        "Translated sentences flagged for review (their check: flags are also in flags); "
+        "left out of the JSON when empty."))
     attrs: dict[str, str] = Field(default_factory=dict, description=(
         "Kind-specific details: code 'language', link_preview 'url', heading 'level', "
         "table 'cells' and 'align', markup 'markup' (template, component, html)."))
     lang_confidence: Optional[float] = Field(None, ge=0.0, le=1.0)
+
+    @model_serializer(mode="wrap")
+    def _leave_out_empty_checks(self, handler):
+        # notes.jsonl written before the checks existed stay byte-identical when nothing is flagged
+        data = handler(self)
+        if not data.get("checks"):
+            data.pop("checks", None)
+        return data
+
+    def sentence_flags(self, lang: str) -> dict[int, list[str]]:
+        """Sentence index -> its check: flags, for the translations into ``lang``."""
+        return {check.sentence: check.flags for check in self.checks if check.lang == lang}
 
     def original(self, note_lang: str | None = None) -> str:
         """The block's original text (for code/formula/markup blocks: the only text)."""
@@ -173,6 +196,22 @@ class Note(_Model):
             have = set(block.text)
             langs = have if langs is None else langs & have
         return langs or {self.lang}
+
+    def flagged(self) -> list[dict]:
+        """The translated sentences the self-checks flagged for review, in block order::
+
+            [{"block": "b1", "sentence": 0, "lang": "en", "source": "Это работает.",
+              "translation": "willwillwillwill", "flags": ["check:loop"]}]
+        """
+        found = []
+        for block in self.blocks:
+            origin = block.lang or self.lang
+            for check in block.checks:
+                pair = block.sentences[check.sentence] if check.sentence < len(block.sentences) else {}
+                found.append({"block": block.id, "sentence": check.sentence, "lang": check.lang,
+                              "source": pair.get(origin, ""), "translation": pair.get(check.lang, ""),
+                              "flags": list(check.flags)})
+        return found
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=False)

@@ -105,7 +105,7 @@ def translate_command(
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
         if show_progress():
-            err(_summary(report) + _repairs(report) + (f"; {report.where}" if report.where else "")
+            err(_summary(report) + _repairs(report) + _checks(report) + (f"; {report.where}" if report.where else "")
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
@@ -127,6 +127,14 @@ def _term_forms(report) -> str:
     if not sum(forms.values()):
         return ""
     return "; term forms: " + ", ".join(f"{count} {choice}" for choice, count in sorted(forms.items()))
+
+
+def _checks(report) -> str:
+    """"; 3 sentence(s) flagged for review (loops 2, too short 1)" (nothing when none was flagged)."""
+    from ..mt.checks import summary
+
+    text = summary(report.checks)
+    return f"; {text}" if text else ""
 
 
 def _summary(report) -> str:

@@ -32,11 +32,12 @@ from .options import (
     check_device,
     cpu_count,
     length_bucket,
+    shape_chunks,
 )
 from .signature import ChainSignature, ModelSignature
 
 __all__ = [
     "BACKENDS", "ChainSignature", "DEVICES", "DecodingOptions", "ModelSignature", "TranslateOptions", "Translator",
     "backend_installed", "bucket_chunks", "cache_root", "check_device", "check_options", "choose_backend", "cpu_count",
-    "length_bucket", "load_translator",
+    "length_bucket", "load_translator", "shape_chunks",
 ]

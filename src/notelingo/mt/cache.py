@@ -51,8 +51,9 @@ def cache_key(text: str, signature: ModelSignature) -> str:
 
 
 #: Bump when what a block record holds, or how protect/segment build it, changes.
-#: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix.
-BLOCK_RECORD_VERSION = 4
+#: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix;
+#: 5: Russian term forms governed by the sentence, self-check flags, one-length beam batches.
+BLOCK_RECORD_VERSION = 5
 
 
 def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:

@@ -27,7 +27,7 @@ from typing import Callable
 
 from ..errors import ModelError
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, cpu_count, length_bucket
+from .options import DecodingOptions, cpu_count
 from .spm import MarianSpm
 
 
@@ -85,27 +85,37 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
 CHUNK_TOKENS = 1024
 
 
-def length_chunks(lengths: list[int], workers: int, beams: int) -> list[list[int]]:
+def length_chunks(lengths: list[int], workers: int, beams: int, alone: list[bool] | None = None) -> list[list[int]]:
     """Indices of ``lengths`` in length-sorted chunks, longest chunk first.
 
-    A chunk's padded size (members x its longest) stays within a token budget: half a
-    worker's share of the batch (so each worker gets about two chunks and short sentences
-    never wait for long ones), shrunk by sqrt(beams) for beam search (its decoder has
-    ``beams`` rows per sentence), but never under :data:`CHUNK_TOKENS`.
+    Batch invariance by construction (issue 25): with beam search a chunk holds sources of
+    one token length, so it never pads and a source's encoder and decoder see the same
+    shapes whoever shares its chunk; only the number of rows changes, which was measured not
+    to change a translation (int8 beam 4: 0 of 200 on the opus-mt-sized model, where chunks
+    padded within a length bucket changed 1 of 200 and mixed lengths 48 of 200 on the tiny
+    model). Greedy output does not depend on padding (measured, both backends), so greedy
+    chunks mix lengths as before. The row count does move the attention's last bits, so a
+    source in ``alone`` (its alignment is wanted: protect places spans from it) decodes in a
+    chunk of its own, the shape it always gets.
+
+    A chunk's size (members x longest) stays within a token budget: half a worker's share
+    of the batch, shrunk by sqrt(beams) for beam search (its decoder has ``beams`` rows per
+    sentence), but never under :data:`CHUNK_TOKENS`.
     """
-    order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    longest = max(lengths, default=1)
     share = math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams)))
-    budget = max(longest, CHUNK_TOKENS, share)
+    budget = max(CHUNK_TOKENS, share)
     chunks: list[list[int]] = []
-    for index in order:
-        same_bucket = chunks and (beams == 1 or length_bucket(lengths[chunks[-1][0]]) == length_bucket(lengths[index]))
-        # beam search: one cap per chunk (see DecodingOptions.max_new_tokens)
-        if same_bucket and (len(chunks[-1]) + 1) * lengths[index] <= budget:
-            chunks[-1].append(index)
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if alone is not None and alone[index]:
+            chunks.append([index])
+            continue
+        last = next((chunk for chunk in reversed(chunks) if alone is None or not alone[chunk[0]]), None)
+        fits = last is not None and (len(last) + 1) * lengths[index] <= budget
+        if fits and (beams == 1 or lengths[last[0]] == lengths[index]):
+            last.append(index)
         else:
             chunks.append([index])
-    return chunks[::-1]
+    return sorted(chunks, key=lambda chunk: lengths[chunk[-1]], reverse=True)
 
 
 def _in_background(load: Callable[[], object]) -> Future:
@@ -182,6 +192,14 @@ class CT2Translator(MarianTokens):
         """
         return self.submit(texts, want)()
 
+    def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
+        """What :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, decoded
+        against repetition (for outputs that looped: see :mod:`.checks`)."""
+        decoded = self._submit(texts, want, again=True)
+        if want is None:
+            return [self._detokenize(pieces) for pieces, _ in decoded()]
+        return self._aligned(texts, decoded())
+
     def submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
         """Queue ``texts`` on the workers and return at once; calling the result waits for them and
         gives what :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives.
@@ -206,23 +224,28 @@ class CT2Translator(MarianTokens):
             out.append((text_out, self.alignment(source, pieces, text_out, attention) if usable else None))
         return out
 
-    def _submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
+    def _submit(self, texts: list[str], want: list[bool] | None = None, again: bool = False) -> Callable[[], list]:
         """Queue the chunks of ``texts``; the result waits for (output pieces, attention or None) per text.
-        Only the texts in ``want`` keep their attention."""
+        Only the texts in ``want`` keep their attention. ``again``: decode against repetition."""
         if not texts:
             return list
+        from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
+
+        retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM,
+                 "repetition_penalty": RETRY_REPETITION_PENALTY} if again else {}
         tokens = self.cached_tokens(texts)
         lengths = [len(t) for t in tokens]
         self.check_lengths(lengths, texts)
         pending = []
         # Each chunk decodes only to its own longest source's cap, and the chunks queue
         # on the workers asynchronously so every worker stays busy.
-        for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams):
-            longest = max(lengths[i] for i in chunk)
+        for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams, want):
+            longest = lengths[chunk[-1]]
             attention = want is not None and any(want[i] for i in chunk)
             futures = self.translator.translate_batch(
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
                 max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
+                **retry,
             )
             pending.append((chunk, futures))
 

@@ -130,6 +130,16 @@ def copy_untranslated(note: Note, targets: tuple[str, ...]) -> None:
                 block.flags.append("untranslated:unknown-language")
 
 
+def count_flags(report: TranslateReport, record: dict, block: Block, tgt: str) -> None:
+    """Add a filled block's flags to the report: the record's, and the block's sentences flagged
+    in ``tgt`` (the summary's "flagged for review") with their check: flags."""
+    report.flags.update(record["flags"])
+    flagged = block.sentence_flags(tgt)
+    report.checks["sentences"] += len(flagged)
+    report.checks.update(flag for flags in flagged.values() for flag in flags)
+    report.flags.update(list(dict.fromkeys(flag for flags in flagged.values() for flag in flags)))
+
+
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
     """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
     records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
@@ -144,7 +154,7 @@ def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner:
         record = json.loads(records[key])
         apply_record(notes[n], b, src, tgt, record)
         signed.setdefault(n, {})[(src, tgt)] = record["signature"]
-        runner.report.flags.update(record["flags"])
+        count_flags(runner.report, record, notes[n].blocks[b], tgt)
         runner.report.block_hits += 1
     return missing
 
@@ -186,7 +196,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
             record = fill_block(notes[job.note], job, results)
             record["signature"] = runner.signature(job.src, job.tgt).record()
             signed.setdefault(job.note, {})[(job.src, job.tgt)] = record["signature"]
-            report.flags.update(record["flags"])
+            count_flags(report, record, notes[job.note].blocks[job.block], job.tgt)
             rows.append((key_of[(job.note, job.block, job.src, job.tgt)], json.dumps(record, ensure_ascii=False)))
         if runner.cache is not None and rows:
             runner.cache.put_blocks(rows)

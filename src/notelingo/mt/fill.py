@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Block, Note, TermUse
+from ..schema import Block, Note, SentenceCheck, TermUse
+from .checks import check_sentence
 from .segment import Piece, join_translations
 
 
@@ -96,10 +97,24 @@ def fill_block(note: Note, job: BlockJob, results: list) -> dict:
     return record
 
 
+def sentence_checks(sources: list[str], translations: list[str], src: str, tgt: str) -> list[SentenceCheck]:
+    """The block's translated sentences that fail a self-check (:func:`.checks.check_sentence`)."""
+    found = []
+    for index, (source, translation) in enumerate(zip(sources, translations)):
+        flags = check_sentence(source, translation, src, tgt)
+        if flags:
+            found.append(SentenceCheck(sentence=index, lang=tgt, flags=flags))
+    return found
+
+
 def apply_record(note: Note, index: int, src: str, tgt: str, record: dict) -> None:
-    """Fill a block's target text, aligned pairs, flags and terms from a block record."""
+    """Fill a block's target text, aligned pairs, flags and terms from a block record; the self-checks
+    run here, on the record's sentences, so a block served from the cache is checked as a fresh one."""
     block = note.blocks[index]
     block.text[tgt] = record["text"]
     merge_sentences(block, src, tgt, record["sources"], record["translations"])
-    block.flags.extend(flag for flag in record["flags"] if flag not in block.flags)
+    checks = sentence_checks(record["sources"], record["translations"], src, tgt)
+    found = [flag for check in checks for flag in check.flags]
+    block.flags.extend(dict.fromkeys(flag for flag in record["flags"] + found if flag not in block.flags))
+    block.checks = [check for check in block.checks if check.lang != tgt] + checks
     add_terms(note, [TermUse(**{**use, "block": block.id}) for use in record["terms"]])

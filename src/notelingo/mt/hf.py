@@ -16,7 +16,7 @@ import os
 
 from ..errors import ModelError
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, bucket_chunks, cpu_count
+from .options import DecodingOptions, cpu_count, shape_chunks
 
 
 def torch_threads(cores: int) -> int:
@@ -64,32 +64,43 @@ class HFTranslator(MarianTokens):
         # Replace opus-mt's saved defaults (beams 4, max_length 512) so they cannot leak into decoding.
         self.model.generation_config = explicit_generation_config(self.model.config)
 
-    def translate_batch(self, texts: list[str]) -> list[str]:
+    def translate_batch(self, texts: list[str], retry: dict | None = None) -> list[str]:
         out = [""] * len(texts)
-        # each text decodes to its own cap: beam search chunks never cross a length bucket, greedy
-        # outputs are cut at their own (see DecodingOptions.max_new_tokens)
-        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
-        for chunk in bucket_chunks(self.token_lengths(texts), size, beams=beams):
-            for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk])):
+        # chunks of one token length: no padding, so each text decodes as it would alone (see shape_chunks)
+        for chunk in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size),
+                                  beams=self.decoding.beams):
+            for index, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk], retry)):
                 out[index] = text
         return out
 
-    def translate_aligned(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
+    def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
+        """What :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, decoded
+        against repetition (for outputs that looped: see :mod:`.checks`)."""
+        from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
+
+        retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM, "repetition_penalty": RETRY_REPETITION_PENALTY}
+        if want is None:
+            return self.translate_batch(texts, retry)
+        return self.translate_aligned(texts, want, retry)
+
+    def translate_aligned(self, texts: list[str], want: list[bool],
+                          retry: dict | None = None) -> list[tuple[str, object]]:
         """(translation, Alignment or None) per text; alignments only for the texts in ``want``."""
         out: list[tuple[str, object]] = [("", None)] * len(texts)
-        # see translate_batch
-        size, beams = max(1, self.decoding.batch_size), self.decoding.beams
-        for indices in bucket_chunks(self.token_lengths(texts), size, beams=beams):
+        # see translate_batch; a text whose alignment is wanted decodes alone (its attention's last bits
+        # would move with the number of rows)
+        for indices in shape_chunks(self.token_lengths(texts), max(1, self.decoding.batch_size), want,
+                                    self.decoding.beams):
             chunk, wanted = [texts[i] for i in indices], [want[i] for i in indices]
             if any(wanted):
-                results = self._aligned_chunk(chunk, wanted)
+                results = self._aligned_chunk(chunk, wanted, retry)
             else:
-                results = [(text, None) for text in self._translate_chunk(chunk)]
+                results = [(text, None) for text in self._translate_chunk(chunk, retry)]
             for index, result in zip(indices, results):
                 out[index] = result
         return out
 
-    def _aligned_chunk(self, texts: list[str], want: list[bool]) -> list[tuple[str, object]]:
+    def _aligned_chunk(self, texts: list[str], want: list[bool], retry: dict | None = None) -> list[tuple[str, object]]:
         import torch
 
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True)
@@ -102,7 +113,7 @@ class HFTranslator(MarianTokens):
                 generated = self.model.generate(
                     **encoded.to(self.device), num_beams=self.decoding.beams, do_sample=False,
                     max_new_tokens=self.decoding.max_new_tokens(max(lengths), self.limit),
-                    output_attentions=True, return_dict_in_generate=True,
+                    output_attentions=True, return_dict_in_generate=True, **(retry or {}),
                 )
         finally:
             self.model.set_attn_implementation(previous)
@@ -138,7 +149,7 @@ class HFTranslator(MarianTokens):
             return None
         return self.alignment(source, pieces, text_out, weights)
 
-    def _translate_chunk(self, texts: list[str]) -> list[str]:
+    def _translate_chunk(self, texts: list[str], retry: dict | None = None) -> list[str]:
         import torch
 
         if not texts:
@@ -150,5 +161,6 @@ class HFTranslator(MarianTokens):
         with torch.inference_mode():
             generated = self.model.generate(
                 **encoded.to(self.device), num_beams=self.decoding.beams, max_new_tokens=max_new, do_sample=False,
+                **(retry or {}),
             )
         return self.tokenizer.batch_decode(self._own_caps(generated, lengths), skip_special_tokens=True)

@@ -57,7 +57,10 @@ class DecodingOptions:
 
     def as_dict(self) -> dict:
         source = "src" if self.beams == 1 else "bucket(src)"
-        return {"beams": self.beams, "max_new_tokens": f"{self.length_ratio:g}*{source}+{self.length_extra}"}
+        fields = {"beams": self.beams, "max_new_tokens": f"{self.length_ratio:g}*{source}+{self.length_extra}"}
+        if self.beams > 1:  # beam batches hold sources of one token length (no padding): outputs changed
+            fields["batch"] = "one-length"
+        return fields
 
 
 def length_bucket(tokens: int) -> int:
@@ -79,6 +82,24 @@ def bucket_chunks(lengths: list[int], size: int, *, beams: int) -> list[list[int
     for index in sorted(range(len(lengths)), key=lengths.__getitem__):
         groups.setdefault(length_bucket(lengths[index]) if beams > 1 else 0, []).append(index)
     return [group[start:start + size] for group in groups.values() for start in range(0, len(group), size)]
+
+
+def shape_chunks(lengths: list[int], size: int, alone: list[bool] | None = None,
+                 beams: int = 4) -> list[list[int]]:
+    """Indices of ``lengths`` in chunks of at most ``size``, shortest first: for beam search, sources
+    of one token length (no padding); greedy, any lengths (its output does not depend on padding);
+    a source in ``alone`` gets a chunk of its own. What makes a translation and its alignment
+    independent of the batch (see :func:`.ct2.length_chunks`)."""
+    groups: dict[int, list[int]] = {}
+    chunks: list[list[int]] = []
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if alone is not None and alone[index]:
+            chunks.append([index])
+        else:
+            groups.setdefault(lengths[index] if beams > 1 else 0, []).append(index)
+    for group in groups.values():
+        chunks.extend(group[start:start + size] for start in range(0, len(group), max(1, size)))
+    return sorted(chunks, key=lambda chunk: lengths[chunk[0]])
 
 
 @dataclass

@@ -47,6 +47,10 @@ class TranslateReport:
     repairs: Counter = field(default_factory=Counter)
     #: Russian glossary renderings by how their case and number were chosen: governed / nominative.
     term_forms: Counter = field(default_factory=Counter)
+    #: Translated sentences the self-checks flagged: "sentences" (how many), and each check: flag's count.
+    checks: Counter = field(default_factory=Counter)
+    #: Model outputs that looped and were decoded once more against repetition (see mt.checks).
+    loop_retries: int = 0
     #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
     missing: dict[str, list[str]] = field(default_factory=dict)
     where: str = ""  # e.g. "ray: 2 actor(s) on 2 node(s)"; empty when the model ran in this process
@@ -262,6 +266,7 @@ class BatchRunner:
                 for batch in self.length_batches([text for text in misses if text not in early], translator)]
         done = 0
         for batch, wanted, result in self.run_batches(jobs, translator, started):
+            result = self.without_loops(batch, wanted, result, translator)
             rows = []
             if wanted is not None:
                 outputs = [out for out, _ in result]
@@ -291,6 +296,25 @@ class BatchRunner:
         if self.executor is None:
             return local_batches(jobs, translator, started)
         return self.executor.run(jobs, translator, self.options)
+
+    def without_loops(self, batch: list[str], wanted: list[bool] | None, result: list, translator) -> list:
+        """``result`` with each output that loops (:func:`.checks.loops`) decoded once more against
+        repetition (``translate_again``), the output with the shorter loop kept; the same in every run
+        since each text decodes as it would alone. Done here, in the driver, so a Ray run does the same."""
+        from .checks import loop_extent, loops
+
+        again = getattr(translator, "translate_again", None)
+        outputs = result if wanted is None else [out for out, _ in result]
+        looping = [i for i, (text, out) in enumerate(zip(batch, outputs)) if loops(text, out)]
+        if again is None or not looping:
+            return result
+        self.report.loop_retries += len(looping)
+        retried = again([batch[i] for i in looping], None if wanted is None else [wanted[i] for i in looping])
+        result = list(result)
+        for i, new in zip(looping, retried):
+            if loop_extent(new if wanted is None else new[0]) < loop_extent(outputs[i]):
+                result[i] = new
+        return result
 
     def cached_alignments(self, texts: list[str], signature: ModelSignature, alignments: dict) -> None:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""

@@ -57,3 +57,15 @@ class Alignment:
         columns = max(1, len(source))
         return cls([tuple(r) for r in source], [tuple(r) for r in target],
                    [[v / 255 for v in levels[i:i + columns]] for i in range(0, len(levels), columns)])
+
+
+#: Attention sums are compared in steps of 1/PLACEMENT_LEVELS, a tie going to the first token: last-bit
+#: noise (float16, int8, thread counts) moves a span only where it crosses a step. The backends also
+#: decode a segment whose alignment is wanted alone, so its attention is the same in every run.
+PLACEMENT_LEVELS = 64
+
+
+def strongest(values) -> int:
+    """The first index of the largest value, values quantized (see :data:`PLACEMENT_LEVELS`)."""
+    levels = [round(value * PLACEMENT_LEVELS) for value in values]
+    return max(range(len(levels)), key=levels.__getitem__)

@@ -27,7 +27,7 @@ from typing import Callable
 
 from ..alphabet import CYRILLIC_RE
 from ..errors import TranslationError
-from .alignment import Alignment
+from .alignment import Alignment, strongest
 from .mask import (
     FLAG_ALIGNED,
     FLAG_EMPTY_KEPT_SOURCE,
@@ -251,10 +251,6 @@ def _input_ranges(plan: Plan) -> list[tuple[int, int]]:
     return ranges
 
 
-def _argmax(values) -> int:
-    return max(range(len(values)), key=values.__getitem__)
-
-
 def _neighbour(alignment: Alignment, text: str, tokens: range, blocked: set[int]) -> int | None:
     """The nearest source token in ``tokens`` (in order) that holds a word and no span."""
     for s in tokens:
@@ -267,16 +263,16 @@ def _neighbour(alignment: Alignment, text: str, tokens: range, blocked: set[int]
 def _token_place(alignment: Alignment, text: str, tokens: list[int], blocked: set[int], rows: int) -> tuple[int, str]:
     """(target token, "before" | "after") for a span whose source tokens are ``tokens``."""
     weights = alignment.weights
-    best = _argmax([sum(weights[t][s] for s in tokens) for t in range(rows)])
+    best = strongest([sum(weights[t][s] for s in tokens) for t in range(rows)])
     left = _neighbour(alignment, text, range(min(tokens) - 1, -1, -1), blocked)
     right = _neighbour(alignment, text, range(max(tokens) + 1, len(alignment.source)), blocked)
     if left is None or right is None:
         return best, "before" if left is None and right is not None else "after"
-    to_left = abs(best - _argmax([weights[t][left] for t in range(rows)]))
-    to_right = abs(best - _argmax([weights[t][right] for t in range(rows)]))
+    to_left = abs(best - strongest([weights[t][left] for t in range(rows)]))
+    to_right = abs(best - strongest([weights[t][right] for t in range(rows)]))
     if to_left != to_right:
         return best, "after" if to_left < to_right else "before"
-    return best, "after" if weights[best][left] >= weights[best][right] else "before"
+    return best, "after" if strongest([weights[best][left], weights[best][right]]) == 0 else "before"
 
 
 def _char_place(raw: str, token_range: tuple[int, int], side: str) -> int:

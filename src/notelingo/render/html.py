@@ -65,6 +65,9 @@ mark.term{background:#fff3c4;color:inherit;border-bottom:1px dotted #a07d00;padd
 .lang-head{font-size:.78rem;text-transform:uppercase;letter-spacing:.05em;color:#6b7680}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:start;vertical-align:top;overflow-wrap:anywhere}
+.cell.flagged{border-inline-start:3px solid #d9822b;padding-inline-start:.5rem}
+ul.check{list-style:none;margin:.3rem 0 0;padding:.2rem .45rem;background:#fff4e5;color:#7a4100;font-size:.86rem;border-radius:4px;white-space:normal}
+ul.check .reasons{font-weight:600}
 code{font-size:.88em;background:#f1f3f5;padding:0 .2em;border-radius:3px;unicode-bidi:plaintext}
 pre code{background:none;padding:0}
 @media (max-width:700px){
@@ -135,7 +138,27 @@ def _cell(note: Note, block: Block, lang: str | None, marker: str) -> str:
         content = _table_html(block, lang)
     else:
         content = marked_text(note, block, lang) + _preview_link(block)
-    return f'<div class="{cls}" {lang_attrs(lang)}>{mark}{content}</div>'
+    checks = _checks_html(block, lang)
+    if checks:
+        cls += " flagged"
+    return f'<div class="{cls}" {lang_attrs(lang)}>{mark}{content}{checks}</div>'
+
+
+def _checks_html(block: Block, lang: str) -> str:
+    """The block's sentences in ``lang`` that the self-checks flagged, each with its reasons
+    ("review: loops"), under the cell; empty when none was flagged."""
+    from ..mt.checks import REASONS
+
+    flagged = block.sentence_flags(lang)
+    if not flagged:
+        return ""
+    items = []
+    for index, flags in sorted(flagged.items()):
+        sentence = block.sentences[index].get(lang, "") if index < len(block.sentences) else ""
+        reasons = ", ".join(REASONS.get(flag, flag) for flag in flags)
+        items.append(f'<li data-check="{esc(" ".join(flags))}"><span class="reasons">review: {esc(reasons)}</span> '
+                     f'{esc(sentence)}</li>')
+    return f'<ul class="check" title="flagged for review by the self-checks">{"".join(items)}</ul>'
 
 
 def _block_row(note: Note, block: Block, columns: Sequence[str], markers: dict[str, str]) -> str:

@@ -6,6 +6,11 @@ Code and formula blocks are never translated and give none. Each ``tu`` carries
 its note's metadata as ``prop`` elements (user-defined types start with ``x-``
 as TMX 1.4 asks), before its ``tuv``s, as the DTD orders them. The XML writer
 escapes the text; characters XML 1.0 cannot carry are dropped.
+
+A unit whose translation the self-checks flagged (:mod:`notelingo.mt.checks`) carries
+``<prop type="x-state">needs-review</prop>`` and one ``x-notelingo-check`` prop per
+flag ("check:loop en"), and the flagged ``tuv`` its own ``x-notelingo-check`` props,
+so a CAT tool that shows properties or filters on them lists it for review.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Unit:
     index: int  # sentence number in the block, 0 for whole-block units
     segments: dict[str, str]
     srclang: str
+    checks: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, its check: flags) of flagged segments
 
 
 def translation_units(notes: Sequence[Note]) -> Iterator[Unit]:
@@ -43,7 +49,9 @@ def translation_units(notes: Sequence[Note]) -> Iterator[Unit]:
             for index, pair in enumerate(pairs, start=1 if block.sentences else 0):
                 segments = {lang: text.strip() for lang, text in pair.items() if text and text.strip()}
                 if len(segments) >= 2:
-                    yield Unit(note, block.id, index, segments, srclang)
+                    checks = tuple((check.lang, tuple(check.flags)) for check in block.checks
+                                   if check.lang in segments and (not index or check.sentence == index - 1))
+                    yield Unit(note, block.id, index, segments, srclang, checks)
 
 
 def header_srclang(notes: Sequence[Note]) -> str:
@@ -58,7 +66,11 @@ def _props(unit: Unit) -> list[tuple[str, str]]:
     if unit.index:
         props.append(("x-sentence", str(unit.index)))
     optional = [("x-channel", source.channel), ("x-url", source.url), ("x-date", note.date), ("x-title", note.title)]
-    return props + [(name, value) for name, value in optional if value]
+    props += [(name, value) for name, value in optional if value]
+    if unit.checks:
+        props.append(("x-state", "needs-review"))
+        props += [("x-notelingo-check", f"{flag} {lang}") for lang, flags in unit.checks for flag in flags]
+    return props
 
 
 def _tu(unit: Unit, tuid: int) -> ET.Element:
@@ -69,6 +81,8 @@ def _tu(unit: Unit, tuid: int) -> ET.Element:
     order = [srclang] + sorted(lang for lang in unit.segments if lang != srclang)
     for lang in order:
         tuv = ET.SubElement(tu, "tuv", {XML_LANG: xml_safe(lang)})
+        for flag in dict.fromkeys(flag for flagged, flags in unit.checks if flagged == lang for flag in flags):
+            ET.SubElement(tuv, "prop", {"type": "x-notelingo-check"}).text = xml_safe(flag)
         ET.SubElement(tuv, "seg").text = xml_safe(unit.segments[lang])
     return tu
 
