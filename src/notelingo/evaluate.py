@@ -69,6 +69,7 @@ class EvalOptions:
     glossary: str | None = None  # the glossary file, for translation and term accuracy (None: the shipped one)
     use_glossary: bool = True  # False: translate without a glossary (term accuracy still uses ``glossary``)
     keep_acronyms: bool = True
+    cache_dir: str | None = None  # notelingo's cache folder (converted models); None: the default one
 
 
 def clean_line(line: str) -> str:
@@ -161,8 +162,8 @@ def translate_lines(pairs: list[LinePair], options: EvalOptions, glossary, src_p
     from . import api
 
     run = partial(api.translate, to=(options.tgt,), models=options.models, backend=options.backend, beams=options.beams,
-                  glossary=glossary, cache=False, device=options.device, batch_size=options.batch_size,
-                  keep_acronyms=options.keep_acronyms)
+                  glossary=glossary, cache=False, cache_dir=options.cache_dir, device=options.device,
+                  batch_size=options.batch_size, keep_acronyms=options.keep_acronyms)
     # One line first: the model, spaCy and the glossary matcher load outside the timed run (kept per process).
     run(_line_notes(pairs[:1], options.src, src_path))
     notes = run(_line_notes(pairs, options.src, src_path))

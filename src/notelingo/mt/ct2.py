@@ -10,6 +10,9 @@ transformers or torch once the model is converted.
 Threads: on this kind of CPU one more intra-op thread gains nothing while a
 second worker doubles throughput (measured: inter 2 x intra 1 ≈ 59 sent/s, one
 worker with 2 threads ≈ 30), so workers get one thread each up to 4 cores.
+
+A vocabulary map (``vmap.txt`` beside the converted model, built by ``notelingo models
+vmap``: :mod:`.vmap`) is used when present, and shows in the compute type (``int8+vmap-<hash>``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .backends import cpu_count
 from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, length_bucket
 from .spm import MarianSpm
+from .vmap import vmap_in_use
 
 
 def plan_threads(cores: int, device: str) -> tuple[int, int]:
@@ -152,6 +156,7 @@ class CT2Translator(MarianTokens):
         )
         quantization = "float16" if self.device == "cuda" else "int8"
         folder = convert_once(model, quantization, cache_dir or tempfile.gettempdir())
+        self.vmap = vmap_in_use(folder)  # read now: the model loads the map it finds at load time
         self.inter_threads, self.intra_threads = plan_threads(cpu_count(), self.device)
         self._loading = _in_background(lambda: _open(folder, self.device, quantization, self.inter_threads,
                                                      self.intra_threads))
@@ -164,7 +169,9 @@ class CT2Translator(MarianTokens):
 
     @property
     def compute_type(self) -> str:
-        return self.translator.compute_type
+        """CTranslate2's compute type, ``+vmap-<hash>`` with a vocabulary map (it changes the output)."""
+        compute = self.translator.compute_type
+        return f"{compute}+vmap-{self.vmap}" if self.vmap else compute
 
     @property
     def load_failed(self) -> bool:
@@ -224,6 +231,7 @@ class CT2Translator(MarianTokens):
             futures = self.translator.translate_batch(
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
                 max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
+                use_vmap=self.vmap is not None,
             )
             pending.append((chunk, futures))
 
