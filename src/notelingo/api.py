@@ -270,6 +270,58 @@ def translate(
     return Notes(translated, report, getattr(notes, "failures", ()))
 
 
+class TranslatedStream:
+    """The notes of :func:`translate_chunked`, translated while they are iterated (once), with the run's
+    ``report`` (complete once iterated) and the ``failures`` carried over from the input."""
+
+    def __init__(self, run: Any, progress: Progress, failures: Sequence[InputError]) -> None:
+        self._run, self._progress = run, progress
+        self.report = run.report
+        self.failures: list[InputError] = list(failures)
+
+    def __iter__(self) -> Iterator[Note]:
+        with _progress(self._progress, "Translating", "sentence") as advance:
+            self._run._progress = advance
+            yield from self._run
+
+
+def translate_chunked(
+    notes: Iterable[Note],
+    to: str | Sequence[str] = ("en", "ru"),
+    models: Mapping[str, PathLike] | None = None,
+    backend: str = "auto",
+    beams: int = 4,
+    glossary: None | PathLike | Glossary = None,
+    cache: bool = True,
+    progress: Progress = False,
+    *,
+    device: str = "auto",
+    batch_size: int = 32,
+    keep_acronyms: bool = True,
+    cache_dir: PathLike | None = None,
+    langs: None | str | Sequence[str] = None,
+    ray: str | None = None,
+    ray_actors: int | None = None,
+    chunk_notes: int | None = None,
+) -> TranslatedStream:
+    """:func:`translate` in bounded memory: the notes are translated ``chunk_notes`` at a time (default
+    :data:`notelingo.mt.chunks.CHUNK_NOTES`) while the result is iterated, so a writer given it holds one
+    chunk at a time. The notes that come out are those :func:`translate` returns, with the same options.
+
+    Example::
+
+        run = notelingo.api.translate_chunked(notelingo.read_notes("notes.jsonl"), to="en", beams=1)
+        notelingo.write_notes(run, "translated.jsonl")  # translates as it writes
+        run.report.segments  # -> 15000
+    """
+    from .mt.chunks import CHUNK_NOTES, ChunkedRun
+
+    options = _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, backend=backend,
+                                 device=device, keep_acronyms=keep_acronyms, ray=ray, ray_actors=ray_actors)
+    run = ChunkedRun(notes, options, None, chunk_notes or CHUNK_NOTES)
+    return TranslatedStream(run, progress, getattr(notes, "failures", ()))
+
+
 def _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, **same):
     """``TranslateOptions`` from :func:`translate`'s arguments (those in ``same`` keep their names)."""
     from .mt import DecodingOptions, TranslateOptions
