@@ -3,15 +3,23 @@
 Times, side by side in one run, on an architecture-exact opus-mt model with
 random weights (see build_model.py) and real sample sentences (workload.py):
 
-* ``naive_hf_b1``, ``hf_batched`` (baselines.py) and ``notelingo`` (engines.py),
-  greedy and beam 4, each engine and setting in its own subprocess so its peak
-  RSS is its own; medians of the repeats;
+* ``naive_hf_b1``, ``hf_batched``, ``ct2_direct`` (baselines.py), ``notelingo`` (full
+  vocabulary), ``notelingo_vmap`` (with the vocabulary map ``notelingo models vmap`` builds,
+  when its quality gate keeps it) and ``notelingo_ray_local`` (engines.py), greedy and beam 4.
+  Each engine and setting is a warm worker process of its own (its peak RSS is its own);
+  the engines run interleaved, one pass each per round, and the figures are the best
+  pass with the spread of the others; every pass records the machine's idle and steal
+  shares (/proc/stat) and the target positions the model really decoded;
+* ``overhead_strict`` per notelingo row and for the CLI: wall time outside the model's own
+  compute, the run's CTranslate2 calls replayed on the loaded model;
 * the whole ``notelingo translate`` CLI on the same sentences: ``overhead_fraction``
-  (end-to-end minus time inside the model, over end-to-end) and ``rerun_ratio``
-  (second identical run over the first, translation cache on);
+  (end-to-end minus the time a model call was open, over end-to-end: a lower bound),
+  ``overhead_strict`` and ``rerun_ratio`` (second identical run over the first, cache on);
+* ``memory``: peak RSS of ``notelingo translate`` on synthesised channels of 1k/5k/20k notes
+  (bench/memory.py); ``limits``: FLOPs per token and the machine's GEMM peak (bench/peak.py);
 * ``startup_ratio``: ``notelingo --help`` over ``python -c "import typer"``.
 
-Writes ``bench/results/<mode>.json`` and prints a Markdown table. Not a test.
+Writes ``bench/results/<mode>.json`` (or ``--out``) and prints a Markdown table. Not a test.
 """
 
 from __future__ import annotations
@@ -42,12 +50,15 @@ SETTINGS = {"greedy": 1, "beam4": 4}
 # ~3x slower than greedy: in the quick run they take a prefix of the same draw (the same
 # sentences for every batched engine), which keeps it under 8 minutes; rates are per sentence.
 MODES = {
-    "smoke": dict(sentences=16, naive={"greedy": 4, "beam4": 2}, batched={}, repeats=1, startup_runs=2, en_ru=False),
+    "smoke": dict(sentences=16, naive={"greedy": 4, "beam4": 2}, batched={}, repeats=1, startup_runs=2, en_ru=False,
+                  memory=(200,)),
     "quick": dict(
-        sentences=256, naive={"greedy": 48, "beam4": 16}, batched={"beam4": 128}, repeats=3, startup_runs=5, en_ru=False
+        sentences=256, naive={"greedy": 48, "beam4": 16}, batched={"beam4": 128}, repeats=3, startup_runs=5,
+        en_ru=False, memory=(1000, 5000),
     ),
     "full": dict(
-        sentences=2000, naive={"greedy": 256, "beam4": 128}, batched={}, repeats=3, startup_runs=9, en_ru=True
+        sentences=2000, naive={"greedy": 256, "beam4": 128}, batched={}, repeats=5, startup_runs=9, en_ru=True,
+        memory=(1000, 5000, 20000),
     ),
 }
 
@@ -393,7 +404,35 @@ def build_bench_vmap(model_dir: Path, pair: str) -> dict:
 
 # ---------------------------------------------------------------- main
 
-def run(mode_name: str, engines: tuple[str, ...]) -> dict:
+def measure_memory(sizes: tuple[int, ...]) -> dict:
+    import memory
+
+    return memory.measure(sizes)
+
+
+def add_model_gflops(results: dict, model_dir: Path, mode: dict) -> None:
+    """Each ru-en row's model work per second (bench/peak.py's FLOPs per token; beam search counts
+    its ``beams`` rows per decoded position), to set beside the machine's measured GEMM peak."""
+    import peak
+    from workload import sample_sentences
+
+    from notelingo.mt.spm import MarianSpm
+
+    spm = MarianSpm(str(model_dir))
+    lengths = [len(p) for p in spm.encode_pieces(sample_sentences("ru", mode["sentences"]))]
+    pieces = (results.get("vmap") or {}).get("target_pieces") if (results.get("vmap") or {}).get("kept") else None
+    for engine in ENGINES:
+        for setting, beams in SETTINGS.items():
+            cell = (results.get(engine) or {}).get(setting) or {}
+            if "best_s" not in cell or not cell.get("decoded_tokens"):
+                continue
+            vocab = pieces if engine == "notelingo_vmap" else None
+            work = (sum(lengths[:cell["sentences"]]) * peak.encoder_flops()
+                    + cell["decoded_tokens"] * beams * peak.decoder_flops(vocab=vocab))
+            cell["model_gflops"] = work / cell["best_s"] / 1e9
+
+
+def run(mode_name: str, engines: tuple[str, ...], skip_memory: bool = False) -> dict:
     from build_model import build_model
 
     mode = MODES[mode_name]
@@ -427,6 +466,13 @@ def run(mode_name: str, engines: tuple[str, ...]) -> dict:
     results["overhead_fraction"] = results["cli"].get("overhead_fraction")
     results["overhead_strict"] = results["cli"].get("overhead_strict")
     results["rerun_ratio"] = results["cli"].get("rerun_ratio")
+    if not skip_memory:
+        print(f"notelingo translate peak RSS by run size: {mode['memory']} notes", flush=True)
+        results["memory"] = measure_memory(mode["memory"])
+    import peak
+
+    results["limits"] = peak.limits((results.get("vmap") or {}).get("target_pieces"))
+    add_model_gflops(results, model_dir, mode)
     results["startup"] = measure_startup(mode["startup_runs"])
     results["startup_ratio"] = results["startup"]["startup_ratio"]
     results["env"]["load_avg_at_end"] = os.getloadavg()
@@ -455,6 +501,8 @@ def main() -> None:
                        help="tiny workload: checks the code paths")
     group.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ", ".join(ENGINES))
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-RSS-by-run-size rows")
+    parser.add_argument("--out", help="results file (default: bench/results/<mode>.json)")
     args = parser.parse_args()
     if args.worker:
         def reply(message: dict) -> None:
@@ -462,8 +510,8 @@ def main() -> None:
 
         worker(json.loads(sys.stdin.readline()), sys.stdin, reply)
         return
-    results = run(args.mode, tuple(args.engines.split(",")))
-    out = BENCH_DIR / "results" / f"{args.mode}.json"
+    results = run(args.mode, tuple(args.engines.split(",")), args.no_memory)
+    out = Path(args.out).resolve() if args.out else BENCH_DIR / "results" / f"{args.mode}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {out.relative_to(BENCH_DIR.parent)} ({results['wall_s']:.0f} s)\n")
