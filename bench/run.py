@@ -494,7 +494,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="notelingo benchmark suite")
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument(
-        "--quick", action="store_const", dest="mode", const="quick", help="256 sentences, 3 interleaved rounds, memory at 1k/5k notes"
+        "--quick", action="store_const", dest="mode", const="quick",
+        help="256 sentences, 3 interleaved rounds, memory at 1k/5k notes"
     )
     group.add_argument("--full", action="store_const", dest="mode", const="full", help="2,000 sentences, and en->ru")
     group.add_argument("--smoke", action="store_const", dest="mode", const="smoke",
