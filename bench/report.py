@@ -89,11 +89,12 @@ def _fmt(value, digits: int = 2) -> str:
 
 
 def _idle(cell: dict) -> str:
-    shares = [c.get("idle") for c in cell.get("cpu", []) if c.get("idle") is not None]
-    steal = [c.get("steal") for c in cell.get("cpu", []) if c.get("steal") is not None]
-    if not shares:
+    """``idle / steal / others``: the least idle, the most steal, the most others' share over the passes."""
+    cpu = [c for c in cell.get("cpu", []) if c.get("idle") is not None]
+    if not cpu:
         return "—"
-    return f"{min(shares):.2f}-{max(shares):.2f} / {max(steal, default=0):.2f}"
+    return (f"{min(c['idle'] for c in cpu):.2f} / {max(c['steal'] for c in cpu):.2f} / "
+            f"{max(c.get('others') or 0 for c in cpu):.2f}")
 
 
 def engine_rows(results: dict, engines: dict | None = None) -> list[str]:
@@ -148,8 +149,8 @@ def memory_lines(results: dict) -> list[str]:
 
 def markdown_table(results: dict) -> str:
     env = results["env"]
-    header = ["| engine | decoding | sent/s | decoded tok/s | decoded tokens | spread | idle / steal | peak RSS MiB "
-              "| × hf_batched | × ct2_direct |",
+    header = ["| engine | decoding | sent/s | decoded tok/s | decoded tokens | spread | idle / steal / others "
+              "| peak RSS MiB | × hf_batched | × ct2_direct |",
               "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     lines = [f"**{results['mode']}** — {results['workload']['sentences']} ru→en sentences "
              f"(naive loop: {results['workload']['naive_sentences']}), best of {results['workload']['repeats']} "

@@ -166,13 +166,26 @@ def cpu_times() -> list[int]:
         return []
 
 
-def cpu_share(before: list[int], after: list[int]) -> dict:
-    """Idle and steal as fractions of all CPU time between two :func:`cpu_times` readings."""
+def process_ticks(pid: int) -> int:
+    """CPU time (user + system, clock ticks) a process has used, from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def cpu_share(before: list[int], after: list[int], own: int = 0) -> dict:
+    """Idle, steal, the timed process's own and everything else's shares of all CPU time between two
+    :func:`cpu_times` readings (``own``: the ticks the timed process used meanwhile)."""
     delta = [b - a for a, b in zip(before, after)]
     total = sum(delta[:8]) if len(delta) >= 8 else 0
     if total <= 0:
-        return {"idle": None, "steal": None}
-    return {"idle": round((delta[3] + delta[4]) / total, 4), "steal": round(delta[7] / total, 4)}
+        return {"idle": None, "steal": None, "own": None, "others": None}
+    idle, steal = (delta[3] + delta[4]) / total, delta[7] / total
+    own_share = min(1.0, own / total)
+    return {"idle": round(idle, 4), "steal": round(steal, 4), "own": round(own_share, 4),
+            "others": round(max(0.0, 1 - idle - steal - own_share), 4)}
 
 
 # ---------------------------------------------------------------- engines
@@ -183,7 +196,8 @@ def measure_engines(engines: tuple[str, ...], model_dir: Path, mode: dict, pair:
     All engines of one setting are loaded side by side (each in its own process, idle
     while another runs), then each round times one pass of each engine in turn, so a
     change in the machine's load hits every engine alike. /proc/stat is read around each
-    pass (``cpu``: idle and steal shares of the machine during it). Rates are from the
+    pass (``cpu``: the machine's idle and steal shares during it, the timed worker's own share,
+    and ``others``: what every other process used). Rates are from the
     best pass; ``spread`` is (slowest - best) / best.
     """
     from workload import sample_sentences
@@ -203,10 +217,10 @@ def measure_engines(engines: tuple[str, ...], model_dir: Path, mode: dict, pair:
         passes: dict = {engine: [] for engine in engines}
         for _ in range(mode["repeats"]):
             for engine, w in workers.items():
-                before = cpu_times()
+                before, own = cpu_times(), process_ticks(w.proc.pid)
                 result = w.run_once()
                 if "error" not in result:
-                    result["cpu"] = cpu_share(before, cpu_times())
+                    result["cpu"] = cpu_share(before, cpu_times(), process_ticks(w.proc.pid) - own)
                 passes[engine].append(result)
         for engine, w in workers.items():
             final = w.finish()
