@@ -104,10 +104,7 @@ def translate_command(
                                           glossary=glossary, cache=not no_cache, progress=advance, device=device,
                                           batch_size=batch_size, keep_acronyms=not no_keep_acronyms,
                                           langs=sources, ray=ray, ray_actors=ray_actors)
-            for failure in failures:
-                err(f"error: {failure}")
-            if any_read or not failures:
-                api.write_notes(notes, output)
+            _write(notes, output, failures, any_read)
         report = notes.report
         if report.missing:
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
@@ -117,6 +114,16 @@ def translate_command(
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
+
+
+def _write(notes, output: str, failures: list, any_read: bool) -> None:
+    """Name each input that failed, then write the notes (translated as they are written)."""
+    from .. import api
+
+    for failure in failures:
+        err(f"error: {failure}")
+    if any_read or not failures:
+        api.write_notes(notes, output)
 
 
 def _let_go(notes: list):

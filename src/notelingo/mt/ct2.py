@@ -33,7 +33,9 @@ from .backends import cpu_count
 from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, length_bucket
 from .spm import MarianSpm
-from .vmap import vmap_in_use
+
+#: The vocabulary map CTranslate2 loads from a model folder (built by :mod:`.vmap`).
+VMAP_FILE = "vmap.txt"
 
 
 def plan_threads(cores: int, device: str) -> tuple[int, int]:
@@ -42,6 +44,19 @@ def plan_threads(cores: int, device: str) -> tuple[int, int]:
         return 1, min(4, cores)
     intra = 1 if cores <= 4 else 2
     return max(1, cores // intra), intra
+
+
+def vmap_enabled() -> bool:
+    """False when ``NOTELINGO_VMAP`` is 0, false, no or off."""
+    return os.environ.get("NOTELINGO_VMAP", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def vmap_in_use(folder: Path) -> str | None:
+    """A short hash of ``folder/vmap.txt`` when the map is there and enabled; None otherwise."""
+    path = Path(folder) / VMAP_FILE
+    if not vmap_enabled() or not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
 
 
 def converted_folder(cache_dir: str, model, quantization: str) -> Path:

@@ -35,7 +35,6 @@ every collected piece on the always line instead: the same candidates for every 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -44,24 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from .ct2 import VMAP_FILE, convert_once, plan_threads, vmap_enabled, vmap_in_use
 
-VMAP_FILE = "vmap.txt"
+__all__ = ["VMAP_FILE", "VmapOptions", "build_vmap", "vmap_enabled", "vmap_in_use"]
+
 #: The most BLEU or chrF may fall on the held-out lines for a map to be kept.
 MAX_DROP = 0.3
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-def vmap_enabled() -> bool:
-    """False when ``NOTELINGO_VMAP`` is 0, false, no or off."""
-    return os.environ.get("NOTELINGO_VMAP", "1").strip().lower() not in ("0", "false", "no", "off")
-
-
-def vmap_in_use(folder: Path) -> str | None:
-    """A short hash of ``folder/vmap.txt`` when the map is there and enabled; None otherwise."""
-    path = Path(folder) / VMAP_FILE
-    if not vmap_enabled() or not path.is_file():
-        return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
 
 
 @dataclass
@@ -175,7 +163,6 @@ def _open_unmapped(folder: Path):
     import ctranslate2
 
     from .backends import cpu_count
-    from .ct2 import plan_threads
 
     inter, intra = plan_threads(cpu_count(), "cpu")
     return ctranslate2.Translator(str(folder), device="cpu", compute_type="int8", inter_threads=inter,
@@ -186,7 +173,6 @@ def build_vmap(corpus: str, options: VmapOptions) -> dict:
     """Build, score and keep (or refuse) the map of ``options``' pair from ``corpus``; the report as a dict."""
     from ..evaluate import EvalOptions
     from .backends import cache_root
-    from .ct2 import convert_once
     from .marian import position_limit
     from .models import resolve_pair
     from .spm import MarianSpm
