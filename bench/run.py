@@ -529,7 +529,7 @@ def main() -> None:
     out = Path(args.out).resolve() if args.out else BENCH_DIR / "results" / f"{args.mode}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {out.relative_to(BENCH_DIR.parent)} ({results['wall_s']:.0f} s)\n")
+    print(f"\nwrote {out} ({results['wall_s']:.0f} s)\n")
     print(markdown_table(results))
 
 
