@@ -7,6 +7,9 @@ SETTINGS = ("greedy", "beam4")
 #: A ratio target is judged only when the best-of-N figures of both engines are this steady:
 #: past it, the machine's load moved between passes and the ratio says more about the load.
 MAX_SPREAD = 0.15
+#: Nor when, during any pass of either engine, other processes used more than this share of the
+#: machine's CPU time: the ratio is then one of how the scheduler shared the cores.
+MAX_OTHERS = 0.25
 
 
 def _cell(results: dict, engine: str, setting: str) -> dict:
@@ -32,14 +35,16 @@ def _ratio_check(results: dict, a: str, b: str, setting: str, bound: float) -> d
     low, high = value / (1 + sa), value * (1 + sb)  # a at its slowest pass, b at its slowest pass
     passes = min(len(ca.get("times_s", ())), len(cb.get("times_s", ())))
     steady = passes >= 2 and sa <= MAX_SPREAD and sb <= MAX_SPREAD
-    if passes < 2:
-        holds = None  # one pass has no spread to judge by
+    others = max((c.get("others") or 0 for c in (*ca.get("cpu", ()), *cb.get("cpu", ()))), default=0)
+    if passes < 2 or others > MAX_OTHERS:
+        holds = None  # one pass has no spread to judge by; a busy machine says little
     elif steady or not low <= bound <= high:
         holds = value >= bound if steady else low >= bound
     else:
         holds = None
     tokens = _ratio(ca.get("decoded_tok_per_s"), cb.get("decoded_tok_per_s"))
-    note = (f"range {low:.2f}-{high:.2f}, spreads {sa:.2f}/{sb:.2f} over {passes} pass(es); "
+    note = (f"range {low:.2f}-{high:.2f}, spreads {sa:.2f}/{sb:.2f} over {passes} pass(es), "
+            f"others' CPU share up to {others:.2f}; "
             f"decoded tok/s ratio {_fmt(tokens)}")
     return {"value": value, "target": f">= {bound}", "holds": holds, "note": note, "tokens_ratio": tokens}
 
