@@ -95,6 +95,8 @@ def worker(spec: dict, commands, reply) -> None:
         translations = runner(sentences)
         took = time.perf_counter() - started
         decoded = sum(c.decoded for c in engines.COUNTED) if engines.COUNTED else getattr(runner, "decoded", None)
+        if spec["engine"] == "notelingo_ray_local":
+            decoded = None  # the model runs in Ray's actor processes, where nothing counts its outputs
         last_calls = engines.COUNTED[-1].calls if engines.COUNTED else []
         reply({"time_s": took, "decoded_tokens": decoded,
                "empty_outputs": sum(1 for t in translations if not t.strip())})
