@@ -7,6 +7,13 @@ the moment its result is collected. The model counts as busy while any of these 
 (the union of the intervals): time the engine spends while the model works is not overhead.
 The seconds are written to TIME_FILE when the command ends; the benchmark subtracts them from
 the end-to-end wall time to get ``overhead_fraction``.
+
+That busy time also counts waiting for the model's background load and batches queued
+behind others as model time, so it is a lower bound on the overhead. The strict measure:
+every CTranslate2 call the run made is recorded (bench/engines.py ``CountingCT2``) and,
+once the command has ended, replayed straight on the loaded model; TIME_FILE's second line
+holds that replay's seconds (the model's own compute for exactly this run's work) and its
+third the decoded positions, its fourth the epoch time the command's work ended.
 """
 
 from __future__ import annotations
@@ -77,6 +84,9 @@ def _timed(translator, clock: BusyClock) -> None:
 
 def main() -> None:
     time_file, args = sys.argv[1], sys.argv[2:]
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+    import engines
+
     import notelingo.mt as translate_pkg
     import notelingo.mt.backends as backends
 
@@ -92,12 +102,18 @@ def main() -> None:
     translate_pkg.load_translator = backends.load_translator = load_translator
     from notelingo.cli import main as cli_main
 
+    engines.count_ct2_calls()
     sys.argv = ["notelingo", *args]
     try:
         cli_main()
     finally:
+        done = time.time()  # the command's work ends here; the replay below is not part of it
+        busy = clock.close()
+        calls = [call for counted in engines.COUNTED for call in counted.calls]
+        decoded = sum(counted.decoded for counted in engines.COUNTED)
+        replay = engines.replay_seconds(calls, repeats=1)
         with open(time_file, "w", encoding="utf-8") as out:
-            out.write(f"{clock.close():.6f}\n")
+            out.write(f"{busy:.6f}\n{replay or 0:.6f}\n{decoded}\n{done:.6f}\n")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,14 @@ off so every repeat does the work. Only the output length is set, to 1.1 x the
 source like the baselines (random weights never stop on their own). While the
 engine module does not exist yet, ``notelingo_backend`` times the chosen backend's
 ``translate_batch`` directly and says so in the results.
+
+Inside the worker, notelingo's CTranslate2 model is wrapped (:class:`CountingCT2`):
+every ``translate_batch`` call is recorded, and each result's hypothesis length is
+counted when notelingo collects it (before notelingo cuts an output at its own cap),
+so ``decoded_tokens`` is what the model really decoded. :func:`replay_seconds` sends
+the recorded calls of the last run straight to the same CTranslate2 model (all queued
+at once, nothing else running): the model's own compute for exactly notelingo's work.
+Wall time minus that is the overhead by the strict measure.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import importlib.util
 import tempfile
 from pathlib import Path
 
-from baselines import BASELINES, Runner
+from baselines import BASELINES, Runner, ct2_direct
 
 NOTELINGO_CACHE = Path(__file__).resolve().parent / ".cache" / "notelingo"
 
@@ -49,6 +57,82 @@ def _sentence_notes(sentences: list[str], lang: str, per_note: int = 16) -> list
                           source=Source(kind="text", path="bench"), blocks=blocks,
                           signature=Signature(notelingo="bench")))
     return notes
+
+
+class _CountedResult:
+    """An asynchronous CTranslate2 result whose hypothesis length is counted once, when collected."""
+
+    def __init__(self, inner, owner: "CountingCT2") -> None:
+        self.inner, self.owner, self.counted = inner, owner, False
+
+    def result(self):
+        result = self.inner.result()
+        if not self.counted:
+            self.counted = True
+            self.owner.decoded += len(result.hypotheses[0])
+        return result
+
+    def done(self) -> bool:
+        return self.inner.done()
+
+
+class CountingCT2:
+    """A ``ctranslate2.Translator`` that records its ``translate_batch`` calls and counts decoded positions."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.calls, self.decoded = inner, [], 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def translate_batch(self, source, *args, **kwargs):
+        self.calls.append((source, args, kwargs))
+        results = self.inner.translate_batch(source, *args, **kwargs)
+        if kwargs.get("asynchronous"):
+            return [_CountedResult(r, self) for r in results]
+        self.decoded += sum(len(r.hypotheses[0]) for r in results)
+        return results
+
+    def reset(self) -> None:
+        self.calls, self.decoded = [], 0
+
+
+COUNTED: list[CountingCT2] = []
+
+
+def count_ct2_calls() -> None:
+    """Wrap every CTranslate2 model notelingo opens in this process (before the first one loads)."""
+    import notelingo.mt.ct2 as ct2
+
+    original = ct2._open
+
+    def counted_open(*args, **kwargs):
+        translator = CountingCT2(original(*args, **kwargs))
+        COUNTED.append(translator)
+        return translator
+
+    ct2._open = counted_open
+
+
+def replay_seconds(calls: list, repeats: int = 2) -> float | None:
+    """Best wall time of sending ``calls`` (recorded by :class:`CountingCT2`) straight to the model."""
+    import time
+
+    if not calls or not COUNTED:
+        return None
+    model = COUNTED[-1].inner
+    best = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        pending = []
+        for source, args, kwargs in calls:
+            pending.append(model.translate_batch(source, *args, **{**kwargs, "asynchronous": True}))
+        for futures in pending:
+            for future in futures:
+                future.result()
+        took = time.perf_counter() - started
+        best = took if best is None else min(best, took)
+    return best
 
 
 def engine_available() -> bool:
@@ -106,10 +190,22 @@ def notelingo_backend(model_dir: str, beams: int, pair: str = "ru-en") -> Runner
     return run
 
 
+def converted_dir(model_dir: str, pair: str = "ru-en") -> str:
+    """The int8 CTranslate2 folder notelingo converted ``model_dir`` into (see :func:`convert_for_notelingo`)."""
+    from notelingo.mt import cache_root
+    from notelingo.mt.ct2 import converted_folder
+    from notelingo.mt.models import resolve_pair
+
+    (model,) = resolve_pair(*pair.split("-"), {pair: model_dir})
+    return str(converted_folder(cache_root(str(NOTELINGO_CACHE)), model, "int8"))
+
+
 def make_runner(engine: str, model_dir: str, beams: int, pair: str) -> Runner:
+    if engine == "ct2_direct":
+        return ct2_direct(converted_dir(model_dir, pair), model_dir, beams)
     if engine in BASELINES:
         return BASELINES[engine](model_dir, beams)
-    if engine == "notelingo":
+    if engine in ("notelingo", "notelingo_vmap"):
         return (notelingo_engine if engine_available() else notelingo_backend)(model_dir, beams, pair)
     if engine == "notelingo_ray_local":
         return notelingo_engine(model_dir, beams, pair, ray="local")

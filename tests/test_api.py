@@ -147,45 +147,49 @@ def test_progress_is_a_bar_or_a_callback(capsys):
 
 
 @pytest.mark.parametrize("name", ["evaluate", "find_terms", "suggest_terms", "term_stats", "model_status", "model_path",
-                                  "download_models"])
+                                  "download_models", "build_vmap"])
 def test_the_verbs_the_cli_calls_are_plain_functions(name):
     import inspect
     import pickle
 
     from notelingo import api
+    from notelingo.api import tools  # noqa: F401  (binds api.tools)
 
-    verb = getattr(api, name)
+    verb = getattr(api.tools, name)
     assert inspect.isfunction(verb) and pickle.loads(pickle.dumps(verb)) is verb and verb.__doc__
 
 
 def test_find_terms_and_term_stats_use_the_glossary_given(tmp_path):
     from notelingo import api
+    from notelingo.api import tools  # noqa: F401  (binds api.tools)
 
     glossary = notelingo.Glossary.load()
     text = "Мы зафайнтюнили BERT на датасете"
-    assert [(m.surface, m.entry.en) for m in api.find_terms(text, "ru")] == [
+    assert [(m.surface, m.entry.en) for m in api.tools.find_terms(text, "ru")] == [
         (m.surface, m.entry.en) for m in glossary.find(text, "ru")] == [
         ("зафайнтюнили", "fine-tuning"), ("BERT", "BERT"), ("датасете", "dataset")]
     small = notelingo.Glossary([e for e in glossary.entries if e.en == "BERT"])
-    assert [m.entry.en for m in api.find_terms(text, "ru", glossary=small)] == ["BERT"]
-    assert api.term_stats([], small) == []
+    assert [m.entry.en for m in api.tools.find_terms(text, "ru", glossary=small)] == ["BERT"]
+    assert api.tools.term_stats([], small) == []
 
 
 def test_evaluate_scores_a_hypothesis_as_the_eval_stage_does():
     from notelingo import api
+    from notelingo.api import tools  # noqa: F401  (binds api.tools)
     from notelingo.evaluate import EvalOptions, evaluate
     from test_evaluate import CHAPTER_EN, CHAPTER_RU
 
-    result = api.evaluate(CHAPTER_RU, CHAPTER_EN, pair="ru-en", hyp=CHAPTER_EN)
+    result = api.tools.evaluate(CHAPTER_RU, CHAPTER_EN, pair="ru-en", hyp=CHAPTER_EN)
     assert result == evaluate(str(CHAPTER_RU), str(CHAPTER_EN), EvalOptions(src="ru", tgt="en"), str(CHAPTER_EN))
     with pytest.raises(UsageError, match="SRC-TGT"):
-        api.evaluate(CHAPTER_RU, CHAPTER_EN, pair="russian", hyp=CHAPTER_EN)
+        api.tools.evaluate(CHAPTER_RU, CHAPTER_EN, pair="russian", hyp=CHAPTER_EN)
 
 
 def test_model_path_names_the_fix_when_the_model_is_missing(tiny_models):
     from notelingo import api
+    from notelingo.api import tools  # noqa: F401  (binds api.tools)
     from notelingo.errors import ModelNotFoundError
 
-    assert api.model_path("ru-en", {"ru-en": tiny_models["ru-en"]}) == tiny_models["ru-en"]
+    assert api.tools.model_path("ru-en", {"ru-en": tiny_models["ru-en"]}) == tiny_models["ru-en"]
     with pytest.raises(ModelNotFoundError, match="notelingo models download ru-de"):
-        api.model_path("ru-de")
+        api.tools.model_path("ru-de")

@@ -69,6 +69,7 @@ class EvalOptions:
     glossary: str | None = None  # the glossary file, for translation and term accuracy (None: the shipped one)
     use_glossary: bool = True  # False: translate without a glossary (term accuracy still uses ``glossary``)
     keep_acronyms: bool = True
+    cache_dir: str | None = None  # notelingo's cache folder (converted models); None: the default one
 
 
 def clean_line(line: str) -> str:
@@ -161,7 +162,7 @@ def translate_lines(pairs: list[LinePair], options: EvalOptions, glossary, src_p
     from .mt.models import check_models
 
     run = TranslateOptions(to=(options.tgt,), models=check_models(options.models), glossary=glossary,
-                           backend=options.backend, device=options.device, use_cache=False,
+                           backend=options.backend, device=options.device, use_cache=False, cache_dir=options.cache_dir,
                            decoding=DecodingOptions(beams=options.beams, batch_size=options.batch_size),
                            keep_acronyms=options.keep_acronyms)
     # One line first: the model, spaCy and the glossary matcher load outside the timed run (kept per process).

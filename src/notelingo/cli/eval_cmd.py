@@ -30,7 +30,7 @@ def eval_command(
 ) -> None:
     """Score a model and a glossary on parallel text: BLEU, chrF, term accuracy, span survival, repairs, speed."""
     with error_boundary():
-        from .. import api
+        from ..api import tools as api_tools
         from ..errors import UsageError
         from ..evaluate import format_compare, format_table, load_result
 
@@ -44,7 +44,7 @@ def eval_command(
         if glossary and no_glossary:
             raise UsageError("--glossary and --no-glossary: give one of them")
         _check_options(pair, device, backend)  # before --model's errors, as ever
-        result = api.evaluate(src, ref, pair=pair, models=parse_models(model), backend=backend, device=device,
+        result = api_tools.evaluate(src, ref, pair=pair, models=parse_models(model), backend=backend, device=device,
                               beams=beams, glossary=glossary, use_glossary=not no_glossary, hyp=hyp)
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else format_table(result))
 

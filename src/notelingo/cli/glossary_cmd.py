@@ -252,11 +252,11 @@ def find_command(
 ) -> None:
     """Find glossary terms in TEXT: span, surface form, entry."""
     with error_boundary():
-        from .. import api
+        from ..api import tools as api_tools
 
         _choice(fmt, ("text", "json"), "--format")
         # spaCy-free once the glossary's match table is cached (the first run builds it): see glossary/fastfind.py
-        matches = api.find_terms(text, _choice(lang, ("ru", "en"), "--lang"), glossary)
+        matches = api_tools.find_terms(text, _choice(lang, ("ru", "en"), "--lang"), glossary)
         rows = [{"start": m.start, "end": m.end, "surface": m.surface, "en": m.entry.en, "ru": m.entry.ru,
                  "policy": m.entry.policy} for m in matches]
         if fmt == "json":
@@ -275,9 +275,9 @@ def suggest_command(
 ) -> None:
     """Candidate terms not in the glossary yet (count, posts, kind, term, example), ranked by frequency × spread."""
     with error_boundary():
-        from .. import api
+        from ..api import tools as api_tools
 
-        candidates = api.suggest_terms(*inputs, top=top, glossary=glossary)
+        candidates = api_tools.suggest_terms(*inputs, top=top, glossary=glossary)
         for failure in candidates.failures:
             err(f"error: {failure}")
         for c in candidates:  # best first: frequency × spread across posts
@@ -295,10 +295,11 @@ def stats_command(
     """Per term: how often it occurred and how it was rendered (consistency report)."""
     with error_boundary():
         from .. import api
+        from ..api import tools as api_tools
         from ..glossary.stats import format_stats_line
 
         _choice(fmt, ("text", "json"), "--format")
-        items = api.term_stats(api.read_notes(notes), glossary)
+        items = api_tools.term_stats(api.read_notes(notes), glossary)
         if fmt == "json":
             typer.echo(json.dumps([s.to_dict() for s in items], ensure_ascii=False, indent=2))
             return

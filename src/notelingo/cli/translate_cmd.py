@@ -92,15 +92,14 @@ def translate_command(
             advance.phase("reading the inputs and detecting languages")
             # ingest reads notes.jsonl files back as they are, and everything else through the readers
             read = api.ingest(*inputs, langs=sources) if sources else api.ingest(*inputs)
-            notes = api.translate(read, to=targets, models=models, backend=backend, beams=beams,
-                                  glossary=glossary, cache=not no_cache, progress=advance, device=device,
-                                  batch_size=batch_size, keep_acronyms=not no_keep_acronyms, langs=sources,
-                                  ray=ray, ray_actors=ray_actors)
-        report, failures = notes.report, notes.failures
-        for failure in failures:
-            err(f"error: {failure}")
-        if notes or not failures:
-            api.write_notes(notes, output)
+            failures, any_read = read.failures, bool(read)
+            # translated in chunks of notes as they are written: memory stays that of one chunk
+            notes = api.translate_chunked(_let_go(read), to=targets, models=models, backend=backend, beams=beams,
+                                          glossary=glossary, cache=not no_cache, progress=advance, device=device,
+                                          batch_size=batch_size, keep_acronyms=not no_keep_acronyms,
+                                          langs=sources, ray=ray, ray_actors=ray_actors)
+            _write(notes, output, failures, any_read)
+        report = notes.report
         if report.missing:
             err(f"warning: no model at hand for {missing_summary(report.missing)}: those notes are kept as they are; "
                 "supply a model with --model PAIR=PATH, or 'notelingo models download PAIR' while online")
@@ -109,6 +108,23 @@ def translate_command(
                 + (f"; {len(failures)} input(s) failed" if failures else ""))
         if failures:
             raise typer.Exit(1)
+
+
+def _write(notes, output: str, failures: list, any_read: bool) -> None:
+    """Name each input that failed, then write the notes (translated as they are written)."""
+    from .. import api
+
+    for failure in failures:
+        err(f"error: {failure}")
+    if any_read or not failures:
+        api.write_notes(notes, output)
+
+
+def _let_go(notes: list):
+    """The notes in order, each dropped from the list once taken: the input is not held to the run's end."""
+    notes.reverse()
+    while notes:
+        yield notes.pop()
 
 
 def _repairs(report) -> str:

@@ -10,6 +10,9 @@ transformers or torch once the model is converted.
 Threads: on this kind of CPU one more intra-op thread gains nothing while a
 second worker doubles throughput (measured: inter 2 x intra 1 ≈ 59 sent/s, one
 worker with 2 threads ≈ 30), so workers get one thread each up to 4 cores.
+
+A vocabulary map (``vmap.txt`` beside the converted model, built by ``notelingo models
+vmap``: :mod:`.vmap`) is used when present, and shows in the compute type (``int8+vmap-<hash>``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, cpu_count
 from .spm import MarianSpm
 
+#: The vocabulary map CTranslate2 loads from a model folder (built by :mod:`.vmap`).
+VMAP_FILE = "vmap.txt"
+
 
 def plan_threads(cores: int, device: str) -> tuple[int, int]:
     """(inter_threads, intra_threads) for ``cores`` CPU cores."""
@@ -37,6 +43,19 @@ def plan_threads(cores: int, device: str) -> tuple[int, int]:
         return 1, min(4, cores)
     intra = 1 if cores <= 4 else 2
     return max(1, cores // intra), intra
+
+
+def vmap_enabled() -> bool:
+    """False when ``NOTELINGO_VMAP`` is 0, false, no or off."""
+    return os.environ.get("NOTELINGO_VMAP", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def vmap_in_use(folder: Path) -> str | None:
+    """A short hash of ``folder/vmap.txt`` when the map is there and enabled; None otherwise."""
+    path = Path(folder) / VMAP_FILE
+    if not vmap_enabled() or not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
 
 
 def converted_folder(cache_dir: str, model, quantization: str) -> Path:
@@ -161,6 +180,7 @@ class CT2Translator(MarianTokens):
         )
         quantization = "float16" if self.device == "cuda" else "int8"
         folder = convert_once(model, quantization, cache_dir or tempfile.gettempdir())
+        self.vmap = vmap_in_use(folder)  # read now: the model loads the map it finds at load time
         self.inter_threads, self.intra_threads = plan_threads(cpu_count(), self.device)
         self._loading = _in_background(lambda: _open(folder, self.device, quantization, self.inter_threads,
                                                      self.intra_threads))
@@ -173,7 +193,9 @@ class CT2Translator(MarianTokens):
 
     @property
     def compute_type(self) -> str:
-        return self.translator.compute_type
+        """CTranslate2's compute type, ``+vmap-<hash>`` with a vocabulary map (it changes the output)."""
+        compute = self.translator.compute_type
+        return f"{compute}+vmap-{self.vmap}" if self.vmap else compute
 
     @property
     def load_failed(self) -> bool:
@@ -246,6 +268,7 @@ class CT2Translator(MarianTokens):
                 [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
                 max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
                 **retry,
+                use_vmap=self.vmap is not None,
             )
             pending.append((chunk, futures))
 

@@ -5,7 +5,8 @@ The only module that knows the order of the stages::
     readers (files -> Posts) -> notes (Posts -> Notes: clean, split, dedupe) -> detect (language)
     -> glossary + protect + mt (translate) -> render (digests) / writers (exports)
 
-Each verb is a plain function over one stage (:func:`collect_notes` for reading,
+The verbs of the subcommands (``eval``, ``glossary find/suggest/stats``, ``models list/path/download/vmap``)
+are in :mod:`notelingo.api.tools`. Each verb is a plain function over one stage (:func:`collect_notes` for reading,
 ``mt.engine.translate_notes``, ``render.write_digest``, ``writers.export_notes``)
 and imports heavy libraries only when it runs. ``import notelingo`` stays light. The CLI's
 other commands have theirs here too: :func:`evaluate`, :func:`find_terms`, :func:`suggest_terms`,
@@ -27,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Union
 
-from .errors import InputError, UsageError
+from ..errors import InputError, UsageError
 
 if TYPE_CHECKING:  # imported only for annotations: schema pulls in pydantic
-    from .detect.core import DetectOptions
-    from .glossary.model import Glossary
-    from .render.digest import Digest
-    from .schema import Note
+    from ..detect.core import DetectOptions
+    from ..glossary.model import Glossary
+    from ..render.digest import Digest
+    from ..schema import Note
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = bool | Callable[[int, int], None] | None
@@ -67,9 +68,9 @@ def collect_notes(
     others are still processed. Existing notes.jsonl files are read back as they are.
     ``progress`` hears (files read, files); ``phase`` the name of each later stage as it starts.
     """
-    from .detect.core import DetectOptions
-    from .detect.core import check_options as check_detect_options
-    from .readers import expand_inputs, read_input
+    from ..detect.core import DetectOptions
+    from ..detect.core import check_options as check_detect_options
+    from ..readers import expand_inputs, read_input
 
     detect = detect or DetectOptions()
     check_detect_options(detect)  # also when every input is a notes.jsonl file (nothing to detect)
@@ -102,8 +103,8 @@ def _normalize_and_detect(posts: list, detect: DetectOptions, report: IngestRepo
                           phase: Callable[[str], None] | None) -> list[Note]:
     """Notes from the posts read, cleaned, split and language-tagged (imported only when there are posts:
     notes.jsonl inputs are read back as they are)."""
-    from .detect import core as detect_stage
-    from .notes import build as normalize_stage
+    from ..detect import core as detect_stage
+    from ..notes import build as normalize_stage
 
     if phase:
         phase(f"Cleaning and splitting {len(posts)} post(s)")
@@ -196,7 +197,7 @@ def ingest(
         notes.report.languages, notes.failures  # -> (Counter({'ru': 12, 'en': 7}), [])
         notes[0].title, notes[0].lang  # -> ('PMI-Masking Principled Masking of Correlated Spans', 'ru')
     """
-    from .detect.core import DetectOptions
+    from ..detect.core import DetectOptions
 
     if len(paths) == 1 and isinstance(paths[0], (list, tuple)):
         paths = tuple(paths[0])
@@ -214,7 +215,7 @@ def ingest(
 def _model_overrides(models: Mapping[str, PathLike] | None) -> dict[str, str]:
     """The checked ``models`` mapping (``--model`` options come parsed and checked already:
     :class:`notelingo.mt.models.ModelChoice` passes as it is)."""
-    from .mt.models import check_models
+    from ..mt.models import check_models
 
     if models is None:
         return {}
@@ -266,7 +267,7 @@ def translate(
         notes[0].blocks[1].text["en"]  # -> 'Usually in MLM we mask all tokens with equal probability.'
         notes.report.backend_inputs, round(notes.report.seconds, 1)  # -> (193, 9.7)
     """
-    from .mt.engine import translate_notes
+    from ..mt.engine import translate_notes
 
     options = _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, backend=backend,
                                  device=device, keep_acronyms=keep_acronyms, ray=ray, ray_actors=ray_actors)
@@ -275,9 +276,61 @@ def translate(
     return Notes(translated, report, getattr(notes, "failures", ()))
 
 
+class TranslatedStream:
+    """The notes of :func:`translate_chunked`, translated while they are iterated (once), with the run's
+    ``report`` (complete once iterated) and the ``failures`` carried over from the input."""
+
+    def __init__(self, run: Any, progress: Progress, failures: Sequence[InputError]) -> None:
+        self._run, self._progress = run, progress
+        self.report = run.report
+        self.failures: list[InputError] = list(failures)
+
+    def __iter__(self) -> Iterator[Note]:
+        with _progress(self._progress, "Translating", "sentence") as advance:
+            self._run._progress = advance
+            yield from self._run
+
+
+def translate_chunked(
+    notes: Iterable[Note],
+    to: str | Sequence[str] = ("en", "ru"),
+    models: Mapping[str, PathLike] | None = None,
+    backend: str = "auto",
+    beams: int = 4,
+    glossary: None | PathLike | Glossary = None,
+    cache: bool = True,
+    progress: Progress = False,
+    *,
+    device: str = "auto",
+    batch_size: int = 32,
+    keep_acronyms: bool = True,
+    cache_dir: PathLike | None = None,
+    langs: None | str | Sequence[str] = None,
+    ray: str | None = None,
+    ray_actors: int | None = None,
+    chunk_notes: int | None = None,
+) -> TranslatedStream:
+    """:func:`translate` in bounded memory: the notes are translated ``chunk_notes`` at a time (default
+    :data:`notelingo.mt.chunks.CHUNK_NOTES`) while the result is iterated, so a writer given it holds one
+    chunk at a time. The notes that come out are those :func:`translate` returns, with the same options.
+
+    Example::
+
+        run = notelingo.api.translate_chunked(notelingo.read_notes("notes.jsonl"), to="en", beams=1)
+        notelingo.write_notes(run, "translated.jsonl")  # translates as it writes
+        run.report.segments  # -> 15000
+    """
+    from ..mt.chunks import CHUNK_NOTES, ChunkedRun
+
+    options = _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, backend=backend,
+                                 device=device, keep_acronyms=keep_acronyms, ray=ray, ray_actors=ray_actors)
+    run = ChunkedRun(notes, options, None, chunk_notes or CHUNK_NOTES)
+    return TranslatedStream(run, progress, getattr(notes, "failures", ()))
+
+
 def _translate_options(to, models, glossary, cache, cache_dir, langs, beams, batch_size, **same):
     """``TranslateOptions`` from :func:`translate`'s arguments (those in ``same`` keep their names)."""
-    from .mt import DecodingOptions, TranslateOptions
+    from ..mt import DecodingOptions, TranslateOptions
 
     return TranslateOptions(
         to=_langs(to), models=_model_overrides(models), glossary=_glossary_option(glossary),
@@ -330,13 +383,13 @@ def digest(
         len(d.notes), len(d.groups)  # -> (18, 11)
         md = notelingo.digest(notes, "markdown").text  # the Markdown text; nothing written
     """
-    from .render.digest import DigestOptions, build_digest, digest_format, render_digest, write_digest
+    from ..render.digest import DigestOptions, build_digest, digest_format, render_digest, write_digest
 
     options = DigestOptions(group_by=group_by, since=_day(since, "since"), until=_day(until, "until"), title=title,
                             langs=_langs(langs) if langs else None)
     fmt = _FORMAT_NAMES.get(os.fspath(path_or_format).strip().lower())
     if fmt is None:
-        from .fileio import check_output_path
+        from ..fileio import check_output_path
 
         digest_format(path_or_format)  # a bad extension is a usage error before anything else
         check_output_path(path_or_format)
@@ -361,13 +414,13 @@ def export(notes: Sequence[Note], path: PathLike, format: str | None = None, *, 
         notelingo.export(notes, "memory.tmx")                 # -> 452 (translation units)
         notelingo.export(notes, "vault/", format="markdown")  # -> 18 (note files)
     """
-    from .writers import EXPORT_FORMATS, export_notes
+    from ..writers import EXPORT_FORMATS, export_notes
 
     fmt = (format or _EXPORT_EXTENSIONS.get(os.path.splitext(os.fspath(path))[1].lower(), "")).strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"{fmt or path!r}: choose one of {', '.join(EXPORT_FORMATS)}", option="format")
     if fmt != "markdown":  # the vault writer checks its folder itself
-        from .fileio import check_output_path
+        from ..fileio import check_output_path
 
         check_output_path(path)
     return export_notes(list(notes), fmt, path, source=source)
@@ -381,7 +434,7 @@ def read_notes(path: PathLike) -> Notes:
         notes = notelingo.read_notes("bilingual.jsonl")
         notes[0].blocks[0].text  # -> {'ru': 'PMI-маскирование', 'en': 'PMI masking'}
     """
-    from .fileio import read_notes as read_stage
+    from ..fileio import read_notes as read_stage
 
     return Notes(read_stage(os.fspath(path)))
 
@@ -393,105 +446,6 @@ def write_notes(notes: Iterable[Note], path: PathLike) -> int:
 
         notelingo.write_notes(notes, "bilingual.jsonl")  # -> 18
     """
-    from .fileio import write_notes as write_stage
+    from ..fileio import write_notes as write_stage
 
     return write_stage(os.fspath(path), notes)
-
-
-def evaluate(src: PathLike, ref: PathLike, pair: str = "ru-en", models: Mapping[str, PathLike] | None = None,
-             backend: str = "auto", device: str = "auto", beams: int = 4, glossary: PathLike | None = None,
-             use_glossary: bool = True, hyp: PathLike | None = None) -> dict:
-    """Score a model and a glossary on line-aligned parallel text: BLEU and chrF (sacreBLEU, with their
-    signatures), glossary term accuracy, span survival, repairs and speed (``notelingo eval``).
-
-    ``src``, ``ref``: one segment per line; ``pair``: ``ru-en`` or ``en-ru``; ``use_glossary=False``
-    translates without the glossary (term accuracy still uses ``glossary``); ``hyp``: score these lines
-    instead of running the model. Returns the document ``notelingo eval --format json`` prints.
-
-    Example::
-
-        result = notelingo.evaluate("chapter.ru.md", "chapter.en.md", pair="ru-en", beams=1)
-        result["bleu"]["score"], result["term_accuracy"]["rate"]  # -> (31.2, 0.87)
-    """
-    from .evaluate import EvalOptions
-    from .evaluate import evaluate as score
-    from .mt import check_device, choose_backend
-    from .mt.models import parse_pair
-
-    src_lang, tgt_lang = parse_pair(pair, "pair")
-    check_device(device)
-    choose_backend(backend)
-    options = EvalOptions(src=src_lang, tgt=tgt_lang, models=_model_overrides(models), backend=backend,
-                          device=device, beams=beams, glossary=None if glossary is None else os.fspath(glossary),
-                          use_glossary=use_glossary)
-    return score(os.fspath(src), os.fspath(ref), options, None if hyp is None else os.fspath(hyp))
-
-
-def _loaded_glossary(glossary: None | PathLike | Glossary) -> Glossary:
-    from .glossary import load_glossary
-
-    option = _glossary_option(glossary)
-    return option if hasattr(option, "entries") else load_glossary(option)
-
-
-def find_terms(text: str, lang: str, glossary: None | PathLike | Glossary = None) -> list:
-    """Glossary terms in ``text`` (``notelingo glossary find``): matches with ``start``, ``end``, ``surface``
-    and ``entry``. spaCy is not imported once the glossary's match table is cached (the first call builds it)."""
-    return _loaded_glossary(glossary).find(text, lang)
-
-
-class Suggestions(list):
-    """Candidate terms (:func:`suggest_terms`), plus ``failures``: the inputs that could not be read."""
-
-    def __init__(self, candidates: Iterable[Any] = (), failures: Sequence[InputError] = ()) -> None:
-        super().__init__(candidates)
-        self.failures: list[InputError] = list(failures)
-
-
-def suggest_terms(*paths: PathLike, top: int = 30, glossary: None | PathLike | Glossary = None) -> Suggestions:
-    """Candidate terms of the inputs that the glossary lacks, best first (frequency × spread across posts):
-    ``count``, ``posts``, ``kind``, ``term``, ``example`` each (``notelingo glossary suggest``).
-    ``paths``: anything :func:`ingest` reads; the inputs it could not read are in ``failures``."""
-    from .glossary.suggest import mine_candidates
-    from .schema import UNTRANSLATED_KINDS
-
-    terms = _loaded_glossary(glossary)
-    notes = ingest(*paths)
-    texts = ["\n".join(b.original(n.lang) for b in n.blocks if b.kind not in UNTRANSLATED_KINDS) for n in notes]
-    return Suggestions(mine_candidates(texts, terms, top), notes.failures)
-
-
-def term_stats(notes: Sequence[Note], glossary: None | PathLike | Glossary = None) -> list:
-    """Per glossary term of ``notes``: how often it occurred and how it was rendered, most frequent first
-    (``notelingo glossary stats``; ``consistent`` is False for a term rendered more than one way)."""
-    from .glossary.stats import term_stats as stats
-
-    return stats(list(notes), _loaded_glossary(glossary))
-
-
-def model_status(pair: str, models: Mapping[str, PathLike] | None = None) -> tuple[str, str | None]:
-    """(model id, local folder or None when not downloaded) of the model that translates ``pair`` directly;
-    nothing is downloaded (``notelingo models list``)."""
-    from .mt.models import model_status as status
-
-    return status(pair, _model_overrides(models))
-
-
-def model_path(pair: str, models: Mapping[str, PathLike] | None = None) -> str:
-    """The local folder of the model for ``pair``; ``ModelNotFoundError`` when it is not downloaded."""
-    from .mt.models import model_not_found, parse_pair
-
-    src, tgt = parse_pair(pair)
-    model_id, path = model_status(f"{src}-{tgt}", models)
-    if path is None:
-        raise model_not_found(f"{src}-{tgt}", model_id)
-    return path
-
-
-def download_models(pair: str, models: Mapping[str, PathLike] | None = None) -> list:
-    """Fetch the model(s) that translate ``pair`` into the Hugging Face cache, or find them there: one, or
-    two pivoting through English. Returns them resolved (``pair``, ``model_id``, ``path``)."""
-    from .mt.models import parse_pair, resolve_pair
-
-    src, tgt = parse_pair(pair)
-    return resolve_pair(src, tgt, _model_overrides(models))

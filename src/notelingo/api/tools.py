@@ -1,0 +1,141 @@
+"""The verbs of the tool commands, beside the pipeline's: ``notelingo eval`` (:func:`evaluate`), ``glossary
+find/suggest/stats`` (:func:`find_terms`, :func:`suggest_terms`, :func:`term_stats`) and ``models
+list/path/download/vmap`` (:func:`model_status`, :func:`model_path`, :func:`download_models`, :func:`build_vmap`).
+
+Plain functions with plain keyword arguments, like :mod:`notelingo.api`'s; the CLI calls them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+from . import PathLike, _glossary_option, _model_overrides, ingest
+
+if TYPE_CHECKING:  # imported only for annotations: schema pulls in pydantic
+    from ..glossary.model import Glossary
+    from ..schema import Note
+
+
+def evaluate(src: PathLike, ref: PathLike, pair: str = "ru-en", models: Mapping[str, PathLike] | None = None,
+             backend: str = "auto", device: str = "auto", beams: int = 4, glossary: PathLike | None = None,
+             use_glossary: bool = True, hyp: PathLike | None = None) -> dict:
+    """Score a model and a glossary on line-aligned parallel text: BLEU and chrF (sacreBLEU, with their
+    signatures), glossary term accuracy, span survival, repairs and speed (``notelingo eval``).
+
+    ``src``, ``ref``: one segment per line; ``pair``: ``ru-en`` or ``en-ru``; ``use_glossary=False``
+    translates without the glossary (term accuracy still uses ``glossary``); ``hyp``: score these lines
+    instead of running the model. Returns the document ``notelingo eval --format json`` prints.
+
+    Example::
+
+        result = notelingo.evaluate("chapter.ru.md", "chapter.en.md", pair="ru-en", beams=1)
+        result["bleu"]["score"], result["term_accuracy"]["rate"]  # -> (31.2, 0.87)
+    """
+    from ..evaluate import EvalOptions
+    from ..evaluate import evaluate as score
+    from ..mt import check_device, choose_backend
+    from ..mt.models import parse_pair
+
+    src_lang, tgt_lang = parse_pair(pair, "pair")
+    check_device(device)
+    choose_backend(backend)
+    options = EvalOptions(src=src_lang, tgt=tgt_lang, models=_model_overrides(models), backend=backend,
+                          device=device, beams=beams, glossary=None if glossary is None else os.fspath(glossary),
+                          use_glossary=use_glossary)
+    return score(os.fspath(src), os.fspath(ref), options, None if hyp is None else os.fspath(hyp))
+
+
+def _loaded_glossary(glossary: None | PathLike | Glossary) -> Glossary:
+    from ..glossary import load_glossary
+
+    option = _glossary_option(glossary)
+    return option if hasattr(option, "entries") else load_glossary(option)
+
+
+def find_terms(text: str, lang: str, glossary: None | PathLike | Glossary = None) -> list:
+    """Glossary terms in ``text`` (``notelingo glossary find``): matches with ``start``, ``end``, ``surface``
+    and ``entry``. spaCy is not imported once the glossary's match table is cached (the first call builds it)."""
+    return _loaded_glossary(glossary).find(text, lang)
+
+
+class Suggestions(list):
+    """Candidate terms (:func:`suggest_terms`), plus ``failures``: the inputs that could not be read."""
+
+    def __init__(self, candidates: Iterable[Any] = (), failures: Sequence[InputError] = ()) -> None:
+        super().__init__(candidates)
+        self.failures: list[InputError] = list(failures)
+
+
+def suggest_terms(*paths: PathLike, top: int = 30, glossary: None | PathLike | Glossary = None) -> Suggestions:
+    """Candidate terms of the inputs that the glossary lacks, best first (frequency × spread across posts):
+    ``count``, ``posts``, ``kind``, ``term``, ``example`` each (``notelingo glossary suggest``).
+    ``paths``: anything :func:`ingest` reads; the inputs it could not read are in ``failures``."""
+    from ..glossary.suggest import mine_candidates
+    from ..schema import UNTRANSLATED_KINDS
+
+    terms = _loaded_glossary(glossary)
+    notes = ingest(*paths)
+    texts = ["\n".join(b.original(n.lang) for b in n.blocks if b.kind not in UNTRANSLATED_KINDS) for n in notes]
+    return Suggestions(mine_candidates(texts, terms, top), notes.failures)
+
+
+def term_stats(notes: Sequence[Note], glossary: None | PathLike | Glossary = None) -> list:
+    """Per glossary term of ``notes``: how often it occurred and how it was rendered, most frequent first
+    (``notelingo glossary stats``; ``consistent`` is False for a term rendered more than one way)."""
+    from ..glossary.stats import term_stats as stats
+
+    return stats(list(notes), _loaded_glossary(glossary))
+
+
+def model_status(pair: str, models: Mapping[str, PathLike] | None = None) -> tuple[str, str | None]:
+    """(model id, local folder or None when not downloaded) of the model that translates ``pair`` directly;
+    nothing is downloaded (``notelingo models list``)."""
+    from ..mt.models import model_status as status
+
+    return status(pair, _model_overrides(models))
+
+
+def model_path(pair: str, models: Mapping[str, PathLike] | None = None) -> str:
+    """The local folder of the model for ``pair``; ``ModelNotFoundError`` when it is not downloaded."""
+    from ..mt.models import model_not_found, parse_pair
+
+    src, tgt = parse_pair(pair)
+    model_id, path = model_status(f"{src}-{tgt}", models)
+    if path is None:
+        raise model_not_found(f"{src}-{tgt}", model_id)
+    return path
+
+
+def download_models(pair: str, models: Mapping[str, PathLike] | None = None) -> list:
+    """Fetch the model(s) that translate ``pair`` into the Hugging Face cache, or find them there: one, or
+    two pivoting through English. Returns them resolved (``pair``, ``model_id``, ``path``)."""
+    from ..mt.models import parse_pair, resolve_pair
+
+    src, tgt = parse_pair(pair)
+    return resolve_pair(src, tgt, _model_overrides(models))
+
+
+def build_vmap(pair: str, corpus: PathLike, ref: PathLike | None = None, models: Mapping[str, PathLike] | None = None,
+               beams: int = 4, glossary: PathLike | None = None, use_glossary: bool = True, fixed: bool = True,
+               cache_dir: PathLike | None = None) -> dict:
+    """Build a vocabulary map for the CTranslate2 model of ``pair`` from ``corpus`` (one segment per line; every
+    fifth held out) and keep it beside the converted model only when the held-out lines score within 0.3 BLEU
+    and chrF of the full vocabulary with every protected span and glossary term kept (``notelingo models vmap``).
+    ``fixed``: one candidate list for every batch, so an output never depends on its batch mates.
+    Returns the report: ``pair``, ``kept``, ``summary`` and the scores."""
+    from ..errors import UsageError
+    from ..mt.models import parse_pair
+    from ..mt.vmap import VmapOptions
+    from ..mt.vmap import build_vmap as build
+
+    if glossary is not None and not use_glossary:
+        raise UsageError("glossary and use_glossary=False: give one of them", option="glossary")
+    src, tgt = parse_pair(pair)
+    options = VmapOptions(src=src, tgt=tgt, models=_model_overrides(models), beams=beams, fixed=fixed,
+                          cache_dir=None if cache_dir is None else os.fspath(cache_dir),
+                          glossary=None if glossary is None else os.fspath(glossary), use_glossary=use_glossary,
+                          ref=None if ref is None else os.fspath(ref))
+    return build(os.fspath(corpus), options)
