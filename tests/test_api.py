@@ -176,7 +176,7 @@ def test_find_terms_and_term_stats_use_the_glossary_given(tmp_path):
 def test_evaluate_scores_a_hypothesis_as_the_eval_stage_does():
     from notelingo import api
     from notelingo.api import tools  # noqa: F401  (binds api.tools)
-    from notelingo.evaluate import EvalOptions, evaluate
+    from notelingo.mt.evaluate import EvalOptions, evaluate
     from test_evaluate import CHAPTER_EN, CHAPTER_RU
 
     result = api.tools.evaluate(CHAPTER_RU, CHAPTER_EN, pair="ru-en", hyp=CHAPTER_EN)

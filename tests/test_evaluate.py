@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES
 from notelingo.cli import app
-from notelingo.evaluate import RESULT_KEYS, EvalOptions, LinePair, evaluate, select_lines, term_accuracy
 from notelingo.glossary import load_glossary
+from notelingo.mt.evaluate import RESULT_KEYS, EvalOptions, LinePair, evaluate, select_lines, term_accuracy
 
 runner = CliRunner()
 EVAL = FIXTURES / "eval"

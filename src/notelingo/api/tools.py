@@ -31,12 +31,12 @@ def evaluate(src: PathLike, ref: PathLike, pair: str = "ru-en", models: Mapping[
 
     Example::
 
-        result = notelingo.evaluate("chapter.ru.md", "chapter.en.md", pair="ru-en", beams=1)
+        result = notelingo.api.tools.evaluate("chapter.ru.md", "chapter.en.md", pair="ru-en", beams=1)
         result["bleu"]["score"], result["term_accuracy"]["rate"]  # -> (31.2, 0.87)
     """
-    from ..evaluate import EvalOptions
-    from ..evaluate import evaluate as score
     from ..mt import check_device, choose_backend
+    from ..mt.evaluate import EvalOptions
+    from ..mt.evaluate import evaluate as score
     from ..mt.models import parse_pair
 
     src_lang, tgt_lang = parse_pair(pair, "pair")

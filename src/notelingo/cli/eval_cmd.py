@@ -32,7 +32,7 @@ def eval_command(
     with error_boundary():
         from ..api import tools as api_tools
         from ..errors import UsageError
-        from ..evaluate import format_compare, format_table, load_result
+        from ..mt.evaluate import format_compare, format_table, load_result
 
         if fmt not in ("table", "json"):
             raise UsageError(f"--format {fmt!r}: use table or json")

@@ -17,7 +17,7 @@ The map is built from the model's own translations:
    protected spans of the corpus and of the glossary's target forms, and every
    piece without a letter (punctuation, digits);
 3. a fifth of the lines (every fifth) is held out: it is scored with
-   :func:`notelingo.evaluate.evaluate` (what ``notelingo eval`` runs) without and
+   :func:`notelingo.mt.evaluate.evaluate` (what ``notelingo eval`` runs) without and
    with the map. Against the reference file when one is given, else against the
    translation without the map. The map is kept only when neither BLEU nor chrF
    falls by more than :data:`MAX_DROP` and no protected span or glossary term is
@@ -182,8 +182,8 @@ def _open_unmapped(folder: Path):
 
 def build_vmap(corpus: str, options: VmapOptions) -> dict:
     """Build, score and keep (or refuse) the map of ``options``' pair from ``corpus``; the report as a dict."""
-    from ..evaluate import EvalOptions
     from ..fileio import cache_root
+    from .evaluate import EvalOptions
     from .marian import position_limit
     from .models import resolve_pair
     from .spm import MarianSpm
@@ -231,8 +231,8 @@ def _glossary(options: VmapOptions):
 
 def _score(lines: list[str], refs: list[str] | None, held: list[int], eval_options, folder: Path) -> dict:
     """``notelingo eval`` on the held-out lines without and with the map (``vmap.candidate.txt``)."""
-    from ..evaluate import evaluate
     from . import runner
+    from .evaluate import evaluate
 
     with tempfile.TemporaryDirectory(prefix="notelingo-vmap-") as work:
         src = Path(work) / "held.src"
@@ -266,7 +266,7 @@ def _score(lines: list[str], refs: list[str] | None, held: list[int], eval_optio
 
 def _self_reference(src: Path, ref: Path, eval_options) -> dict:
     """Translate ``src`` without the map into ``ref``, then score the same translation run against it."""
-    from ..evaluate import LinePair, evaluate, translate_lines
+    from .evaluate import LinePair, evaluate, translate_lines
 
     lines = src.read_text(encoding="utf-8").splitlines()
     pairs = [LinePair(number, line, "") for number, line in enumerate(lines, 1)]
@@ -276,7 +276,7 @@ def _self_reference(src: Path, ref: Path, eval_options) -> dict:
 
 
 def _glossary_of(eval_options):
-    from ..evaluate import _scoring_glossary
+    from .evaluate import _scoring_glossary
 
     return _scoring_glossary(eval_options)[1]
 

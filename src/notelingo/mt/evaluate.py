@@ -30,8 +30,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ._version import __version__
-from .errors import InputError, UsageError
+from .._version import __version__
+from ..errors import InputError, UsageError
 
 EXCLUDED_KINDS = ("blank", "identical", "markup", "code")
 
@@ -135,7 +135,7 @@ def select_lines(src_lines: list[str], ref_lines: list[str],
 
 def read_aligned(src_path: str, ref_path: str, hyp_path: str | None = None) -> tuple[list[LinePair], Counter]:
     """Read SRC, REF (and HYP), check they have the same number of lines, and select the lines to score."""
-    from .fileio import read_text
+    from ..fileio import read_text
 
     texts = {path: read_text(path).splitlines() for path in (src_path, ref_path, hyp_path) if path is not None}
     src_lines = texts[src_path]
@@ -147,7 +147,7 @@ def read_aligned(src_path: str, ref_path: str, hyp_path: str | None = None) -> t
 
 
 def _line_notes(pairs: list[LinePair], src: str, path: str) -> list:
-    from .schema import Block, Note, Signature, Source
+    from ..schema import Block, Note, Signature, Source
 
     return [Note(id=f"line-{p.number}", lang=src, lang_confidence=1.0, title="", source=Source(kind="text", path=path),
                  blocks=[Block(id="b0", kind="paragraph", lang=src, text={src: p.src})],
@@ -157,9 +157,9 @@ def _line_notes(pairs: list[LinePair], src: str, path: str) -> list:
 
 def translate_lines(pairs: list[LinePair], options: EvalOptions, glossary, src_path: str = "<src>"):
     """Fill each pair's ``hyp`` and ``sentences`` with the model's translation; returns (report, signature)."""
-    from .mt import DecodingOptions, TranslateOptions
-    from .mt.engine import translate_notes
-    from .mt.models import check_models
+    from .engine import translate_notes
+    from .models import check_models
+    from .options import DecodingOptions, TranslateOptions
 
     run = TranslateOptions(to=(options.tgt,), models=check_models(options.models), glossary=glossary,
                            backend=options.backend, device=options.device, use_cache=False, cache_dir=options.cache_dir,
@@ -191,7 +191,7 @@ def term_accuracy(pairs: list[LinePair], glossary, src: str, tgt: str) -> dict:
 
 def span_survival(pairs: list[LinePair], glossary, options: EvalOptions) -> dict:
     """Protected spans of the source that stand whole in the hypothesis, per translated sentence."""
-    from .protect.mask import find_protected_spans, intact_spans
+    from ..protect.mask import find_protected_spans, intact_spans
 
     intact = total = 0
     for pair in pairs:
@@ -215,7 +215,7 @@ def sacrebleu_scores(hyps: list[str], refs: list[str], tgt: str) -> dict:
 
 
 def _scoring_glossary(options: EvalOptions):
-    from .glossary import Glossary, load_glossary
+    from ..glossary import Glossary, load_glossary
 
     scoring = load_glossary(options.glossary)
     return scoring, (scoring if options.use_glossary else Glossary([], "<no glossary>"))
@@ -347,7 +347,7 @@ def load_result(path: str) -> dict:
     """A JSON document written by ``notelingo eval --format json``."""
     import json
 
-    from .fileio import read_text
+    from ..fileio import read_text
 
     try:
         data = json.loads(read_text(path))
