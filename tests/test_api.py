@@ -193,3 +193,28 @@ def test_model_path_names_the_fix_when_the_model_is_missing(tiny_models):
     assert api.tools.model_path("ru-en", {"ru-en": tiny_models["ru-en"]}) == tiny_models["ru-en"]
     with pytest.raises(ModelNotFoundError, match="notelingo models download ru-de"):
         api.tools.model_path("ru-de")
+
+
+def test_glossary_verbs_edit_a_copy_and_say_where(tmp_path):
+    """The glossary commands' verbs: add, edit, remove, lint, export and import through api.tools, each
+    writing the file it was given and nothing else."""
+    from notelingo.api import tools
+
+    target = tmp_path / "small.yaml"
+    shutil.copy(FIXTURES / "glossary" / "small.yaml", target)
+    assert tools.add_term("masked language model", ru=["маскированная языковая модель"], glossary=target) == str(target)
+    assert tools.load_terms(target).lookup("MLM") is None
+    assert tools.edit_term("masked language model", glossary=target, add_variants=["MLM"]) == str(target)
+    assert tools.load_terms(target).lookup("MLM").en == "masked language model"
+    with pytest.raises(UsageError, match="keep, translate, gloss"):
+        tools.add_term("x", policy="always", glossary=target)
+    tools.remove_term("masked language model", glossary=target)
+    assert [e.en for e in tools.load_terms(target).entries] == ["BPE", "fine-tuning", "dataset"]
+    assert tools.lint_terms(target)[1] == []
+    csv = tools.export_terms("deepl", tmp_path / "deepl.csv", "en-ru", target)
+    assert (tmp_path / "deepl.csv").read_text(encoding="utf-8") == csv and "fine-tuning,дообучение" in csv
+    done = tools.import_terms(tmp_path / "deepl.csv", output=tmp_path / "new.yaml")
+    assert done["path"] == str(tmp_path / "new.yaml")
+    assert done["added"] == len(tools.load_terms(tmp_path / "new.yaml").entries) == len(csv.splitlines())
+    roles = [role for role, _, _ in tools.glossary_files(target)]
+    assert roles and all(isinstance(role, str) for role in roles)

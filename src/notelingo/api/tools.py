@@ -139,3 +139,118 @@ def build_vmap(pair: str, corpus: PathLike, ref: PathLike | None = None, models:
                           glossary=None if glossary is None else os.fspath(glossary), use_glossary=use_glossary,
                           ref=None if ref is None else os.fspath(ref))
     return build(os.fspath(corpus), options)
+
+
+# ----- the glossary: viewing, editing, importing and exporting (``notelingo glossary ...``) -----
+
+POLICIES = ("keep", "translate", "gloss")
+
+
+def load_terms(glossary: PathLike | None = None, check: bool = True) -> Glossary:
+    """The glossary at ``glossary`` (``None``: the shipped one with the user glossary over it); ``check=False``
+    also reads one with duplicate terms (for linting)."""
+    from ..glossary import load_glossary
+
+    return load_glossary(None if glossary is None else os.fspath(glossary), check=check)
+
+
+def _save(edited: Glossary, glossary: PathLike | None) -> str:
+    """Write an edited glossary: to ``glossary`` when given, else to the user glossary (never the shipped file)."""
+    from ..glossary import save_glossary
+    from ..glossary.model import save_user_glossary
+
+    return save_glossary(edited) if glossary is not None else save_user_glossary(edited)
+
+
+def add_term(term: str, ru: Sequence[str] = (), variants: Sequence[str] = (), policy: str = "translate",
+             note: str | None = None, domain: str | None = None, generic: Sequence[str] = (),
+             glossary: PathLike | None = None) -> str:
+    """Add an entry (duplicates and conflicts are refused); returns the file written."""
+    from ..glossary.edit import add_entry, make_entry
+
+    loaded = load_terms(glossary)
+    _check_policy(policy)
+    return _save(add_entry(loaded, make_entry(term, list(ru), list(variants), policy, note, domain, list(generic))),
+                 glossary)
+
+
+def edit_term(term: str, glossary: PathLike | None = None, **changes: Any) -> str:
+    """Change fields of an entry (``en``, ``ru``, ``add_variants``, ``remove_variants``, ``generic``, ``policy``,
+    ``note``, ``domain``); returns the file written."""
+    from ..glossary.edit import edit_entry
+
+    if changes.get("policy") is not None:
+        _check_policy(changes["policy"])
+    return _save(edit_entry(load_terms(glossary), term, **changes), glossary)
+
+
+def remove_term(term: str, glossary: PathLike | None = None) -> str:
+    """Remove an entry; returns the file written."""
+    from ..glossary.edit import remove_entry
+
+    return _save(remove_entry(load_terms(glossary), term), glossary)
+
+
+def lint_terms(glossary: PathLike | None = None) -> tuple[Glossary, list]:
+    """(the glossary, its problems): duplicates, conflicting renderings, shadowing variants, empty fields."""
+    from ..glossary.lint import lint_glossary
+
+    loaded = load_terms(glossary, check=False)
+    return loaded, lint_glossary(loaded)
+
+
+def import_terms(file: PathLike, glossary: PathLike | None = None, output: PathLike | None = None) -> dict:
+    """Import a CSV/TSV/TBX/Markdown/YAML glossary: into ``glossary`` (new terms only), or as a new glossary
+    at ``output``. Returns ``path``, ``added``, ``existing`` (kept) and ``refused`` (conflicting lines)."""
+    from ..errors import FormatError
+    from ..glossary import Glossary, save_glossary
+    from ..glossary.edit import merge_entries
+    from ..glossary.formats import import_glossary
+
+    imported = import_glossary(os.fspath(file))
+    if not imported.entries:
+        raise FormatError(os.fspath(file), "no glossary entries found; give a CSV/TSV (DeepL style), TBX, "
+                                           "notelingo YAML or a Markdown table of term pairs")
+    if output is not None:
+        path = save_glossary(Glossary(imported.entries, os.fspath(output)))
+        return {"path": path, "added": len(imported.entries), "existing": [], "refused": []}
+    merged, existing, refused = merge_entries(load_terms(glossary), imported.entries)
+    path = _save(merged, glossary)
+    return {"path": path, "added": len(imported.entries) - len(existing) - len(refused), "existing": existing,
+            "refused": refused}
+
+
+def export_terms(fmt: str, output: PathLike | None = None, pair: str = "en-ru",
+                 glossary: None | PathLike | Glossary = None) -> str:
+    """The glossary as ``deepl`` (DeepL's two-column CSV for ``pair``), ``csv``/``tsv`` (every field) or ``tbx``;
+    written atomically to ``output`` when given (``None`` or ``"-"``: nothing written). Returns the text."""
+    from ..errors import UsageError
+    from ..fileio import write_text_atomic
+    from ..glossary.formats import DEEPL_PAIRS, FORMATS, export_glossary
+    from ..glossary.yamlio import refuse_special_file
+
+    if pair not in DEEPL_PAIRS:
+        raise UsageError(f"{pair!r}: use one of {', '.join(DEEPL_PAIRS)}", option="pair")
+    if fmt not in FORMATS:
+        raise UsageError(f"{fmt!r}: use one of {', '.join(FORMATS)}", option="format")
+    loaded = _loaded_glossary(glossary)
+    text = export_glossary(loaded, fmt, pair)
+    if output is not None and os.fspath(output) != "-":
+        refuse_special_file(os.fspath(output))
+        write_text_atomic(os.fspath(output), text)
+    return text
+
+
+def glossary_files(glossary: PathLike | None = None) -> list[tuple[str, str, Glossary | None]]:
+    """(role, path, the glossary read there or None when the file does not exist) of each glossary in use."""
+    from ..glossary.user import glossary_files as files
+
+    return [(role, path, load_terms(path, check=False) if os.path.exists(path) else None)
+            for role, path in files(None if glossary is None else os.fspath(glossary))]
+
+
+def _check_policy(policy: str) -> None:
+    from ..errors import UsageError
+
+    if policy not in POLICIES:
+        raise UsageError(f"{policy!r}: use one of {', '.join(POLICIES)}", option="policy")

@@ -19,17 +19,9 @@ GLOSSARY_OPTION = typer.Option(
 
 
 def _load(path: Optional[str], check: bool = True):
-    from ..glossary import load_glossary
+    from ..api import tools as api_tools
 
-    return load_glossary(path, check=check)
-
-
-def _save(glossary, path: Optional[str]) -> str:
-    """Write an edited glossary: to --glossary when given, else to the user glossary (never the shipped file)."""
-    from ..glossary import save_glossary
-    from ..glossary.model import save_user_glossary
-
-    return save_glossary(glossary) if path else save_user_glossary(glossary)
+    return api_tools.load_terms(path, check=check)
 
 
 POLICIES = ("keep", "translate", "gloss")
@@ -53,9 +45,9 @@ def list_command(fmt: str = typer.Option("table", "--format", "-f", help="table,
         if fmt == "json":
             typer.echo(json.dumps([e.to_dict() for e in g.entries], ensure_ascii=False, indent=2))
         elif fmt == "csv":
-            from ..glossary.formats import export_glossary
+            from ..api import tools as api_tools
 
-            typer.echo(export_glossary(g, "csv"), nl=False)
+            typer.echo(api_tools.export_terms("csv", glossary=g), nl=False)
         else:
             typer.echo(f"{'term':<32} {'policy':<9} {'domain':<15} russian")
             for e in g.entries:
@@ -101,11 +93,11 @@ def add_command(
 ) -> None:
     """Add an entry (refuses duplicates and conflicts)."""
     with error_boundary():
-        from ..glossary.edit import add_entry, make_entry
+        from ..api import tools as api_tools
 
-        g = _load(glossary)
+        _load(glossary)  # a broken glossary file is reported before a bad --policy
         _choice(policy, POLICIES, "--policy")
-        path = _save(add_entry(g, make_entry(term, ru, variant, policy, note, domain, generic)), glossary)
+        path = api_tools.add_term(term, ru, variant, policy, note, domain, generic, glossary=glossary)
         typer.echo(f"added {term!r} to {path}")
 
 
@@ -124,8 +116,8 @@ def edit_command(
 ) -> None:
     """Change fields of an entry; only the options given are changed."""
     with error_boundary():
+        from ..api import tools as api_tools
         from ..errors import UsageError
-        from ..glossary.edit import edit_entry
 
         if policy is not None:
             _choice(policy, POLICIES, "--policy")
@@ -136,7 +128,7 @@ def edit_command(
         if not changes:
             raise UsageError("nothing to change; give --en, --ru, --variant, --remove-variant, --generic, --policy, "
                              "--note or --domain")
-        path = _save(edit_entry(_load(glossary), term, **changes), glossary)
+        path = api_tools.edit_term(term, glossary=glossary, **changes)
         typer.echo(f"edited {term!r} in {path}")
 
 
@@ -145,9 +137,9 @@ def remove_command(term: str = typer.Argument(..., help="Canonical English form.
                    glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Remove an entry."""
     with error_boundary():
-        from ..glossary.edit import remove_entry
+        from ..api import tools as api_tools
 
-        path = _save(remove_entry(_load(glossary), term), glossary)
+        path = api_tools.remove_term(term, glossary=glossary)
         typer.echo(f"removed {term!r} from {path}")
 
 
@@ -155,10 +147,9 @@ def remove_command(term: str = typer.Argument(..., help="Canonical English form.
 def lint_command(glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Check for duplicates, conflicting renderings, shadowing variants and empty fields."""
     with error_boundary():
-        from ..glossary.lint import lint_glossary
+        from ..api import tools as api_tools
 
-        g = _load(glossary, check=False)
-        problems = lint_glossary(g)
+        g, problems = api_tools.lint_terms(glossary)
         for problem in problems:
             typer.echo(problem.format(g.path))
     if problems:
@@ -176,24 +167,14 @@ def import_command(
 ) -> None:
     """Import entries: into --glossary (new terms only), or as a new glossary with -o."""
     with error_boundary():
-        from ..glossary import Glossary, save_glossary
-        from ..glossary.edit import merge_entries
-        from ..glossary.formats import import_glossary
+        from ..api import tools as api_tools
 
-        imported = import_glossary(file)
-        if not imported.entries:
-            from ..errors import FormatError
-
-            raise FormatError(file, "no glossary entries found; give a CSV/TSV (DeepL style), TBX, notelingo YAML "
-                                    "or a Markdown table of term pairs")
+        done = api_tools.import_terms(file, glossary=glossary, output=output or None)
         if output:
-            path = save_glossary(Glossary(imported.entries, output))
-            typer.echo(f"imported {len(imported.entries)} entries from {file} into {path}")
+            typer.echo(f"imported {done['added']} entries from {file} into {done['path']}")
             return
-        g, existing, refused = merge_entries(_load(glossary), imported.entries)
-        path = _save(g, glossary)
-        added = len(imported.entries) - len(existing) - len(refused)
-        typer.echo(f"imported {added} entries from {file} into {path}; kept {len(existing)} existing; "
+        existing, refused = done["existing"], done["refused"]
+        typer.echo(f"imported {done['added']} entries from {file} into {done['path']}; kept {len(existing)} existing; "
                    f"skipped {len(refused)} that conflict")
         for line in refused:
             typer.echo(f"skipped {line}", err=True)
@@ -210,17 +191,14 @@ def export_command(
 ) -> None:
     """Export for MT services and CAT tools (DeepL glossary CSV, notelingo CSV/TSV, TBX-Basic)."""
     with error_boundary():
-        from ..fileio import write_text_atomic
-        from ..glossary.formats import DEEPL_PAIRS, FORMATS, export_glossary
-        from ..glossary.yamlio import refuse_special_file
+        from ..api import tools as api_tools
+        from ..glossary.formats import DEEPL_PAIRS, FORMATS
 
         _choice(pair, DEEPL_PAIRS, "--pair")
-        text = export_glossary(_load(glossary), _choice(fmt, FORMATS, "--format"), pair)
+        text = api_tools.export_terms(_choice(fmt, FORMATS, "--format"), output, pair, _load(glossary))
         if output == "-":
             typer.echo(text, nl=False)
             return
-        refuse_special_file(output)
-        write_text_atomic(output, text)
         typer.echo(f"exported to {output}")
 
 
@@ -228,13 +206,10 @@ def export_command(
 def path_command(glossary: Optional[str] = GLOSSARY_OPTION) -> None:
     """Show which glossary files are in use (edits without --glossary go to the user glossary)."""
     with error_boundary():
-        import os
+        from ..api import tools as api_tools
 
-        from ..glossary.user import glossary_files
-
-        for role, path in glossary_files(glossary):
-            if os.path.exists(path):
-                g = _load(path, check=False)
+        for role, path, g in api_tools.glossary_files(glossary):
+            if g is not None:
                 removed = f", {len(g.removed)} removed" if g.removed else ""
                 typer.echo(f"{role}: {path} ({len(g.entries)} entries{removed})")
             elif role == "user":
