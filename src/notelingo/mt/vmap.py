@@ -28,9 +28,10 @@ used by default when present; ``NOTELINGO_VMAP=0`` turns it off. A translation m
 with it records ``+vmap-<hash>`` in its compute type, so cached translations made
 with and without it (or with another map) never mix.
 
-With a map, a sentence's candidates are those of every source piece of its batch:
-its output can depend on its batch mates (the pieces they add). ``--fixed`` writes
-every collected piece on the always line instead: the same candidates for every batch.
+With a per-source map, a sentence's candidates are those of every source piece of its
+batch: its output can depend on its batch mates (the pieces they add). So the default
+(``--fixed``) writes every collected piece on the always line: the same candidates for
+every batch, and outputs that never depend on batch mates; ``--per-source`` opts out.
 """
 
 from __future__ import annotations
