@@ -82,18 +82,24 @@ def _is_notes_folder(folder: str) -> bool:
     """The folder, or one above it, is a tree of notes: two Markdown files or more and no other
     documents (attachments, code, hidden files and files without a suffix, such as LICENSE, aside).
     A folder of documents of all kinds (pages, dumps, label files) is no vault."""
-    current = folder
-    for _ in range(_MAX_PARENTS):
+    for current in _folder_and_parents(folder):
         notes, others = _tree_counts(current)
         if others:
             return False
         if notes >= 2:
             return True
+    return False
+
+
+def _folder_and_parents(folder: str):
+    """``folder``, then each folder above it, ``_MAX_PARENTS`` at most, up to the root."""
+    current = folder
+    for _ in range(_MAX_PARENTS):
+        yield current
         parent = os.path.dirname(current)
         if parent == current:
-            return False
+            return
         current = parent
-    return False
 
 
 @lru_cache(maxsize=512)
@@ -117,15 +123,8 @@ def _tree_counts(folder: str) -> tuple[int, int]:
 
 @lru_cache(maxsize=512)
 def _inside_vault(folder: str) -> bool:
-    current = folder
-    for _ in range(_MAX_PARENTS):
-        if any(os.path.isdir(os.path.join(current, name)) for name in _VAULT_SETTINGS):
-            return True
-        parent = os.path.dirname(current)
-        if parent == current:
-            return False
-        current = parent
-    return False
+    return any(os.path.isdir(os.path.join(current, name))
+               for current in _folder_and_parents(folder) for name in _VAULT_SETTINGS)
 
 
 @lru_cache(maxsize=512)
