@@ -69,7 +69,7 @@ class _CountedResult:
         result = self.inner.result()
         if not self.counted:
             self.counted = True
-            self.owner.decoded += len(result.hypotheses[0])
+            self.owner._decoded += len(result.hypotheses[0])
         return result
 
     def done(self) -> bool:
@@ -80,21 +80,42 @@ class CountingCT2:
     """A ``ctranslate2.Translator`` that records its ``translate_batch`` calls and counts decoded positions."""
 
     def __init__(self, inner) -> None:
-        self.inner, self.calls, self.decoded = inner, [], 0
+        self.inner, self.calls, self._decoded, self.pending = inner, [], 0, []
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
     def translate_batch(self, source, *args, **kwargs):
-        self.calls.append((source, args, kwargs))
+        self.calls.append((source, args, {**kwargs, "callback": fresh_callback(kwargs.get("callback"))}))
         results = self.inner.translate_batch(source, *args, **kwargs)
         if kwargs.get("asynchronous"):
-            return [_CountedResult(r, self) for r in results]
-        self.decoded += sum(len(r.hypotheses[0]) for r in results)
+            counted = [_CountedResult(r, self) for r in results]
+            self.pending += counted  # rows notelingo never collects (its padding rows) count too
+            return counted
+        self._decoded += sum(len(r.hypotheses[0]) for r in results)
         return results
 
+    @property
+    def decoded(self) -> int:
+        for result in self.pending:
+            result.result()
+        self.pending = []
+        return self._decoded
+
+    @decoded.setter
+    def decoded(self, value: int) -> None:
+        self._decoded = value
+
     def reset(self) -> None:
-        self.calls, self.decoded = [], 0
+        self.calls, self._decoded, self.pending = [], 0, []
+
+
+def fresh_callback(callback):
+    """A copy of notelingo's per-token callback (``ct2.StreamStop``) with no tokens seen yet, so a
+    replay stops each row where the recorded call did; None stays None."""
+    if callback is None or not hasattr(callback, "tokens"):
+        return callback
+    return type(callback)(callback.sources, callback.caps, callback.detokenize, callback.prefix)
 
 
 COUNTED: list[CountingCT2] = []
@@ -126,7 +147,8 @@ def replay_seconds(calls: list, repeats: int = 2) -> float | None:
         started = time.perf_counter()
         pending = []
         for source, args, kwargs in calls:
-            pending.append(model.translate_batch(source, *args, **{**kwargs, "asynchronous": True}))
+            kwargs = {**kwargs, "asynchronous": True, "callback": fresh_callback(kwargs.get("callback"))}
+            pending.append(model.translate_batch(source, *args, **kwargs))
         for futures in pending:
             for future in futures:
                 future.result()

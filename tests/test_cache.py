@@ -40,16 +40,17 @@ def test_key_ignores_unrelated_signature_fields_and_depends_on_text():
 # "compute_type", "device", "decoding": DecodingOptions.as_dict()}): a cache written then must still be read.
 # Greedy keys changed on purpose when greedy decoding moved from bucket caps to each sentence's own cap
 # (an output that reached the cap is shorter now); see test_greedy_keys_left_the_bucket_caps. Beam keys changed
-# on purpose when beam batches came to hold sources of one token length; see test_beam_keys_left_mixed_batches.
+# on purpose when beam batches came to hold sources of one token length, and all keys when chunks came to be
+# padded to their bucket's top with greedy loops cut; see test_keys_of_earlier_batching_are_not_read_back.
 @pytest.mark.parametrize("signature, text, key, alignment", [
     (ModelSignature("ru-en", "Helsinki-NLP/opus-mt-ru-en@0123456789abcdef", "ctranslate2", "int8_float32", "cpu",
                     DecodingOptions()), "Привет, мир. ⟦0⟧ GPT-3",
-     "ebb365fa2d4d704d5b5bd23ddb35882dd4b6f8005bccbdcfcf13cd308bfb5a39",
-     "6967396cea3dc82dbcf358083188230c9778de7577cc6ccca6d9b2ad37cdbe97"),
+     "ac09c3bec3a955fd823f2b3f30cd0859da468bb99e770eb35a98fc0e5e3ec025",
+     "c42cfb83a866861f21689017e6c87b892eedfafbbf3b17b88e94211e276ebbe4"),
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
                     DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
-     "987d6da41330d478d105b0f6063c7f41e390cad5cdebd7435c3d3b8b4e9d9410",
-     "2a731cd92b49b36726f535bf25758bfe17a3aae9b005eb728a8c4bd4f2e84d97"),
+     "e29a1a39deb9f9b33da1ad5ccfeeec70e4d4be3a69995824559f5c0c0f02f403",
+     "dd2904c60c25f546518dc28618f59bfbba46c54d7c21e5fb0ef8a56338243eb3"),
 ])
 def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
     assert cache_key(text, signature) == key
@@ -68,18 +69,24 @@ def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
     plan = {"models": ["Helsinki-NLP/opus-mt-ru-en@0123456789abcdef"], "backend": "ctranslate2", "device": "auto",
             "decoding": DecodingOptions().as_dict(), "glossary": "abc", "keep_acronyms": True}
     assert cache.block_key(note, 1, "ru", "en", plan) == (
-        "52c191c5858ed2ad4a0a18ff221b0b37bbc52a3b5f82c42d5d2cbe46b315a7f7")  # BLOCK_RECORD_VERSION 5, one-length beams
+        "5f4d5a5b53e375ffb36309c0d8c5ddb1a623c84002dde6de6905d0dfbb6298c6")  # BLOCK_RECORD_VERSION 5, bucket-top
 
 
-def test_beam_keys_left_mixed_batches():
-    """Beam outputs decoded in mixed-length batches depended on their batch mates: their keys must not be
-    read back now that a beam batch holds one token length (greedy keys stay: greedy ignores padding)."""
-    beam = ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
-                          DecodingOptions(beams=2, length_ratio=1.5, length_extra=4))
-    mixed_era = "9642778cdd4c68f8bc3f1f14c66762aa2785525543d1cac6ec2edd29ebe32835"
-    assert cache_key('Hello "world"\n', beam) != mixed_era
-    assert beam.decoding.as_dict()["batch"] == "one-length"
-    assert "batch" not in DecodingOptions(beams=1).as_dict()
+@pytest.mark.parametrize("signature, era_key", [
+    # beam search in one-length chunks (issue 25's first design)
+    (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
+                    DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)),
+     "987d6da41330d478d105b0f6063c7f41e390cad5cdebd7435c3d3b8b4e9d9410"),
+    # greedy in mixed-length chunks, loops decoded to the cap
+    (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "ctranslate2", "int8_float32", "cpu",
+                    DecodingOptions(beams=1)),
+     "bccdb606e7ff781d53e6eb44dbe6776808498408afec2deab2d8d07b9dd8d727"),
+])
+def test_keys_of_earlier_batching_are_not_read_back(signature, era_key):
+    """Outputs decoded before chunks were padded to their bucket's top (and greedy loops cut) depended on
+    their batch mates: their keys must not be read back."""
+    assert cache_key('Hello "world"\n', signature) != era_key
+    assert signature.decoding.as_dict()["batch"] == "bucket-top"
 
 
 def test_round_trip_stores_text(tmp_path):
@@ -142,11 +149,12 @@ def test_chain_signature_record_and_plan_fields_keep_their_old_keys():
     assert ChainSignature(PIVOT).record() == {"model": "a@1 -> b@2", "backend": "ctranslate2",
                                               "compute_type": "int8_float32",
                                               "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10",
-                                                           "batch": "one-length"}}
+                                                           "batch": "bucket-top"}}
     models = [ResolvedModel("ru-en", "a", "1", "/a"), ResolvedModel("en-de", "b", "2", "/b")]
     planned = ChainSignature.planned(models, "transformers", "auto", DecodingOptions(beams=1))
     assert planned.plan_fields() == {"models": ["a@1", "b@2"], "backend": "transformers", "device": "auto",
-                                     "decoding": {"beams": 1, "max_new_tokens": "2*src+10"}}
+                                     "decoding": {"beams": 1, "max_new_tokens": "2*src+10",
+                                                "batch": "bucket-top"}}
     with pytest.raises(ValueError, match="planned signature"):
         planned.hops[0].cache_key("x")  # no compute type before loading: no translation cache key
 
@@ -163,5 +171,5 @@ def test_sign_note_fills_the_schema_signature_from_pair_records():
         "notelingo": "9.9", "detector": {"engine": "auto"}, "models": {"en-ru": "c@3", "ru-de": "a@1 -> b@2"},
         "backend": "ctranslate2", "compute_type": "int8_float32", "glossary_hash": "gh",
         # the last pair in sorted order: ru-de
-        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10", "batch": "one-length"},
+        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10", "batch": "bucket-top"},
     }

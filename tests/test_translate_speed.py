@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notelingo.mt.ct2 import CHUNK_TOKENS, length_chunks
+from notelingo.mt.ct2 import CHUNK_TOKENS, StreamStop, length_chunks, padded_rows
+from notelingo.mt.options import length_bucket
 
 
 @given(st.lists(st.integers(1, 200), max_size=80), st.integers(1, 4), st.sampled_from([1, 2, 4, 8]))
@@ -17,14 +18,15 @@ def test_length_chunks_partition_the_batch_sorted_and_within_budget(lengths, wor
     assert longest_of == sorted(longest_of, reverse=True)  # longest chunk first
     for chunk in chunks:
         assert [lengths[i] for i in chunk] == sorted(lengths[i] for i in chunk)
+        assert len({length_bucket(lengths[i]) for i in chunk}) == 1  # never crosses a length bucket
         if len(chunk) > 1:  # a lone sentence may exceed the budget; a group never does
-            budget = max(max(lengths), CHUNK_TOKENS, -(-sum(lengths) // (2 * workers)))
-            assert len(chunk) * max(lengths[i] for i in chunk) <= budget
+            budget = max(CHUNK_TOKENS, -(-sum(lengths) // (2 * workers)))
+            assert len(chunk) * length_bucket(lengths[chunk[-1]]) <= budget
 
 
 @pytest.mark.parametrize("lengths, beams, sizes", [
-    ([20] * 64, 1, [13, 51]),  # the batch's share (320 tokens) is under the floor: chunks of 1,024 tokens
-    ([20] * 64, 4, [13, 51]),
+    ([20] * 64, 1, [22, 42]),  # the share (320 tokens) is under the floor: 1,024 tokens padded to 24 each
+    ([20] * 64, 4, [22, 42]),
     ([40] * 256, 1, [64] * 4),  # share 2,560 tokens: four chunks, two per worker
     ([40] * 256, 4, [32] * 8),  # beam 4: share / sqrt(4)
     ([1100, 10, 10], 1, [1, 2]),  # a sentence over the floor stays alone
@@ -168,20 +170,38 @@ def test_greedy_output_is_its_own_whatever_the_batch_decodes_to(tiny_models, tmp
     assert [out for out, _ in translator.translate_aligned(texts[-1:], [True])] == together[-1:]
 
 
-@pytest.mark.parametrize("beams", [1, 4])
-def test_chunks_never_mix_token_lengths_and_wanted_texts_decode_alone(beams):
-    """Issue 25: with beam search no chunk pads a source (one token length per chunk; greedy
-    chunks may mix lengths, as greedy output does not depend on padding), and a text whose
-    alignment is wanted gets a chunk of its own, whatever else is in the batch."""
-    from notelingo.mt import shape_chunks
+@pytest.mark.parametrize("lengths, top, filler", [
+    ([5, 7], 8, True),  # no member reaches the bucket's top (8): a filler row of 8 pads every row to it
+    ([5, 8], 8, False),  # a member of the top's length: nothing added
+    ([17], 24, True),  # alone too: the same padded shape as in any chunk
+    ([66, 70], 80, True),  # steps of 16 above 64
+])
+def test_padded_rows_pad_every_chunk_to_its_buckets_top(lengths, top, filler):
+    """Issue 25: a source's padded length is its bucket's top whoever shares its chunk."""
+    rows = [[f"w{n}"] * (n - 1) + ["</s>"] for n in lengths]
+    padded = padded_rows(rows)
+    assert padded[:len(rows)] == rows
+    assert (len(padded) == len(rows) + 1) is filler
+    assert max(len(row) for row in padded) == top and padded[-1][-1] == "</s>"
 
-    lengths = [5, 7, 9, 12, 15, 17, 20, 25] * 4
-    want = [i % 5 == 0 for i in range(len(lengths))]
-    for chunks in (length_chunks(lengths, 2, beams, want), shape_chunks(lengths, 8, want, beams)):
-        assert sorted(i for chunk in chunks for i in chunk) == list(range(len(lengths)))
-        assert all(len({lengths[i] for i in chunk}) == 1 for chunk in chunks) is (beams > 1)
-        assert all(chunk == [i] for chunk in chunks for i in chunk if want[i])
-        assert any(len(chunk) > 1 for chunk in chunks)
+
+class Step:
+    def __init__(self, batch_id, step, token):
+        self.batch_id, self.step, self.token = batch_id, step, token
+
+
+@pytest.mark.parametrize("row, tokens, stops_at", [
+    (2, ["▁a"], 0),  # a filler row (beyond the chunk's sources) stops at its first token
+    (0, ["▁The", "▁model", "▁is", "▁trained", "▁on", "▁data"], None),  # within its cap (7): never cut
+    (1, ["▁the", "▁the", "▁model"] + ["▁will"] * 9, 5),  # "… will will will": the loop is certain
+    (1, ["▁a", "▁b", "▁a", "▁c", "▁a", "▁d", "▁a", "▁e"], None),  # a token seen thrice is no loop
+    (0, ["▁x"] * 2 + ["▁y", "▁z"] * 20, 6),  # cut at its own cap (7 tokens) before the unit comes round
+])
+def test_stream_stop_cuts_fillers_caps_and_loops(row, tokens, stops_at):
+    stop = StreamStop(["Модель обучена на данных.", "Модель обучена."], [7, 30],
+                      lambda pieces: "".join(pieces).replace("▁", " ").strip())
+    cut = next((i for i, token in enumerate(tokens) if stop(Step(row, i, token))), None)
+    assert cut == stops_at
 
 
 class QueueingTranslator:

@@ -30,7 +30,7 @@ from typing import Callable
 
 from ..errors import ModelError
 from .marian import MarianTokens, quiet_transformers, source_ranges
-from .options import DecodingOptions, cpu_count
+from .options import DecodingOptions, cpu_count, length_bucket
 from .spm import MarianSpm
 
 #: The vocabulary map CTranslate2 loads from a model folder (built by :mod:`.vmap`).
@@ -104,37 +104,82 @@ def convert_once(model, quantization: str, cache_dir: str) -> Path:
 CHUNK_TOKENS = 1024
 
 
-def length_chunks(lengths: list[int], workers: int, beams: int, alone: list[bool] | None = None) -> list[list[int]]:
-    """Indices of ``lengths`` in length-sorted chunks, longest chunk first.
+def length_chunks(lengths: list[int], workers: int, beams: int) -> list[list[int]]:
+    """Indices of ``lengths`` in length-sorted chunks that never cross a length bucket, longest first.
 
-    Batch invariance by construction (issue 25): with beam search a chunk holds sources of
-    one token length, so it never pads and a source's encoder and decoder see the same
-    shapes whoever shares its chunk; only the number of rows changes, which was measured not
-    to change a translation (int8 beam 4: 0 of 200 on the opus-mt-sized model, where chunks
-    padded within a length bucket changed 1 of 200 and mixed lengths 48 of 200 on the tiny
-    model). Greedy output does not depend on padding (measured, both backends), so greedy
-    chunks mix lengths as before. The row count does move the attention's last bits, so a
-    source in ``alone`` (its alignment is wanted: protect places spans from it) decodes in a
-    chunk of its own, the shape it always gets.
+    Batch invariance by construction (issue 25): every chunk is padded to the top of its length
+    bucket (:func:`padded_rows` adds a filler row of that length when no member has it), so a
+    source's encoder and decoder always see the same padded shape, whoever shares its chunk.
+    Measured on the opus-mt-sized model (CTranslate2 int8, 256 sentences, random partitions):
+    padded this way, greedy outputs and their attention are bit for bit the same in every
+    partition, and beam-4 outputs too; chunks mixing lengths changed 106 of 256 greedy outputs.
+    The number of rows does not move greedy decoding at all; it does move the attention beam
+    search returns, which is why beam search takes its alignments from a greedy pass forced
+    along its output (:meth:`CT2Translator._forced_attention`).
 
-    A chunk's size (members x longest) stays within a token budget: half a worker's share
+    A chunk's size (members x bucket top) stays within a token budget: half a worker's share
     of the batch, shrunk by sqrt(beams) for beam search (its decoder has ``beams`` rows per
     sentence), but never under :data:`CHUNK_TOKENS`.
     """
     share = math.ceil(sum(lengths) / (2 * max(1, workers)) / math.sqrt(max(1, beams)))
     budget = max(CHUNK_TOKENS, share)
-    chunks: list[list[int]] = []
+    groups: dict[int, list[int]] = {}
     for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-        if alone is not None and alone[index]:
-            chunks.append([index])
-            continue
-        last = next((chunk for chunk in reversed(chunks) if alone is None or not alone[chunk[0]]), None)
-        fits = last is not None and (len(last) + 1) * lengths[index] <= budget
-        if fits and (beams == 1 or lengths[last[0]] == lengths[index]):
-            last.append(index)
-        else:
-            chunks.append([index])
+        groups.setdefault(length_bucket(lengths[index]), []).append(index)
+    chunks: list[list[int]] = []
+    for top, group in groups.items():
+        size = max(1, budget // top)
+        chunks.extend(group[start:start + size] for start in range(0, len(group), size))
     return sorted(chunks, key=lambda chunk: lengths[chunk[-1]], reverse=True)
+
+
+def padded_rows(rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` (one length bucket) plus, when none reaches the bucket's top, a filler row that does:
+    CTranslate2 pads a batch to its longest row, so every row is padded to the top whatever its
+    mates. A filler's tokens do not matter (rows never see each other); its output is dropped."""
+    longest = max(rows, key=len)
+    top = length_bucket(len(longest))
+    if len(longest) == top:
+        return rows
+    body = longest[:-1] or longest
+    return rows + [(body * top)[:top - 1] + longest[-1:]]
+
+
+class StreamStop:
+    """The greedy ``callback`` that stops a row early (CTranslate2 calls it for each token, ``beam_size`` 1):
+
+    - a filler row (:func:`padded_rows`) at its first token;
+    - a row at its own cap (:meth:`DecodingOptions.max_new_tokens`), so no row decodes to its
+      longest mate's;
+    - a row whose output already loops (:func:`.checks.loops`): a degenerate output is cut where
+      the loop is certain instead of running to the cap (opus-mt loops: Opus-MT #49, #89, CTranslate2
+      #836); it is flagged, and decoded once more against repetition, as a full loop would be.
+
+    Each decision depends on the row's own tokens only, so a row stops at the same token in any batch.
+    ``detokenize`` must not hold the translator (pass the tokenizer's method): CTranslate2 lets go of
+    the callback on its worker thread, and a model freed there joins its own thread and aborts the process.
+    """
+
+    def __init__(self, sources: list[str], caps: list[int], detokenize: Callable[[list[str]], str],
+                 prefix: list[int] | None = None) -> None:
+        self.sources, self.caps, self.detokenize, self.prefix = sources, caps, detokenize, prefix
+        self.tokens: dict[int, list[str]] = {}
+
+    def __call__(self, step) -> bool:
+        row = step.batch_id
+        if row >= len(self.sources):
+            return True
+        if self.prefix is not None:  # a forced pass: stop once past the row's prefix
+            return step.step + 1 >= self.prefix[row]
+        tokens = self.tokens.setdefault(row, [])
+        tokens.append(step.token)
+        if len(tokens) >= self.caps[row]:
+            return True
+        if tokens.count(step.token) < 3:  # no unit has come round three times yet
+            return False
+        from .checks import loops
+
+        return loops(self.sources[row], self.detokenize(tokens))
 
 
 def _in_background(load: Callable[[], object]) -> Future:
@@ -258,32 +303,67 @@ class CT2Translator(MarianTokens):
         tokens = self.cached_tokens(texts)
         lengths = [len(t) for t in tokens]
         self.check_lengths(lengths, texts)
+        caps = [self.decoding.max_new_tokens(n, self.limit) for n in lengths]
+        greedy = self.decoding.beams == 1
         pending = []
-        # Each chunk decodes only to its own longest source's cap, and the chunks queue
-        # on the workers asynchronously so every worker stays busy.
-        for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams, want):
-            longest = lengths[chunk[-1]]
-            attention = want is not None and any(want[i] for i in chunk)
+        # Each chunk is padded to its bucket's top and decodes only to its own longest cap; greedy
+        # rows stop at their own cap or loop (StreamStop); the chunks queue on the workers
+        # asynchronously so every worker stays busy.
+        for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams):
+            attention = greedy and want is not None and any(want[i] for i in chunk)
+            stop = StreamStop([texts[i] for i in chunk], [caps[i] for i in chunk], self.tokenizer.decode_pieces) \
+                if greedy else None
             futures = self.translator.translate_batch(
-                [tokens[i] for i in chunk], beam_size=self.decoding.beams, asynchronous=True,
-                max_decoding_length=self.decoding.max_new_tokens(longest, self.limit), return_attention=attention,
-                **retry,
-                use_vmap=self.vmap is not None,
+                padded_rows([tokens[i] for i in chunk]), beam_size=self.decoding.beams, asynchronous=True,
+                max_decoding_length=max(caps[i] for i in chunk), return_attention=attention, callback=stop,
+                use_vmap=self.vmap is not None, **retry,
             )
-            pending.append((chunk, futures))
+            pending.append((chunk, futures[:len(chunk)]))
 
         def collect() -> list[tuple[list[str], list | None]]:
             out: list[tuple[list[str], list | None]] = [([], None)] * len(texts)
             for chunk, futures in pending:
                 for i, future in zip(chunk, futures):
                     result = future.result()
-                    # the chunk's cap is its longest source's: each output stops at its own
-                    cap = self.decoding.max_new_tokens(lengths[i], self.limit)
                     keep = result.attention and want is not None and want[i]
-                    out[i] = (result.hypotheses[0][:cap], result.attention[0][:cap] if keep else None)
+                    out[i] = (result.hypotheses[0][:caps[i]], result.attention[0][:caps[i]] if keep else None)
+            if not greedy and want is not None:
+                wanted = [i for i in range(len(texts)) if want[i] and out[i][0]]
+                found = self._forced_attention([tokens[i] for i in wanted], [out[i][0] for i in wanted])
+                for i, attention in zip(wanted, found):
+                    out[i] = (out[i][0], attention)
             return out
 
         return collect
+
+    def _forced_attention(self, sources: list[list[str]], outputs: list[list[str]]) -> list[list | None]:
+        """The model's attention while it reads each output as its own (greedy, the output forced as
+        ``target_prefix``), in the same padded chunks as any greedy pass: the same in every batch.
+        Beam search's own attention moves with the number of rows in its chunk (measured: up to
+        0.09 on the opus-mt-sized model, outputs unchanged); this pass costs about a quarter of the
+        beam pass it follows, for the texts holding spans only."""
+        if not sources:
+            return []
+        lengths = [len(t) for t in sources]
+        pending = []
+        for chunk in length_chunks(lengths, self.inter_threads, 1):
+            rows = padded_rows([sources[i] for i in chunk])
+            prefixes = [outputs[i] for i in chunk] + [[]] * (len(rows) - len(chunk))
+            stop = StreamStop([""] * len(chunk), [0] * len(chunk), self.tokenizer.decode_pieces,
+                              prefix=[len(outputs[i]) for i in chunk])
+            futures = self.translator.translate_batch(
+                rows, target_prefix=prefixes, beam_size=1, asynchronous=True, return_attention=True,
+                max_decoding_length=max(len(outputs[i]) for i in chunk) + 1, callback=stop,
+                use_vmap=self.vmap is not None,
+            )
+            pending.append((chunk, futures[:len(chunk)]))
+        found: list[list | None] = [None] * len(sources)
+        for chunk, futures in pending:
+            for i, future in zip(chunk, futures):
+                result = future.result()
+                forced = result.hypotheses[0][:len(outputs[i])] == outputs[i] and result.attention
+                found[i] = result.attention[0][:len(outputs[i])] if forced else None
+        return found
 
     def load_tokenizer(self, path: str) -> MarianSpm:
         return MarianSpm(path)

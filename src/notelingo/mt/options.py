@@ -58,8 +58,9 @@ class DecodingOptions:
     def as_dict(self) -> dict:
         source = "src" if self.beams == 1 else "bucket(src)"
         fields = {"beams": self.beams, "max_new_tokens": f"{self.length_ratio:g}*{source}+{self.length_extra}"}
-        if self.beams > 1:  # beam batches hold sources of one token length (no padding): outputs changed
-            fields["batch"] = "one-length"
+        # CTranslate2 pads every chunk to its length bucket's top and cuts greedy loops as they start
+        # (ct2.padded_rows, ct2.StreamStop): outputs changed, so entries made before are not read back
+        fields["batch"] = "bucket-top"
         return fields
 
 

@@ -300,7 +300,8 @@ class BatchRunner:
     def without_loops(self, batch: list[str], wanted: list[bool] | None, result: list, translator) -> list:
         """``result`` with each output that loops (:func:`.checks.loops`) decoded once more against
         repetition (``translate_again``), the output with the shorter loop kept; the same in every run
-        since each text decodes as it would alone. Done here, in the driver, so a Ray run does the same."""
+        since a text decodes the same in any batch (see :func:`.ct2.length_chunks`). Done here, in the
+        driver, so a Ray run does the same."""
         from .checks import loop_extent, loops
 
         again = getattr(translator, "translate_again", None)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .ct2 import VMAP_FILE, convert_once, plan_threads, vmap_enabled, vmap_in_use
+from .ct2 import VMAP_FILE, convert_once, length_chunks, padded_rows, plan_threads, vmap_enabled, vmap_in_use
 
 __all__ = ["VMAP_FILE", "VmapOptions", "build_vmap", "vmap_enabled", "vmap_in_use"]
 
@@ -122,13 +122,14 @@ def collect_map(translator, spm, masked: list[str], options: VmapOptions, limit:
                                length_extra=options.length_extra)
     tokens = [t for t in spm.encode_pieces(masked) if len(t) <= limit // 2]
     mapping: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(tokens), 32):
-        batch = tokens[start:start + 32]
+    # the chunks and padding translation uses (ct2.length_chunks, padded_rows): the same outputs
+    for chunk in length_chunks([len(t) for t in tokens], 1, options.beams):
+        batch = [tokens[i] for i in chunk]
         cap = decoding.max_new_tokens(max(len(t) for t in batch), limit)
         for retry in ({}, {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM,
                            "repetition_penalty": RETRY_REPETITION_PENALTY}):
-            results = translator.translate_batch(batch, beam_size=options.beams, max_decoding_length=cap,
-                                                 return_attention=True, **retry)
+            results = translator.translate_batch(padded_rows(batch), beam_size=options.beams,
+                                                 max_decoding_length=cap, return_attention=True, **retry)
             for source, result in zip(batch, results):
                 _credit(mapping, source, result)
         for source in batch:

@@ -61,7 +61,8 @@ class Alignment:
 
 #: Attention sums are compared in steps of 1/PLACEMENT_LEVELS, a tie going to the first token: last-bit
 #: noise (float16, int8, thread counts) moves a span only where it crosses a step. The backends also
-#: decode a segment whose alignment is wanted alone, so its attention is the same in every run.
+#: give a segment's attention the same shapes in every run (CTranslate2: chunks padded to their length
+#: bucket's top, beam search aligned by a forced greedy pass; transformers: decoded alone).
 PLACEMENT_LEVELS = 64
 
 
