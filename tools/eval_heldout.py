@@ -48,7 +48,7 @@ _H1 = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _MARKUP = re.compile(r"\]\([^)\n]*\)|</?[A-Za-z!][^>\n]{0,400}>|https?://[!-~]+|\[\[[^\]|]*\||\{[%{].*?[%}]\}")
-_WORDS = re.compile(r"\w+")
+_WORDS = re.compile(r"[^\W_]+")  # "migration_slides" reads as "migration slides"
 
 
 @dataclass
@@ -309,8 +309,8 @@ def run_source(source: dict, mirror: Path, work: Path) -> dict[str, int]:
 
 # ---------------------------------------------------------------- report
 
-def _ratio(num: int, den: int) -> float:
-    return num / den if den else 1.0
+def _ratio(num: int, den: int, empty: float = 1.0) -> float:
+    return num / den if den else empty
 
 
 def row(name: str, c: dict[str, int]) -> str:
@@ -318,7 +318,7 @@ def row(name: str, c: dict[str, int]) -> str:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return (f"| {name} | {c['labels']} | {c['notes']} | {c['failures']} | {f1:.3f} | "
             f"{_ratio(c['titles'], c['titled']):.3f} ({c['titled']}) | {_ratio(c['dates'], c['dated']):.3f} "
-            f"({c['dated']}) | {_ratio(c['chrome'], c['lines']):.1%} |")
+            f"({c['dated']}) | {_ratio(c['chrome'], c['lines'], 0.0):.1%} |")
 
 
 def main(argv: list[str]) -> int:
