@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -76,14 +74,18 @@ def git_show(gdir: Path, commit: str, path: str) -> bytes:
 
 
 def extract_folder(gdir: Path, commit: str, path: str, dest: Path) -> Path:
-    """The folder's Markdown files and .obsidian settings, as they were at the commit."""
+    """The folder's Markdown files and .obsidian settings, as they were at the commit (a snapshot may
+    lack its largest files: those are left out)."""
     listed = subprocess.run(["git", "--git-dir", str(gdir), "ls-tree", "-r", "--name-only", commit, "--", path or "."],
                             check=True, capture_output=True, text=True).stdout.splitlines()
-    wanted = [name for name in listed if name.lower().endswith(_MARKDOWN) or "/.obsidian/" in f"/{name}"]
-    tar = subprocess.run(["git", "--git-dir", str(gdir), "archive", "--format=tar", commit, "--", *wanted],
-                         check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(dest, filter="data")
+    for name in listed:
+        if name.lower().endswith(_MARKDOWN) or (f"/{name}".find("/.obsidian/") >= 0 and name.endswith(".json")):
+            try:
+                data = git_show(gdir, commit, name)
+            except subprocess.CalledProcessError:
+                continue
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes(data)
     return dest / path if path else dest
 
 
