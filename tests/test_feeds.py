@@ -97,3 +97,20 @@ def test_an_xml_bomb_is_not_expanded(tmp_path):
 
 def test_plain_text_summaries_keep_their_paragraphs():
     assert [b.text for b in html_blocks("First part.\n\nSecond part.", [])] == ["First part.", "Second part."]
+
+
+# The shape Hexo's highlighter writes (and Pygments with linenos="table"): line numbers in one cell,
+# the code in another, one <span> and <br> per line.
+HIGHLIGHT_TABLE = (
+    '<p>Config:</p><figure class="highlight xml"><table><tr><td class="gutter"><pre><span class="line">1</span>'
+    '<br><span class="line">2</span><br></pre></td><td class="code"><pre><span class="line">&lt;runtime&gt;</span>'
+    '<br><span class="line">  &lt;bindingRedirect/&gt;</span><br></pre></td></tr></table></figure><p>Done.</p>'
+)
+
+
+@pytest.mark.parametrize("html, expected", [
+    (HIGHLIGHT_TABLE, [("paragraph", "Config:"), ("code", "<runtime>\n  <bindingRedirect/>"), ("paragraph", "Done.")]),
+    ('<pre><span class="line">a = 1</span><br><span class="line">b = 2</span></pre>', [("code", "a = 1\nb = 2")]),
+])
+def test_highlighted_code_is_one_code_block_without_line_numbers(html, expected):
+    assert [(b.kind, b.text) for b in html_blocks(html, [])] == expected

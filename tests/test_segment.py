@@ -146,6 +146,13 @@ def test_other_languages_split_with_spacy():
         ("ru", "Модель, т.е. сеть, обучена на Python 3.5. Код открыт.",
          ["Модель, т.е. сеть, обучена на Python 3.5.", "Код открыт."]),
         ("ru", "Обучали на A100. Это заняло неделю.", ["Обучали на A100.", "Это заняло неделю."]),
+        # The five names of issue 24 before a capital, the place a sentence end is most tempting.
+        ("en", "Courses from DeepLearning.AI Coursera and fast.ai Part 2 run on Node.js Express, e.g. Next.js. "
+               "GPT-3.5 Turbo is cheaper.",
+         ["Courses from DeepLearning.AI Coursera and fast.ai Part 2 run on Node.js Express, e.g. Next.js.",
+          "GPT-3.5 Turbo is cheaper."]),
+        ("ru", "Курсы DeepLearning.AI и fast.ai, напр. на Node.js, e.g. React. Версия 3.5 Turbo дешевле.",
+         ["Курсы DeepLearning.AI и fast.ai, напр. на Node.js, e.g. React.", "Версия 3.5 Turbo дешевле."]),
     ],
 )
 def test_a_period_inside_a_name_or_before_lower_case_ends_no_sentence(lang, text, expected):

@@ -129,3 +129,19 @@ def test_a_drawing_without_its_front_matter_is_still_no_text(tmp_path):
     (note,), _ = collect_notes([str(path)])
     texts = [b.original() for b in note.blocks]
     assert texts[0].startswith("Query, key and value") and len(texts) == 3
+
+
+# Jekyll names posts "YYYY-MM-DD-slug.md" and reads their date (and, with no front matter title, their
+# title) from the name: a _posts folder's files are dated notes even when their front matter is silent.
+@pytest.mark.parametrize("name, text, title, day", [
+    ("2021-02-18-Linux-Commands.md", "---\ntitle: Linux useful commands\nlayout: post\n---\n\nls, grep and ps.\n",
+     "Linux useful commands", "2021-02-18"),
+    ("2018-11-23-Todo-List.md", "Things to do this week.\n\nMore things.\n", "Todo List", "2018-11-23"),
+    ("2020-01-02-notes.md", "---\ntitle: Notes\ndate: 2020-01-05 10:00:00 +0800\n---\n\nText.\n",
+     "Notes", "2020-01-05"),
+])
+def test_a_post_named_by_its_date_is_dated_and_titled_by_its_name(tmp_path, name, text, title, day):
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / name).write_text(text, encoding="utf-8")
+    notes, _ = collect_notes([str(tmp_path / "_posts")])
+    assert [(n.title, (n.date or "")[:10]) for n in notes] == [(title, day)]

@@ -162,6 +162,13 @@ def html_blocks(html: str, refs: list[Ref]) -> list[RawBlock]:
     return walker.blocks
 
 
+def _pre_text(pre) -> str:
+    """A <pre>'s text with its <br> as line breaks (highlighters write a span and a <br> per line)."""
+    for br in pre.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return "".join(pre.itertext())
+
+
 class _Walker:
     def __init__(self, refs: list[Ref]) -> None:
         self.refs = refs
@@ -180,11 +187,14 @@ class _Walker:
             return
         if tag in _HEADINGS:
             self.add("heading", self.inline(child), {"level": _HEADINGS[tag]})
-        elif tag == "pre":
+        elif tag == "pre" or (tag == "table" and child.find(".//pre") is not None):
+            # A highlighter's table (Hexo, Pygments "linenos=table") holds the code in one cell's <pre>
+            # and the line numbers in another's: the code is one code block, the numbers are no text.
             self.flush()
-            code = "".join(child.itertext()).strip("\n")
-            if code.strip():
-                self.blocks.append(RawBlock("code", code))
+            for pre in [child] if tag == "pre" else child.iter("pre"):
+                code = _pre_text(pre).strip("\n")
+                if code.strip() and not code.replace("\n", "").strip().isdigit():
+                    self.blocks.append(RawBlock("code", code))
         elif tag in ("ul", "ol"):
             self.flush()
             for item in child:

@@ -25,7 +25,7 @@ from ..protect.zones import STARTS_WITH_LINK_RE
 from ..schema import Post, RawBlock, Source
 from .codeshape import code_runs
 from .markup import is_page_code, mark_contexts, markdown_prose, read_markup, read_table
-from .vault import is_vault_note, note_date, note_title, vault_lines
+from .vault import dated_name, is_vault_note, note_date, note_title, vault_lines
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -79,6 +79,11 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
         posts[0].title = title or None
         # Jekyll/Hugo write "2019-04-25 09:00:00 -0700": read into ISO 8601 like any date line.
         posts[0].date = parse_date_line(meta.get("date") or "") or meta.get("date") or None
+    if kind == "markdown" and len(posts) == 1:
+        # A post file named as Jekyll names them: dated, and titled by its slug, when front matter is silent.
+        day, slug = dated_name(path)
+        posts[0].date = posts[0].date or day
+        posts[0].title = posts[0].title or slug
     return posts
 
 

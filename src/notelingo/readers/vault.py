@@ -52,6 +52,8 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _TEXT_ELEMENTS = re.compile(r"^#{1,6}\s+Text Elements\s*$")
 _TEXT_ELEMENTS_ANYWHERE = re.compile(r"^#{1,6}[ \t]+Text Elements[ \t]*$", re.MULTILINE)
 _DATE_KEYS = ("date", "created", "published", "created_at", "creation date")
+#: Jekyll names a post "YYYY-MM-DD-slug.md": its date and, with no title given, its slug as title.
+_DATED_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.*\w.*)$")
 
 
 def has_obsidian_syntax(text: str) -> bool:
@@ -162,7 +164,15 @@ def note_title(meta: dict, blocks: list, path: str) -> str | None:
 
 def note_date(meta: dict, path: str, found: str | None = None) -> str | None:
     """Front matter's date, else one found in the text's properties, else a date naming the file."""
-    return _meta_date(meta) or found or parse_date_line(_stem(path))
+    return _meta_date(meta) or found or parse_date_line(_stem(path)) or dated_name(path)[0]
+
+
+def dated_name(path: str) -> tuple[str | None, str | None]:
+    """(date, title) of a file named as Jekyll names posts ("2018-11-23-Todo-List.md" -> "2018-11-23",
+    "Todo List"), else (None, None)."""
+    match = _DATED_NAME.match(_stem(path)) if path != "-" else None
+    day = parse_date_line(match["date"]) if match else None
+    return (day, match["slug"].replace("-", " ").strip()) if day else (None, None)
 
 
 def front_matter(lines: list[str]) -> tuple[list[str], dict]:
@@ -280,5 +290,5 @@ def _stem(path: str) -> str:
 def _file_title(path: str) -> str | None:
     if path == "-":
         return None
-    stem = _stem(path).replace("_", " ").strip()
+    stem = (dated_name(path)[1] or _stem(path)).replace("_", " ").strip()
     return stem if stem and not parse_date_line(stem) else None
