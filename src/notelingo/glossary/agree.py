@@ -66,10 +66,18 @@ _INSTRUMENTAL_VERBS = frozenset("являться стать становить�
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
 _DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
                           "передавать подать подавать присвоить присваивать давать дать".split())
+#: Verbs directly before a term that take it in the genitive («избегать переобучения»).
+_GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
+    добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
+    заслуживать придерживаться""".split())
 #: The other case an ambiguous preposition governs (an adjective before the term may show it).
 _ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
                 "с": ("gent",), "со": ("gent",)}
 _CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Personal pronouns after a preposition (never possessive, unlike «его», «их»).
+_PERSONAL = frozenset("него неё нее них нему ним нём нем ней нами нас вас вами мне меня тебя тебе себя себе собой "
+                      "нам вам".split())
+_DATIVE_PRONOUNS = frozenset("ему ей им нам вам мне тебе себе".split())
 #: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
 _INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
     объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
@@ -77,7 +85,10 @@ _INTO_VERBS = frozenset("""смотреть посмотреть взгляну�
     повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
     конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
     включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
-    объединение преобразование отправка загрузка добавление превращение конвертация""".split())
+    объединение преобразование отправка загрузка добавление превращение конвертация передать передавать передача
+    заменить заменять замена токенизировать токенизация разбиение сегментация сегментировать разделение деление
+    погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
+    похожий брать взять принимать принять""".split())
 #: Quantity words that take a genitive plural («много токенов»).
 _QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
@@ -114,7 +125,7 @@ def _parses(word: str):
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
     """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
     before = text[:end]
-    cut = max(before.rfind(c) for c in ",.;:!?()[]\n«»\"")
+    cut = max(before.rfind(c) for c in ",.;:!?()[]\n")
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 
 
@@ -172,12 +183,24 @@ def _agent_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
 
 
-def _adjective_cases(word: str) -> list[str]:
-    """The cases an adjective or participle can stand in, most likely first."""
-    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case))
+def _adjective_cases(word: str, gender: str | None = None) -> list[str]:
+    """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
+    the term's head noun, only the forms that can agree with it (any plural, or that gender)."""
+    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case
+                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))))
 
 
-def russian_governor(text: str, position: int, english: str | None = None) -> tuple[str, bool | None] | None:
+def target_gender(target: str | None) -> str | None:
+    """The gender of a Russian target's head noun («языковая модель» → 'femn'), or None."""
+    if not target or not _CYRILLIC.search(target):
+        return None
+    words = target.split(" ")
+    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
+    return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
+
+
+def russian_governor(text: str, position: int, english: str | None = None,
+                     gender: str | None = None) -> tuple[str, bool | None] | None:
     """(case, plural or None) the Russian words before ``position`` call for, or None.
 
     Read right to left: adjectives and numerals next to the term are passed over («на трёх
@@ -188,8 +211,11 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
     numeral: tuple[str, bool] | None = None
     digits = False
     shown: list[str] = []  # cases the nearest adjective allows
+    recipient = False  # a dative pronoun stands between: «передать ему XX»
     matches = _word_matches(text, position)
-    for index in range(len(matches) - 1, -1, -1):
+    index = len(matches)
+    while index > 0:
+        index -= 1
         word = matches[index].group()
         low = word.lower()
         if low in RUSSIAN_CASE:
@@ -204,8 +230,12 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
             break  # «в котором XX»: XX begins a clause of its own
         if index == len(matches) - 1 and numeral is None and _agent_participle(word):
             return "ablt", None  # «используемый токенизатором», «называемой дистилляцией»
+        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
+            index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
+            continue
         if _is_pos(word, _AGREEING):
-            shown = shown or _adjective_cases(word)
+            shown = shown or _adjective_cases(word, gender)
+            recipient = recipient or low in _DATIVE_PRONOUNS
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
             continue  # «с предварительно обученной XX», «с такой же XX»
@@ -217,6 +247,12 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
             return _coordinated(text, matches[index - 1], english)
         if numeral is None:
             governed = _word_governs(word)
+            if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
+                governed = "gent"  # «не имеют меток»: the genitive of negation
+            elif governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
+                governed = None  # «тексты, которые может использовать XX»: the object came first, XX is the subject
+            elif governed == "datv" and recipient:
+                governed = "accs"  # «передать ему XX»: the pronoun is the recipient, XX the object
             if governed and (not shown or governed in shown):
                 return governed, None
         break
@@ -253,6 +289,9 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
     if not parses:
         return None
+    before = _word_matches(text, previous.start(), 1)
+    if before and _is_pos(before[0].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}:
+        return _coordinated(text, before[0], english)  # «количество эпох и XX»: XX goes with the chain's head
     governed = russian_governor(text, previous.start(), english)
     cases = {p.tag.case for p in parses}
     if governed is not None and governed[0] in cases:
@@ -267,6 +306,8 @@ def _word_governs(word: str) -> str | None:
     if not parses or not _CYRILLIC.search(word):
         return None
     tag = parses[0].tag
+    if word.lower() == "есть":
+        return None  # «есть XX»: there is XX
     if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
@@ -275,17 +316,22 @@ def _word_governs(word: str) -> str | None:
             return "ablt"  # «может быть батчем»
         if lemma in _DATIVE_VERBS:
             return "datv"
+        if lemma in _GENITIVE_VERBS:
+            return "gent"
+        if tag.POS == "PRTS" and "pssv" in tag:
+            return "ablt"  # «представлена слоем»: the agent of a short passive participle
         if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
             return "accs"
     return None
 
 
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
-                plural: bool | None = None) -> Form:
-    """The form of a term found at ``source[start:]`` whose rendering goes to ``output[position:]``."""
+                plural: bool | None = None, target: str | None = None) -> Form:
+    """The form of a term found at ``source[start:]`` whose rendering (``target``, when known: an
+    adjective before it must agree with its gender) goes to ``output[position:]``."""
     english = english_governor(source, start)
     if output is not None and position is not None:
-        governed = russian_governor(output, position, english)
+        governed = russian_governor(output, position, english, target_gender(target))
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
@@ -345,6 +391,9 @@ def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
     if not _CYRILLIC.search(last):
         return word, None
     parse = _base_parse(last, plural_base)
+    if parse is not None and {"inan", "accs"} <= grammemes and "anim" in parse.tag and (
+            "plur" in grammemes or parse.tag.gender != "femn"):
+        grammemes = grammemes - {"accs", "inan"} | {"nomn"}  # the inanimate accusative is the nominative
     inflected = parse.inflect(grammemes) if parse is not None else None
     if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
         inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
@@ -406,5 +455,5 @@ def agree_rendering(rendering: str, plural: bool, source: str, start: int, outpu
     """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
     ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
     ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
-    form = choose_form(source, start, output, position, plural)
+    form = choose_form(source, start, output, position, plural, rendering)
     return agree(rendering, form, plural), form.choice
