@@ -60,12 +60,47 @@ RUSSIAN = [
     ("Мы используем XX", None, ("accs", None)),  # a transitive verb's object
     ("XX", None, None),
     ("после обучения, XX", None, None),
+    ("Мы избегаем XX", None, ("gent", None)),  # a verb that takes the genitive
+    ("Они не имеют XX", None, ("gent", None)),  # the genitive of negation
+    ("Модель представлена XX", None, ("ablt", None)),  # a short passive participle's agent
+    ("Нужно передать ему XX", None, ("accs", None)),  # the pronoun is the recipient
+    ("Алгоритм удаляет из него XX", None, ("accs", None)),  # «из него» is an adjunct
+    ("Модели и XX", None, None),  # coordinated with a subject
+    ("Добавим ещё один шаг в XX", None, ("accs", None)),  # a verb of placing: «в» + accusative
+    ("Хорошей практикой является XX", None, None),  # the instrumental came first: XX is the subject
+    ("Есть XX", None, None),  # there is
+    ("Функция, используемая XX", None, ("ablt", None)),  # a participle clause: its agent
+    ("По умолчанию используемый XX", None, None),  # an attribute of XX
+    ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
 ]
 
 
 @pytest.mark.parametrize("output, english, expected", RUSSIAN)
 def test_russian_words_before_the_placeholder_govern_the_case(output, english, expected):
     assert russian_governor(output, output.index("XX"), english) == expected
+
+
+# (output, the gender of the target's head noun, expected): an adjective before XX must agree with it
+AGREEING = [
+    ("Обучили на большой XX", "femn", ("loct", None)),  # «на большой модели»
+    ("Обучили на большой XX", "masc", ("accs", None)),  # «на большой датасет»
+    ("По умолчанию используемый XX", "masc", None),
+]
+
+
+@pytest.mark.parametrize("output, gender, expected", AGREEING)
+def test_adjectives_before_the_term_agree_with_the_target(output, gender, expected):
+    assert russian_governor(output, output.index("XX"), None, gender) == expected
+
+
+def test_choose_form_reads_the_gender_from_the_target():
+    output = "Обучили на большой XX"
+    assert choose_form("", 0, output, output.index("XX"), target="языковая модель").case == "loct"
+    assert choose_form("", 0, output, output.index("XX"), target="датасет").case == "accs"
+
+
+def test_a_guessed_animate_paradigm_takes_the_inanimate_accusative():
+    assert inflect_phrase("эмбеддинг", "accs", True) == "эмбеддинги"
 
 
 INFLECTIONS = [

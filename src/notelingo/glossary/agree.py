@@ -219,7 +219,7 @@ def russian_governor(text: str, position: int, english: str | None = None,
         word = matches[index].group()
         low = word.lower()
         if low in RUSSIAN_CASE:
-            before = [m.group() for m in matches[max(0, index - 3):index]]
+            before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
@@ -228,8 +228,9 @@ def russian_governor(text: str, position: int, english: str | None = None,
             return "gent", True  # «больше токенов», «несколько датасетов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
-        if index == len(matches) - 1 and numeral is None and _agent_participle(word):
-            return "ablt", None  # «используемый токенизатором», «называемой дистилляцией»
+        if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and numeral is None \
+                and _agent_participle(word):
+            return "ablt", None  # «…, используемый токенизатором»; not «по умолчанию используемый XX»
         if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
@@ -246,7 +247,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
                 break  # «быстрому и медленному XX»: the adjective shows the case
             return _coordinated(text, matches[index - 1], english)
         if numeral is None:
-            governed = _word_governs(word)
+            inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
+            governed = _word_governs(word, gender, inverted)
             if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
                 governed = "gent"  # «не имеют меток»: the genitive of negation
             elif governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
@@ -296,10 +298,12 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     cases = {p.tag.case for p in parses}
     if governed is not None and governed[0] in cases:
         return governed[0], None
+    if governed is None and "nomn" in cases:
+        return None  # «Модели и XX» at the start of a clause: the subject
     return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
 
 
-def _word_governs(word: str) -> str | None:
+def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
     :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
     parses = _parses(word)
@@ -312,14 +316,17 @@ def _word_governs(word: str) -> str | None:
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form
+        if lemma in _INSTRUMENTAL_VERBS and inverted:
+            return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
         if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
             return "ablt"  # «может быть батчем»
         if lemma in _DATIVE_VERBS:
             return "datv"
         if lemma in _GENITIVE_VERBS:
             return "gent"
-        if tag.POS == "PRTS" and "pssv" in tag:
-            return "ablt"  # «представлена слоем»: the agent of a short passive participle
+        if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
+            # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
+            return None if tag.number == "sing" and tag.gender == gender else "ablt"
         if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
             return "accs"
     return None
@@ -391,9 +398,6 @@ def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
     if not _CYRILLIC.search(last):
         return word, None
     parse = _base_parse(last, plural_base)
-    if parse is not None and {"inan", "accs"} <= grammemes and "anim" in parse.tag and (
-            "plur" in grammemes or parse.tag.gender != "femn"):
-        grammemes = grammemes - {"accs", "inan"} | {"nomn"}  # the inanimate accusative is the nominative
     inflected = parse.inflect(grammemes) if parse is not None else None
     if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
         inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
@@ -420,6 +424,9 @@ def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
     # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
     if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
         grammemes.add("anim")
+    elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
+            plural or head_parse.tag.gender != "femn"):
+        grammemes = {"nomn", "plur" if plural else "sing"}  # a guessed animate paradigm: inanimate = nominative
     elif case == "accs":
         grammemes.add("inan")
     out = []
