@@ -71,6 +71,7 @@ RUSSIAN = [
     ("Есть XX", None, None),  # there is
     ("Функция, используемая XX", None, ("ablt", None)),  # a participle clause: its agent
     ("По умолчанию используемый XX", None, None),  # an attribute of XX
+    ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
     ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
 ]
 

@@ -290,6 +290,8 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
     parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
     if not parses:
+        if _is_pos(previous.group(), frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
+            return russian_governor(text, previous.end(), english)
         return None
     before = _word_matches(text, previous.start(), 1)
     if before and _is_pos(before[0].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}:
