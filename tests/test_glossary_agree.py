@@ -219,14 +219,15 @@ def test_inflection_set_is_large_real_and_split_by_source():
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.894 from the context, 1.000 from the labelled
-    case); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.910 from the context, 1.000 from the labelled
+    case; dev 0.901); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     result = score_inflection(load_labels(INFLECTIONS))
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.97
-    assert held.share(held.governed) >= 0.88
+    assert held.share(held.governed) >= 0.90
+    assert result["dev"].share(result["dev"].governed) >= 0.89
 
 
 def test_stats_count_a_case_form_of_the_target_as_consistent():
@@ -267,3 +268,14 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
     assert len(load_terms(HELD_OUT_TERMS)) >= 100
     assert covered(load_glossary(), term, lang) is expected
+
+
+def test_held_out_term_list_recall_floors():
+    """Floors under today's recall on the held-out public term list (en 0.625, ru 0.471; the aim of
+    0.9 is not reached, see LABELLING.md)."""
+    from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.6
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.45
