@@ -71,6 +71,9 @@ RUSSIAN = [
     ("Есть XX", None, None),  # there is
     ("Функция, используемая XX", None, ("ablt", None)),  # a participle clause: its agent
     ("По умолчанию используемый XX", None, None),  # an attribute of XX
+    ("Этот процесс мы называем XX", None, ("ablt", None)),  # a verb of naming: the predicate
+    ("Части слов, обычно называемые XX", None, ("ablt", None)),
+    ("Поэтому его XX", None, None),  # an indeclinable possessive shows no case
     ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
     ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
 ]
@@ -220,7 +223,7 @@ def test_inflection_set_is_large_real_and_split_by_source():
 
 def test_inflector_reproduces_the_real_forms():
     """Floors under today's figures (held out: 0.910 from the context, 1.000 from the labelled
-    case; dev 0.901); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    case; dev 0.903); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     result = score_inflection(load_labels(INFLECTIONS))

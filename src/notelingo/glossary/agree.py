@@ -62,7 +62,8 @@ _DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to
               "за": {"for": "accs", "in": "accs", "within": "accs"}}
 #: Verbs directly before a term that take it in the instrumental («является моделью»).
 _INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
-                                "служить пользоваться владеть управлять заниматься".split())
+                                "служить пользоваться владеть управлять заниматься называть назвать "
+                                "именовать".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
 _DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
                           "передавать подать подавать присвоить присваивать давать дать".split())
@@ -183,10 +184,18 @@ def _agent_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
 
 
+def _naming_participle(word: str) -> bool:
+    """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _INSTRUMENTAL_VERBS
+
+
 def _adjective_cases(word: str, gender: str | None = None) -> list[str]:
     """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
-    the term's head noun, only the forms that can agree with it (any plural, or that gender)."""
-    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case
+    the term's head noun, only the forms that can agree with it (any plural, or that gender).
+    Indeclinable possessives («его», «их») show no case."""
+    return list(dict.fromkeys(p.tag.case for p in _parses(word)
+                              if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
                               and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))))
 
 
@@ -201,23 +210,19 @@ def target_gender(target: str | None) -> str | None:
 
 def russian_governor(text: str, position: int, english: str | None = None,
                      gender: str | None = None) -> tuple[str, bool | None] | None:
-    """(case, plural or None) the Russian words before ``position`` call for, or None.
-
-    Read right to left: adjectives and numerals next to the term are passed over («на трёх
-    больших»), remembering the case the adjective shows; then a preposition decides
-    (:func:`_preposition_form`); a coordination («моделей и XX») takes the case of the phrase
-    before it; a noun or verb next to the term governs it (:func:`_word_governs`) unless the
-    adjective shows another case; else the adjective's case, if oblique."""
+    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
+    adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
+    adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
+    a coordination («моделей и XX») takes the case of the phrase before it; a noun or verb next to the term
+    governs it (:func:`_governed_in_clause`) unless the adjective shows another case; else the adjective's."""
     numeral: tuple[str, bool] | None = None
-    digits = False
+    digits = recipient = False  # recipient: a dative pronoun stands between («передать ему XX»)
     shown: list[str] = []  # cases the nearest adjective allows
-    recipient = False  # a dative pronoun stands between: «передать ему XX»
     matches = _word_matches(text, position)
     index = len(matches)
     while index > 0:
         index -= 1
-        word = matches[index].group()
-        low = word.lower()
+        low = (word := matches[index].group()).lower()
         if low in RUSSIAN_CASE:
             before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
@@ -228,9 +233,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             return "gent", True  # «больше токенов», «несколько датасетов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
-        if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and numeral is None \
-                and _agent_participle(word):
-            return "ablt", None  # «…, используемый токенизатором»; not «по умолчанию используемый XX»
+        if numeral is None and _participle_governs(text, matches, index):
+            return "ablt", None
         if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
@@ -247,23 +251,39 @@ def russian_governor(text: str, position: int, english: str | None = None,
                 break  # «быстрому и медленному XX»: the adjective shows the case
             return _coordinated(text, matches[index - 1], english)
         if numeral is None:
-            inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
-            governed = _word_governs(word, gender, inverted)
-            if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
-                governed = "gent"  # «не имеют меток»: the genitive of negation
-            elif governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
-                governed = None  # «тексты, которые может использовать XX»: the object came first, XX is the subject
-            elif governed == "datv" and recipient:
-                governed = "accs"  # «передать ему XX»: the pronoun is the recipient, XX the object
+            governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
                 return governed, None
         break
     if numeral is not None:
-        case, plural = numeral
-        return case.removeprefix("oblique:"), plural
-    if shown and shown[0] != "nomn":
-        return shown[0], None
-    return None
+        return numeral[0].removeprefix("oblique:"), numeral[1]
+    return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
+    """Is the term the instrumental of the participle ``matches[index]``: the agent of a participle
+    clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый XX»), or the
+    predicate of a naming participle right before it («обычно называемые токенами»; not «так называемые»)?"""
+    word = matches[index].group()
+    if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and _agent_participle(word):
+        return True
+    so_called = index > 0 and matches[index - 1].group().lower() == "так"
+    return index == len(matches) - 1 and _naming_participle(word) and not so_called
+
+
+def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
+    """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
+    clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
+    (the relative object came first: XX is the subject), «передать ему XX» (the pronoun is the recipient)."""
+    inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
+    governed = _word_governs(matches[index].group(), gender, inverted)
+    if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
+        return "gent"
+    if governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
+        return None
+    if governed == "datv" and recipient:
+        return "accs"
+    return governed
 
 
 def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
