@@ -74,6 +74,7 @@ RUSSIAN = [
     ("Этот процесс мы называем XX", None, ("ablt", None)),  # a verb of naming: the predicate
     ("Части слов, обычно называемые XX", None, ("ablt", None)),
     ("Поэтому его XX", None, None),  # an indeclinable possessive shows no case
+    ("Вычеркнем из словаря достаточно XX", None, ("gent", True)),  # a quantity word
     ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
     ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
 ]

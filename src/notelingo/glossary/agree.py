@@ -91,7 +91,8 @@ _INTO_VERBS = frozenset("""смотреть посмотреть взгляну�
     погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
     похожий брать взять принимать принять""".split())
 #: Quantity words that take a genitive plural («много токенов»).
-_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
+_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
+                      "немало".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
 _ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
     several both each every other such few more most new same first last one two three four five six seven eight
