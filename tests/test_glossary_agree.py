@@ -60,12 +60,52 @@ RUSSIAN = [
     ("Мы используем XX", None, ("accs", None)),  # a transitive verb's object
     ("XX", None, None),
     ("после обучения, XX", None, None),
+    ("Мы избегаем XX", None, ("gent", None)),  # a verb that takes the genitive
+    ("Они не имеют XX", None, ("gent", None)),  # the genitive of negation
+    ("Модель представлена XX", None, ("ablt", None)),  # a short passive participle's agent
+    ("Нужно передать ему XX", None, ("accs", None)),  # the pronoun is the recipient
+    ("Алгоритм удаляет из него XX", None, ("accs", None)),  # «из него» is an adjunct
+    ("Модели и XX", None, None),  # coordinated with a subject
+    ("Добавим ещё один шаг в XX", None, ("accs", None)),  # a verb of placing: «в» + accusative
+    ("Хорошей практикой является XX", None, None),  # the instrumental came first: XX is the subject
+    ("Есть XX", None, None),  # there is
+    ("Функция, используемая XX", None, ("ablt", None)),  # a participle clause: its agent
+    ("По умолчанию используемый XX", None, None),  # an attribute of XX
+    ("Этот процесс мы называем XX", None, ("ablt", None)),  # a verb of naming: the predicate
+    ("Части слов, обычно называемые XX", None, ("ablt", None)),
+    ("Поэтому его XX", None, None),  # an indeclinable possessive shows no case
+    ("Вычеркнем из словаря достаточно XX", None, ("gent", True)),  # a quantity word
+    ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
+    ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
 ]
 
 
 @pytest.mark.parametrize("output, english, expected", RUSSIAN)
 def test_russian_words_before_the_placeholder_govern_the_case(output, english, expected):
     assert russian_governor(output, output.index("XX"), english) == expected
+
+
+# (output, the gender of the target's head noun, expected): an adjective before XX must agree with it
+AGREEING = [
+    ("Обучили на большой XX", "femn", ("loct", None)),  # «на большой модели»
+    ("Обучили на большой XX", "masc", ("accs", None)),  # «на большой датасет»
+    ("По умолчанию используемый XX", "masc", None),
+]
+
+
+@pytest.mark.parametrize("output, gender, expected", AGREEING)
+def test_adjectives_before_the_term_agree_with_the_target(output, gender, expected):
+    assert russian_governor(output, output.index("XX"), None, gender) == expected
+
+
+def test_choose_form_reads_the_gender_from_the_target():
+    output = "Обучили на большой XX"
+    assert choose_form("", 0, output, output.index("XX"), target="языковая модель").case == "loct"
+    assert choose_form("", 0, output, output.index("XX"), target="датасет").case == "accs"
+
+
+def test_a_guessed_animate_paradigm_takes_the_inanimate_accusative():
+    assert inflect_phrase("эмбеддинг", "accs", True) == "эмбеддинги"
 
 
 INFLECTIONS = [
@@ -183,14 +223,15 @@ def test_inflection_set_is_large_real_and_split_by_source():
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.894 from the context, 1.000 from the labelled
-    case); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.910 from the context, 1.000 from the labelled
+    case; dev 0.903); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     result = score_inflection(load_labels(INFLECTIONS))
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.97
-    assert held.share(held.governed) >= 0.88
+    assert held.share(held.governed) >= 0.90
+    assert result["dev"].share(result["dev"].governed) >= 0.89
 
 
 def test_stats_count_a_case_form_of_the_target_as_consistent():
@@ -231,3 +272,14 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
     assert len(load_terms(HELD_OUT_TERMS)) >= 100
     assert covered(load_glossary(), term, lang) is expected
+
+
+def test_held_out_term_list_recall_floors():
+    """Floors under today's recall on the held-out public term list (en 0.625, ru 0.471; the aim of
+    0.9 is not reached, see LABELLING.md)."""
+    from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.6
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.45

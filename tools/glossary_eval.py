@@ -133,7 +133,8 @@ def score_inflection(records: list[dict]) -> dict[str, Inflection]:
         result.total += 1
         result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
         source, start = (record["en"], record["en_start"]) if "en_start" in record else ("", 0)
-        form = choose_form(source, start, record["text"], record["start"])  # the renderer's own choice
+        # the renderer's own choice, knowing the target (an adjective before it must agree with it)
+        form = choose_form(source, start, record["text"], record["start"], target=record["target"])
         case, number = form.case, form.plural
         written = inflect_phrase(record["target"], case, plural if number is None else number)
         numbers = (False, True) if number is None else (number,)

@@ -62,14 +62,23 @@ _DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to
               "за": {"for": "accs", "in": "accs", "within": "accs"}}
 #: Verbs directly before a term that take it in the instrumental («является моделью»).
 _INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
-                                "служить пользоваться владеть управлять заниматься".split())
+                                "служить пользоваться владеть управлять заниматься называть назвать "
+                                "именовать".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
 _DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
                           "передавать подать подавать присвоить присваивать давать дать".split())
+#: Verbs directly before a term that take it in the genitive («избегать переобучения»).
+_GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
+    добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
+    заслуживать придерживаться""".split())
 #: The other case an ambiguous preposition governs (an adjective before the term may show it).
 _ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
                 "с": ("gent",), "со": ("gent",)}
 _CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Personal pronouns after a preposition (never possessive, unlike «его», «их»).
+_PERSONAL = frozenset("него неё нее них нему ним нём нем ней нами нас вас вами мне меня тебя тебе себя себе собой "
+                      "нам вам".split())
+_DATIVE_PRONOUNS = frozenset("ему ей им нам вам мне тебе себе".split())
 #: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
 _INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
     объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
@@ -77,9 +86,13 @@ _INTO_VERBS = frozenset("""смотреть посмотреть взгляну�
     повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
     конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
     включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
-    объединение преобразование отправка загрузка добавление превращение конвертация""".split())
+    объединение преобразование отправка загрузка добавление превращение конвертация передать передавать передача
+    заменить заменять замена токенизировать токенизация разбиение сегментация сегментировать разделение деление
+    погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
+    похожий брать взять принимать принять""".split())
 #: Quantity words that take a genitive plural («много токенов»).
-_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше".split())
+_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
+                      "немало".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
 _ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
     several both each every other such few more most new same first last one two three four five six seven eight
@@ -114,7 +127,7 @@ def _parses(word: str):
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
     """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
     before = text[:end]
-    cut = max(before.rfind(c) for c in ",.;:!?()[]\n«»\"")
+    cut = max(before.rfind(c) for c in ",.;:!?()[]\n")
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 
 
@@ -172,28 +185,47 @@ def _agent_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
 
 
-def _adjective_cases(word: str) -> list[str]:
-    """The cases an adjective or participle can stand in, most likely first."""
-    return list(dict.fromkeys(p.tag.case for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case))
+def _naming_participle(word: str) -> bool:
+    """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
+    parses = _parses(word)
+    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _INSTRUMENTAL_VERBS
 
 
-def russian_governor(text: str, position: int, english: str | None = None) -> tuple[str, bool | None] | None:
-    """(case, plural or None) the Russian words before ``position`` call for, or None.
+def _adjective_cases(word: str, gender: str | None = None) -> list[str]:
+    """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
+    the term's head noun, only the forms that can agree with it (any plural, or that gender).
+    Indeclinable possessives («его», «их») show no case."""
+    return list(dict.fromkeys(p.tag.case for p in _parses(word)
+                              if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
+                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))))
 
-    Read right to left: adjectives and numerals next to the term are passed over («на трёх
-    больших»), remembering the case the adjective shows; then a preposition decides
-    (:func:`_preposition_form`); a coordination («моделей и XX») takes the case of the phrase
-    before it; a noun or verb next to the term governs it (:func:`_word_governs`) unless the
-    adjective shows another case; else the adjective's case, if oblique."""
+
+def target_gender(target: str | None) -> str | None:
+    """The gender of a Russian target's head noun («языковая модель» → 'femn'), or None."""
+    if not target or not _CYRILLIC.search(target):
+        return None
+    words = target.split(" ")
+    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
+    return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
+
+
+def russian_governor(text: str, position: int, english: str | None = None,
+                     gender: str | None = None) -> tuple[str, bool | None] | None:
+    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
+    adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
+    adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
+    a coordination («моделей и XX») takes the case of the phrase before it; a noun or verb next to the term
+    governs it (:func:`_governed_in_clause`) unless the adjective shows another case; else the adjective's."""
     numeral: tuple[str, bool] | None = None
-    digits = False
+    digits = recipient = False  # recipient: a dative pronoun stands between («передать ему XX»)
     shown: list[str] = []  # cases the nearest adjective allows
     matches = _word_matches(text, position)
-    for index in range(len(matches) - 1, -1, -1):
-        word = matches[index].group()
-        low = word.lower()
+    index = len(matches)
+    while index > 0:
+        index -= 1
+        low = (word := matches[index].group()).lower()
         if low in RUSSIAN_CASE:
-            before = [m.group() for m in matches[max(0, index - 3):index]]
+            before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
@@ -202,10 +234,14 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
             return "gent", True  # «больше токенов», «несколько датасетов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
-        if index == len(matches) - 1 and numeral is None and _agent_participle(word):
-            return "ablt", None  # «используемый токенизатором», «называемой дистилляцией»
+        if numeral is None and _participle_governs(text, matches, index):
+            return "ablt", None
+        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
+            index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
+            continue
         if _is_pos(word, _AGREEING):
-            shown = shown or _adjective_cases(word)
+            shown = shown or _adjective_cases(word, gender)
+            recipient = recipient or low in _DATIVE_PRONOUNS
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
             continue  # «с предварительно обученной XX», «с такой же XX»
@@ -216,16 +252,39 @@ def russian_governor(text: str, position: int, english: str | None = None) -> tu
                 break  # «быстрому и медленному XX»: the adjective shows the case
             return _coordinated(text, matches[index - 1], english)
         if numeral is None:
-            governed = _word_governs(word)
+            governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
                 return governed, None
         break
     if numeral is not None:
-        case, plural = numeral
-        return case.removeprefix("oblique:"), plural
-    if shown and shown[0] != "nomn":
-        return shown[0], None
-    return None
+        return numeral[0].removeprefix("oblique:"), numeral[1]
+    return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
+    """Is the term the instrumental of the participle ``matches[index]``: the agent of a participle
+    clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый XX»), or the
+    predicate of a naming participle right before it («обычно называемые токенами»; not «так называемые»)?"""
+    word = matches[index].group()
+    if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and _agent_participle(word):
+        return True
+    so_called = index > 0 and matches[index - 1].group().lower() == "так"
+    return index == len(matches) - 1 and _naming_participle(word) and not so_called
+
+
+def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
+    """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
+    clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
+    (the relative object came first: XX is the subject), «передать ему XX» (the pronoun is the recipient)."""
+    inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
+    governed = _word_governs(matches[index].group(), gender, inverted)
+    if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
+        return "gent"
+    if governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
+        return None
+    if governed == "datv" and recipient:
+        return "accs"
+    return governed
 
 
 def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
@@ -252,40 +311,57 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
     parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
     if not parses:
+        if _is_pos(previous.group(), frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
+            return russian_governor(text, previous.end(), english)
         return None
+    before = _word_matches(text, previous.start(), 1)
+    if before and _is_pos(before[0].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}:
+        return _coordinated(text, before[0], english)  # «количество эпох и XX»: XX goes with the chain's head
     governed = russian_governor(text, previous.start(), english)
     cases = {p.tag.case for p in parses}
     if governed is not None and governed[0] in cases:
         return governed[0], None
+    if governed is None and "nomn" in cases:
+        return None  # «Модели и XX» at the start of a clause: the subject
     return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
 
 
-def _word_governs(word: str) -> str | None:
+def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
     :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
     parses = _parses(word)
     if not parses or not _CYRILLIC.search(word):
         return None
     tag = parses[0].tag
+    if word.lower() == "есть":
+        return None  # «есть XX»: there is XX
     if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form
+        if lemma in _INSTRUMENTAL_VERBS and inverted:
+            return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
         if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
             return "ablt"  # «может быть батчем»
         if lemma in _DATIVE_VERBS:
             return "datv"
+        if lemma in _GENITIVE_VERBS:
+            return "gent"
+        if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
+            # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
+            return None if tag.number == "sing" and tag.gender == gender else "ablt"
         if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
             return "accs"
     return None
 
 
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
-                plural: bool | None = None) -> Form:
-    """The form of a term found at ``source[start:]`` whose rendering goes to ``output[position:]``."""
+                plural: bool | None = None, target: str | None = None) -> Form:
+    """The form of a term found at ``source[start:]`` whose rendering (``target``, when known: an
+    adjective before it must agree with its gender) goes to ``output[position:]``."""
     english = english_governor(source, start)
     if output is not None and position is not None:
-        governed = russian_governor(output, position, english)
+        governed = russian_governor(output, position, english, target_gender(target))
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
@@ -371,6 +447,9 @@ def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
     # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
     if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
         grammemes.add("anim")
+    elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
+            plural or head_parse.tag.gender != "femn"):
+        grammemes = {"nomn", "plur" if plural else "sing"}  # a guessed animate paradigm: inanimate = nominative
     elif case == "accs":
         grammemes.add("inan")
     out = []
@@ -406,5 +485,5 @@ def agree_rendering(rendering: str, plural: bool, source: str, start: int, outpu
     """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
     ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
     ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
-    form = choose_form(source, start, output, position, plural)
+    form = choose_form(source, start, output, position, plural, rendering)
     return agree(rendering, form, plural), form.choice
