@@ -46,6 +46,16 @@ def test_front_matter_gives_title_and_date():
     assert post.splittable and post.source.kind == "markdown" and post.source.path == "m.md"
 
 
+@pytest.mark.parametrize("keys", [3, 61, 150])
+def test_long_front_matter_is_read_and_never_text(keys):
+    """Jekyll posts carry long front matter (tags, SEO fields); 61 lines once left the YAML as the post's text."""
+    yaml_lines = ["title: Long front matter", "date: 2021-05-04"] + [f"tag{i}: value {i}" for i in range(keys)]
+    text = "\n".join(["---", *yaml_lines, "---", "", "The post's only paragraph."]) + "\n"
+    (post,) = read_text_dump(text, "2021-05-04-long.md", "markdown")
+    assert (post.title, post.date) == ("Long front matter", "2021-05-04")
+    assert [block.text for block in post.blocks] == ["The post's only paragraph."]
+
+
 def test_latex_line_kept_byte_for_byte():
     text = (FIXTURES / "corpus" / "text" / "001_41bcbe830a1a4b01.txt").read_text()
     formula = r"\Delta w_{i,j} = \eta_w (A_w o_i o_j + B_w o_i +C_w o_j + D_w)"

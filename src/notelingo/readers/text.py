@@ -25,7 +25,7 @@ from ..protect.zones import STARTS_WITH_LINK_RE
 from ..schema import Post, RawBlock, Source
 from .codeshape import code_runs
 from .markup import is_page_code, mark_contexts, markdown_prose, read_markup, read_table
-from .vault import dated_name, is_vault_note, note_date, note_title, vault_lines
+from .vault import dated_name, front_matter_end, is_vault_note, note_date, note_title, vault_lines
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.\-]*)")
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -192,17 +192,15 @@ def _dated_posts(dump: DatedDump, path: str, kind: str) -> list[Post]:
 
 def _strip_front_matter(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """YAML front matter (``---`` ... ``---`` at the very top): keep title and date."""
-    if not lines or lines[0].strip() != "---":
+    end = front_matter_end(lines)
+    if end is None:
         return lines, {}
-    for end in range(1, min(len(lines), 60)):
-        if lines[end].strip() in ("---", "..."):
-            meta = {}
-            for line in lines[1:end]:
-                key, sep, value = line.partition(":")
-                if sep and key.strip() in ("title", "date"):
-                    meta[key.strip()] = value.strip().strip("\"'")
-            return lines[end + 1:], meta
-    return lines, {}
+    meta = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in ("title", "date"):
+            meta[key.strip()] = value.strip().strip("\"'")
+    return lines[end + 1:], meta
 
 
 _PROPERTY = re.compile(r"^(?P<key>[A-Z][\w ]{1,24}):\s+(?P<value>\S.{0,100})$")

@@ -175,11 +175,22 @@ def dated_name(path: str) -> tuple[str | None, str | None]:
     return (day, match["slug"].replace("-", " ").strip()) if day else (None, None)
 
 
+#: How far down the closing ``---`` of front matter is looked for (Jekyll posts with long front matter
+#: run past 60 lines).
+FRONT_MATTER_MAX_LINES = 200
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line closing YAML front matter at the very top (``---`` or ``...``), or None."""
+    if not lines or lines[0].strip() != "---":
+        return None
+    return next((i for i in range(1, min(len(lines), FRONT_MATTER_MAX_LINES)) if lines[i].strip() in ("---", "...")),
+                None)
+
+
 def front_matter(lines: list[str]) -> tuple[list[str], dict]:
     """YAML front matter at the very top, parsed (an unreadable one is dropped, as Obsidian hides it)."""
-    if not lines or lines[0].strip() != "---":
-        return lines, {}
-    end = next((i for i in range(1, min(len(lines), 200)) if lines[i].strip() in ("---", "...")), None)
+    end = front_matter_end(lines)
     if end is None:
         return lines, {}
     try:
