@@ -18,6 +18,7 @@ Wall time minus that is the overhead by the strict measure.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import tempfile
 from pathlib import Path
@@ -133,6 +134,8 @@ def count_ct2_calls() -> None:
         return translator
 
     ct2._open = counted_open
+    # the wrappers hold the models: let go of them at exit too, while Python is whole (see ct2.close_all)
+    atexit.register(COUNTED.clear)
 
 
 def replay_seconds(calls: list, repeats: int = 2) -> float | None:

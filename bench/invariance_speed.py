@@ -5,14 +5,16 @@ model (``build_model.py``, CTranslate2 int8), greedy and beam 4, each design dec
 the same sentences in the same batches of 64, round after round (interleaved, so a
 busy machine slows every design alike):
 
-- ``before``: the chunks before issue 25 (length-sorted, within a length bucket for beam search: padding)
-- ``now, no spans``: today's chunks (beam search: one token length, no padding; greedy: as before)
-- ``now``: the same, the texts holding protected spans (alignment wanted) decoding alone: what runs
-- ``alone``: every text in a chunk of its own (the upper bound of the cost)
+- ``before``: the chunks before issue 25 (length-sorted, mixed lengths greedy, within a length
+  bucket for beam search), padded to their longest member, greedy rows decoded to the chunk's cap
+- ``bucket top, no loop stop``: today's chunks (one length bucket, padded to its top by a filler row;
+  beam alignments from a forced greedy pass), greedy rows stopped at their own cap only
+- ``now``: the same, greedy rows also stopped where a loop is certain (``ct2.StreamStop``): what runs
+- ``alone``: every text in a chunk of its own, padded to its bucket's top (the upper bound of the cost)
 
 Then the self-checks: ``check_sentence`` on every (source, output) pair, in microseconds
-per sentence. The retry of a looping output costs one more decoding of that sentence;
-the random-weight model loops on almost everything, so that cost is not measured here.
+per sentence. The retry of a looping output (the runner's, not timed here) costs one more
+decoding of that sentence; the random-weight model loops on almost everything.
 
 Usage: ``python bench/invariance_speed.py [--count 64] [--rounds 2]`` (prints Markdown rows).
 """
@@ -67,12 +69,20 @@ def main() -> None:
     sentences = sample_sentences("ru", args.count)
     glossary = load_glossary(None)
     want = [bool(find_protected_spans(s, "ru", "en", glossary, True, gloss=False)) for s in sentences]
-    now = ct2.length_chunks
-    designs = {
-        "before": lambda lengths, workers, beams, alone=None: before_chunks(lengths, workers, beams),
-        "now, no spans": lambda lengths, workers, beams, alone=None: now(lengths, workers, beams),
-        "now": now,
-        "alone": lambda lengths, workers, beams, alone=None: [[i] for i in range(len(lengths))],
+    now, padded, stop = ct2.length_chunks, ct2.padded_rows, ct2.StreamStop
+
+    class CapStop(stop):  # the rows' own caps and the fillers only: no loop check
+        def __call__(self, step) -> bool:
+            tokens = self.tokens.setdefault(step.batch_id, [])
+            tokens.append(step.token)
+            return step.batch_id >= len(self.sources) or len(tokens) >= self.caps[step.batch_id]
+
+    designs = {  # name: (chunks, padding, greedy callback)
+        "before": (lambda lengths, workers, beams: before_chunks(lengths, workers, beams), lambda rows: rows,
+                   lambda *a, **k: None),
+        "bucket top, no loop stop": (now, padded, CapStop),
+        "now": (now, padded, stop),
+        "alone": (lambda lengths, workers, beams: [[i] for i in range(len(lengths))], padded, stop),
     }
     print(f"{args.count} sentences, {sum(want)} holding protected spans; median of {args.rounds} round(s)")
     print("| decoding | design | sent/s | vs before |\n|---|---|---|---|")
@@ -82,14 +92,14 @@ def main() -> None:
         rates: dict[str, list[float]] = {name: [] for name in designs}
         outputs = []
         for _ in range(args.rounds):
-            for name, chunking in designs.items():
-                ct2.length_chunks = chunking
+            for name, (chunking, padding, callback) in designs.items():
+                ct2.length_chunks, ct2.padded_rows, ct2.StreamStop = chunking, padding, callback
                 started = time.perf_counter()
                 for start in range(0, len(sentences), 64):
                     batch = sentences[start:start + 64]
                     outputs = translator.translate_aligned(batch, want[start:start + 64])
                 rates[name].append(len(sentences) / (time.perf_counter() - started))
-        ct2.length_chunks = now
+        ct2.length_chunks, ct2.padded_rows, ct2.StreamStop = now, padded, stop
         base = statistics.median(rates["before"])
         for name, values in rates.items():
             rate = statistics.median(values)

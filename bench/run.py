@@ -295,7 +295,7 @@ def timed_cli(args: list[str], env: dict) -> tuple[float, float, float, int]:
     lines = (Path(time_file).read_text().split() + ["0"] * 4)[:4]
     os.unlink(time_file)
     if proc.returncode != 0:
-        raise RuntimeError(f"notelingo {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-400:]}")
+        raise RuntimeError(f"notelingo {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-3000:]}")
     wall = (float(lines[3]) or time.time()) - started
     return wall, float(lines[0]), float(lines[1]), int(lines[2])
 
@@ -337,7 +337,7 @@ def measure_cli(model_dir: Path, mode: dict) -> dict:
                 "cold_runs": cold, "cli_sent_per_s": mode["sentences"] / wall,
                 "rerun_ratio": rerun / wall, "rerun_s": rerun}
     except (RuntimeError, OSError) as exc:
-        return {"overhead_fraction": None, "rerun_ratio": None, "error": str(exc)}
+        return {"overhead_fraction": None, "rerun_ratio": None, "error": str(exc)[-3000:]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
