@@ -73,6 +73,8 @@ def main() -> None:
 
     class CapStop(stop):  # the rows' own caps and the fillers only: no loop check
         def __call__(self, step) -> bool:
+            if self.prefix is not None:  # a forced pass (beam search's alignments): as it runs
+                return super().__call__(step)
             tokens = self.tokens.setdefault(step.batch_id, [])
             tokens.append(step.token)
             return step.batch_id >= len(self.sources) or len(tokens) >= self.caps[step.batch_id]
