@@ -134,7 +134,8 @@ def test_stats_accept_the_latin_rendering_of_a_cyrillic_keep_variant(glossary):
 # Entries of the third coverage round (CV, RNN/NLP, optimisation, evaluation), as Russian and English
 # ML text writes them; each entry names its public source in `note`.
 COVERAGE_ROUND_3 = [
-    ("После детекции применяем подавление немаксимумов к рамкам", "ru", "подавление немаксимумов", "non-maximum suppression"),
+    ("После детекции применяем подавление немаксимумов к рамкам", "ru", "подавление немаксимумов",
+     "non-maximum suppression"),
     ("We run non-max suppression on the boxes", "en", "non-max suppression", "non-maximum suppression"),
     ("Сеть предсказывает смещения якорных рамок", "ru", "якорных рамок", "anchor box"),
     ("YOLO uses anchor boxes of three sizes", "en", "anchor boxes", "anchor box"),
