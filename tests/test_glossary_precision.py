@@ -129,3 +129,31 @@ def test_stats_accept_the_latin_rendering_of_a_cyrillic_keep_variant(glossary):
 
     [item] = term_stats(_uses(("GPU", "видеокартах", "GPUs"), ("GPU", "видеокарта", "GPU")), glossary)
     assert item.consistent
+
+
+# Entries of the third coverage round (CV, RNN/NLP, optimisation, evaluation), as Russian and English
+# ML text writes them; each entry names its public source in `note`.
+COVERAGE_ROUND_3 = [
+    ("После детекции применяем подавление немаксимумов к рамкам", "ru", "подавление немаксимумов",
+     "non-maximum suppression"),
+    ("We run non-max suppression on the boxes", "en", "non-max suppression", "non-maximum suppression"),
+    ("Сеть предсказывает смещения якорных рамок", "ru", "якорных рамок", "anchor box"),
+    ("YOLO uses anchor boxes of three sizes", "en", "anchor boxes", "anchor box"),
+    ("Векторы вентиля обновления и вентиля сброса считаются сигмоидой", "ru", "вентиля обновления", "update gate"),
+    ("В GRU нет выходного вентиля", "ru", "выходного вентиля", "output gate"),
+    ("Обучаем сиамскую сеть на парах лиц", "ru", "сиамскую сеть", "Siamese network"),
+    ("FaceNet is trained with the triplet loss", "en", "triplet loss", "triplet loss"),
+    ("Посмотрим на матрицу ошибок классификатора", "ru", "матрицу ошибок", "confusion matrix"),
+    ("Гиперпараметры выбираем по кросс-валидации", "ru", "кросс-валидации", "cross-validation"),
+    ("Веса внимания нормируются софтмаксом", "ru", "Веса внимания", "attention weights"),
+    ("Градиент считают обратным распространением ошибки во времени", "ru",
+     "обратным распространением ошибки во времени", "backpropagation through time"),
+    ("Beam search with length normalization prefers longer outputs", "en", "length normalization",
+     "length normalization"),
+    ("Ансамбль из случайного леса и градиентного бустинга", "ru", "случайного леса", "random forest"),
+]
+
+
+@pytest.mark.parametrize("text, lang, surface, entry", COVERAGE_ROUND_3)
+def test_third_round_entries_are_found_in_their_forms(glossary, text, lang, surface, entry):
+    assert (surface, entry) in found(glossary, text, lang)
