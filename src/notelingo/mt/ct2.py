@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ModelError
+from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops
 from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, cpu_count, length_bucket
 from .spm import MarianSpm
@@ -179,8 +180,6 @@ class StreamStop:
             return True
         if tokens.count(step.token) < 3:  # no unit has come round three times yet
             return False
-        from .checks import loops
-
         return loops(self.sources[row], self.detokenize(tokens))
 
 
@@ -323,8 +322,6 @@ class CT2Translator(MarianTokens):
         Only the texts in ``want`` keep their attention. ``again``: decode against repetition."""
         if not texts:
             return list
-        from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
-
         retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM,
                  "repetition_penalty": RETRY_REPETITION_PENALTY} if again else {}
         tokens = self.cached_tokens(texts)
