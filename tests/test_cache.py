@@ -69,7 +69,7 @@ def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
     plan = {"models": ["Helsinki-NLP/opus-mt-ru-en@0123456789abcdef"], "backend": "ctranslate2", "device": "auto",
             "decoding": DecodingOptions().as_dict(), "glossary": "abc", "keep_acronyms": True}
     assert cache.block_key(note, 1, "ru", "en", plan) == (
-        "5f4d5a5b53e375ffb36309c0d8c5ddb1a623c84002dde6de6905d0dfbb6298c6")  # BLOCK_RECORD_VERSION 5, bucket-top
+        "6c7e6e6cd711017a31fa8d2ec1e583227aeb7b17101c5751512b1797844ad38f")  # BLOCK_RECORD_VERSION 6, terms in context
 
 
 @pytest.mark.parametrize("signature, era_key", [

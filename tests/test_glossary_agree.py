@@ -259,6 +259,9 @@ def test_translate_summary_counts_the_term_forms():
     report = TranslateReport(repairs=Counter(none=1, aligned=2), term_forms=Counter(governed=5, nominative=1))
     assert _repairs(report).endswith("; term forms: 5 governed, 1 nominative")
     assert _repairs(TranslateReport()) == ""
+    report = TranslateReport(term_forms=Counter({"kept": 2, "re-inflected": 1, "governed": 1}), terms_masked_again=1)
+    assert _repairs(report) == ("; term forms: 1 governed, 2 kept, 1 re-inflected "
+                                "(1 sentence(s) translated again with the terms masked)")
 
 
 @pytest.mark.parametrize(

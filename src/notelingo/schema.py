@@ -133,9 +133,11 @@ class TermUse(_Model):
     policy: Literal["keep", "translate", "gloss"]
     rendering: Optional[dict[str, str]] = Field(None, description="Language -> form used in the translation.")
     choice: Optional[dict[str, str]] = Field(
-        None, description="Language -> how the rendering's case and number were chosen: 'governed' (from the "
-        "preposition, numeral or noun before it in the translation, else the English preposition before it "
-        "in the source) or 'nominative' (nothing governs it). Absent for keep terms and Russian-to-English.")
+        None, description="Language -> how the rendering's case and number were chosen: 'kept' (the model "
+        "wrote a form of the target itself), 're-inflected' (the model chose another word; the target took "
+        "its case and number), 'governed' (from the preposition, numeral or noun before it in the "
+        "translation, else the English preposition before it in the source) or 'nominative' (nothing "
+        "governs it). Absent for keep terms and Russian-to-English.")
 
 
 class Signature(_Model):

@@ -138,11 +138,14 @@ def _repairs(report) -> str:
 
 
 def _term_forms(report) -> str:
-    """"; term forms: 12 governed, 30 nominative" (nothing when no Russian term was rendered)."""
+    """"; term forms: 3 kept, 12 governed, 30 nominative, 2 re-inflected" (nothing when no Russian term was
+    rendered), and how many sentences were translated again with their terms masked (protect.incontext)."""
     forms = report.term_forms
     if not sum(forms.values()):
         return ""
-    return "; term forms: " + ", ".join(f"{count} {choice}" for choice, count in sorted(forms.items()))
+    again = getattr(report, "terms_masked_again", 0)
+    return ("; term forms: " + ", ".join(f"{count} {choice}" for choice, count in sorted(forms.items()))
+            + (f" ({again} sentence(s) translated again with the terms masked)" if again else ""))
 
 
 def _checks(report) -> str:

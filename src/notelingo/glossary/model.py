@@ -121,6 +121,13 @@ class Glossary:
 
         return agree_rendering(rendering, is_plural_russian(rendering), source, start, output, position)
 
+    def in_context(self, rendering: str, words: list[str], output: str, position: int, source: str, start: int):
+        """What the model's own ``words`` for a term (aligned to it, the first at ``output[position:]``) make of
+        its nominative Russian ``rendering``: a :class:`.context.Reading` (kept or re-inflected), or None."""
+        from .context import read_in_context
+
+        return read_in_context(rendering, words, output, position, source, start)
+
     def __len__(self) -> int:
         return len(self.entries)
 

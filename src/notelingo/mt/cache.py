@@ -53,8 +53,9 @@ def cache_key(text: str, signature: ModelSignature) -> str:
 #: Bump when what a block record holds, or how protect/segment build it, changes.
 #: 2: number agreement, sentence case, Latin keep-terms; 3: verb forms; 4: keyed by the note prefix;
 #: 5: Russian term forms governed by the sentence, self-check flags (the plan's decoding fields key the
-#: batching: bucket-top chunks since issue 25's second design).
-BLOCK_RECORD_VERSION = 5
+#: batching: bucket-top chunks since issue 25's second design); 6: English→Russian terms translated in
+#: context and kept or re-inflected from the alignment (protect.incontext).
+BLOCK_RECORD_VERSION = 6
 
 
 def block_key(note: Note, index: int, src: str, tgt: str, plan: dict) -> str:

@@ -49,6 +49,9 @@ class TranslateReport:
     term_forms: Counter = field(default_factory=Counter)
     #: Translated sentences the self-checks flagged: "sentences" (how many), and each check: flag's count.
     checks: Counter = field(default_factory=Counter)
+    #: Segments whose English→Russian terms found no usable words in the model's output (a flat
+    #: alignment: random weights) and were masked and translated again (see protect.incontext).
+    terms_masked_again: int = 0
     #: Model outputs that looped and were decoded once more against repetition (see mt.checks).
     loop_retries: int = 0
     #: "src-tgt" -> ids of the notes left untranslated in that pair for want of a model.
@@ -61,6 +64,7 @@ class TranslateReport:
 
         self.repairs.update(kind for kind in map(repair_kind, results) if kind)
         self.term_forms.update(span.choice for result in results for span in result.spans if span.choice)
+        self.terms_masked_again += sum(1 for result in results if result.masked_again)
 
     @property
     def sentences_per_second(self) -> float:
@@ -190,6 +194,11 @@ class BatchRunner:
         self.sentences_done = base + share
         self.show(self.sentences_done)
         return outputs, [alignments.get(text) for text in texts]
+
+    def aligns(self, src: str, tgt: str) -> bool:
+        """Does :meth:`aligned` give the pair's alignments (one model that returns them; no pivot)?"""
+        chain = self.chain(src, tgt)
+        return len(chain) == 1 and hasattr(chain[0], "translate_aligned")
 
     def token_lengths(self, texts: list[str], src: str, tgt: str) -> list[int]:
         """Model tokens per text for the pair's first model (protect masks the shortest first)."""

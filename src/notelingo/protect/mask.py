@@ -68,6 +68,7 @@ class SegmentResult:
     text: str
     flags: list[str] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)  # found in the source
+    masked_again: bool = False  # open terms found no usable words: masked and translated again (protect.incontext)
 
 
 # ----- detection -------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Callable
 from ..alphabet import CYRILLIC_RE
 from ..errors import TranslationError
 from .alignment import Alignment, strongest
+from .incontext import apply_edits, input_ranges, settle_open
 from .mask import (
     FLAG_ALIGNED,
     FLAG_EMPTY_KEPT_SOURCE,
@@ -64,6 +65,9 @@ class Plan:
     flags: list[str] = field(default_factory=list)
     bases: dict[int, str] = field(default_factory=dict)  # span index -> nominative Russian rendering
     agree: Callable | None = None  # the glossary's agree (see :func:`_agree`)
+    open: set[int] = field(default_factory=set)  # bases left unmasked for the model (:mod:`.incontext`)
+    read: Callable | None = None  # the glossary's in_context (see :func:`.incontext.settle`)
+    again: bool = False  # the open terms were masked and the segment translated again
 
 
 def _agreeing_bases(request: SegmentRequest, spans: list[Span], glossary) -> dict[int, str]:
@@ -193,23 +197,6 @@ def _accept_masked_output(plan: Plan, translated: str) -> bool:
 # ----- repair in place ---------------------------------------------------------
 
 
-def _apply_edits(raw: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
-    """``raw`` with non-overlapping (start, end, replacement) edits, and where each raw offset went."""
-    out, where, cursor = [], [0] * (len(raw) + 1), 0
-    length = 0
-    for start, end, replacement in sorted(edits) + [(len(raw), len(raw), "")]:
-        for offset in range(cursor, start + 1):
-            where[offset] = length + offset - cursor
-        out.append(raw[cursor:start])
-        length += start - cursor
-        out.append(replacement)
-        length += len(replacement)
-        for offset in range(start + 1, end + 1):
-            where[offset] = length
-        cursor = end
-    return "".join(out), where
-
-
 def _deletion(raw: str, start: int, end: int) -> tuple[int, int, str]:
     """Delete raw[start:end], and one space after it when it stood between two spaces."""
     if (start == 0 or raw[start - 1].isspace()) and raw[end:end + 1] == " ":
@@ -219,7 +206,7 @@ def _deletion(raw: str, start: int, end: int) -> tuple[int, int, str]:
 
 def _restore_spaced(plan: Plan, raw: str) -> tuple[str, list[int]]:
     """Placeholders restored (first occurrence each, spaced where the model glued them),
-    duplicates and leftover prefix fragments removed; with the offset map of :func:`_apply_edits`."""
+    duplicates and leftover prefix fragments removed; with the offset map of :func:`.incontext.apply_edits`."""
     table, edits, seen = plan.table, [], set()
     for m in table.pattern.finditer(raw) if table.masked else ():
         index = int(m.group(1))
@@ -235,20 +222,7 @@ def _restore_spaced(plan: Plan, raw: str) -> tuple[str, list[int]]:
     for m in re.finditer(re.escape(table.prefix) + r"\s?\d*", raw, re.IGNORECASE):
         if not any(s < m.end() and m.start() < e for s, e in taken):
             edits.append(_deletion(raw, m.start(), m.end()))
-    return _apply_edits(raw, edits)
-
-
-def _input_ranges(plan: Plan) -> list[tuple[int, int]]:
-    """Each span's character range in the text the model was given (the masked text's core)."""
-    hidden = {id(span): index for index, span in enumerate(plan.table.masked)}
-    offset = len(plan.masked) - len(plan.masked.lstrip())
-    ranges, shift = [], 0
-    for span in plan.spans:
-        start = span.start + shift
-        size = len(plan.table.placeholder(hidden[id(span)])) if id(span) in hidden else span.end - span.start
-        shift += size - (span.end - span.start)
-        ranges.append((start - offset, start + size - offset))
-    return ranges
+    return apply_edits(raw, edits)
 
 
 def _neighbour(alignment: Alignment, text: str, tokens: range, blocked: set[int]) -> int | None:
@@ -297,7 +271,7 @@ def place_spans(plan: Plan, raw: str, alignment: Alignment, missing: list[int]) 
         return None
     source_text = _edges(plan.masked)[1]
     span_tokens = [[s for s, (a, b) in enumerate(alignment.source) if a < end and start < b]
-                   for start, end in _input_ranges(plan)]
+                   for start, end in input_ranges(plan)]
     blocked = {s for tokens in span_tokens for s in tokens}
     places = []
     for index in missing:
@@ -367,14 +341,16 @@ def _splice(plan: Plan, translations: dict[str, str]) -> None:
     plan.flags.append(FLAG_FALLBACK_SPLICE)
 
 
-def _repaired(plans: list[Plan], first: dict, alignments: dict) -> tuple[list[Plan], list[Plan]]:
-    """(plans still failing that had no alignment, plans failing even with one)."""
+def _repaired(plans: list[Plan], first: dict, alignments: dict, settled: dict | None = None) -> tuple[list, list]:
+    """(plans still failing that had no alignment, plans failing even with one); ``settled``: plan id ->
+    its output and alignment with the open terms in place (:func:`.incontext.settle_open`)."""
     unaligned: list[Plan] = []
     failed: list[Plan] = []
     for plan in plans:
         core = _edges(plan.masked)[1]
-        _agree(plan, first[core])
-        if _accept_masked_output(plan, first[core]) or repair_in_place(plan, first[core], alignments.get(core)):
+        raw, alignment = (settled or {}).get(id(plan), (first[core], alignments.get(core)))
+        _agree(plan, raw)
+        if _accept_masked_output(plan, raw) or repair_in_place(plan, raw, alignment):
             continue
         (unaligned if core not in alignments else failed).append(plan)
     return unaligned, failed
@@ -388,7 +364,12 @@ def translate_pair(plans: list[Plan], src: str, tgt: str, translate_batch: Trans
             _agree(plan, None)
             plan.output = restore(plan.masked, plan.table)  # nothing for the model to do
     pending = [p for p in plans if p.output is None]
-    unaligned, failed = _repaired(pending, *_translate_aligned(translate_batch, pending, src, tgt))
+    first, alignments = _translate_aligned(translate_batch, pending, src, tgt)
+    settled, again = settle_open(pending, first, alignments)
+    unaligned, failed = _repaired([p for p in pending if id(p) not in again], first, alignments, settled)
+    if again:  # open terms with no usable words: masked, and translated again
+        more = _repaired(list(again.values()), *_translate_aligned(translate_batch, list(again.values()), src, tgt))
+        unaligned, failed = unaligned + more[0], failed + more[1]
     if unaligned and hasattr(translate_batch, "aligned"):
         unaligned, still = _repaired(unaligned, *_translate_aligned(translate_batch, unaligned, src, tgt, fresh=True))
         failed += still
@@ -436,8 +417,10 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         req = requests[i]
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
         bases = _agreeing_bases(req, spans, glossary)
-        plans[i] = plan = Plan(req, spans, *mask(req.text, spans), bases=bases,
-                               agree=glossary.agree if bases else None)
+        opened = set(bases) if hasattr(glossary, "in_context") and _aligns(translate_batch, req) else set()
+        plans[i] = plan = Plan(req, spans, *mask(req.text, [s for k, s in enumerate(spans) if k not in opened]),
+                               bases=bases, agree=glossary.agree if bases else None, open=opened,
+                               read=glossary.in_context if opened else None)
         if start is None or not _needs_model(plan):
             continue
         pair = (req.src, req.tgt)
@@ -455,6 +438,12 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         glossed = glossed_by_note.setdefault((req.note_key, req.tgt), set()) if req.note_key else set()
         _gloss(plan, glossed)
     return plans
+
+
+def _aligns(translate_batch, req: SegmentRequest) -> bool:
+    """Will the model's output come with its alignment (:mod:`.incontext` reads open terms from it)?"""
+    aligns = getattr(translate_batch, "aligns", lambda src, tgt: True)
+    return hasattr(translate_batch, "aligned") and aligns(req.src, req.tgt)
 
 
 def _gloss(plan: Plan, glossed: set[str]) -> None:
@@ -493,4 +482,4 @@ def translate_protected(
             plan.output = plan.request.text
     for (src, tgt), group in by_pair.items():
         translate_pair(group, src, tgt, translate_batch)
-    return [SegmentResult(p.output, p.flags, p.spans) for p in plans]
+    return [SegmentResult(p.output, p.flags, p.spans, p.again) for p in plans]
