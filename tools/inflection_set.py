@@ -209,16 +209,115 @@ def occurrences(glossary, docs) -> list[dict]:
                                  "entry": entry.en, "target": " ".join(words), "case": found[0],
                                  "number": found[1], **({"en": english} if english else {}),
                                  **({"en_start": term.start()} if term else {})})
+                    rows[-1] = relabelled(rows[-1])
     return sorted(rows, key=lambda r: (r["split"], r["source"]))
 
 
-def main() -> int:
-    from notelingo.glossary import load_glossary
+_FEW = frozenset("два две три четыре оба обе полтора полторы".split())
 
-    rows = occurrences(load_glossary(), source_texts())
+
+def _plural_only(word: str, pos: set[str]) -> tuple[bool, list]:
+    from notelingo.glossary.agree import _parses
+
+    parses = [p for p in _parses(word) if p.tag.POS in pos]
+    return bool(parses) and all(p.tag.number == "plur" for p in parses), parses
+
+
+def _governed(text: str, start: int) -> bool:
+    """A preposition or a numeral of two to four before the term (adjectives and pronouns may stand
+    between) settles its form: «на эти веса», «две эквивалентные токенизации» (a genitive singular)."""
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos
+
+    for word in reversed([m.group() for m in _WORD.finditer(text[:start])][-4:]):
+        if word.lower() in RUSSIAN_CASE or word.lower() in _FEW or word.isdigit():
+            return True
+        if not _is_pos(word, _AGREEING):
+            return False
+    return False
+
+
+def _verb_after(record: dict, reads: set, after_noun: bool) -> str | None:
+    """A plural finite verb or short participle right after the term (no punctuation between)."""
+    from notelingo.glossary.agree import _parses
+
+    text, end = record["text"], record["end"]
+    if after_noun or ("nomn", "plur") not in reads:
+        return None
+    for match in list(_WORD.finditer(text, end))[:2]:
+        if text[end:match.start()].strip():
+            return None  # punctuation between: another clause
+        plural, parses = _plural_only(match.group(), {"VERB", "PRTS"})
+        if plural and all(p.tag.person in (None, "3per") for p in parses):
+            return match.group()
+        if parses or any(p.tag.POS in {"NOUN", "ADJF", "PREP", "CONJ"} for p in _parses(match.group())):
+            return None
+        end = match.end()
+    return None
+
+
+def relabel(record: dict) -> tuple[str, str, str] | None:
+    """(case, number, why) by agreement in the sentence for a genitive singular label, or None to keep it.
+
+    pymorphy3's first reading of «веса», «метки», «подслова» is the genitive singular; where no
+    preposition or numeral governs the term and a word that must agree with it says plural (a finite
+    verb or short participle right after it, with no noun right before the term whose complement it
+    would be, or an adjective, participle or pronoun right before it with no singular reading), the
+    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»."""
+    from notelingo.glossary.agree import _parses
+
+    if (record["case"], record["number"]) != ("gent", "sing") or " " in record["target"]:
+        return None  # multi-word targets: their adjectives settle the number already
+    reads = set(_readings(record["surface"], record["target"]))
+    if not {("nomn", "plur"), ("accs", "plur")} & reads or _governed(record["text"], record["start"]):
+        return None
+    before = list(_WORD.finditer(record["text"][:record["start"]]))[-1:]
+    adjacent = bool(before) and not record["text"][before[0].end():record["start"]].strip()
+    after_noun = adjacent and any(p.tag.POS == "NOUN" for p in _parses(before[0].group()))
+    verb = _verb_after(record, reads, after_noun)
+    if verb:
+        return "nomn", "plur", f"verb {verb}"
+    if adjacent:
+        plural, parses = _plural_only(before[0].group(), {"ADJF", "PRTF"})
+        cases = {p.tag.case for p in parses} & {c for c, n in reads if n == "plur"} if plural else set()
+        if cases:  # nominative and accusative plural share the form of an inanimate target
+            return ("nomn" if "nomn" in cases else sorted(cases)[0]), "plur", f"adjective {before[0].group()}"
+    return None
+
+
+def relabelled(record: dict) -> dict:
+    """``record`` with its label read again by :func:`relabel` (``relabelled`` says why), or as it is."""
+    new = relabel(record)
+    return {**record, "case": new[0], "number": new[1], "relabelled": new[2]} if new else record
+
+
+def _write(rows: list[dict]) -> None:
     with open(OUT, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--relabel", action="store_true",
+                        help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+    args = parser.parse_args(argv)
+    if args.relabel:
+        with open(OUT, encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        new = [relabelled(row) if "relabelled" not in row else row for row in rows]
+        _write(new)
+        changed: dict[str, int] = {}
+        for old, row in zip(rows, new):
+            if old is not row:
+                changed[row["split"]] = changed.get(row["split"], 0) + 1
+        print(f"labels changed by agreement: {changed}")
+        return 0
+    from notelingo.glossary import load_glossary
+
+    rows = occurrences(load_glossary(), source_texts())
+    _write(rows)
     by_split: dict[str, int] = {}
     for row in rows:
         by_split[f"{row['split']}/{row['source']}"] = by_split.get(f"{row['split']}/{row['source']}", 0) + 1
