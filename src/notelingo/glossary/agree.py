@@ -101,6 +101,7 @@ _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 _AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
+_DASHES = (" - ", " — ", " – ", " -- ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 
 
@@ -125,9 +126,10 @@ def _parses(word: str):
 
 
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
-    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
+    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
+    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»)."""
     before = text[:end]
-    cut = max(before.rfind(c) for c in ",.;:!?()[]\n")
+    cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 
 
