@@ -65,8 +65,11 @@ _INSTRUMENTAL_VERBS = frozenset("являться стать становить�
                                 "служить пользоваться владеть управлять заниматься называть назвать "
                                 "именовать".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
-_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
-                          "передавать подать подавать присвоить присваивать давать дать".split())
+_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять присвоить "
+                          "присваивать посвятить посвящать".split())
+#: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
+#: the recipient («переданы токенизатору»).
+_GIVING_VERBS = frozenset("передать передавать подать подавать давать дать отдать отдавать".split())
 #: Verbs directly before a term that take it in the genitive («избегать переобучения»).
 _GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
     добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
@@ -277,13 +280,16 @@ def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
 def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
     """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
     clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
-    (the relative object came first: XX is the subject), «передать ему XX» (the pronoun is the recipient)."""
+    (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX» (the pronoun is the recipient)."""
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
         return "gent"
     if governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
-        return None
+        # «которое мы передали XX»: the relative pronoun is the object, XX the recipient
+        giving = _parses(matches[index].group())[0].normal_form in _GIVING_VERBS and not recipient
+        return "datv" if giving and any(p.normal_form == "который" and p.tag.case == "accs"
+                                        for m in matches[:index] for p in _parses(m.group())) else None
     if governed == "datv" and recipient:
         return "accs"
     return governed
@@ -345,7 +351,7 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
             return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
         if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
             return "ablt"  # «может быть батчем»
-        if lemma in _DATIVE_VERBS:
+        if lemma in _DATIVE_VERBS or lemma in _GIVING_VERBS and "pssv" in tag:
             return "datv"
         if lemma in _GENITIVE_VERBS:
             return "gent"
