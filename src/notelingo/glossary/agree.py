@@ -67,6 +67,7 @@ _INSTRUMENTAL_VERBS = frozenset("являться стать становить�
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
 _DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять присвоить "
                           "присваивать посвятить посвящать".split())
+_DATIVE_PARTICIPLES = frozenset("посвятить посвящать принадлежать".split())
 #: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
 #: the recipient («переданы токенизатору»).
 _GIVING_VERBS = frozenset("передать передавать подать подавать давать дать отдать отдавать".split())
@@ -190,6 +191,14 @@ def _agent_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
 
 
+def _governing_participle(word: str) -> str | None:
+    """The dative a full participle that is seldom an attribute gives the noun after it («посвящённом XX»;
+    not «соответствующий XX», which is mostly «the corresponding XX»), or None."""
+    parses = _parses(word)
+    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _DATIVE_PARTICIPLES
+    return "datv" if dative else None
+
+
 def _naming_participle(word: str) -> bool:
     """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
     parses = _parses(word)
@@ -244,6 +253,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
+        if numeral is None and not shown and index == len(matches) - 1 and _governing_participle(word):
+            return _governing_participle(word), None  # «соответствующие XX», «посвящённом XX»
         if _is_pos(word, _AGREEING):
             shown = shown or _adjective_cases(word, gender)
             recipient = recipient or low in _DATIVE_PRONOUNS
