@@ -94,6 +94,9 @@ _INTO_VERBS = frozenset("""смотреть посмотреть взгляну�
     заменить заменять замена токенизировать токенизация разбиение сегментация сегментировать разделение деление
     погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
     похожий брать взять принимать принять""".split())
+#: Nouns that, with a word of their own before them, make an adverbial phrase and govern nothing after it
+#: («в этом случае», «в широком смысле», «таким образом»; not «в случае XX»).
+_ADVERBIAL_NOUNS = frozenset("случай смысл образ итог".split())
 #: Quantity words that take a genitive plural («много токенов»).
 _QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
                       "немало".split())
@@ -292,6 +295,9 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
     clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
     (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX» (the pronoun is the recipient)."""
+    if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
+            p.normal_form in _ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
+        return None  # «в этом случае XX»: an adverbial, XX begins the clause
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
