@@ -208,13 +208,14 @@ def _naming_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _INSTRUMENTAL_VERBS
 
 
-def _adjective_cases(word: str, gender: str | None = None) -> list[str]:
+def _adjective_cases(word: str, gender: str | None = None, plural: bool | None = None) -> list[str]:
     """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
     the term's head noun, only the forms that can agree with it (any plural, or that gender).
     Indeclinable possessives («его», «их») show no case."""
     return list(dict.fromkeys(p.tag.case for p in _parses(word)
                               if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
-                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))))
+                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))
+                              and (plural is None or (p.tag.number == "plur") == plural)))
 
 
 def target_gender(target: str | None) -> str | None:
@@ -227,7 +228,7 @@ def target_gender(target: str | None) -> str | None:
 
 
 def russian_governor(text: str, position: int, english: str | None = None,
-                     gender: str | None = None) -> tuple[str, bool | None] | None:
+                     gender: str | None = None, plural: bool | None = None) -> tuple[str, bool | None] | None:
     """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
     adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
     adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
@@ -259,7 +260,7 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if numeral is None and not shown and index == len(matches) - 1 and _governing_participle(word):
             return _governing_participle(word), None  # «соответствующие XX», «посвящённом XX»
         if _is_pos(word, _AGREEING):
-            shown = shown or _adjective_cases(word, gender)
+            shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in _DATIVE_PRONOUNS
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
@@ -386,7 +387,7 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     adjective before it must agree with its gender) goes to ``output[position:]``."""
     english = english_governor(source, start)
     if output is not None and position is not None:
-        governed = russian_governor(output, position, english, target_gender(target))
+        governed = russian_governor(output, position, english, target_gender(target), plural)
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
