@@ -4,7 +4,7 @@ tools/inflection_set.py labels an occurrence with no preposition before it by py
 reading, which for «веса», «метки», «подслова» is the genitive singular even where the sentence has
 a nominative/accusative plural; its ``relabel`` reads such a label again by agreement in the sentence
 (the rule is in its docstring). This check recomputes the labels the fixture had before that step
-(a record's ``relabelled`` field says it was changed: the label before was the genitive singular),
+(a changed record's ``was`` field holds the label before),
 prints every dev occurrence the step changes for a hand check, and the dev figure before and after;
 it never reads the held-out split and writes nothing.
 
@@ -20,19 +20,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from glossary_eval import INFLECTIONS, load_labels, score_inflection  # noqa: E402
-from inflection_set import relabel  # noqa: E402
+from inflection_set import relabelled as relabel_record  # noqa: E402
 
 
 def main() -> int:
     relabelled = [r for r in load_labels(INFLECTIONS) if r["split"] == "dev"]
-    records = [{**r, "case": "gent", "number": "sing"} if "relabelled" in r else r for r in relabelled]
+    records = [{**r, "case": r["was"][0], "number": r["was"][1]} if "was" in r else r for r in relabelled]
     changed = 0
     for record in records:
-        new = relabel(record)
-        if new:
+        new = relabel_record(record)
+        if new is not record:
             changed += 1
             text, start, end = record["text"], record["start"], record["end"]
-            print(f"- [{new[2]}] {text[max(0, start - 60):start]}[[{record['surface']}]]{text[end:end + 40]}")
+            print(f"- [{new['relabelled']}] {'/'.join(new['was'])} -> {new['case']}/{new['number']}: "
+                  f"{text[max(0, start - 60):start]}[[{record['surface']}]]{text[end:end + 40]}")
     surfaces = Counter(r["surface"].lower() for r in relabelled if "relabelled" in r)
     print(f"dev occurrences {len(records)}; labels changed {changed}: {surfaces.most_common(10)}")
     print(score_inflection(records)["dev"].line("dev, labels before agreement"))

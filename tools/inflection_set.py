@@ -284,10 +284,58 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     return None
 
 
+def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
+    """(case, number, why) for a label its attribute contradicts, or None to keep it.
+
+    An adjective or participle right before a one-word term agrees with it in case and number (and, in the
+    singular, gender): where the label is none of the term's readings the attribute allows and some are,
+    the label is the first of those (pymorphy3's order; the case of a preposition before them first):
+    «этой метрики» is singular, «все метки» plural. Not after a numeral of two to four («две
+    эквивалентные токенизации»: the adjective is plural, the noun a genitive singular), nor with
+    indeclinable possessives («его», «их»)."""
+    from notelingo.glossary.agree import RUSSIAN_CASE, _base_parse, _parses
+
+    text, start = record["text"], record["start"]
+    before = list(_WORD.finditer(text[:start]))[-1:]
+    if " " in record["target"] or not before or text[before[0].end():start].strip():
+        return None
+    if _governed(text, start) and not _preposition_before(text, start):
+        return None  # a numeral governs the term
+    parses = _parses(before[0].group())
+    if not parses or parses[0].tag.POS == "NOUN":
+        return None
+    base = _base_parse(record["target"], False)
+    gender = base.tag.gender if base is not None else None
+    allowed = {(p.tag.case, p.tag.number) for p in parses if p.tag.POS in ("ADJF", "PRTF") and "Fixd" not in p.tag
+               and p.tag.case and (p.tag.number == "plur" or p.tag.gender in (None, gender))}
+    readings = [r for r in _readings(record["surface"], record["target"]) if r in allowed]
+    if not readings or (record["case"], record["number"]) in readings:
+        return None
+    preposition = _preposition_before(text, start)
+    preferred = [r for case in ((RUSSIAN_CASE[preposition], "accs") if preposition else ())
+                 for r in readings if r[0] == case]
+    return *(preferred or readings)[0], f"attribute {before[0].group()}"
+
+
+def _preposition_before(text: str, start: int) -> str | None:
+    """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+
+    for word in reversed(_words_before(text, start)):
+        if word.lower() in RUSSIAN_CASE:
+            return word.lower()
+        if not (word.isdigit() or _is_pos(word, _AGREEING)):
+            return None
+    return None
+
+
 def relabelled(record: dict) -> dict:
-    """``record`` with its label read again by :func:`relabel` (``relabelled`` says why), or as it is."""
-    new = relabel(record)
-    return {**record, "case": new[0], "number": new[1], "relabelled": new[2]} if new else record
+    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`
+    (``relabelled`` says why, ``was`` gives the label before), or as it is."""
+    new = relabel(record) or relabel_by_attribute(record)
+    if not new:
+        return record
+    return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
 
 
 def _write(rows: list[dict]) -> None:

@@ -295,7 +295,8 @@ def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
 def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
     """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
     clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
-    (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX» (the pronoun is the recipient)."""
+    (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX»
+    (the pronoun is the recipient), «в этом случае XX» (an adverbial phrase governs nothing)."""
     if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
             p.normal_form in _ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
