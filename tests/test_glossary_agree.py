@@ -77,6 +77,15 @@ RUSSIAN = [
     ("Вычеркнем из словаря достаточно XX", None, ("gent", True)),  # a quantity word
     ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
     ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
+    ("Последний шаг конвейера - XX", None, None),  # a dash parts the subject from the predicate
+    ("Мы передаём XX", None, ("accs", None)),  # a verb of giving: its object
+    ("Данные переданы XX", None, ("datv", None)),  # its passive: the recipient
+    ("Это предложение, которое мы передали XX", None, ("datv", None)),  # the relative pronoun is the object
+    ("Функция, которая будет передавать XX", None, ("accs", None)),  # the relative pronoun is the subject
+    ("В разделе, посвящённом XX", None, ("datv", None)),  # a participle seldom used as an attribute
+    ("Соответствующий XX", None, None),  # «the corresponding XX»: an attribute
+    ("В этом случае XX", None, None),  # an adverbial phrase governs nothing
+    ("В случае XX", None, ("gent", None)),  # «in case of XX»
 ]
 
 
@@ -96,6 +105,19 @@ AGREEING = [
 @pytest.mark.parametrize("output, gender, expected", AGREEING)
 def test_adjectives_before_the_term_agree_with_the_target(output, gender, expected):
     assert russian_governor(output, output.index("XX"), None, gender) == expected
+
+
+# (output, gender, the term's number, expected): an adjective counts only in forms of the term's number
+NUMBERED = [
+    ("Они будут токенизированы входным XX", "masc", False, ("ablt", None)),  # «входным токенизатором»
+    ("Они будут токенизированы входным XX", "masc", True, ("datv", None)),  # «входным токенизаторам»
+    ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
+]
+
+
+@pytest.mark.parametrize("output, gender, plural, expected", NUMBERED)
+def test_adjectives_before_the_term_agree_with_its_number(output, gender, plural, expected):
+    assert russian_governor(output, output.index("XX"), None, gender, plural) == expected
 
 
 def test_choose_form_reads_the_gender_from_the_target():

@@ -30,80 +30,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
+from .government import (
+    ADVERBIAL_NOUNS,
+    ALTERNATIVE,
+    CONJUNCTIONS,
+    DATIVE_PARTICIPLES,
+    DATIVE_PRONOUNS,
+    DATIVE_VERBS,
+    DIRECTION,
+    ENGLISH_CASE,
+    ENGLISH_SKIP,
+    GENITIVE_VERBS,
+    GIVING_VERBS,
+    INSTRUMENTAL_VERBS,
+    INTO_VERBS,
+    PERSONAL,
+    QUANTITY,
+    RUSSIAN_CASE,
+)
 
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
 
-#: English prepositions and the case their Russian counterpart governs.
-ENGLISH_CASE = {
-    **dict.fromkeys("after without of for from before during until till except among amongst "
-                    "near behind beyond besides despite around since".split(), "gent"),
-    **dict.fromkeys("on in about at within inside upon".split(), "loct"),
-    **dict.fromkeys("with by between under".split(), "ablt"),
-    **dict.fromkeys("to towards toward".split(), "datv"),
-    **dict.fromkeys("into onto through via".split(), "accs"),
-}
-#: Russian prepositions (and the fixed phrases ending in one) and the case they govern.
-RUSSIAN_CASE = {
-    **dict.fromkeys("без для до из от у около после вокруг кроме среди вместо из-за из-под против вне "
-                    "внутри помимо возле вдоль ради напротив насчёт насчет".split(), "gent"),
-    **dict.fromkeys("к ко по благодаря согласно вопреки навстречу".split(), "datv"),
-    **dict.fromkeys("через про сквозь".split(), "accs"),
-    **dict.fromkeys("о об обо при".split(), "loct"),
-    **dict.fromkeys("в во на".split(), "loct"),
-    **dict.fromkeys("с со за под подо над надо перед передо между".split(), "ablt"),
-}
-#: English prepositions that turn an ambiguous Russian one to another case: «в датасет» (into),
-#: «с сервера» (from), «за эпоху» (for/in).
-_DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to": "accs"},
-              "на": {"onto": "accs", "to": "accs", "for": "accs"},
-              "с": {"from": "gent", "since": "gent"}, "со": {"from": "gent", "since": "gent"},
-              "за": {"for": "accs", "in": "accs", "within": "accs"}}
-#: Verbs directly before a term that take it in the instrumental («является моделью»).
-_INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
-                                "служить пользоваться владеть управлять заниматься называть назвать "
-                                "именовать".split())
-#: Verbs directly before a term that take it in the dative («соответствует токену»).
-_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять присвоить "
-                          "присваивать посвятить посвящать".split())
-_DATIVE_PARTICIPLES = frozenset("посвятить посвящать принадлежать".split())
-#: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
-#: the recipient («переданы токенизатору»).
-_GIVING_VERBS = frozenset("передать передавать подать подавать давать дать отдать отдавать".split())
-#: Verbs directly before a term that take it in the genitive («избегать переобучения»).
-_GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
-    добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
-    заслуживать придерживаться""".split())
-#: The other case an ambiguous preposition governs (an adjective before the term may show it).
-_ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
-                "с": ("gent",), "со": ("gent",)}
-_CONJUNCTIONS = frozenset({"и", "или", "либо"})
-#: Personal pronouns after a preposition (never possessive, unlike «его», «их»).
-_PERSONAL = frozenset("него неё нее них нему ним нём нем ней нами нас вас вами мне меня тебя тебе себя себе собой "
-                      "нам вам".split())
-_DATIVE_PRONOUNS = frozenset("ему ей им нам вам мне тебе себе".split())
-#: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
-_INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
-    объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
-    поместить помещать разбить разбивать разделить разделять перевести переводить сохранить сохранять влиять
-    повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
-    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
-    включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
-    объединение преобразование отправка загрузка добавление превращение конвертация передать передавать передача
-    заменить заменять замена токенизировать токенизация разбиение сегментация сегментировать разделение деление
-    погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
-    похожий брать взять принимать принять""".split())
-#: Nouns that, with a word of their own before them, make an adverbial phrase and govern nothing after it
-#: («в этом случае», «в широком смысле», «таким образом»; not «в случае XX»).
-_ADVERBIAL_NOUNS = frozenset("случай смысл образ итог".split())
-#: Quantity words that take a genitive plural («много токенов»).
-_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
-                      "немало".split())
-#: English words that may stand between a preposition and its noun ("after the first two epochs").
-_ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
-    several both each every other such few more most new same first last one two three four five six seven eight
-    nine ten pre-trained pretrained large small different multiple""".split())
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 _AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
@@ -153,7 +102,7 @@ def english_governor(text: str, start: int) -> str | None:
         low = word.lower()
         if low in ENGLISH_CASE:
             return ENGLISH_CASE[low]
-        if low not in _ENGLISH_SKIP and not low.isdigit():
+        if low not in ENGLISH_SKIP and not low.isdigit():
             return None
     return None
 
@@ -183,7 +132,7 @@ def _is_pos(word: str, pos: frozenset[str]) -> bool:
 
 def _preposition_case(low: str, english: str | None) -> str:
     """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
-    if english is not None and english in _DIRECTION.get(low, {}).values():
+    if english is not None and english in DIRECTION.get(low, {}).values():
         return english
     return RUSSIAN_CASE[low]
 
@@ -198,14 +147,14 @@ def _governing_participle(word: str) -> str | None:
     """The dative a full participle that is seldom an attribute gives the noun after it («посвящённом XX»;
     not «соответствующий XX», which is mostly «the corresponding XX»), or None."""
     parses = _parses(word)
-    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _DATIVE_PARTICIPLES
+    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in DATIVE_PARTICIPLES
     return "datv" if dative else None
 
 
 def _naming_participle(word: str) -> bool:
     """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
     parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _INSTRUMENTAL_VERBS
+    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in INSTRUMENTAL_VERBS
 
 
 def _adjective_cases(word: str, gender: str | None = None, plural: bool | None = None) -> list[str]:
@@ -248,26 +197,24 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
-        if low in _QUANTITY and numeral is None:
+        if low in QUANTITY and numeral is None:
             return "gent", True  # «больше токенов», «несколько датасетов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
-        if numeral is None and _participle_governs(text, matches, index):
-            return "ablt", None
-        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
+        if numeral is None and (case := _participle_governs(text, matches, index)):
+            return case, None
+        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in PERSONAL:
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
-        if numeral is None and not shown and index == len(matches) - 1 and _governing_participle(word):
-            return _governing_participle(word), None  # «соответствующие XX», «посвящённом XX»
         if _is_pos(word, _AGREEING):
             shown = shown or _adjective_cases(word, gender, plural)
-            recipient = recipient or low in _DATIVE_PRONOUNS
+            recipient = recipient or low in DATIVE_PRONOUNS
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
             continue  # «с предварительно обученной XX», «с такой же XX»
         if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
             continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
-        if numeral is None and low in _CONJUNCTIONS and index > 0:
+        if numeral is None and low in CONJUNCTIONS and index > 0:
             if shown:
                 break  # «быстрому и медленному XX»: the adjective shows the case
             return _coordinated(text, matches[index - 1], english)
@@ -281,15 +228,19 @@ def russian_governor(text: str, position: int, english: str | None = None,
     return (shown[0], None) if shown and shown[0] != "nomn" else None
 
 
-def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
-    """Is the term the instrumental of the participle ``matches[index]``: the agent of a participle
-    clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый XX»), or the
-    predicate of a naming participle right before it («обычно называемые токенами»; not «так называемые»)?"""
+def _participle_governs(text: str, matches: list[re.Match], index: int) -> str | None:
+    """The case the participle ``matches[index]`` gives the term, or None: the instrumental of the agent
+    of a participle clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый
+    XX») or of the predicate of a naming participle right before it («обычно называемые токенами»; not «так
+    называемые»); the dative after a participle seldom used as an attribute («посвящённом обучению»)."""
     word = matches[index].group()
     if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and _agent_participle(word):
-        return True
-    so_called = index > 0 and matches[index - 1].group().lower() == "так"
-    return index == len(matches) - 1 and _naming_participle(word) and not so_called
+        return "ablt"
+    if index != len(matches) - 1:
+        return None
+    if _naming_participle(word) and not (index > 0 and matches[index - 1].group().lower() == "так"):
+        return "ablt"
+    return _governing_participle(word)
 
 
 def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
@@ -298,17 +249,17 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX»
     (the pronoun is the recipient), «в этом случае XX» (an adverbial phrase governs nothing)."""
     if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
-            p.normal_form in _ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
+            p.normal_form in ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
         return "gent"
-    if governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
-        # «которое мы передали XX»: the relative pronoun is the object, XX the recipient
-        giving = _parses(matches[index].group())[0].normal_form in _GIVING_VERBS and not recipient
-        return "datv" if giving and any(p.normal_form == "который" and p.tag.case == "accs"
-                                        for m in matches[:index] for p in _parses(m.group())) else None
+    relative_object = any(p.normal_form == "который" and p.tag.case == "accs"
+                          for m in matches[:index] for p in _parses(m.group()))
+    if governed == "accs" and relative_object:
+        # «которые может использовать XX»: XX is the subject; «которое мы передали XX»: the recipient
+        return "datv" if _parses(matches[index].group())[0].normal_form in GIVING_VERBS and not recipient else None
     if governed == "datv" and recipient:
         return "accs"
     return governed
@@ -321,16 +272,16 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     take the other case the English preposition, the adjective or the verb before them shows
     («в удалённый репозиторий», «объединить в батч»)."""
     accusative_numeral = numeral is not None and not numeral[0].startswith("oblique:")
-    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *_ALTERNATIVE.get(low, ()))):
+    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *ALTERNATIVE.get(low, ()))):
         return numeral
     case = _preposition_case(low, english)
-    if english is None and "accs" in _ALTERNATIVE.get(low, ()):
+    if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
-        elif not shown and any(p.normal_form in _INTO_VERBS for word in before for p in _parses(word)[:2]):
+        elif not shown and any(p.normal_form in INTO_VERBS for word in before for p in _parses(word)[:2]):
             case = "accs"
     elif shown and case not in shown and english is None:
-        case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)
+        case = next((c for c in shown if c in ALTERNATIVE.get(low, ())), case)
     return case, True if numeral else None
 
 
@@ -355,7 +306,7 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
 
 def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
-    :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
     parses = _parses(word)
     if not parses or not _CYRILLIC.search(word):
         return None
@@ -366,13 +317,13 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form
-        if lemma in _INSTRUMENTAL_VERBS and inverted:
+        if lemma in INSTRUMENTAL_VERBS and inverted:
             return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
-        if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
+        if lemma in INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
             return "ablt"  # «может быть батчем»
-        if lemma in _DATIVE_VERBS or lemma in _GIVING_VERBS and "pssv" in tag:
+        if lemma in DATIVE_VERBS or lemma in GIVING_VERBS and "pssv" in tag:
             return "datv"
-        if lemma in _GENITIVE_VERBS:
+        if lemma in GENITIVE_VERBS:
             return "gent"
         if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
             # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
@@ -414,7 +365,7 @@ def english_numeral(text: str, start: int) -> bool | None:
             return low in _MANY_EN
         if low.isdigit():
             return _numeral(low)[1] if _numeral(low) else None
-        if low not in _ENGLISH_SKIP or low in ENGLISH_CASE:
+        if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
             return None
     return None
 
