@@ -86,6 +86,10 @@ RUSSIAN = [
     ("Соответствующий XX", None, None),  # «the corresponding XX»: an attribute
     ("В этом случае XX", None, None),  # an adverbial phrase governs nothing
     ("В случае XX", None, ("gent", None)),  # «in case of XX»
+    ("У нас не будет XX", None, ("gent", None)),  # the genitive of negation of «быть»
+    ("В скорости одного и того же XX", None, ("gent", None)),  # «же» leaves the pronoun's case
+    ("Это 10 или более XX", None, ("gent", True)),  # a comparative of quantity right before the noun
+    ("Можно создавать демо XX", None, ("gent", None)),  # an indeclinable noun's complement
 ]
 
 

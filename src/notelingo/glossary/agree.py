@@ -33,6 +33,7 @@ from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .government import (
     ADVERBIAL_NOUNS,
     ALTERNATIVE,
+    COMPARATIVE_QUANTITY,
     CONJUNCTIONS,
     DATIVE_PARTICIPLES,
     DATIVE_PRONOUNS,
@@ -42,6 +43,7 @@ from .government import (
     ENGLISH_SKIP,
     GENITIVE_VERBS,
     GIVING_VERBS,
+    INDECLINABLE_NOUNS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
     PERSONAL,
@@ -197,8 +199,10 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
-        if low in QUANTITY and numeral is None:
-            return "gent", True  # «больше токенов», «несколько датасетов»
+        if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
+            return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
+        if low == "же":
+            continue  # «одного и того же XX»: the particle leaves the pronoun's case
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
         if numeral is None and (case := _participle_governs(text, matches, index)):
@@ -253,8 +257,9 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
-    if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
-        return "gent"
+    negated = index > 0 and matches[index - 1].group().lower() == "не"
+    if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
+        return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation
     relative_object = any(p.normal_form == "который" and p.tag.case == "accs"
                           for m in matches[:index] for p in _parses(m.group()))
     if governed == "accs" and relative_object:
@@ -313,7 +318,7 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
     tag = parses[0].tag
     if word.lower() == "есть":
         return None  # «есть XX»: there is XX
-    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
+    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет" or word.lower() in INDECLINABLE_NOUNS:
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form

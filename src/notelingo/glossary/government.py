@@ -72,6 +72,10 @@ ADVERBIAL_NOUNS = frozenset("случай смысл образ итог".split(
 #: Quantity words that take a genitive plural («много токенов»).
 QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
                       "немало".split())
+#: Comparatives that take a genitive plural right before the noun («10 или более токенов»; not «более мелкие»).
+COMPARATIVE_QUANTITY = frozenset("более менее".split())
+#: Indeclinable nouns pymorphy3 reads as other words («демо машинного обучения»: a noun's complement).
+INDECLINABLE_NOUNS = frozenset("демо".split())
 #: English words that may stand between a preposition and its noun ("after the first two epochs").
 ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
     several both each every other such few more most new same first last one two three four five six seven eight
