@@ -90,6 +90,8 @@ RUSSIAN = [
     ("В скорости одного и того же XX", None, ("gent", None)),  # «же» leaves the pronoun's case
     ("Это 10 или более XX", None, ("gent", True)),  # a comparative of quantity right before the noun
     ("Можно создавать демо XX", None, ("gent", None)),  # an indeclinable noun's complement
+    ("Инструменты для управления XX", None, ("ablt", None)),  # a noun of a verb that takes the instrumental
+    ("Всё это будет завернуто в XX", None, ("accs", None)),  # a verb of placing
 ]
 
 
@@ -115,6 +117,8 @@ def test_adjectives_before_the_term_agree_with_the_target(output, gender, expect
 NUMBERED = [
     ("Они будут токенизированы входным XX", "masc", False, ("ablt", None)),  # «входным токенизатором»
     ("Они будут токенизированы входным XX", "masc", True, ("datv", None)),  # «входным токенизаторам»
+    ("Правило, выученное XX", "masc", False, ("ablt", None)),  # a passive participle that cannot agree: the agent
+    ("Токены, выученные XX", "masc", True, None),  # it agrees: an attribute («выученные токенизаторы»)
     ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
 ]
 

@@ -44,6 +44,7 @@ from .government import (
     GENITIVE_VERBS,
     GIVING_VERBS,
     INDECLINABLE_NOUNS,
+    INSTRUMENTAL_NOUNS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
     PERSONAL,
@@ -153,6 +154,14 @@ def _governing_participle(word: str) -> str | None:
     return "datv" if dative else None
 
 
+def _agent_of_passive(word: str, gender: str | None, plural: bool | None) -> bool:
+    """A past passive participle right before a term it cannot agree with (the term's gender and number
+    known): the term is its agent («первое правило, выученное токенизатором»), not its noun."""
+    parses = _parses(word)
+    passive = bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag
+    return passive and gender is not None and plural is not None and not _adjective_cases(word, gender, plural)
+
+
 def _naming_participle(word: str) -> bool:
     """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
     parses = _parses(word)
@@ -211,6 +220,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
         if _is_pos(word, _AGREEING):
+            if index == len(matches) - 1 and _agent_of_passive(word, gender, plural):
+                return "ablt", None  # «выученное токенизатором», «отмеченные маской внимания»
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
@@ -318,6 +329,8 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
     tag = parses[0].tag
     if word.lower() == "есть":
         return None  # «есть XX»: there is XX
+    if tag.POS == "NOUN" and parses[0].normal_form in INSTRUMENTAL_NOUNS:
+        return "ablt"  # «управление репозиториями»
     if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет" or word.lower() in INDECLINABLE_NOUNS:
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
