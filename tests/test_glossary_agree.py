@@ -92,6 +92,7 @@ RUSSIAN = [
     ("Можно создавать демо XX", None, ("gent", None)),  # an indeclinable noun's complement
     ("Инструменты для управления XX", None, ("ablt", None)),  # a noun of a verb that takes the instrumental
     ("Всё это будет завернуто в XX", None, ("accs", None)),  # a verb of placing
+    ("Нет предупреждений о пропущенных или новых XX", None, ("loct", None)),  # adjectives coordinated after «о»
 ]
 
 

@@ -230,9 +230,12 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
             continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
         if numeral is None and low in CONJUNCTIONS and index > 0:
-            if shown:
-                break  # «быстрому и медленному XX»: the adjective shows the case
-            return _coordinated(text, matches[index - 1], english)
+            coordinated = _coordinated(text, matches[index - 1], english)
+            if not shown:
+                return coordinated
+            if coordinated is not None and coordinated[0] in shown:
+                return coordinated[0], None  # «о пропущенных или новых XX»: the case the coordination settles
+            break  # «быстрому и медленному XX»: the adjective shows the case
         if numeral is None:
             governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
