@@ -40,7 +40,8 @@ INSTRUMENTAL_VERBS = frozenset("являться стать становитьс
 INSTRUMENTAL_NOUNS = frozenset("управление владение пользование манипулирование злоупотребление".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
 DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять присвоить "
-                          "присваивать посвятить посвящать".split())
+                          "присваивать посвятить посвящать сообщить сообщать позволить позволять разрешить разрешать запретить "
+                         "запрещать объяснить объяснять подвергнуть подвергать подвергаться подвергнуться".split())
 DATIVE_PARTICIPLES = frozenset("посвятить посвящать принадлежать".split())
 #: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
 #: the recipient («переданы токенизатору»).
