@@ -146,7 +146,7 @@ def _matches(words: list[str], head: int, tokens: list[re.Match], at: int) -> bo
 
 def _readings(word: str, target: str) -> list[tuple[str, str]]:
     """(case, number) of ``word`` read as a form of ``target``'s lemma, in pymorphy3's order (most likely first)."""
-    from notelingo.glossary.agree import _base_parse, _is_plural_target, _parses
+    from notelingo.glossary.forms import _base_parse, _is_plural_target, _parses
 
     lemmas = _lemmas(target)
     base = _base_parse(target.rsplit("-", 1)[-1], _is_plural_target(target))

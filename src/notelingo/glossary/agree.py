@@ -20,16 +20,17 @@ them, and an accusative takes the noun's animacy); words after the head («на�
 stay as they are. The result records how its form was chosen (:data:`GOVERNED`,
 :data:`NOMINATIVE`) for ``note.terms``.
 
-pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+The tables of governing words are in :mod:`.government`, the readings and the inflection of a target
+in :mod:`.forms`; pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
+from .forms import _AGREEING, _base_parse, _head, _parses, inflect_phrase
 from .government import (
     ADVERBIAL_NOUNS,
     ALTERNATIVE,
@@ -56,10 +57,7 @@ from .government import (
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
 
-_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
-_AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
-_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
 _DASHES = (" - ", " — ", " – ", " -- ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 
@@ -71,17 +69,6 @@ class Form:
     case: str = "nomn"
     plural: bool | None = None  # None: the number the term has on its own
     choice: str = NOMINATIVE
-
-
-def _analyzer():
-    from .morph import russian_analyzer
-
-    return russian_analyzer()
-
-
-@lru_cache(maxsize=65536)
-def _parses(word: str):
-    return tuple(_analyzer().parse(word.lower()))
 
 
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
@@ -210,8 +197,6 @@ def russian_governor(text: str, position: int, english: str | None = None,
             continue
         if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
             return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
-        if low == "же":
-            continue  # «одного и того же XX»: the particle leaves the pronoun's case
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
         if numeral is None and (case := _participle_governs(text, matches, index)):
@@ -225,17 +210,12 @@ def russian_governor(text: str, position: int, english: str | None = None,
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
-            continue  # «с предварительно обученной XX», «с такой же XX»
+        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
+            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
         if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
             continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
         if numeral is None and low in CONJUNCTIONS and index > 0:
-            coordinated = _coordinated(text, matches[index - 1], english)
-            if not shown:
-                return coordinated
-            if coordinated is not None and coordinated[0] in shown:
-                return coordinated[0], None  # «о пропущенных или новых XX»: the case the coordination settles
-            break  # «быстрому и медленному XX»: the adjective shows the case
+            return _conjoined(text, matches[index - 1], english, shown)
         if numeral is None:
             governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
@@ -302,6 +282,16 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     elif shown and case not in shown and english is None:
         case = next((c for c in shown if c in ALTERNATIVE.get(low, ())), case)
     return case, True if numeral else None
+
+
+def _conjoined(text: str, previous: re.Match, english: str | None, shown: list[str]) -> tuple[str, bool | None] | None:
+    """The form of «XX» after a conjunction whose ``previous`` word ends the first member: that member's
+    case (:func:`_coordinated`), unless the adjective before XX shows (``shown``) other cases only
+    («быстрому и медленному XX»; «о пропущенных или новых XX» takes the preposition's)."""
+    coordinated = _coordinated(text, previous, english)
+    if not shown or coordinated is not None and coordinated[0] in shown:
+        return coordinated if not shown else (coordinated[0], None)
+    return (shown[0], None) if shown[0] != "nomn" else None
 
 
 def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
@@ -389,86 +379,6 @@ def english_numeral(text: str, start: int) -> bool | None:
         if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
             return None
     return None
-
-
-# ----- inflection -------------------------------------------------------------
-
-
-def _base_parse(word: str, plural: bool):
-    """The parse of a target word as the glossary writes it (nominative), preferring common nouns."""
-    parses = _parses(word)
-    number = "plur" if plural else "sing"
-
-    def rank(p):
-        tag = p.tag
-        return (tag.case == "nomn", tag.number == number or tag.number is None, not (_PROPER & tag.grammemes),
-                tag.POS == "NOUN", "inan" in tag, p.normal_form.endswith("ой"), p.score)  # большой, not больший
-
-    return max(parses, key=rank) if parses else None
-
-
-def _head(words: list[str]) -> int:
-    for index, word in enumerate(words):
-        parses = _parses(word.rsplit("-", 1)[-1])
-        if not parses or parses[0].tag.POS not in _AGREEING:
-            return index
-    return len(words) - 1
-
-
-def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
-    prefix, _, last = word.rpartition("-")
-    if not _CYRILLIC.search(last):
-        return word, None
-    parse = _base_parse(last, plural_base)
-    inflected = parse.inflect(grammemes) if parse is not None else None
-    if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
-        inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
-    if inflected is None:
-        return word, parse
-    form = inflected.word.replace("ё", "е") if "ё" not in last else inflected.word
-    if last[:1].isupper():
-        form = form[:1].upper() + form[1:]
-    return (f"{prefix}-{form}" if prefix else form), parse
-
-
-def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
-    """``phrase`` (a nominative glossary target) in ``case`` and number; words after the head stay.
-
-    'языковая модель', 'ablt', True -> 'языковыми моделями'; 'набор данных', 'gent', False ->
-    'набора данных'. A word pymorphy3 cannot inflect stays as it is."""
-    if case not in _CASES:
-        raise ValueError(f"unknown case {case!r}; use one of {sorted(_CASES)}")
-    words = phrase.split(" ")
-    head = _head(words)
-    plural_base = _is_plural_target(words[head])
-    grammemes = {case, "plur" if plural else "sing"}
-    head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
-    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
-    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
-        grammemes.add("anim")
-    elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
-            plural or head_parse.tag.gender != "femn"):
-        grammemes = {"nomn", "plur" if plural else "sing"}  # a guessed animate paradigm: inanimate = nominative
-    elif case == "accs":
-        grammemes.add("inan")
-    out = []
-    for index, word in enumerate(words):
-        if index > head:
-            out.append(word)
-            continue
-        wanted = set(grammemes) if index < head else grammemes - {"anim", "inan"}
-        if index < head and not plural:
-            parse = _base_parse(word.rsplit("-", 1)[-1], plural_base)
-            gender = parse.tag.gender if parse is not None else None
-            wanted |= {gender} if gender else set()  # «языковую», not the masculine «языковой»
-        out.append(_inflect_word(word, wanted, plural_base)[0])
-    return " ".join(out)
-
-
-def _is_plural_target(word: str) -> bool:
-    """A target head that is plural as the glossary writes it («веса», «логиты»)."""
-    parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
-    return bool(parses) and all(p.tag.number == "plur" for p in parses)
 
 
 def agree(target: str, form: Form, plural: bool) -> str:
