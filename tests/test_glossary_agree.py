@@ -124,6 +124,26 @@ NUMBERED = [
 ]
 
 
+# (output with the term written XX, expected case, or None for the nominative): the words after the term count
+AFTER = [
+    ("XX нехватки памяти является ошибка", "ablt"),  # the predicate first, the subject after the verb
+    ("Задача решена, а XX служат исходные токены", "ablt"),
+    ("XX является важной частью модели", None),  # the predicate after the verb: XX is the subject
+    ("XX, который является копией Adam, хорош", None),  # the verb of a relative clause
+    ("Экосистема состоит из моделей, XX и конфигураций", "gent"),  # a list: the case of the member before
+    ("Мы применяем очистку, XX и прочее", "accs"),
+    ("С миллиардами параметров, XX и развертывание сложны", None),  # a genitive complement ends the member
+    ("Словарь с ключами, XX", None),  # nothing after XX: no list
+]
+
+
+@pytest.mark.parametrize("output, case", AFTER)
+def test_the_words_after_the_term_count_when_its_end_is_known(output, case):
+    form = choose_form("", 0, output.replace("XX", "метка"), output.index("XX"), False, "метка",
+                       output.index("XX") + len("метка"))
+    assert form.case == (case or "nomn")
+
+
 @pytest.mark.parametrize("output, gender, plural, expected", NUMBERED)
 def test_adjectives_before_the_term_agree_with_its_number(output, gender, plural, expected):
     assert russian_governor(output, output.index("XX"), None, gender, plural) == expected

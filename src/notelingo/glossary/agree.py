@@ -345,12 +345,18 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
 
 
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
-                plural: bool | None = None, target: str | None = None) -> Form:
+                plural: bool | None = None, target: str | None = None, end: int | None = None) -> Form:
     """The form of a term found at ``source[start:]`` whose rendering (``target``, when known: an
-    adjective before it must agree with its gender) goes to ``output[position:]``."""
+    adjective before it must agree with its gender) goes to ``output[position:end]`` (``end``, when
+    known, lets the words after it count: :func:`_predicate_first`, :func:`_listed`)."""
     english = english_governor(source, start)
     if output is not None and position is not None:
-        governed = russian_governor(output, position, english, target_gender(target), plural)
+        gender = target_gender(target)
+        if end is not None and _predicate_first(output, position, end, gender, plural):
+            return Form("ablt", plural, GOVERNED)
+        governed = russian_governor(output, position, english, gender, plural)
+        if governed is None and end is not None:
+            governed = _listed(output, position, end, english)
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
@@ -360,6 +366,56 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     if english is not None:
         return Form(english, True if counted is not None else plural, GOVERNED)
     return Form("nomn", plural, NOMINATIVE)
+
+
+def _words_after(text: str, end: int, limit: int = 10) -> list[re.Match]:
+    """The next ``limit`` words after ``end`` in the same sentence part (commas do not stop them)."""
+    after = text[end:]
+    stop = min((i for i in (after.find(c) for c in ".;:!?()[]\n") if i >= 0), default=len(after))
+    return list(_WORD.finditer(text, end, end + stop))[:limit]
+
+
+def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
+    """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
+    after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
+    Only conjunctions and adjectives that may be instrumental stand before it; the word after the verb
+    has no instrumental reading (else it is the predicate: «токенизатор является важной частью»)."""
+    for match in _word_matches(text, position):
+        word = match.group()
+        if word.lower() not in ("а", "и", "но") and "ablt" not in _adjective_cases(word, gender, plural):
+            return False
+    words = _words_after(text, end)
+    for index, match in enumerate(words[:-1]):
+        parse = _parses(match.group())[0]
+        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith((" -", " —", " –")):
+            return False  # a relative clause, or a dash before the predicate: XX is the subject
+        if parse.tag.POS in ("VERB", "INFN", "PRTS"):
+            following = _parses(words[index + 1].group())
+            subject = not any(p.tag.case == "ablt" for p in following)
+            if parse.normal_form in ("являться", "служить") and parse.tag.POS == "VERB":
+                return subject
+            noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
+            return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
+    return False
+
+
+def _listed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term listed after a comma, with a comma or conjunction after it too («у моделей,
+    токенизаторов и конфигураций», «очистку, токенизацию и прочее»): that of the member before the comma
+    (:func:`_coordinated`) when that member is a noun with no nominative reading."""
+    if _word_matches(text, position) or not text[:position].rstrip().endswith(","):
+        return None
+    following = text[end:].lstrip()
+    if not (following.startswith(",") or following.split(" ", 1)[0].lower() in CONJUNCTIONS):
+        return None
+    before = list(_WORD.finditer(text[:position]))[-1:]
+    parses = _parses(before[0].group()) if before else ()
+    if not parses or parses[0].tag.POS != "NOUN" or any(p.tag.case == "nomn" for p in parses):
+        return None
+    head = [m for m in _word_matches(text, before[0].start()) if not _is_pos(m.group(), _AGREEING)][-1:]
+    if head and _is_pos(head[0].group(), frozenset({"NOUN"})):
+        return None  # «идентификаторы входных данных, XX»: the member ends in its head's complement
+    return _coordinated(text, before[0], english)
 
 
 _FEW_EN = frozenset("two three four both".split())
@@ -390,9 +446,9 @@ def agree(target: str, form: Form, plural: bool) -> str:
 
 
 def agree_rendering(rendering: str, plural: bool, source: str, start: int, output: str | None = None,
-                    position: int | None = None) -> tuple[str, str]:
+                    position: int | None = None, end: int | None = None) -> tuple[str, str]:
     """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
     ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
-    ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
-    form = choose_form(source, start, output, position, plural, rendering)
+    ``output[position:end]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
+    form = choose_form(source, start, output, position, plural, rendering, end)
     return agree(rendering, form, plural), form.choice
