@@ -82,6 +82,7 @@ RUSSIAN = [
     ("Данные переданы XX", None, ("datv", None)),  # its passive: the recipient
     ("Это предложение, которое мы передали XX", None, ("datv", None)),  # the relative pronoun is the object
     ("Функция, которая будет передавать XX", None, ("accs", None)),  # the relative pronoun is the subject
+    ("Шаг, который поможет вам улучшить XX", None, ("accs", None)),  # «который» agrees with the verb: the subject
     ("В разделе, посвящённом XX", None, ("datv", None)),  # a participle seldom used as an attribute
     ("Соответствующий XX", None, None),  # «the corresponding XX»: an attribute
     ("В этом случае XX", None, None),  # an adverbial phrase governs nothing

@@ -254,14 +254,33 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     negated = index > 0 and matches[index - 1].group().lower() == "не"
     if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
         return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation
-    relative_object = any(p.normal_form == "который" and p.tag.case == "accs"
-                          for m in matches[:index] for p in _parses(m.group()))
-    if governed == "accs" and relative_object:
+    if governed == "accs" and _relative_object(matches[:index + 1]):
         # «которые может использовать XX»: XX is the subject; «которое мы передали XX»: the recipient
         return "datv" if _parses(matches[index].group())[0].normal_form in GIVING_VERBS and not recipient else None
     if governed == "datv" and recipient:
         return "accs"
     return governed
+
+
+def _relative_object(matches: list[re.Match]) -> bool:
+    """Is a form of «который» in ``matches`` the object of the verb they end with? When it can only be
+    accusative, or, if it can be nominative too, when a nominative pronoun stands between («которое мы
+    передали») or the first finite verb after it disagrees in number («которые может использовать»);
+    not «который поможет улучшить» (the subject)."""
+    at = [i for i, m in enumerate(matches) if _parses(m.group())[0].normal_form == "который"]
+    if not at:
+        return False
+    readings = [p for p in _parses(matches[at[-1]].group()) if p.normal_form == "который"]
+    if not any(p.tag.case == "accs" for p in readings):
+        return False
+    nominative = [p for p in readings if p.tag.case == "nomn"]
+    for match in matches[at[-1] + 1:]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS == "NPRO" and parse.tag.case == "nomn":
+            return True
+        if parse.tag.POS == "VERB":
+            return all(p.tag.number != parse.tag.number for p in nominative)
+    return not nominative
 
 
 def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
