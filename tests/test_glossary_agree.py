@@ -135,6 +135,8 @@ AFTER = [
     ("Мы применяем очистку, XX и прочее", "accs"),
     ("С миллиардами параметров, XX и развертывание сложны", None),  # a genitive complement ends the member
     ("Словарь с ключами, XX", None),  # nothing after XX: no list
+    ("Наконец, в XX можно передать функцию", "accs"),  # a verb of putting after «в XX»
+    ("Попробуйте это на XX и посмотрите", "loct"),
 ]
 
 

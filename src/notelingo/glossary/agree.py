@@ -49,6 +49,7 @@ from .government import (
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
     PERSONAL,
+    PUTTING_VERBS,
     QUANTITY,
     RUSSIAN_CASE,
 )
@@ -376,6 +377,8 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
         governed = russian_governor(output, position, english, gender, plural)
         if governed is None and end is not None:
             governed = _listed(output, position, end, english)
+        if governed is not None and governed[0] == "loct" and end is not None and english is None:
+            governed = _direction_after(output, position, end) or governed
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
@@ -416,6 +419,21 @@ def _predicate_first(text: str, position: int, end: int, gender: str | None, plu
             noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
             return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
     return False
+
+
+def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | None] | None:
+    """The accusative after «в/на» right before the term when a verb of placing follows it in the clause
+    («в XX можно передать значение»), or None."""
+    before = [m for m in _word_matches(text, position) if not _is_pos(m.group(), _AGREEING)][-1:]
+    if not before or before[0].group().lower() not in ("в", "во", "на"):
+        return None
+    after = text[end:]
+    stop = min((i for i in (after.find(c) for c in ",.;:!?()\n") if i >= 0), default=len(after))
+    for match in list(_WORD.finditer(text, end, end + stop))[:6]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
+            return "accs", None
+    return None
 
 
 def _listed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
