@@ -277,15 +277,32 @@ def test_inflection_set_is_large_real_and_split_by_source():
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.910 from the context, 1.000 from the labelled
-    case; dev 0.903); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.922 from the context, 1.000 from the labelled
+    case; dev 0.934); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     result = score_inflection(load_labels(INFLECTIONS))
     held = result["heldout"]
-    assert held.share(held.labelled) >= 0.97
-    assert held.share(held.governed) >= 0.90
-    assert result["dev"].share(result["dev"].governed) >= 0.89
+    assert held.share(held.labelled) >= 0.99
+    assert held.share(held.governed) >= 0.92
+    assert result["dev"].share(result["dev"].governed) >= 0.93
+
+
+def test_agreement_relabelling_is_a_step_of_the_set():
+    """tools/inflection_set.py re-reads pymorphy3's first reading by agreement in the sentence; the fixture
+    went through it (every changed record keeps its label before in ``was``)."""
+    from glossary_eval import INFLECTIONS, load_labels
+    from inflection_set import relabelled
+
+    records = load_labels(INFLECTIONS)
+    changed = [r for r in records if "was" in r]
+    assert len(changed) >= 50 and all(r["relabelled"] and tuple(r["was"]) != (r["case"], r["number"]) for r in changed)
+    assert all(relabelled(r) is r for r in records)  # applying it again changes nothing
+    sample = {"text": "Наши метки готовы.", "start": 5, "end": 10, "surface": "метки", "target": "метка",
+              "case": "gent", "number": "sing"}
+    assert relabelled(sample)["number"] == "plur"
+    # after «две» the noun is a genitive singular, whatever the adjective says
+    assert relabelled({**sample, "text": "Две наши метки готовы.", "start": 9, "end": 14})["number"] == "sing"
 
 
 def test_stats_count_a_case_form_of_the_target_as_consistent():
