@@ -11,7 +11,8 @@ tests/fixtures/glossary/inflection.jsonl:
 target that its adjectives agree with (and, where the source pairs each line with its English
 original, of the number the English term has there: ``en``), the one whose case the preposition
 before it governs (``agree.RUSSIAN_CASE``), else pymorphy3's first; a sample was checked by hand
-(LABELLING.md). The set
+(LABELLING.md); then agreement in the sentence re-reads what pymorphy3's first reading got wrong
+(:func:`relabel`, :func:`relabel_by_attribute`; ``--relabel`` applies only this step to the fixture). The set
 scores the inflector (tools/glossary_eval.py): given the target, the number and the words
 before the occurrence, it must write the surface.
 
@@ -23,6 +24,7 @@ Sources (the held-out one was chosen before any rule was tuned):
                          (shervinea/cheatsheet-translation, ru/, MIT)
 
     python tools/inflection_set.py  # rewrites the fixture (needs the two mirrors and the corpus)
+    python tools/inflection_set.py --relabel  # only the agreement step, on the fixture as it is
 """
 
 from __future__ import annotations
