@@ -77,6 +77,23 @@ RUSSIAN = [
     ("Вычеркнем из словаря достаточно XX", None, ("gent", True)),  # a quantity word
     ("Сведения о проведённой предварительной и XX", None, ("loct", None)),  # coordinated with an adjective's noun
     ("Между \"медленными\" и \"быстрыми\" XX", None, ("ablt", None)),  # quotes do not end the clause
+    ("Последний шаг конвейера - XX", None, None),  # a dash parts the subject from the predicate
+    ("Мы передаём XX", None, ("accs", None)),  # a verb of giving: its object
+    ("Данные переданы XX", None, ("datv", None)),  # its passive: the recipient
+    ("Это предложение, которое мы передали XX", None, ("datv", None)),  # the relative pronoun is the object
+    ("Функция, которая будет передавать XX", None, ("accs", None)),  # the relative pronoun is the subject
+    ("Шаг, который поможет вам улучшить XX", None, ("accs", None)),  # «который» agrees with the verb: the subject
+    ("В разделе, посвящённом XX", None, ("datv", None)),  # a participle seldom used as an attribute
+    ("Соответствующий XX", None, None),  # «the corresponding XX»: an attribute
+    ("В этом случае XX", None, None),  # an adverbial phrase governs nothing
+    ("В случае XX", None, ("gent", None)),  # «in case of XX»
+    ("У нас не будет XX", None, ("gent", None)),  # the genitive of negation of «быть»
+    ("В скорости одного и того же XX", None, ("gent", None)),  # «же» leaves the pronoun's case
+    ("Это 10 или более XX", None, ("gent", True)),  # a comparative of quantity right before the noun
+    ("Можно создавать демо XX", None, ("gent", None)),  # an indeclinable noun's complement
+    ("Инструменты для управления XX", None, ("ablt", None)),  # a noun of a verb that takes the instrumental
+    ("Всё это будет завернуто в XX", None, ("accs", None)),  # a verb of placing
+    ("Нет предупреждений о пропущенных или новых XX", None, ("loct", None)),  # adjectives coordinated after «о»
 ]
 
 
@@ -96,6 +113,43 @@ AGREEING = [
 @pytest.mark.parametrize("output, gender, expected", AGREEING)
 def test_adjectives_before_the_term_agree_with_the_target(output, gender, expected):
     assert russian_governor(output, output.index("XX"), None, gender) == expected
+
+
+# (output, gender, the term's number, expected): an adjective counts only in forms of the term's number
+NUMBERED = [
+    ("Они будут токенизированы входным XX", "masc", False, ("ablt", None)),  # «входным токенизатором»
+    ("Они будут токенизированы входным XX", "masc", True, ("datv", None)),  # «входным токенизаторам»
+    ("Правило, выученное XX", "masc", False, ("ablt", None)),  # a passive participle that cannot agree: the agent
+    ("Токены, выученные XX", "masc", True, None),  # it agrees: an attribute («выученные токенизаторы»)
+    ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
+]
+
+
+# (output with the term written XX, expected case, or None for the nominative): the words after the term count
+AFTER = [
+    ("XX нехватки памяти является ошибка", "ablt"),  # the predicate first, the subject after the verb
+    ("Задача решена, а XX служат исходные токены", "ablt"),
+    ("XX является важной частью модели", None),  # the predicate after the verb: XX is the subject
+    ("XX, который является копией Adam, хорош", None),  # the verb of a relative clause
+    ("Экосистема состоит из моделей, XX и конфигураций", "gent"),  # a list: the case of the member before
+    ("Мы применяем очистку, XX и прочее", "accs"),
+    ("С миллиардами параметров, XX и развертывание сложны", None),  # a genitive complement ends the member
+    ("Словарь с ключами, XX", None),  # nothing after XX: no list
+    ("Наконец, в XX можно передать функцию", "accs"),  # a verb of putting after «в XX»
+    ("Попробуйте это на XX и посмотрите", "loct"),
+]
+
+
+@pytest.mark.parametrize("output, case", AFTER)
+def test_the_words_after_the_term_count_when_its_end_is_known(output, case):
+    form = choose_form("", 0, output.replace("XX", "метка"), output.index("XX"), False, "метка",
+                       output.index("XX") + len("метка"))
+    assert form.case == (case or "nomn")
+
+
+@pytest.mark.parametrize("output, gender, plural, expected", NUMBERED)
+def test_adjectives_before_the_term_agree_with_its_number(output, gender, plural, expected):
+    assert russian_governor(output, output.index("XX"), None, gender, plural) == expected
 
 
 def test_choose_form_reads_the_gender_from_the_target():
@@ -223,15 +277,32 @@ def test_inflection_set_is_large_real_and_split_by_source():
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.910 from the context, 1.000 from the labelled
-    case; dev 0.903); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.922 from the context, 1.000 from the labelled
+    case; dev 0.934); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     result = score_inflection(load_labels(INFLECTIONS))
     held = result["heldout"]
-    assert held.share(held.labelled) >= 0.97
-    assert held.share(held.governed) >= 0.90
-    assert result["dev"].share(result["dev"].governed) >= 0.89
+    assert held.share(held.labelled) >= 0.99
+    assert held.share(held.governed) >= 0.92
+    assert result["dev"].share(result["dev"].governed) >= 0.93
+
+
+def test_agreement_relabelling_is_a_step_of_the_set():
+    """tools/inflection_set.py re-reads pymorphy3's first reading by agreement in the sentence; the fixture
+    went through it (every changed record keeps its label before in ``was``)."""
+    from glossary_eval import INFLECTIONS, load_labels
+    from inflection_set import relabelled
+
+    records = load_labels(INFLECTIONS)
+    changed = [r for r in records if "was" in r]
+    assert len(changed) >= 50 and all(r["relabelled"] and tuple(r["was"]) != (r["case"], r["number"]) for r in changed)
+    assert all(relabelled(r) is r for r in records)  # applying it again changes nothing
+    sample = {"text": "Наши метки готовы.", "start": 5, "end": 10, "surface": "метки", "target": "метка",
+              "case": "gent", "number": "sing"}
+    assert relabelled(sample)["number"] == "plur"
+    # after «две» the noun is a genitive singular, whatever the adjective says
+    assert relabelled({**sample, "text": "Две наши метки готовы.", "start": 9, "end": 14})["number"] == "sing"
 
 
 def test_stats_count_a_case_form_of_the_target_as_consistent():

@@ -133,11 +133,12 @@ def score_inflection(records: list[dict]) -> dict[str, Inflection]:
         result.total += 1
         result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
         source, start = (record["en"], record["en_start"]) if "en_start" in record else ("", 0)
-        # the renderer's own choice, knowing the target (an adjective before it must agree with it)
-        form = choose_form(source, start, record["text"], record["start"], target=record["target"])
+        # the renderer's own choice, knowing the target and the number, as the renderer knows them from the
+        # glossary and the English surface (an adjective before the term must agree with both)
+        form = choose_form(source, start, record["text"], record["start"], plural, record["target"], record["end"])
         case, number = form.case, form.plural
         written = inflect_phrase(record["target"], case, plural if number is None else number)
-        numbers = (False, True) if number is None else (number,)
+        numbers = (False, True) if number in (None, plural) else (number,)  # a numeral may force the number
         result.case_only += any(_same(inflect_phrase(record["target"], case, n), record["surface"]) for n in numbers)
         if _same(written, record["surface"]):
             result.governed += 1

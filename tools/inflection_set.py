@@ -11,7 +11,8 @@ tests/fixtures/glossary/inflection.jsonl:
 target that its adjectives agree with (and, where the source pairs each line with its English
 original, of the number the English term has there: ``en``), the one whose case the preposition
 before it governs (``agree.RUSSIAN_CASE``), else pymorphy3's first; a sample was checked by hand
-(LABELLING.md). The set
+(LABELLING.md); then agreement in the sentence re-reads what pymorphy3's first reading got wrong
+(:func:`relabel`, :func:`relabel_by_attribute`; ``--relabel`` applies only this step to the fixture). The set
 scores the inflector (tools/glossary_eval.py): given the target, the number and the words
 before the occurrence, it must write the surface.
 
@@ -23,6 +24,7 @@ Sources (the held-out one was chosen before any rule was tuned):
                          (shervinea/cheatsheet-translation, ru/, MIT)
 
     python tools/inflection_set.py  # rewrites the fixture (needs the two mirrors and the corpus)
+    python tools/inflection_set.py --relabel  # only the agreement step, on the fixture as it is
 """
 
 from __future__ import annotations
@@ -146,7 +148,7 @@ def _matches(words: list[str], head: int, tokens: list[re.Match], at: int) -> bo
 
 def _readings(word: str, target: str) -> list[tuple[str, str]]:
     """(case, number) of ``word`` read as a form of ``target``'s lemma, in pymorphy3's order (most likely first)."""
-    from notelingo.glossary.agree import _base_parse, _is_plural_target, _parses
+    from notelingo.glossary.forms import _base_parse, _is_plural_target, _parses
 
     lemmas = _lemmas(target)
     base = _base_parse(target.rsplit("-", 1)[-1], _is_plural_target(target))
@@ -209,16 +211,163 @@ def occurrences(glossary, docs) -> list[dict]:
                                  "entry": entry.en, "target": " ".join(words), "case": found[0],
                                  "number": found[1], **({"en": english} if english else {}),
                                  **({"en_start": term.start()} if term else {})})
+                    rows[-1] = relabelled(rows[-1])
     return sorted(rows, key=lambda r: (r["split"], r["source"]))
 
 
-def main() -> int:
-    from notelingo.glossary import load_glossary
+_FEW = frozenset("два две три четыре оба обе полтора полторы".split())
 
-    rows = occurrences(load_glossary(), source_texts())
+
+def _plural_only(word: str, pos: set[str]) -> tuple[bool, list]:
+    from notelingo.glossary.agree import _parses
+
+    parses = [p for p in _parses(word) if p.tag.POS in pos]
+    return bool(parses) and all(p.tag.number == "plur" for p in parses), parses
+
+
+def _governed(text: str, start: int) -> bool:
+    """A preposition or a numeral of two to four before the term (adjectives and pronouns may stand
+    between) settles its form: «на эти веса», «две эквивалентные токенизации» (a genitive singular)."""
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos
+
+    for word in reversed([m.group() for m in _WORD.finditer(text[:start])][-4:]):
+        if word.lower() in RUSSIAN_CASE or word.lower() in _FEW or word.isdigit():
+            return True
+        if not _is_pos(word, _AGREEING):
+            return False
+    return False
+
+
+def _verb_after(record: dict, reads: set, after_noun: bool) -> str | None:
+    """A plural finite verb or short participle right after the term (no punctuation between)."""
+    from notelingo.glossary.agree import _parses
+
+    text, end = record["text"], record["end"]
+    if after_noun or ("nomn", "plur") not in reads:
+        return None
+    for match in list(_WORD.finditer(text, end))[:2]:
+        if text[end:match.start()].strip():
+            return None  # punctuation between: another clause
+        plural, parses = _plural_only(match.group(), {"VERB", "PRTS"})
+        if plural and all(p.tag.person in (None, "3per") for p in parses):
+            return match.group()
+        if parses or any(p.tag.POS in {"NOUN", "ADJF", "PREP", "CONJ"} for p in _parses(match.group())):
+            return None
+        end = match.end()
+    return None
+
+
+def relabel(record: dict) -> tuple[str, str, str] | None:
+    """(case, number, why) by agreement in the sentence for a genitive singular label, or None to keep it.
+
+    pymorphy3's first reading of «веса», «метки», «подслова» is the genitive singular; where no
+    preposition or numeral governs the term and a word that must agree with it says plural (a finite
+    verb or short participle right after it, with no noun right before the term whose complement it
+    would be, or an adjective, participle or pronoun right before it with no singular reading), the
+    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»."""
+    from notelingo.glossary.agree import _parses
+
+    if (record["case"], record["number"]) != ("gent", "sing") or " " in record["target"]:
+        return None  # multi-word targets: their adjectives settle the number already
+    reads = set(_readings(record["surface"], record["target"]))
+    if not {("nomn", "plur"), ("accs", "plur")} & reads or _governed(record["text"], record["start"]):
+        return None
+    before = list(_WORD.finditer(record["text"][:record["start"]]))[-1:]
+    adjacent = bool(before) and not record["text"][before[0].end():record["start"]].strip()
+    after_noun = adjacent and any(p.tag.POS == "NOUN" for p in _parses(before[0].group()))
+    verb = _verb_after(record, reads, after_noun)
+    if verb:
+        return "nomn", "plur", f"verb {verb}"
+    if adjacent:
+        plural, parses = _plural_only(before[0].group(), {"ADJF", "PRTF"})
+        cases = {p.tag.case for p in parses} & {c for c, n in reads if n == "plur"} if plural else set()
+        if cases:  # nominative and accusative plural share the form of an inanimate target
+            return ("nomn" if "nomn" in cases else sorted(cases)[0]), "plur", f"adjective {before[0].group()}"
+    return None
+
+
+def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
+    """(case, number, why) for a label its attribute contradicts, or None to keep it.
+
+    An adjective or participle right before a one-word term agrees with it in case and number (and, in the
+    singular, gender): where the label is none of the term's readings the attribute allows and some are,
+    the label is the first of those (pymorphy3's order; the case of a preposition before them first):
+    «этой метрики» is singular, «все метки» plural. Not after a numeral of two to four («две
+    эквивалентные токенизации»: the adjective is plural, the noun a genitive singular), nor with
+    indeclinable possessives («его», «их»)."""
+    from notelingo.glossary.agree import RUSSIAN_CASE, _base_parse, _parses
+
+    text, start = record["text"], record["start"]
+    before = list(_WORD.finditer(text[:start]))[-1:]
+    if " " in record["target"] or not before or text[before[0].end():start].strip():
+        return None
+    if _governed(text, start) and not _preposition_before(text, start):
+        return None  # a numeral governs the term
+    parses = _parses(before[0].group())
+    if not parses or parses[0].tag.POS == "NOUN":
+        return None
+    base = _base_parse(record["target"], False)
+    gender = base.tag.gender if base is not None else None
+    allowed = {(p.tag.case, p.tag.number) for p in parses if p.tag.POS in ("ADJF", "PRTF") and "Fixd" not in p.tag
+               and p.tag.case and (p.tag.number == "plur" or p.tag.gender in (None, gender))}
+    readings = [r for r in _readings(record["surface"], record["target"]) if r in allowed]
+    if not readings or (record["case"], record["number"]) in readings:
+        return None
+    preposition = _preposition_before(text, start)
+    preferred = [r for case in ((RUSSIAN_CASE[preposition], "accs") if preposition else ())
+                 for r in readings if r[0] == case]
+    return *(preferred or readings)[0], f"attribute {before[0].group()}"
+
+
+def _preposition_before(text: str, start: int) -> str | None:
+    """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+
+    for word in reversed(_words_before(text, start)):
+        if word.lower() in RUSSIAN_CASE:
+            return word.lower()
+        if not (word.isdigit() or _is_pos(word, _AGREEING)):
+            return None
+    return None
+
+
+def relabelled(record: dict) -> dict:
+    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`
+    (``relabelled`` says why, ``was`` gives the label before), or as it is."""
+    new = relabel(record) or relabel_by_attribute(record)
+    if not new:
+        return record
+    return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
+
+
+def _write(rows: list[dict]) -> None:
     with open(OUT, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--relabel", action="store_true",
+                        help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+    args = parser.parse_args(argv)
+    if args.relabel:
+        with open(OUT, encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        new = [relabelled(row) if "relabelled" not in row else row for row in rows]
+        _write(new)
+        changed: dict[str, int] = {}
+        for old, row in zip(rows, new):
+            if old is not row:
+                changed[row["split"]] = changed.get(row["split"], 0) + 1
+        print(f"labels changed by agreement: {changed}")
+        return 0
+    from notelingo.glossary import load_glossary
+
+    rows = occurrences(load_glossary(), source_texts())
+    _write(rows)
     by_split: dict[str, int] = {}
     for row in rows:
         by_split[f"{row['split']}/{row['source']}"] = by_split.get(f"{row['split']}/{row['source']}", 0) + 1

@@ -20,87 +20,46 @@ them, and an accusative takes the noun's animacy); words after the head («на�
 stay as they are. The result records how its form was chosen (:data:`GOVERNED`,
 :data:`NOMINATIVE`) for ``note.terms``.
 
-pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+The tables of governing words are in :mod:`.government`, the readings and the inflection of a target
+in :mod:`.forms`; pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
+from .forms import _AGREEING, _base_parse, _head, _parses, inflect_phrase
+from .government import (
+    ADVERBIAL_NOUNS,
+    ALTERNATIVE,
+    COMPARATIVE_QUANTITY,
+    CONJUNCTIONS,
+    DATIVE_PARTICIPLES,
+    DATIVE_PRONOUNS,
+    DATIVE_VERBS,
+    DIRECTION,
+    ENGLISH_CASE,
+    ENGLISH_SKIP,
+    GENITIVE_VERBS,
+    GIVING_VERBS,
+    INDECLINABLE_NOUNS,
+    INSTRUMENTAL_NOUNS,
+    INSTRUMENTAL_VERBS,
+    INTO_VERBS,
+    PERSONAL,
+    PUTTING_VERBS,
+    QUANTITY,
+    RUSSIAN_CASE,
+)
 
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
 
-#: English prepositions and the case their Russian counterpart governs.
-ENGLISH_CASE = {
-    **dict.fromkeys("after without of for from before during until till except among amongst "
-                    "near behind beyond besides despite around since".split(), "gent"),
-    **dict.fromkeys("on in about at within inside upon".split(), "loct"),
-    **dict.fromkeys("with by between under".split(), "ablt"),
-    **dict.fromkeys("to towards toward".split(), "datv"),
-    **dict.fromkeys("into onto through via".split(), "accs"),
-}
-#: Russian prepositions (and the fixed phrases ending in one) and the case they govern.
-RUSSIAN_CASE = {
-    **dict.fromkeys("без для до из от у около после вокруг кроме среди вместо из-за из-под против вне "
-                    "внутри помимо возле вдоль ради напротив насчёт насчет".split(), "gent"),
-    **dict.fromkeys("к ко по благодаря согласно вопреки навстречу".split(), "datv"),
-    **dict.fromkeys("через про сквозь".split(), "accs"),
-    **dict.fromkeys("о об обо при".split(), "loct"),
-    **dict.fromkeys("в во на".split(), "loct"),
-    **dict.fromkeys("с со за под подо над надо перед передо между".split(), "ablt"),
-}
-#: English prepositions that turn an ambiguous Russian one to another case: «в датасет» (into),
-#: «с сервера» (from), «за эпоху» (for/in).
-_DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to": "accs"},
-              "на": {"onto": "accs", "to": "accs", "for": "accs"},
-              "с": {"from": "gent", "since": "gent"}, "со": {"from": "gent", "since": "gent"},
-              "за": {"for": "accs", "in": "accs", "within": "accs"}}
-#: Verbs directly before a term that take it in the instrumental («является моделью»).
-_INSTRUMENTAL_VERBS = frozenset("являться стать становиться называться считаться оказаться оказываться "
-                                "служить пользоваться владеть управлять заниматься называть назвать "
-                                "именовать".split())
-#: Verbs directly before a term that take it in the dative («соответствует токену»).
-_DATIVE_VERBS = frozenset("соответствовать принадлежать помогать помочь мешать следовать доверять передать "
-                          "передавать подать подавать присвоить присваивать давать дать".split())
-#: Verbs directly before a term that take it in the genitive («избегать переобучения»).
-_GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
-    добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
-    заслуживать придерживаться""".split())
-#: The other case an ambiguous preposition governs (an adjective before the term may show it).
-_ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
-                "с": ("gent",), "со": ("gent",)}
-_CONJUNCTIONS = frozenset({"и", "или", "либо"})
-#: Personal pronouns after a preposition (never possessive, unlike «его», «их»).
-_PERSONAL = frozenset("него неё нее них нему ним нём нем ней нами нас вас вами мне меня тебя тебе себя себе собой "
-                      "нам вам".split())
-_DATIVE_PRONOUNS = frozenset("ему ей им нам вам мне тебе себе".split())
-#: Words before «в/на» that make them take the accusative (a direction: «объединить в батч»).
-_INTO_VERBS = frozenset("""смотреть посмотреть взглянуть глядеть обратить обращать добавить добавлять объединить
-    объединять превратить превращать преобразовать преобразовывать загрузить загружать отправить отправлять
-    поместить помещать разбить разбивать разделить разделять перевести переводить сохранить сохранять влиять
-    повлиять опираться полагаться указывать указать делить поделить погружение переход внимание ответ
-    конвертировать сконвертировать собрать собирать записать записывать положить класть попасть попадать
-    включить включать вставить вставлять внести вносить поступать поступить вернуть возвращать упаковать
-    объединение преобразование отправка загрузка добавление превращение конвертация передать передавать передача
-    заменить заменять замена токенизировать токенизация разбиение сегментация сегментировать разделение деление
-    погрузиться погружаться войти входить встроить встраивать отсылать отослать отображение отображать тест
-    похожий брать взять принимать принять""".split())
-#: Quantity words that take a genitive plural («много токенов»).
-_QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
-                      "немало".split())
-#: English words that may stand between a preposition and its noun ("after the first two epochs").
-_ENGLISH_SKIP = frozenset("""a an the this that these those its their our my your his her all some any many
-    several both each every other such few more most new same first last one two three four five six seven eight
-    nine ten pre-trained pretrained large small different multiple""".split())
-_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
-_AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
-_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
+_DASHES = (" - ", " — ", " – ", " -- ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 
 
@@ -113,21 +72,11 @@ class Form:
     choice: str = NOMINATIVE
 
 
-def _analyzer():
-    from .morph import russian_analyzer
-
-    return russian_analyzer()
-
-
-@lru_cache(maxsize=65536)
-def _parses(word: str):
-    return tuple(_analyzer().parse(word.lower()))
-
-
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
-    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and quotes)."""
+    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
+    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»)."""
     before = text[:end]
-    cut = max(before.rfind(c) for c in ",.;:!?()[]\n")
+    cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 
 
@@ -144,7 +93,7 @@ def english_governor(text: str, start: int) -> str | None:
         low = word.lower()
         if low in ENGLISH_CASE:
             return ENGLISH_CASE[low]
-        if low not in _ENGLISH_SKIP and not low.isdigit():
+        if low not in ENGLISH_SKIP and not low.isdigit():
             return None
     return None
 
@@ -174,7 +123,7 @@ def _is_pos(word: str, pos: frozenset[str]) -> bool:
 
 def _preposition_case(low: str, english: str | None) -> str:
     """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
-    if english is not None and english in _DIRECTION.get(low, {}).values():
+    if english is not None and english in DIRECTION.get(low, {}).values():
         return english
     return RUSSIAN_CASE[low]
 
@@ -185,19 +134,36 @@ def _agent_participle(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
 
 
+def _governing_participle(word: str) -> str | None:
+    """The dative a full participle that is seldom an attribute gives the noun after it («посвящённом XX»;
+    not «соответствующий XX», which is mostly «the corresponding XX»), or None."""
+    parses = _parses(word)
+    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in DATIVE_PARTICIPLES
+    return "datv" if dative else None
+
+
+def _agent_of_passive(word: str, gender: str | None, plural: bool | None) -> bool:
+    """A past passive participle right before a term it cannot agree with (the term's gender and number
+    known): the term is its agent («первое правило, выученное токенизатором»), not its noun."""
+    parses = _parses(word)
+    passive = bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag
+    return passive and gender is not None and plural is not None and not _adjective_cases(word, gender, plural)
+
+
 def _naming_participle(word: str) -> bool:
     """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
     parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in _INSTRUMENTAL_VERBS
+    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in INSTRUMENTAL_VERBS
 
 
-def _adjective_cases(word: str, gender: str | None = None) -> list[str]:
+def _adjective_cases(word: str, gender: str | None = None, plural: bool | None = None) -> list[str]:
     """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
     the term's head noun, only the forms that can agree with it (any plural, or that gender).
     Indeclinable possessives («его», «их») show no case."""
     return list(dict.fromkeys(p.tag.case for p in _parses(word)
                               if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
-                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))))
+                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))
+                              and (plural is None or (p.tag.number == "plur") == plural)))
 
 
 def target_gender(target: str | None) -> str | None:
@@ -210,7 +176,7 @@ def target_gender(target: str | None) -> str | None:
 
 
 def russian_governor(text: str, position: int, english: str | None = None,
-                     gender: str | None = None) -> tuple[str, bool | None] | None:
+                     gender: str | None = None, plural: bool | None = None) -> tuple[str, bool | None] | None:
     """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
     adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
     adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
@@ -230,27 +196,27 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
-        if low in _QUANTITY and numeral is None:
-            return "gent", True  # «больше токенов», «несколько датасетов»
+        if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
+            return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):
             break  # «в котором XX»: XX begins a clause of its own
-        if numeral is None and _participle_governs(text, matches, index):
-            return "ablt", None
-        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in _PERSONAL:
+        if numeral is None and (case := _participle_governs(text, matches, index)):
+            return case, None
+        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in PERSONAL:
             index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
             continue
         if _is_pos(word, _AGREEING):
-            shown = shown or _adjective_cases(word, gender)
-            recipient = recipient or low in _DATIVE_PRONOUNS
+            if index == len(matches) - 1 and _agent_of_passive(word, gender, plural):
+                return "ablt", None  # «выученное токенизатором», «отмеченные маской внимания»
+            shown = shown or _adjective_cases(word, gender, plural)
+            recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})):
-            continue  # «с предварительно обученной XX», «с такой же XX»
+        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
+            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
         if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
             continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
-        if numeral is None and low in _CONJUNCTIONS and index > 0:
-            if shown:
-                break  # «быстрому и медленному XX»: the adjective shows the case
-            return _coordinated(text, matches[index - 1], english)
+        if numeral is None and low in CONJUNCTIONS and index > 0:
+            return _conjoined(text, matches[index - 1], english, shown)
         if numeral is None:
             governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
@@ -261,30 +227,61 @@ def russian_governor(text: str, position: int, english: str | None = None,
     return (shown[0], None) if shown and shown[0] != "nomn" else None
 
 
-def _participle_governs(text: str, matches: list[re.Match], index: int) -> bool:
-    """Is the term the instrumental of the participle ``matches[index]``: the agent of a participle
-    clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый XX»), or the
-    predicate of a naming participle right before it («обычно называемые токенами»; not «так называемые»)?"""
+def _participle_governs(text: str, matches: list[re.Match], index: int) -> str | None:
+    """The case the participle ``matches[index]`` gives the term, or None: the instrumental of the agent
+    of a participle clause after a comma («…, используемый токенизатором»; not «по умолчанию используемый
+    XX») or of the predicate of a naming participle right before it («обычно называемые токенами»; not «так
+    называемые»); the dative after a participle seldom used as an attribute («посвящённом обучению»)."""
     word = matches[index].group()
     if index == 0 and text[:matches[0].start()].rstrip().endswith(",") and _agent_participle(word):
-        return True
-    so_called = index > 0 and matches[index - 1].group().lower() == "так"
-    return index == len(matches) - 1 and _naming_participle(word) and not so_called
+        return "ablt"
+    if index != len(matches) - 1:
+        return None
+    if _naming_participle(word) and not (index > 0 and matches[index - 1].group().lower() == "так"):
+        return "ablt"
+    return _governing_participle(word)
 
 
 def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None, recipient: bool) -> str | None:
     """The case the noun or verb ``matches[index]`` gives the term (:func:`_word_governs`), read with the
     clause before it: «не имеют меток» (the genitive of negation), «тексты, которые может использовать XX»
-    (the relative object came first: XX is the subject), «передать ему XX» (the pronoun is the recipient)."""
+    (the relative object came first: XX is the subject, or the recipient of a verb of giving), «передать ему XX»
+    (the pronoun is the recipient), «в этом случае XX» (an adverbial phrase governs nothing)."""
+    if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
+            p.normal_form in ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
+        return None  # «в этом случае XX»: an adverbial, XX begins the clause
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
-    if governed == "accs" and index > 0 and matches[index - 1].group().lower() == "не":
-        return "gent"
-    if governed == "accs" and any(_parses(m.group())[0].normal_form == "который" for m in matches[:index]):
-        return None
+    negated = index > 0 and matches[index - 1].group().lower() == "не"
+    if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
+        return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation
+    if governed == "accs" and _relative_object(matches[:index + 1]):
+        # «которые может использовать XX»: XX is the subject; «которое мы передали XX»: the recipient
+        return "datv" if _parses(matches[index].group())[0].normal_form in GIVING_VERBS and not recipient else None
     if governed == "datv" and recipient:
         return "accs"
     return governed
+
+
+def _relative_object(matches: list[re.Match]) -> bool:
+    """Is a form of «который» in ``matches`` the object of the verb they end with? When it can only be
+    accusative, or, if it can be nominative too, when a nominative pronoun stands between («которое мы
+    передали») or the first finite verb after it disagrees in number («которые может использовать»);
+    not «который поможет улучшить» (the subject)."""
+    at = [i for i, m in enumerate(matches) if _parses(m.group())[0].normal_form == "который"]
+    if not at:
+        return False
+    readings = [p for p in _parses(matches[at[-1]].group()) if p.normal_form == "который"]
+    if not any(p.tag.case == "accs" for p in readings):
+        return False
+    nominative = [p for p in readings if p.tag.case == "nomn"]
+    for match in matches[at[-1] + 1:]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS == "NPRO" and parse.tag.case == "nomn":
+            return True
+        if parse.tag.POS == "VERB":
+            return all(p.tag.number != parse.tag.number for p in nominative)
+    return not nominative
 
 
 def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
@@ -294,17 +291,27 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     take the other case the English preposition, the adjective or the verb before them shows
     («в удалённый репозиторий», «объединить в батч»)."""
     accusative_numeral = numeral is not None and not numeral[0].startswith("oblique:")
-    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *_ALTERNATIVE.get(low, ()))):
+    if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *ALTERNATIVE.get(low, ()))):
         return numeral
     case = _preposition_case(low, english)
-    if english is None and "accs" in _ALTERNATIVE.get(low, ()):
+    if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
-        elif not shown and any(p.normal_form in _INTO_VERBS for word in before for p in _parses(word)[:2]):
+        elif not shown and any(p.normal_form in INTO_VERBS for word in before for p in _parses(word)[:2]):
             case = "accs"
     elif shown and case not in shown and english is None:
-        case = next((c for c in shown if c in _ALTERNATIVE.get(low, ())), case)
+        case = next((c for c in shown if c in ALTERNATIVE.get(low, ())), case)
     return case, True if numeral else None
+
+
+def _conjoined(text: str, previous: re.Match, english: str | None, shown: list[str]) -> tuple[str, bool | None] | None:
+    """The form of «XX» after a conjunction whose ``previous`` word ends the first member: that member's
+    case (:func:`_coordinated`), unless the adjective before XX shows (``shown``) other cases only
+    («быстрому и медленному XX»; «о пропущенных или новых XX» takes the preposition's)."""
+    coordinated = _coordinated(text, previous, english)
+    if not shown or coordinated is not None and coordinated[0] in shown:
+        return coordinated if not shown else (coordinated[0], None)
+    return (shown[0], None) if shown[0] != "nomn" else None
 
 
 def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
@@ -328,24 +335,26 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
 
 def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
-    :data:`_INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
     parses = _parses(word)
     if not parses or not _CYRILLIC.search(word):
         return None
     tag = parses[0].tag
     if word.lower() == "есть":
         return None  # «есть XX»: there is XX
-    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет":
+    if tag.POS == "NOUN" and parses[0].normal_form in INSTRUMENTAL_NOUNS:
+        return "ablt"  # «управление репозиториями»
+    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет" or word.lower() in INDECLINABLE_NOUNS:
         return "gent"
     if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
         lemma = parses[0].normal_form
-        if lemma in _INSTRUMENTAL_VERBS and inverted:
+        if lemma in INSTRUMENTAL_VERBS and inverted:
             return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
-        if lemma in _INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
+        if lemma in INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
             return "ablt"  # «может быть батчем»
-        if lemma in _DATIVE_VERBS:
+        if lemma in DATIVE_VERBS or lemma in GIVING_VERBS and "pssv" in tag:
             return "datv"
-        if lemma in _GENITIVE_VERBS:
+        if lemma in GENITIVE_VERBS:
             return "gent"
         if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
             # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
@@ -356,12 +365,20 @@ def _word_governs(word: str, gender: str | None = None, inverted: bool = False) 
 
 
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
-                plural: bool | None = None, target: str | None = None) -> Form:
+                plural: bool | None = None, target: str | None = None, end: int | None = None) -> Form:
     """The form of a term found at ``source[start:]`` whose rendering (``target``, when known: an
-    adjective before it must agree with its gender) goes to ``output[position:]``."""
+    adjective before it must agree with its gender) goes to ``output[position:end]`` (``end``, when
+    known, lets the words after it count: :func:`_predicate_first`, :func:`_listed`)."""
     english = english_governor(source, start)
     if output is not None and position is not None:
-        governed = russian_governor(output, position, english, target_gender(target))
+        gender = target_gender(target)
+        if end is not None and _predicate_first(output, position, end, gender, plural):
+            return Form("ablt", plural, GOVERNED)
+        governed = russian_governor(output, position, english, gender, plural)
+        if governed is None and end is not None:
+            governed = _listed(output, position, end, english)
+        if governed is not None and governed[0] == "loct" and end is not None and english is None:
+            governed = _direction_after(output, position, end) or governed
         if governed is not None:
             case, number = governed
             return Form(case, number if number is not None else plural, GOVERNED)
@@ -371,6 +388,71 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     if english is not None:
         return Form(english, True if counted is not None else plural, GOVERNED)
     return Form("nomn", plural, NOMINATIVE)
+
+
+def _words_after(text: str, end: int, limit: int = 10) -> list[re.Match]:
+    """The next ``limit`` words after ``end`` in the same sentence part (commas do not stop them)."""
+    after = text[end:]
+    stop = min((i for i in (after.find(c) for c in ".;:!?()[]\n") if i >= 0), default=len(after))
+    return list(_WORD.finditer(text, end, end + stop))[:limit]
+
+
+def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
+    """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
+    after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
+    Only conjunctions and adjectives that may be instrumental stand before it; the word after the verb
+    has no instrumental reading (else it is the predicate: «токенизатор является важной частью»)."""
+    for match in _word_matches(text, position):
+        word = match.group()
+        if word.lower() not in ("а", "и", "но") and "ablt" not in _adjective_cases(word, gender, plural):
+            return False
+    words = _words_after(text, end)
+    for index, match in enumerate(words[:-1]):
+        parse = _parses(match.group())[0]
+        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith((" -", " —", " –")):
+            return False  # a relative clause, or a dash before the predicate: XX is the subject
+        if parse.tag.POS in ("VERB", "INFN", "PRTS"):
+            following = _parses(words[index + 1].group())
+            subject = not any(p.tag.case == "ablt" for p in following)
+            if parse.normal_form in ("являться", "служить") and parse.tag.POS == "VERB":
+                return subject
+            noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
+            return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
+    return False
+
+
+def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | None] | None:
+    """The accusative after «в/на» right before the term when a verb of placing follows it in the clause
+    («в XX можно передать значение»), or None."""
+    before = [m for m in _word_matches(text, position) if not _is_pos(m.group(), _AGREEING)][-1:]
+    if not before or before[0].group().lower() not in ("в", "во", "на"):
+        return None
+    after = text[end:]
+    stop = min((i for i in (after.find(c) for c in ",.;:!?()\n") if i >= 0), default=len(after))
+    for match in list(_WORD.finditer(text, end, end + stop))[:6]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
+            return "accs", None
+    return None
+
+
+def _listed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term listed after a comma, with a comma or conjunction after it too («у моделей,
+    токенизаторов и конфигураций», «очистку, токенизацию и прочее»): that of the member before the comma
+    (:func:`_coordinated`) when that member is a noun with no nominative reading."""
+    if _word_matches(text, position) or not text[:position].rstrip().endswith(","):
+        return None
+    following = text[end:].lstrip()
+    if not (following.startswith(",") or following.split(" ", 1)[0].lower() in CONJUNCTIONS):
+        return None
+    before = list(_WORD.finditer(text[:position]))[-1:]
+    parses = _parses(before[0].group()) if before else ()
+    if not parses or parses[0].tag.POS != "NOUN" or any(p.tag.case == "nomn" for p in parses):
+        return None
+    head = [m for m in _word_matches(text, before[0].start()) if not _is_pos(m.group(), _AGREEING)][-1:]
+    if head and _is_pos(head[0].group(), frozenset({"NOUN"})):
+        return None  # «идентификаторы входных данных, XX»: the member ends in its head's complement
+    return _coordinated(text, before[0], english)
 
 
 _FEW_EN = frozenset("two three four both".split())
@@ -387,89 +469,9 @@ def english_numeral(text: str, start: int) -> bool | None:
             return low in _MANY_EN
         if low.isdigit():
             return _numeral(low)[1] if _numeral(low) else None
-        if low not in _ENGLISH_SKIP or low in ENGLISH_CASE:
+        if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
             return None
     return None
-
-
-# ----- inflection -------------------------------------------------------------
-
-
-def _base_parse(word: str, plural: bool):
-    """The parse of a target word as the glossary writes it (nominative), preferring common nouns."""
-    parses = _parses(word)
-    number = "plur" if plural else "sing"
-
-    def rank(p):
-        tag = p.tag
-        return (tag.case == "nomn", tag.number == number or tag.number is None, not (_PROPER & tag.grammemes),
-                tag.POS == "NOUN", "inan" in tag, p.normal_form.endswith("ой"), p.score)  # большой, not больший
-
-    return max(parses, key=rank) if parses else None
-
-
-def _head(words: list[str]) -> int:
-    for index, word in enumerate(words):
-        parses = _parses(word.rsplit("-", 1)[-1])
-        if not parses or parses[0].tag.POS not in _AGREEING:
-            return index
-    return len(words) - 1
-
-
-def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
-    prefix, _, last = word.rpartition("-")
-    if not _CYRILLIC.search(last):
-        return word, None
-    parse = _base_parse(last, plural_base)
-    inflected = parse.inflect(grammemes) if parse is not None else None
-    if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
-        inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
-    if inflected is None:
-        return word, parse
-    form = inflected.word.replace("ё", "е") if "ё" not in last else inflected.word
-    if last[:1].isupper():
-        form = form[:1].upper() + form[1:]
-    return (f"{prefix}-{form}" if prefix else form), parse
-
-
-def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
-    """``phrase`` (a nominative glossary target) in ``case`` and number; words after the head stay.
-
-    'языковая модель', 'ablt', True -> 'языковыми моделями'; 'набор данных', 'gent', False ->
-    'набора данных'. A word pymorphy3 cannot inflect stays as it is."""
-    if case not in _CASES:
-        raise ValueError(f"unknown case {case!r}; use one of {sorted(_CASES)}")
-    words = phrase.split(" ")
-    head = _head(words)
-    plural_base = _is_plural_target(words[head])
-    grammemes = {case, "plur" if plural else "sing"}
-    head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
-    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
-    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
-        grammemes.add("anim")
-    elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
-            plural or head_parse.tag.gender != "femn"):
-        grammemes = {"nomn", "plur" if plural else "sing"}  # a guessed animate paradigm: inanimate = nominative
-    elif case == "accs":
-        grammemes.add("inan")
-    out = []
-    for index, word in enumerate(words):
-        if index > head:
-            out.append(word)
-            continue
-        wanted = set(grammemes) if index < head else grammemes - {"anim", "inan"}
-        if index < head and not plural:
-            parse = _base_parse(word.rsplit("-", 1)[-1], plural_base)
-            gender = parse.tag.gender if parse is not None else None
-            wanted |= {gender} if gender else set()  # «языковую», not the masculine «языковой»
-        out.append(_inflect_word(word, wanted, plural_base)[0])
-    return " ".join(out)
-
-
-def _is_plural_target(word: str) -> bool:
-    """A target head that is plural as the glossary writes it («веса», «логиты»)."""
-    parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
-    return bool(parses) and all(p.tag.number == "plur" for p in parses)
 
 
 def agree(target: str, form: Form, plural: bool) -> str:
@@ -481,9 +483,9 @@ def agree(target: str, form: Form, plural: bool) -> str:
 
 
 def agree_rendering(rendering: str, plural: bool, source: str, start: int, output: str | None = None,
-                    position: int | None = None) -> tuple[str, str]:
+                    position: int | None = None, end: int | None = None) -> tuple[str, str]:
     """(``rendering`` in the form its context calls for, how it was chosen) for a term found at
     ``source[start:]`` whose nominative Russian ``rendering`` (``plural`` or not) goes to
-    ``output[position:]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
-    form = choose_form(source, start, output, position, plural, rendering)
+    ``output[position:end]`` (:meth:`notelingo.glossary.Glossary.agree`)."""
+    form = choose_form(source, start, output, position, plural, rendering, end)
     return agree(rendering, form, plural), form.choice

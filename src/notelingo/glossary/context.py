@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 from ..alphabet import CYRILLIC_RE
-from .agree import _head, _parses, choose_form, inflect_phrase
+from .agree import choose_form
+from .forms import _head, _parses, inflect_phrase
 
 #: How a rendering's form was chosen (``TermUse.choice``), beside agree's governed / nominative.
 KEPT = "kept"

@@ -113,13 +113,14 @@ class Glossary:
         return render_in_text(entry, surface, text, start, tgt)
 
     def agree(self, rendering: str, source: str, start: int, output: str | None = None,
-              position: int | None = None) -> tuple[str, str]:
+              position: int | None = None, end: int | None = None) -> tuple[str, str]:
         """A term's nominative Russian ``rendering`` in the case and number its context calls for, and how
-        that was chosen; protect calls it once the model has written ``output`` (see :mod:`.agree`)."""
+        that was chosen; protect calls it once the model has written ``output``, the term's placeholder at
+        ``output[position:end]`` (see :mod:`.agree`)."""
         from .agree import agree_rendering
         from .inflect import is_plural_russian
 
-        return agree_rendering(rendering, is_plural_russian(rendering), source, start, output, position)
+        return agree_rendering(rendering, is_plural_russian(rendering), source, start, output, position, end)
 
     def in_context(self, rendering: str, words: list[str], output: str, position: int, source: str, start: int):
         """What the model's own ``words`` for a term (aligned to it, the first at ``output[position:]``) make of

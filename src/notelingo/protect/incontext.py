@@ -91,7 +91,7 @@ def _reading(plan, index: int, raw: str, region: tuple[int, int]):
     start, end = region
     text = raw[start:end]
     if not CYRILLIC_RE.search(text) and text.casefold() == span.text.casefold():
-        form, choice = plan.agree(base, plan.request.text, span.start, raw[:start] + raw[end:], start)
+        form, choice = plan.agree(base, plan.request.text, span.start, raw[:start] + raw[end:], start, start)
         return start, end, form, choice  # the model copied the English term
     words = list(_WORD.finditer(text))
     if not words or len(words) > len(base.split(" ")) + EXTRA_WORDS:

@@ -92,7 +92,7 @@ def _agree(plan: Plan, raw: str | None) -> None:
             if raw is not None and (span.start, span.end) in hidden else None
         position = found.start() if found else None
         rendering, choice = plan.agree(base, plan.request.text, span.start,
-                                       raw if position is not None else None, position)
+                                       raw if position is not None else None, position, found.end() if found else None)
         glossed = span.rendering == f"{span.rendering.split(' (', 1)[0]} ({span.text})" and span.policy == "gloss"
         swapped[id(span)] = replace(span, rendering=f"{rendering} ({span.text})" if glossed else rendering,
                                     choice=choice)

@@ -1,0 +1,105 @@
+"""Russian word forms for the glossary: pymorphy3's readings of a word (cached) and a target phrase inflected.
+
+:func:`inflect_phrase` writes a nominative glossary target («языковая модель») in a case and number, word by
+word up to its head noun; :mod:`notelingo.glossary.agree` chooses that case and number from the sentence.
+pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..alphabet import CYRILLIC_RE as _CYRILLIC
+
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+#: Parts of speech that agree with the noun after them (adjectives, participles, numerals, pronouns).
+_AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
+
+
+def _analyzer():
+    from .morph import russian_analyzer
+
+    return russian_analyzer()
+
+
+@lru_cache(maxsize=65536)
+def _parses(word: str):
+    return tuple(_analyzer().parse(word.lower()))
+
+
+def _base_parse(word: str, plural: bool):
+    """The parse of a target word as the glossary writes it (nominative), preferring common nouns."""
+    parses = _parses(word)
+    number = "plur" if plural else "sing"
+
+    def rank(p):
+        tag = p.tag
+        return (tag.case == "nomn", tag.number == number or tag.number is None, not (_PROPER & tag.grammemes),
+                tag.POS == "NOUN", "inan" in tag, p.normal_form.endswith("ой"), p.score)  # большой, not больший
+
+    return max(parses, key=rank) if parses else None
+
+
+def _head(words: list[str]) -> int:
+    for index, word in enumerate(words):
+        parses = _parses(word.rsplit("-", 1)[-1])
+        if not parses or parses[0].tag.POS not in _AGREEING:
+            return index
+    return len(words) - 1
+
+
+def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
+    prefix, _, last = word.rpartition("-")
+    if not _CYRILLIC.search(last):
+        return word, None
+    parse = _base_parse(last, plural_base)
+    inflected = parse.inflect(grammemes) if parse is not None else None
+    if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:
+        inflected = parse.inflect(grammemes - {"anim", "inan"}) if parse is not None else None
+    if inflected is None:
+        return word, parse
+    form = inflected.word.replace("ё", "е") if "ё" not in last else inflected.word
+    if last[:1].isupper():
+        form = form[:1].upper() + form[1:]
+    return (f"{prefix}-{form}" if prefix else form), parse
+
+
+def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
+    """``phrase`` (a nominative glossary target) in ``case`` and number; words after the head stay.
+
+    'языковая модель', 'ablt', True -> 'языковыми моделями'; 'набор данных', 'gent', False ->
+    'набора данных'. A word pymorphy3 cannot inflect stays as it is."""
+    if case not in _CASES:
+        raise ValueError(f"unknown case {case!r}; use one of {sorted(_CASES)}")
+    words = phrase.split(" ")
+    head = _head(words)
+    plural_base = _is_plural_target(words[head])
+    grammemes = {case, "plur" if plural else "sing"}
+    head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
+    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
+    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
+        grammemes.add("anim")
+    elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
+            plural or head_parse.tag.gender != "femn"):
+        grammemes = {"nomn", "plur" if plural else "sing"}  # a guessed animate paradigm: inanimate = nominative
+    elif case == "accs":
+        grammemes.add("inan")
+    out = []
+    for index, word in enumerate(words):
+        if index > head:
+            out.append(word)
+            continue
+        wanted = set(grammemes) if index < head else grammemes - {"anim", "inan"}
+        if index < head and not plural:
+            parse = _base_parse(word.rsplit("-", 1)[-1], plural_base)
+            gender = parse.tag.gender if parse is not None else None
+            wanted |= {gender} if gender else set()  # «языковую», not the masculine «языковой»
+        out.append(_inflect_word(word, wanted, plural_base)[0])
+    return " ".join(out)
+
+
+def _is_plural_target(word: str) -> bool:
+    """A target head that is plural as the glossary writes it («веса», «логиты»)."""
+    parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
+    return bool(parses) and all(p.tag.number == "plur" for p in parses)
