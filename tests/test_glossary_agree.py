@@ -264,7 +264,8 @@ def test_translate_summary_counts_the_term_forms():
 @pytest.mark.parametrize(
     "term, lang, expected",
     [("Recurrent Neural Networks", "en", True), ("Learning rate", "en", True), ("ReLU", "en", True),
-     ("Скорость обучения", "ru", True), ("Dropout rate", "en", False)],  # a part is no whole term
+     ("Скорость обучения", "ru", True), ("Dropout rate", "en", False),  # a part is no whole term
+     ("F1 score", "en", True), ("L2 regularization", "en", True)],  # a capital with a digit keeps its case
 )
 def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expected):
     from glossary_eval import HELD_OUT_TERMS, covered, load_terms
