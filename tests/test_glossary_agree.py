@@ -338,7 +338,8 @@ def test_translate_summary_counts_the_term_forms():
 @pytest.mark.parametrize(
     "term, lang, expected",
     [("Recurrent Neural Networks", "en", True), ("Learning rate", "en", True), ("ReLU", "en", True),
-     ("Скорость обучения", "ru", True), ("Dropout rate", "en", False)],  # a part is no whole term
+     ("Скорость обучения", "ru", True), ("Dropout rate", "en", False),  # a part is no whole term
+     ("F1 score", "en", True), ("L2 regularization", "en", True)],  # a capital with a digit keeps its case
 )
 def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expected):
     from glossary_eval import HELD_OUT_TERMS, covered, load_terms
@@ -349,11 +350,11 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 
 def test_held_out_term_list_recall_floors():
-    """Floors under today's recall on the held-out public term list (en 0.779, ru 0.577; the aim of
+    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654; the aim of
     0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
-    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.75
-    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.55
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65

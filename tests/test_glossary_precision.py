@@ -157,3 +157,61 @@ COVERAGE_ROUND_3 = [
 @pytest.mark.parametrize("text, lang, surface, entry", COVERAGE_ROUND_3)
 def test_third_round_entries_are_found_in_their_forms(glossary, text, lang, surface, entry):
     assert (surface, entry) in found(glossary, text, lang)
+
+
+# Entries of the fourth coverage round (statistics, linear algebra, classical ML, RL, evaluation), in
+# sentences written for this test; each entry names its public source in `note`.
+COVERAGE_ROUND_4 = [
+    ("Оценим математическое ожидание и дисперсию случайной величины", "ru", "математическое ожидание",
+     "expected value"),
+    ("Оценим математическое ожидание и дисперсию случайной величины", "ru", "случайной величины", "random variable"),
+    ("Шум берём из нормального распределения с нулевым средним", "ru", "нормального распределения",
+     "normal distribution"),
+    ("We sample the noise from a Gaussian distribution", "en", "Gaussian distribution", "normal distribution"),
+    ("По формуле Байеса получаем апостериорное распределение", "ru", "формуле Байеса", "Bayes' theorem"),
+    ("Bayes' rule gives the posterior probability of each class", "en", "Bayes' rule", "Bayes' theorem"),
+    ("Параметры подбираем методом максимального правдоподобия", "ru", "методом максимального правдоподобия",
+     "maximum likelihood estimation"),
+    ("We maximise the log-likelihood of the training data", "en", "log-likelihood", "log-likelihood"),
+    ("Скрытые переменные модели находим EM-алгоритмом", "ru", "EM-алгоритмом", "expectation-maximization"),
+    ("Собственные векторы ковариационной матрицы задают главные оси", "ru", "ковариационной матрицы",
+     "covariance matrix"),
+    ("The Hessian is a symmetric matrix", "en", "symmetric matrix", "symmetric matrix"),
+    ("Сингулярное разложение даёт низкоранговое приближение матрицы", "ru", "Сингулярное разложение",
+     "singular value decomposition"),
+    ("Считаем скалярное произведение запроса и ключа", "ru", "скалярное произведение", "dot product"),
+    ("Веса линейной регрессии находим методом наименьших квадратов", "ru", "методом наименьших квадратов",
+     "least squares"),
+    ("Опорные векторы лежат ближе всего к разделяющей гиперплоскости", "ru", "разделяющей гиперплоскости",
+     "hyperplane"),
+    ("Для текстов хорошо работает наивный байесовский классификатор", "ru", "наивный байесовский классификатор",
+     "naive Bayes"),
+    ("Бэггинг уменьшает разброс, а бустинг — смещение", "ru", "Бэггинг", "bagging"),
+    ("Агент решает марковский процесс принятия решений через уравнение Беллмана", "ru", "уравнение Беллмана",
+     "Bellman equation"),
+    ("Q-learning updates the action values off-policy", "en", "Q-learning", "Q-learning"),
+    ("The F1 score and the specificity of the classifier", "en", "specificity", "specificity"),
+    ("Lasso даёт разреженные веса, в отличие от L2-регуляризации", "ru", "Lasso", "LASSO"),
+    ("В данных много выбросов, и дисбаланс классов заметный", "ru", "дисбаланс классов", "class imbalance"),
+    ("Метрика RMSE чувствительна к выбросам", "ru", "RMSE", "RMSE"),
+    ("The model is stuck in one of many local minima", "en", "local minima", "local minimum"),
+]
+
+
+@pytest.mark.parametrize("text, lang, surface, entry", COVERAGE_ROUND_4)
+def test_fourth_round_entries_are_found_in_their_forms(glossary, text, lang, surface, entry):
+    assert (surface, entry) in found(glossary, text, lang)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # everyday senses of the round's words stay unmarked: a kernel of Linux, a margin in a race, vectors
+        # and matrices in plain English, the normalization of text before tokenization
+        ("The Linux kernel won by a wide margin.", "en"),
+        ("Обновили ядро системы, отступ в коде поправили.", "ru"),
+        ("The normalization step lowercases the text.", "en"),
+    ],
+)
+def test_fourth_round_everyday_words_are_no_terms(glossary, text, lang):
+    assert found(glossary, text, lang) == []

@@ -83,8 +83,14 @@ def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
 
 def prose_case(term: str) -> str:
     """A list item as prose writes it: 'Recurrent Neural Networks' -> 'recurrent neural networks'
-    (a run of capitalised words reads as a title, never a term); 'ReLU', 'GloVe', 'R-CNN' stay."""
-    return " ".join(word if any(c.isupper() for c in word[1:]) else word.lower() for word in term.split(" "))
+    (a run of capitalised words reads as a title, never a term); 'ReLU', 'GloVe', 'R-CNN' stay, and so do
+    capitals with digits ('F1 score', 'L2 regularization'), which prose never lowers either."""
+    return " ".join(word if _kept_case(word) else word.lower() for word in term.split(" "))
+
+
+def _kept_case(word: str) -> bool:
+    """Acronyms and names keep their case: a capital after the first letter, or a capital with a digit."""
+    return any(c.isupper() for c in word[1:]) or (word[:1].isupper() and any(c.isdigit() for c in word))
 
 
 def covered(glossary, term: str, lang: str) -> bool:
