@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     for split in ("heldout", "dev"):
         if split in inflections:
             print(inflections[split].line(f"inflection, {split}"))
+    from context_eval import lines
+
+    print("\n".join(lines(args.inflections)))
     return 0
 
 
