@@ -106,7 +106,7 @@ def settle(plan, raw: str, alignment: Alignment | None, ranges: list[tuple[int, 
     """``raw`` (the model's output for ``plan``) with each open term in the form chosen from its aligned
     words, the spans' renderings updated, and the alignment moved with the text; None when any open
     term finds no usable words (the plan is then masked and translated again)."""
-    if alignment is None or is_flat(alignment):
+    if alignment is None or is_flat(alignment) or any(len(row) < len(alignment.source) for row in alignment.weights):
         return None
     edits, swapped = [], {}
     for index in sorted(plan.open):
