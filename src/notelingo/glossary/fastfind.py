@@ -99,12 +99,15 @@ class FastMatcher:
         return key
 
     def _new_key(self, word: str) -> str:
-        from .matcher import token_key
+        from ..alphabet import CYRILLIC_RE
+        from .matcher import is_acronym, token_key
 
         if word.isspace():
             return word
         lemma = word
-        if self.morph is not None:  # spaCy's pymorphy3 lemmatizer without POS tags: the one normal form, if unique
+        # spaCy's pymorphy3 lemmatizer without POS tags: the one normal form, if unique. token_key reads
+        # the lemma of a Cyrillic word only (not of an acronym): no other word is parsed.
+        if self.morph is not None and CYRILLIC_RE.search(word) and not is_acronym(word):
             forms = {parse.normal_form for parse in self.morph.analyzer.parse(word)}
             lemma = next(iter(forms)) if len(forms) == 1 else word
         return token_key(word, lemma, self.morph)
