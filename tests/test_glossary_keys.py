@@ -1,0 +1,52 @@
+"""Word keys of the spaCy-free matcher are kept on disk (issue 26: parsing each word with pymorphy3 was the
+largest cost of a short translate run outside the model): a later run finds the same terms without loading it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = (
+    "import sys, json; from notelingo.glossary import load_glossary; g = load_glossary(); "
+    "texts = ['Мы зафайнтюнили модель на датасете', 'Промпты и LoRA-адаптеры, эмбеддинги токенов'] + sys.argv[1:]; "
+    "print(json.dumps([[(m.start, m.end, m.entry.en) for m in g.find(t, 'ru')] for t in texts])); "
+    "print('pymorphy3' in sys.modules)"
+)
+
+
+def run(env: dict, *texts: str) -> tuple[list, bool]:
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, *texts], capture_output=True, text=True, env=env,
+                          timeout=300, check=True)
+    found, loaded = proc.stdout.strip().splitlines()[-2:]
+    return json.loads(found), loaded == "True"
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "NOTELINGO_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def test_a_later_run_reads_the_keys_and_loads_no_dictionary(env, tmp_path):
+    first, first_loaded = run(env)
+    again, again_loaded = run(env)
+    assert first == again and first[0] and first_loaded and not again_loaded
+    new_word, new_loaded = run(env, "Датасетами")  # a word no run has seen: the dictionary is loaded for it
+    assert new_word[:2] == first and new_word[2] and new_loaded
+    (keys,) = (tmp_path / "cache" / "glossary-find").glob("keys-ru-*.json")
+    assert "датасете" in json.loads(keys.read_text(encoding="utf-8"))
+
+
+def test_keys_read_back_are_the_keys_worked_out(tmp_path, monkeypatch):
+    from notelingo.glossary import fastfind, load_glossary
+
+    monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(tmp_path))
+    matcher = fastfind.FastMatcher(load_glossary(), "ru")
+    words = ["Мы", "зафайнтюнили", "LoRA", "ИИ", "датасетах", "промптов", "—", "GPT-4o", "Ёлка"]
+    worked_out = {word: matcher._new_key(word) for word in words}
+    assert [matcher._key(word) for word in words] == list(worked_out.values())
+    fastfind.store_keys()
+    assert {w: k for w, k in fastfind.load_keys(fastfind.keys_file("ru")).items() if w in worked_out} == worked_out
