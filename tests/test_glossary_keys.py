@@ -50,3 +50,20 @@ def test_keys_read_back_are_the_keys_worked_out(tmp_path, monkeypatch):
     assert [matcher._key(word) for word in words] == list(worked_out.values())
     fastfind.store_keys()
     assert {w: k for w, k in fastfind.load_keys(fastfind.keys_file("ru")).items() if w in worked_out} == worked_out
+
+
+RENDER = (
+    "import sys, json; from notelingo.glossary import load_glossary; g = load_glossary(); "
+    "text = 'Мы зафайнтюнили языковые модели на датасетах, промпт и эмбеддинги токенов'; "
+    "print(json.dumps([g.render(m.entry, m.surface, text, m.start, 'en') for m in g.find(text, 'ru')])); "
+    "print('pymorphy3' in sys.modules)"
+)
+
+
+def test_term_renderings_read_back_the_parses_a_run_stored(env):
+    first = subprocess.run([sys.executable, "-c", RENDER], capture_output=True, text=True, env=env, timeout=300,
+                           check=True).stdout.strip().splitlines()[-2:]
+    again = subprocess.run([sys.executable, "-c", RENDER], capture_output=True, text=True, env=env, timeout=300,
+                           check=True).stdout.strip().splitlines()[-2:]
+    assert first[0] == again[0] and len(json.loads(first[0])) >= 3
+    assert first[1] == "True" and again[1] == "False"

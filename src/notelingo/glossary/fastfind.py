@@ -20,6 +20,7 @@ and resolve overlaps exactly as :meth:`~.matcher.TermMatcher.find` does.
 from __future__ import annotations
 
 import atexit
+from functools import lru_cache
 from pathlib import Path
 
 from ..nlp.tokenrules import Tokenizer, cached, fingerprint, load, rules_of, store
@@ -164,23 +165,31 @@ KEYS_LIMIT = 200_000
 _KEYS: dict[Path, tuple[dict[str, str], int]] = {}
 
 
-def keys_file(lang: str) -> Path:
+def keys_file(lang: str, kind: str = "keys", code: tuple[str, ...] = ()) -> Path:
     """Where the word keys of ``lang`` text are kept: they depend on the word, the key code and the
-    packages (:func:`_fingerprint`), not on the glossary."""
+    packages (:func:`_fingerprint`), not on the glossary. Another ``kind`` of word memo (see
+    :func:`shared_keys`) names the modules of this package its values also depend on (``code``)."""
     from ..fileio import cache_root
 
-    return Path(cache_root()) / "glossary-find" / f"keys-{lang}-{_fingerprint()}.json"
+    return Path(cache_root()) / "glossary-find" / f"{kind}-{lang}-{_memo_fingerprint(code)}.json"
+
+
+@lru_cache(maxsize=None)
+def _memo_fingerprint(code: tuple[str, ...]) -> str:
+    here = Path(__file__).parent
+    return _fingerprint() + (f"-{fingerprint([here / name for name in code], ())}" if code else "")
 
 
 def load_keys(path: Path) -> dict[str, str]:
     """The word keys stored at ``path`` ({} when none are or the file is unreadable)."""
     keys = load(path)
-    return keys if isinstance(keys, dict) and all(isinstance(v, str) for v in keys.values()) else {}
+    return keys if isinstance(keys, dict) and all(isinstance(v, (str, list, type(None))) for v in keys.values()) else {}
 
 
-def shared_keys(lang: str) -> dict[str, str]:
-    """The process's word keys of ``lang`` text, read once from :func:`keys_file` (every glossary shares them)."""
-    path = keys_file(lang)
+def shared_keys(lang: str, kind: str = "keys", code: tuple[str, ...] = ()) -> dict:
+    """The process's word keys of ``lang`` text, read once from :func:`keys_file` (every glossary shares
+    them); new entries are stored at exit. ``kind`` and ``code``: another memo of words (JSON values)."""
+    path = keys_file(lang, kind, code)
     if path not in _KEYS:
         keys = load_keys(path)
         _KEYS[path] = (keys, len(keys))
