@@ -67,3 +67,33 @@ def test_term_renderings_read_back_the_parses_a_run_stored(env):
                            check=True).stdout.strip().splitlines()[-2:]
     assert first[0] == again[0] and len(json.loads(first[0])) >= 3
     assert first[1] == "True" and again[1] == "False"
+
+
+PARSE = (
+    "import sys, json, dataclasses; from notelingo.glossary import load_glossary; g = load_glossary(); "
+    "print(json.dumps([dataclasses.asdict(e) for e in g.entries] + [g.hash])); print('yaml' in sys.modules)"
+)
+
+
+def test_a_glossary_parsed_before_is_read_back_without_yaml(env):
+    first = subprocess.run([sys.executable, "-c", PARSE], capture_output=True, text=True, env=env, timeout=300,
+                           check=True).stdout.strip().splitlines()[-2:]
+    again = subprocess.run([sys.executable, "-c", PARSE], capture_output=True, text=True, env=env, timeout=300,
+                           check=True).stdout.strip().splitlines()[-2:]
+    assert first[0] == again[0] and len(json.loads(first[0])) > 100  # lines included
+    assert first[1] == "True" and again[1] == "False"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("version: 1\nentries:\n- en: attention\n  ru: [внимание]\n", "no .policy."),
+    ("version: 1\nentries: [\n", "not valid YAML"),
+])
+def test_a_glossary_that_does_not_parse_is_refused_every_time(tmp_path, monkeypatch, text, message):
+    from notelingo.errors import GlossaryError
+    from notelingo.glossary.yamlio import parse_entries
+
+    monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(tmp_path))
+    for _ in range(2):
+        with pytest.raises(GlossaryError, match=message):
+            parse_entries(text, "g.yaml")
+    assert not (tmp_path / "glossary-parsed").exists()
