@@ -19,9 +19,11 @@ and resolve overlaps exactly as :meth:`~.matcher.TermMatcher.find` does.
 
 from __future__ import annotations
 
+import atexit
+from functools import lru_cache
 from pathlib import Path
 
-from ..nlp.tokenrules import Tokenizer, cached, fingerprint, rules_of, store
+from ..nlp.tokenrules import Tokenizer, cached, fingerprint, load, rules_of, store
 from .entry import GlossaryLike as Glossary
 from .entry import TermMatch
 
@@ -77,8 +79,6 @@ class FastMatcher:
     """Glossary terms in text, with the cached table and no spaCy."""
 
     def __init__(self, glossary: Glossary, lang: str) -> None:
-        from .matcher import _Morph
-
         table = load_table(glossary, lang)
         self.entries = list(glossary.entries)
         self.tokenize = Tokenizer(table)
@@ -87,24 +87,38 @@ class FastMatcher:
             self.table.setdefault(tuple(keys), []).append((index, generic))
         self.longest = max((len(keys) for keys in self.table), default=0)
         self.stop_words = frozenset(table["stop_words"])
-        self.morph = _Morph(_analyzer()) if lang == "ru" else None
-        self.keys: dict[str, str] = {}  # a word's key depends on the word alone: each is worked out once
+        self.lang, self._morph = lang, None
+        # A word's key depends on the word alone (and the code and dictionaries the fingerprint names):
+        # each is worked out once, and kept on disk for later runs (:func:`keys_file`, written at exit).
+        self.keys: dict[str, str] = shared_keys(lang)
+
+    @property
+    def morph(self):
+        """The pymorphy3 lookups of Russian (None for other text), loaded when a word's key is not known yet."""
+        if self._morph is None and self.lang == "ru":
+            from .matcher import _Morph
+
+            self._morph = _Morph(_analyzer())
+        return self._morph
 
     def _key(self, word: str) -> str:
         key = self.keys.get(word)
         if key is None:
-            if len(self.keys) > 200_000:
+            if len(self.keys) >= KEYS_LIMIT:
                 self.keys.clear()
             key = self.keys[word] = self._new_key(word)
         return key
 
     def _new_key(self, word: str) -> str:
-        from .matcher import token_key
+        from ..alphabet import CYRILLIC_RE
+        from .matcher import is_acronym, token_key
 
         if word.isspace():
             return word
         lemma = word
-        if self.morph is not None:  # spaCy's pymorphy3 lemmatizer without POS tags: the one normal form, if unique
+        # spaCy's pymorphy3 lemmatizer without POS tags: the one normal form, if unique. token_key reads
+        # the lemma of a Cyrillic word only (not of an acronym): no other word is parsed.
+        if self.morph is not None and CYRILLIC_RE.search(word) and not is_acronym(word):
             forms = {parse.normal_form for parse in self.morph.analyzer.parse(word)}
             lemma = next(iter(forms)) if len(forms) == 1 else word
         return token_key(word, lemma, self.morph)
@@ -143,6 +157,56 @@ class FastMatcher:
         if _after_bound_prefix(text, start):
             return False
         return not _inside_proper_name(text, start, end, self.entries[index], titles, self.stop_words)
+
+
+#: Word keys kept per language; past this many a run starts afresh (and stores nothing more).
+KEYS_LIMIT = 200_000
+#: The word keys of this process, per file they were read from: {path: (keys, how many the file held)}.
+_KEYS: dict[Path, tuple[dict[str, str], int]] = {}
+
+
+def keys_file(lang: str, kind: str = "keys", code: tuple[str, ...] = ()) -> Path:
+    """Where the word keys of ``lang`` text are kept: they depend on the word, the key code and the
+    packages (:func:`_fingerprint`), not on the glossary. Another ``kind`` of word memo (see
+    :func:`shared_keys`) names the modules of this package its values also depend on (``code``)."""
+    from ..fileio import cache_root
+
+    return Path(cache_root()) / "glossary-find" / f"{kind}-{lang}-{_memo_fingerprint(code)}.json"
+
+
+@lru_cache(maxsize=None)
+def _memo_fingerprint(code: tuple[str, ...]) -> str:
+    here = Path(__file__).parent
+    return _fingerprint() + (f"-{fingerprint([here / name for name in code], ())}" if code else "")
+
+
+def load_keys(path: Path) -> dict[str, str]:
+    """The word keys stored at ``path`` ({} when none are or the file is unreadable)."""
+    keys = load(path)
+    return keys if isinstance(keys, dict) and all(isinstance(v, (str, list, type(None))) for v in keys.values()) else {}
+
+
+def shared_keys(lang: str, kind: str = "keys", code: tuple[str, ...] = ()) -> dict:
+    """The process's word keys of ``lang`` text, read once from :func:`keys_file` (every glossary shares
+    them); new entries are stored at exit. ``kind`` and ``code``: another memo of words (JSON values)."""
+    path = keys_file(lang, kind, code)
+    if path not in _KEYS:
+        keys = load_keys(path)
+        _KEYS[path] = (keys, len(keys))
+    return _KEYS[path][0]
+
+
+def store_keys() -> None:
+    """Store the word keys this process worked out (run at exit): a later run reads them instead of
+    parsing those words again, and loads pymorphy3 only for a word it has not seen."""
+    for path, (keys, stored) in list(_KEYS.items()):
+        if len(keys) != stored:
+            merged = {**load_keys(path), **keys}
+            store(path, merged if len(merged) <= KEYS_LIMIT else keys)
+            _KEYS[path] = (keys, len(keys))
+
+
+atexit.register(store_keys)
 
 
 def _analyzer():

@@ -59,6 +59,22 @@ def _parse(word: str):
     return _analyzer().parse(word.lower())[0]
 
 
+def _facts(word: str) -> list:
+    """[POS, tense, number, is_known] of :func:`_parse`'s parse of ``word``: kept on disk like the glossary
+    matcher's word keys (:func:`.fastfind.shared_keys`), so a later run loads no dictionary for a word seen before."""
+    from .fastfind import KEYS_LIMIT, shared_keys
+
+    memo = shared_keys("ru", "parse-facts", ("inflect.py", "morph.py"))
+    key = word.lower()
+    found = memo.get(key)
+    if not isinstance(found, list) or len(found) != 4:
+        if len(memo) >= KEYS_LIMIT:
+            memo.clear()
+        parse = _parse(word)
+        found = memo[key] = [parse.tag.POS, parse.tag.tense, parse.tag.number, bool(parse.is_known)]
+    return found
+
+
 def _english_head(words: list[str]) -> int:
     """Index of the head of an English noun phrase: before 'of', else the last word."""
     lowered = [w.lower() for w in words]
@@ -90,18 +106,18 @@ def is_plural_english(surface: str, entry: Entry) -> bool:
 def _is_plural_russian_word(word: str) -> bool | None:
     """Number of one word: True/False for nouns, None for words without noun number (verbs)."""
     last = word.rsplit("-", 1)[-1].lower()
-    parse = _parse(last)
-    if parse.tag.POS in _VERB_POS or last.endswith(("ли", "ть", "ться")):
+    pos, _, number, known = _facts(last)
+    if pos in _VERB_POS or last.endswith(("ли", "ть", "ться")):
         return None
-    if parse.is_known:
-        return parse.tag.number == "plur" if parse.tag.number else None
+    if known:
+        return number == "plur" if number else None
     return last.endswith(_RU_PLURAL_ENDINGS)
 
 
 def _russian_head(words: list[str]) -> int:
     """Index of the head noun: the first word that is not an agreeing adjective or participle."""
     for index, word in enumerate(words):
-        if _parse(word.rsplit("-", 1)[-1]).tag.POS not in _AGREEING_POS:
+        if _facts(word.rsplit("-", 1)[-1])[0] not in _AGREEING_POS:
             return index
     return len(words) - 1
 
@@ -170,10 +186,10 @@ def _russian_verb_tense(surface: str) -> str | None:
     words = _WORD.findall(surface)
     if not words or not CYRILLIC_RE.search(words[-1]):
         return None
-    tag = _parse(words[-1]).tag
-    if tag.POS not in _VERB_POS:
+    pos, tense, _, _ = _facts(words[-1])
+    if pos not in _VERB_POS:
         return None
-    return "past" if tag.tense == "past" or tag.POS == "PRTS" else "base"
+    return "past" if tense == "past" or pos == "PRTS" else "base"
 
 
 def is_english_verb_form(surface: str, entry: Entry) -> bool:

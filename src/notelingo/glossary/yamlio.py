@@ -10,6 +10,7 @@ stray space) is refused with its line and the fix, never silently coerced.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -42,8 +43,38 @@ def default_glossary_path() -> str:
 def parse_entries(text: str, path: str = "<text>") -> tuple[list[Entry], list[str]]:
     """The entries and the ``removed`` terms of YAML glossary text; errors name ``path:line`` and the fix.
 
-    :func:`.model.parse_glossary` makes the :class:`.model.Glossary` of them.
+    :func:`.model.parse_glossary` makes the :class:`.model.Glossary` of them. A text parsed before is read
+    back from the cache (:func:`_parsed_file`: importing PyYAML and parsing the shipped glossary took
+    ~0.14 s of every run); only a text that parses is kept.
     """
+    from ..nlp.tokenrules import load, store
+
+    cached = _parsed_file(text)
+    found = load(cached)
+    if isinstance(found, dict) and isinstance(found.get("entries"), list):
+        try:
+            return [Entry(**fields) for fields in found["entries"]], list(found.get("removed", []))
+        except TypeError:  # written by other code: parse again
+            pass
+    entries, removed = _parse_yaml(text, path)
+    store(cached, {"entries": [dataclasses.asdict(entry) for entry in entries], "removed": removed})
+    return entries, removed
+
+
+def _parsed_file(text: str) -> Path:
+    """Where the parse of glossary ``text`` is kept: keyed by the text and the code that parses it."""
+    import hashlib
+
+    from ..fileio import cache_root
+    from ..nlp.tokenrules import fingerprint
+
+    here = Path(__file__).parent
+    code = fingerprint([here / "yamlio.py", here / "entry.py"], ("PyYAML",))
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return Path(cache_root()) / "glossary-parsed" / f"{key}-{code}.json"
+
+
+def _parse_yaml(text: str, path: str) -> tuple[list[Entry], list[str]]:
     import yaml
 
     # libyaml's parser when PyYAML was built with it: the shipped glossary parses in 30 ms instead of 600.

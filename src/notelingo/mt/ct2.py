@@ -28,7 +28,7 @@ import threading
 import weakref
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import ModelError
 from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops
@@ -225,6 +225,15 @@ def close_all() -> None:
         translator.close()
 
 
+class Unaligned(NamedTuple):
+    """A beam output whose alignment is still to be made (:meth:`CT2Translator.finish_alignments`)."""
+
+    pieces: list[str]
+
+
+_DEFERRED = object()  # collect's mark for a beam output to align later
+
+
 class CT2Translator(MarianTokens):
     """Translate with a CTranslate2 conversion of a Marian model."""
 
@@ -283,19 +292,35 @@ class CT2Translator(MarianTokens):
         (``return_attention``: the converter keeps the last layer's head 0, opus-mt's
         alignment head); the other chunks decode as usual.
         """
-        return self.submit(texts, want)()
+        return self.finish_alignments(texts, self.submit(texts, want)())
 
     def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
-        """What :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, decoded
-        against repetition (for outputs that looped: see :mod:`.checks`)."""
+        """What :meth:`submit` gives, decoded against repetition (for outputs that looped: see
+        :mod:`.checks`); beam outputs' alignments wait for :meth:`finish_alignments` there too."""
         decoded = self._submit(texts, want, again=True)
         if want is None:
             return [self._detokenize(pieces) for pieces, _ in decoded()]
         return self._aligned(texts, decoded())
 
+    def finish_alignments(self, texts: list[str], result: list[tuple[str, object]]) -> list[tuple[str, object]]:
+        """``result`` (from :meth:`submit` or :meth:`translate_again`) with every :class:`Unaligned` beam
+        output aligned, all in one forced greedy pass (:meth:`_forced_attention`). The runner calls it
+        once it has chosen between an output and its retry against repetition, so only the output kept
+        is aligned (each alignment depends on its own source and output only: the same either way)."""
+        pending = [i for i, (_, found) in enumerate(result) if isinstance(found, Unaligned)]
+        if not pending:
+            return result
+        pieces = [result[i][1].pieces for i in pending]
+        attention = self._forced_attention(self.cached_tokens([texts[i] for i in pending]), pieces)
+        out = list(result)
+        for i, entry in zip(pending, self._aligned([texts[i] for i in pending], list(zip(pieces, attention)))):
+            out[i] = entry
+        return out
+
     def submit(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
         """Queue ``texts`` on the workers and return at once; calling the result waits for them and
-        gives what :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives.
+        gives what :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, except
+        that a beam output's alignment is :class:`Unaligned` until :meth:`finish_alignments`.
 
         The engine queues its next batch before it collects this one, so the workers never
         wait for the driver between batches (measured: 256 sentences in four calls took 1.5 x
@@ -308,10 +333,13 @@ class CT2Translator(MarianTokens):
     def _aligned(self, texts: list[str], decoded: list[tuple[list[str], list | None]]) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = []
         tokens = self.cached_tokens(texts) if texts else []
-        wanted = [i for i, (_, attention) in enumerate(decoded) if attention is not None]
+        wanted = [i for i, (_, attention) in enumerate(decoded) if attention is not None and attention is not _DEFERRED]
         ranges = dict(zip(wanted, source_ranges(self.source_processor(), [texts[i] for i in wanted])))
         for i, (pieces, attention) in enumerate(decoded):
             text_out = self._detokenize(pieces)
+            if attention is _DEFERRED:
+                out.append((text_out, Unaligned(pieces)))
+                continue
             source = ranges.get(i)
             usable = source is not None and attention is not None and len(source) == len(tokens[i])
             out.append((text_out, self.alignment(source, pieces, text_out, attention) if usable else None))
@@ -351,11 +379,8 @@ class CT2Translator(MarianTokens):
                     result = future.result()
                     keep = result.attention and want is not None and want[i]
                     out[i] = (result.hypotheses[0][:caps[i]], result.attention[0][:caps[i]] if keep else None)
-            if not greedy and want is not None:
-                wanted = [i for i in range(len(texts)) if want[i] and out[i][0]]
-                found = self._forced_attention([tokens[i] for i in wanted], [out[i][0] for i in wanted])
-                for i, attention in zip(wanted, found):
-                    out[i] = (out[i][0], attention)
+            if not greedy and want is not None:  # aligned by finish_alignments, once the runner has chosen
+                out = [(pieces, _DEFERRED if want[i] and pieces else None) for i, (pieces, _) in enumerate(out)]
             return out
 
         return collect

@@ -310,21 +310,22 @@ class BatchRunner:
         """``result`` with each output that loops (:func:`.checks.loops`) decoded once more against
         repetition (``translate_again``), the output with the shorter loop kept; the same in every run
         since a text decodes the same in any batch (see :func:`.ct2.length_chunks`). Done here, in the
-        driver, so a Ray run does the same."""
+        driver, so a Ray run does the same. A backend that aligns beam outputs after the fact
+        (``finish_alignments``, CTranslate2) aligns only the outputs kept, here."""
         from .checks import loop_extent, loops
 
         again = getattr(translator, "translate_again", None)
         outputs = result if wanted is None else [out for out, _ in result]
         looping = [i for i, (text, out) in enumerate(zip(batch, outputs)) if loops(text, out)]
-        if again is None or not looping:
-            return result
-        self.report.loop_retries += len(looping)
-        retried = again([batch[i] for i in looping], None if wanted is None else [wanted[i] for i in looping])
-        result = list(result)
-        for i, new in zip(looping, retried):
-            if loop_extent(new if wanted is None else new[0]) < loop_extent(outputs[i]):
-                result[i] = new
-        return result
+        if again is not None and looping:
+            self.report.loop_retries += len(looping)
+            retried = again([batch[i] for i in looping], None if wanted is None else [wanted[i] for i in looping])
+            result = list(result)
+            for i, new in zip(looping, retried):
+                if loop_extent(new if wanted is None else new[0]) < loop_extent(outputs[i]):
+                    result[i] = new
+        finish = getattr(translator, "finish_alignments", None)  # CTranslate2 aligns beam outputs once chosen
+        return result if wanted is None or finish is None else finish(batch, result)
 
     def cached_alignments(self, texts: list[str], signature: ModelSignature, alignments: dict) -> None:
         """The alignments kept beside cached translations (protect repairs from them as the first run did)."""

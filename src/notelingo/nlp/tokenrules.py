@@ -62,6 +62,7 @@ def rules_of(tokenizer) -> dict:
         "special": {orth: [t.text for t in tokenizer(orth)] for orth in tokenizer.rules},
     }
     rules["programs"] = {name: program_of(*rules[name]) for name in _RULES}
+    rules["rejoin"] = [[list(words), orth] for words, orth in Tokenizer(rules).rejoin.items()]
     return rules
 
 
@@ -167,7 +168,10 @@ class Tokenizer:
         self.special = table["special"]
         # Special cases that affixes would split (":)", "'s") are found again after splitting, over tokens.
         self.use_special = False
-        self.rejoin = {tuple(self.words(orth)): orth for orth in self.special if self._splits(orth)}
+        if "rejoin" in table:  # worked out when the table was built (:func:`rules_of`): ~80 ms a tokenizer
+            self.rejoin = {tuple(words): orth for words, orth in table["rejoin"]}
+        else:
+            self.rejoin = {tuple(self.words(orth)): orth for orth in self.special if self._splits(orth)}
         self.rejoin_lengths = sorted({len(words) for words in self.rejoin}, reverse=True)
         self.rejoin_first = frozenset(words[0] for words in self.rejoin if words)
         self.use_special = True

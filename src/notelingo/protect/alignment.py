@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from array import array
 from dataclasses import dataclass
 
 
@@ -30,18 +31,21 @@ class Alignment:
     def of(cls, source: list, target: list, weights) -> Alignment:
         """An alignment with the weights rounded to steps of 1/255: what the translation cache
         keeps (:meth:`dumps`), so a rerun served from it repairs exactly as the first run did."""
-        import numpy as np
-
-        levels = np.rint(np.clip(np.asarray(weights, dtype=np.float32).reshape(len(target), len(source)), 0, 1) * 255)
-        return cls([tuple(r) for r in source], [tuple(r) for r in target], (levels / 255).tolist())
+        flat = [w for row in weights for w in row]
+        if len(flat) != len(target) * len(source):
+            raise ValueError(f"{len(flat)} weights for {len(target)} x {len(source)} tokens")
+        values = [_STEPS[level] for level in _levels(flat, clip=True)]
+        columns = len(source)
+        return cls([tuple(r) for r in source], [tuple(r) for r in target],
+                   [values[i * columns:(i + 1) * columns] for i in range(len(target))])
 
     def dumps(self) -> str:
         """JSON text: the token ranges and the weights as base64 bytes (one per weight)."""
-        import numpy as np
-
-        levels = np.rint(np.asarray(self.weights, dtype=np.float32).reshape(len(self.target), len(self.source)) * 255)
+        levels = bytes(_levels([w for row in self.weights for w in row]))
+        if len(levels) != len(self.target) * len(self.source):
+            raise ValueError(f"{len(levels)} weights for {len(self.target)} x {len(self.source)} tokens")
         return json.dumps({"source": self.source, "target": self.target,
-                           "weights": base64.b64encode(levels.astype(np.uint8).tobytes()).decode("ascii")})
+                           "weights": base64.b64encode(levels).decode("ascii")})
 
     @classmethod
     def loads(cls, text: str) -> Alignment | None:
@@ -57,6 +61,21 @@ class Alignment:
         columns = max(1, len(source))
         return cls([tuple(r) for r in source], [tuple(r) for r in target],
                    [[v / 255 for v in levels[i:i + columns]] for i in range(0, len(levels), columns)])
+
+
+#: float32(level / 255) for each level, as a Python float: an alignment's weights (float32 arithmetic,
+#: the way numpy rounded them before; a double rounded once more to float32 is the float32 result).
+_STEPS = array("f", [level / 255 for level in range(256)]).tolist()
+
+
+def _levels(weights: list, clip: bool = False) -> list[int]:
+    """round(float32(float32(w) x 255)) per weight, ties to even (numpy's ``rint`` in float32): the
+    product of a float32 and 255 is exact in a double, so rounding it to float32 once is float32's product.
+    ``clip``: the weights clipped to [0, 1] first."""
+    single = array("f", weights)
+    if clip:
+        single = array("f", [0.0 if w < 0 else 1.0 if w > 1 else w for w in single])
+    return [round(w) for w in array("f", [w * 255 for w in single])]
 
 
 #: Attention sums are compared in steps of 1/PLACEMENT_LEVELS, a tie going to the first token: last-bit
