@@ -305,7 +305,8 @@ def measure_cli(model_dir: Path, mode: dict) -> dict:
 
     The model is converted once beforehand (a first-ever run's conversion is not
     what either ratio is about). Each cold run starts with an empty translation
-    cache (notelingo's ``translations.sqlite3``) but the cache on, as users run it;
+    cache (notelingo's ``translations.sqlite3``) and no cached word facts (the glossary's word keys
+    and parse facts: its words are new), but the cache on, as users run it;
     the rerun repeats the last cold run. ``overhead_fraction`` counts the time any model
     call was open as model time (a lower bound); ``overhead_strict`` counts only the
     model's own compute: the run's CTranslate2 calls replayed on the loaded model.
@@ -323,7 +324,9 @@ def measure_cli(model_dir: Path, mode: dict) -> dict:
         timed_cli([*base, str(warm), "-o", str(work / "w.jsonl")], env)  # converts the model once
         cold = []
         for _ in range(mode["repeats"]):
-            for stale in cache.glob("translations.sqlite3*"):
+            # new text: no translations and no word facts of its words (glossary-find keys and parse facts)
+            for stale in [*cache.glob("translations.sqlite3*"), *cache.glob("glossary-find/keys-*.json"),
+                          *cache.glob("glossary-find/parse-facts-*.json")]:
                 stale.unlink()
             cold.append(timed_cli([*base, str(notes), "-o", str(work / "cold.jsonl")], env))
         rerun = timed_cli([*base, str(notes), "-o", str(work / "rerun.jsonl")], env)[0]
