@@ -25,6 +25,12 @@ def run(env: dict, *texts: str) -> tuple[list, bool]:
     return json.loads(found), loaded == "True"
 
 
+def twice(script: str, env: dict) -> tuple[list[str], list[str]]:
+    """The last two lines ``script`` prints, in a first run and in a second one with the same cache."""
+    return tuple(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300,
+                                check=True).stdout.strip().splitlines()[-2:] for _ in range(2))
+
+
 @pytest.fixture
 def env(tmp_path):
     return {**os.environ, "NOTELINGO_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -61,10 +67,7 @@ RENDER = (
 
 
 def test_term_renderings_read_back_the_parses_a_run_stored(env):
-    first = subprocess.run([sys.executable, "-c", RENDER], capture_output=True, text=True, env=env, timeout=300,
-                           check=True).stdout.strip().splitlines()[-2:]
-    again = subprocess.run([sys.executable, "-c", RENDER], capture_output=True, text=True, env=env, timeout=300,
-                           check=True).stdout.strip().splitlines()[-2:]
+    first, again = twice(RENDER, env)
     assert first[0] == again[0] and len(json.loads(first[0])) >= 3
     assert first[1] == "True" and again[1] == "False"
 
@@ -76,10 +79,7 @@ PARSE = (
 
 
 def test_a_glossary_parsed_before_is_read_back_without_yaml(env):
-    first = subprocess.run([sys.executable, "-c", PARSE], capture_output=True, text=True, env=env, timeout=300,
-                           check=True).stdout.strip().splitlines()[-2:]
-    again = subprocess.run([sys.executable, "-c", PARSE], capture_output=True, text=True, env=env, timeout=300,
-                           check=True).stdout.strip().splitlines()[-2:]
+    first, again = twice(PARSE, env)
     assert first[0] == again[0] and len(json.loads(first[0])) > 100  # lines included
     assert first[1] == "True" and again[1] == "False"
 

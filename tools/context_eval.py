@@ -27,12 +27,9 @@ SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "glossary"
 OTHERS = ("набор", "настройка", "представление", "модель")
 
 
-def _same(a: str, b: str) -> bool:
-    return a.casefold().replace("ё", "е") == b.casefold().replace("ё", "е")
-
-
 def score(records: list[dict]) -> dict[str, Counter]:
     """Per split: kept / kept_total / reinflected / reinflected_total."""
+    from glossary_eval import _same
     from notelingo.glossary.context import KEPT, read_in_context
     from notelingo.glossary.forms import inflect_phrase
 

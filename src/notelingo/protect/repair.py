@@ -417,7 +417,7 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         req = requests[i]
         spans = find_protected_spans(req.text, req.src, req.tgt, glossary, keep_acronyms, gloss=False)
         bases = _agreeing_bases(req, spans, glossary)
-        opened = set(bases) if hasattr(glossary, "in_context") and _aligns(translate_batch, req) else set()
+        opened = set(bases) if bases and hasattr(glossary, "in_context") and _aligns(translate_batch, req) else set()
         plans[i] = plan = Plan(req, spans, *mask(req.text, [s for k, s in enumerate(spans) if k not in opened]),
                                bases=bases, agree=glossary.agree if bases else None, open=opened,
                                read=glossary.in_context if opened else None)
