@@ -44,6 +44,31 @@ def test_read_in_context(target, words, output, expected):
         assert found.start == 1  # the preposition is not part of the term
 
 
+# the entry's other renderings, slang pymorphy3 only guesses at included, through Glossary.in_context
+# (target, the model's words, the output around them) -> (rendering, choice)
+OTHER_RENDERINGS = [
+    ("дообучение", ["файнтюнинга"], "Мы сравниваем модели после файнтюнинга.", ("дообучения", REINFLECTED)),
+    ("дообучение", ["Файнтюнинг"], "Файнтюнинг улучшает результаты.", ("Дообучение", REINFLECTED)),
+    ("эмбеддинг", ["эмбедингами"], "Обучили с эмбедингами из энкодера.", ("эмбеддингами", REINFLECTED)),
+    ("датасет", ["наборе", "данных"], "Измерили на наборе данных.", ("датасете", REINFLECTED)),
+    # «реферирование» has no plural: read as the singular it is, not as an unchanged plural
+    ("суммаризация", ["Реферирование"], "Реферирование текста - мощный инструмент.", ("Суммаризация", REINFLECTED)),
+    # the target's genitive inside a longer rendering of the entry: the rendering gives way as a whole
+    ("внимание", ["Механизм", "внимания"], "Механизм внимания помогает.", ("Внимание", REINFLECTED)),
+    # «энтропию» alone is not a form of «кросс-энтропия»; «перекрёстную энтропию» is the entry's other rendering
+    ("кросс-энтропия", ["перекрёстную", "энтропию"], "Используем перекрёстную энтропию.",
+     ("кросс-энтропию", REINFLECTED)),
+    ("датасет", ["датасетах"], "Оценки измерены на трёх датасетах.", ("датасетах", KEPT)),
+    ("дообучение", ["после"], "Сразу после.", None),  # a preposition's rare noun reading is not a noun
+]
+
+
+@pytest.mark.parametrize("target, words, output, expected", OTHER_RENDERINGS)
+def test_another_rendering_of_the_entry_is_read_in_its_own_paradigm(target, words, output, expected):
+    found = load_glossary().in_context(target, words, output, output.index(words[0]), FINE, FINE.index("fine-tuning"))
+    assert (found and (found.rendering, found.choice)) == expected or found is expected is None
+
+
 def _alignment(source: str, output: str, links: dict[int, tuple[int, ...]], strength: float = 0.9) -> Alignment:
     import re
 

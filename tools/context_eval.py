@@ -10,7 +10,11 @@ tests/fixtures/glossary/inflection.jsonl is a glossary target as it stands in a 
 - **re-inflected**: the words are swapped for another noun in the same case and number, as a model
   choosing another word would write it (:data:`OTHERS`: one noun of each common declension, so the
   ambiguous forms real text has are there: «модели» is genitive, dative or prepositional singular or
-  nominative/accusative plural), and the target must come back in the real sentence's form.
+  nominative/accusative plural), and the target must come back in the real sentence's form;
+- **from another rendering**: the words are swapped for another Russian form of the same entry (a
+  variant, often slang pymorphy3 only guesses at: «файнтюнинг», «эмбединг», «набор данных») in the
+  same case and number, as the glossary hands it to ``read_in_context``; the target must come back
+  in the real sentence's form.
 
     python tools/context_eval.py        # both splits
 """
@@ -28,11 +32,14 @@ OTHERS = ("набор", "настройка", "представление", "м�
 
 
 def score(records: list[dict]) -> dict[str, Counter]:
-    """Per split: kept / kept_total / reinflected / reinflected_total."""
+    """Per split: kept / kept_total / reinflected / reinflected_total / rendering / rendering_total."""
     from glossary_eval import _same
-    from notelingo.glossary.context import KEPT, read_in_context
+    from notelingo.glossary import load_glossary
+    from notelingo.glossary.context import KEPT, is_noun_phrase, read_in_context
     from notelingo.glossary.forms import inflect_phrase
 
+    glossary = load_glossary(None)
+    entries = {entry.en: entry for entry in glossary.entries}
     out: dict[str, Counter] = {}
     for r in records:
         counts = out.setdefault(r["split"], Counter())
@@ -49,6 +56,16 @@ def score(records: list[dict]) -> dict[str, Counter]:
             found = read_in_context(r["target"], [word], sentence, start, en, en_start)
             counts["reinflected_total"] += 1
             counts["reinflected"] += bool(found and _same(found.rendering, r["surface"]))
+        entry = entries.get(r["entry"])
+        others = tuple(f for f in entry.forms("ru") if f.casefold() != r["target"].casefold()) if entry else ()
+        for other in others:
+            if not is_noun_phrase(other):
+                continue
+            words = inflect_phrase(other, r["case"], plural)
+            sentence = text[:start] + words + text[end:]
+            found = read_in_context(r["target"], words.split(" "), sentence, start, en, en_start, others)
+            counts["rendering_total"] += 1
+            counts["rendering"] += bool(found and _same(found.rendering, r["surface"]))
     return out
 
 
@@ -59,7 +76,8 @@ def lines(path: Path | str = SET) -> list[str]:
     for split, c in sorted(score(records).items(), reverse=True):
         out.append(f"in context, {split}: kept {c['kept'] / c['kept_total']:.3f} ({c['kept']}/{c['kept_total']}), "
                    f"re-inflected from another noun {c['reinflected'] / c['reinflected_total']:.3f} "
-                   f"({c['reinflected']}/{c['reinflected_total']})")
+                   f"({c['reinflected']}/{c['reinflected_total']}), from another rendering of the entry "
+                   f"{c['rendering'] / max(1, c['rendering_total']):.3f} ({c['rendering']}/{c['rendering_total']})")
     return out
 
 

@@ -10,7 +10,9 @@ output words aligned to the term and asks :func:`read_in_context` what to make o
   the words give way to the target in the case and number of the model's noun («дообучения»);
   where that noun's form is ambiguous («настройки»: genitive singular or nominative plural),
   adjectives beside it and then the word governing it in the output (:func:`.agree.choose_form`)
-  choose;
+  choose. The model's word may be another of the entry's renderings, a dictionary word or not
+  («после файнтюнинга», «на датасетах»): its form is found in that rendering's own paradigm, so
+  slang pymorphy3 only guesses at is read as surely as a dictionary noun;
 - None: nothing there is a Russian noun (the model copied the English, or the words are noise);
   protect then masks the term and the form comes from the governing word
   (:mod:`notelingo.glossary.agree`).
@@ -51,21 +53,31 @@ def _same(a: str, b: str) -> bool:
     return a.casefold().replace("ё", "е") == b.casefold().replace("ё", "е")
 
 
+def _same_word(word: str, target: str) -> bool:
+    """``word`` a form of the target's ``target`` word: same lemma, and the same part before a hyphen
+    («кросс-энтропию», not «энтропию», for «кросс-энтропия»)."""
+    return _same(word.rpartition("-")[0], target.rpartition("-")[0]) and bool(_lemmas(word) & _lemmas(target))
+
+
 def _kept(target: list[str], head: int, words: list[str]) -> Reading | None:
     """A window of ``words`` that is the target in some form: each word up to the head a form of the
     target's word (same lemma), the words after the head as the glossary writes them."""
     size = len(target)
     for start in range(len(words) - size + 1):
         window = words[start:start + size]
-        if all(_lemmas(w) & _lemmas(t) if i <= head else _same(w, t) for i, (w, t) in enumerate(zip(window, target))):
+        if all(_same_word(w, t) if i <= head else _same(w, t) for i, (w, t) in enumerate(zip(window, target))):
             return Reading(start, start + size, " ".join(window), KEPT)
     return None
 
 
 def _noun_forms(word: str) -> list[tuple[str, bool]]:
-    """(case, plural) of each reading of ``word`` as a dictionary noun, most likely first; none for a guess."""
-    forms = []
-    for p in _parses(word.rsplit("-", 1)[-1]):
+    """(case, plural) of each reading of ``word`` as a dictionary noun, most likely first; none for a guess or
+    for a word most likely something else (a preposition's rare noun reading: «после», «с»)."""
+    forms: list[tuple[str, bool]] = []
+    parses = _parses(word.rsplit("-", 1)[-1])
+    if not parses or parses[0].tag.POS != "NOUN":
+        return forms
+    for p in parses:
         if p.tag.POS == "NOUN" and p.is_known and p.tag.case and p.tag.number:
             case = {"gen2": "gent", "loc2": "loct", "acc2": "accs", "voct": "nomn"}.get(p.tag.case, p.tag.case)
             if case in _CASES and (case, p.tag.number == "plur") not in forms:
@@ -77,14 +89,51 @@ def _adjective_forms(word: str) -> set[tuple[str, bool]]:
     return {(p.tag.case, p.tag.number == "plur") for p in _parses(word) if p.tag.POS in ("ADJF", "PRTF") and p.tag.case}
 
 
-def _reinflected(target: str, words: list[str], output: str, position: int, source: str, start: int) -> Reading | None:
-    """The target in the case and number of the first dictionary noun among ``words``, in place of the noun,
-    its adjectives and the words after it; adjectives before the noun, then the Russian governor before the
-    words, choose between the noun's readings."""
-    noun = next((i for i, w in enumerate(words) if CYRILLIC_RE.search(w) and _noun_forms(w)), None)
-    if noun is None:
-        return None
-    forms = _noun_forms(words[noun])
+def _rendering_forms(rendering: str, window: list[str]) -> list[tuple[str, bool]]:
+    """(case, plural) in which the nominative noun phrase ``rendering`` is written as ``window``. A word that
+    declines but has no plural («реферирование») is not read as a plural (its plural comes back unchanged)."""
+    text = " ".join(window)
+    cells = {(case, plural): inflect_phrase(rendering, case, plural) for plural in (False, True) for case in _CASES}
+    declines = len({cells[case, False] for case in _CASES}) > 1
+    no_plural = declines and _same(cells["nomn", True], cells["nomn", False])
+    return [(case, plural) for (case, plural), form in cells.items()
+            if _same(form, text) and not (plural and no_plural)]
+
+
+def is_noun_phrase(rendering: str) -> bool:
+    """A rendering whose head word is a noun in the nominative (not a verb or adjective variant)."""
+    words = rendering.split(" ")
+    head = words[_head(words)]
+    return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in _parses(head.rsplit("-", 1)[-1]))
+
+
+def _other_rendering(renderings: tuple[str, ...], words: list[str]) -> tuple[int, int, list[tuple[str, bool]]] | None:
+    """(index of its first word, its last + 1, its readings) of the first of the entry's other noun
+    ``renderings`` written among ``words`` in some case and number, or None."""
+    for rendering in renderings:
+        size = len(rendering.split(" "))
+        if not is_noun_phrase(rendering):
+            continue
+        for first in range(len(words) - size + 1):
+            forms = _rendering_forms(rendering, words[first:first + size])
+            if forms:
+                return first, first + size, forms
+    return None
+
+
+def _reinflected(target: str, words: list[str], output: str, position: int, source: str, start: int,
+                 found: tuple[int, int, list[tuple[str, bool]]] | None = None) -> Reading | None:
+    """The target in the case and number of ``found`` (one of the entry's other renderings among ``words``:
+    :func:`_other_rendering`), else of the first dictionary noun there, in place of it, its adjectives and the
+    words after it; adjectives before the noun, then the Russian governor before the words, choose between
+    its readings."""
+    if found is not None:
+        noun, _, forms = found
+    else:
+        noun = next((i for i, w in enumerate(words) if CYRILLIC_RE.search(w) and _noun_forms(w)), None)
+        if noun is None:
+            return None
+        forms = _noun_forms(words[noun])
     for adjective in words[:noun]:
         agreeing = [f for f in forms if f in _adjective_forms(adjective)]
         forms = agreeing or forms
@@ -100,12 +149,19 @@ def _reinflected(target: str, words: list[str], output: str, position: int, sour
 
 
 def read_in_context(target: str, words: list[str], output: str, position: int, source: str,
-                    start: int) -> Reading | None:
+                    start: int, renderings: tuple[str, ...] = ()) -> Reading | None:
     """What the model's ``words`` (the output words aligned to a term found at ``source[start:]``, the first
     at ``output[position:]``) make of the glossary's nominative Russian ``target``; None when nothing
-    usable is there (see the module docstring)."""
+    usable is there (see the module docstring). ``renderings``: the entry's other Russian forms."""
     if not words or not all(CYRILLIC_RE.search(w) for w in words):
         return None
     target_words = target.split(" ")
-    return (_kept(target_words, _head(target_words), words)
-            or _reinflected(target, words, output, position, source, start))
+    kept = _kept(target_words, _head(target_words), words)
+    other = _other_rendering(renderings, words)
+    # a form of the target inside a longer rendering of the entry («механизм внимания» for «внимание»)
+    # is that rendering's dependent word: the rendering as a whole gives way to the target
+    inside = (kept is not None and other is not None and other[0] <= kept.start and kept.end <= other[1]
+              and other[1] - other[0] > kept.end - kept.start)
+    if kept is not None and not inside:
+        return kept
+    return _reinflected(target, words, output, position, source, start, other)

@@ -124,10 +124,14 @@ class Glossary:
 
     def in_context(self, rendering: str, words: list[str], output: str, position: int, source: str, start: int):
         """What the model's own ``words`` for a term (aligned to it, the first at ``output[position:]``) make of
-        its nominative Russian ``rendering``: a :class:`.context.Reading` (kept or re-inflected), or None."""
+        its nominative Russian ``rendering``: a :class:`.context.Reading` (kept or re-inflected), or None.
+        The other Russian forms of the rendering's entries are read as the term too («файнтюнинга»)."""
         from .context import read_in_context
 
-        return read_in_context(rendering, words, output, position, source, start)
+        key = rendering.casefold()
+        others = tuple(dict.fromkeys(form for entry in self.entries if key in (r.casefold() for r in entry.ru)
+                                     for form in entry.forms("ru") if form.casefold() != key))
+        return read_in_context(rendering, words, output, position, source, start, others)
 
     def __len__(self) -> int:
         return len(self.entries)
