@@ -372,3 +372,34 @@ def test_held_out_term_list_recall_floors():
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
     assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65
+
+
+@pytest.mark.parametrize(
+    "rows, errors, expected",
+    [([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], False,
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)"),
+     ([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], True,
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout rate\n  missed (ru): Доля отсева"),
+     ([{"en": "ReLU", "ru": "ReLU"}], True, "dev term list: recall en 1.000 (1/1), ru 1.000 (1/1)\n"
+                                           "  missed (en): \n  missed (ru): ")],
+)
+def test_term_list_line_reports_recall_and_only_asked_misses(rows, errors, expected):
+    from glossary_eval import term_list_line
+    from notelingo.glossary import load_glossary
+
+    assert term_list_line(load_glossary(), rows, "dev", errors=errors) == expected
+
+
+def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_path):
+    from glossary_eval import DEV_TERMS, HELD_OUT_TERMS, load_terms, main
+
+    assert len(load_terms(DEV_TERMS)) >= 100
+    assert {row["file"] for row in load_terms(DEV_TERMS)}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
+    held_out = tmp_path / "held.tsv"  # a stand-in: the real held-out list is not scored here
+    held_out.write_text("# a comment\nen\tru\tfile\nDropout rate\tДоля отсева\tx\n", encoding="utf-8")
+    main(["--errors", "--terms", str(held_out)])
+    lines = capsys.readouterr().out.splitlines()
+    dev = lines.index(next(line for line in lines if line.startswith("dev term list:")))
+    held = lines.index(next(line for line in lines if line.startswith("held-out term list:")))
+    assert [line.split(":")[0] for line in lines[dev + 1:dev + 3]] == ["  missed (en)", "  missed (ru)"]
+    assert not lines[held + 1].startswith("  missed")
