@@ -403,3 +403,19 @@ def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_pa
     held = lines.index(next(line for line in lines if line.startswith("held-out term list:")))
     assert [line.split(":")[0] for line in lines[dev + 1:dev + 3]] == ["  missed (en)", "  missed (ru)"]
     assert not lines[held + 1].startswith("  missed")
+
+
+@pytest.mark.parametrize(
+    "term, lang, expected",
+    [("Hidden Markov Model (HMM)", "en", True),  # the name and its abbreviation, each read whole as one entry
+     ("Скрытая марковская модель (HMM)", "ru", True),
+     ("Hidden Markov Model (LLM)", "en", False),  # an abbreviation of another entry
+     ("Hidden Markov Model (xyz)", "en", False),  # an abbreviation the glossary does not know
+     ("Factorial HMM", "en", False),  # a part is no whole term
+     ("Learning rate (LR)", "en", True), ("Dropout rate (DR)", "en", False)],  # no entry reads the name whole
+)
+def test_a_name_with_its_abbreviation_in_brackets_is_covered(term, lang, expected):
+    from glossary_eval import covered
+    from notelingo.glossary import load_glossary
+
+    assert covered(load_glossary(), term, lang) is expected

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -95,10 +96,22 @@ def _kept_case(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) or (word[:1].isupper() and any(c.isdigit() for c in word))
 
 
+_ABBREVIATED = re.compile(r"(?P<name>[^()]+?) \((?P<short>[^()\s]+)\)")
+
+
 def covered(glossary, term: str, lang: str) -> bool:
-    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry?"""
+    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry? A name with its
+    abbreviation in brackets ("hidden Markov model (HMM)") counts when the name and the abbreviation are each
+    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket)."""
     text = prose_case(term)
-    return any(m.surface.casefold() == text.casefold() for m in glossary.find(text, lang))
+    found = glossary.find(text, lang)
+    if any(m.surface.casefold() == text.casefold() for m in found):
+        return True
+    parts = _ABBREVIATED.fullmatch(text)
+    if parts is None:
+        return False
+    name, short = ({m.entry.en for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
+    return bool(name & short)
 
 
 def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
