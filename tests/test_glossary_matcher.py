@@ -193,3 +193,27 @@ def test_find_does_per_sentence_work_only(glossary, monkeypatch):
     assert again == [first] * 50 and first == [["fine-tuning", "dataset"],
                                                ["fine-tuning", "transformer", "dataset", "few-shot", "prompt"]]
     assert (built, hashed, analysed) == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("a learning-rate warmup", "en", [("learning-rate", "learning rate"), ("warmup", "warmup")]),
+        ("neural-network models", "en", [("neural-network", "neural network")]),  # English hyphenates a compound
+        ("mixed-precision training", "en", [("mixed-precision", "mixed precision"), ("training", "training")]),
+        ("the sample-mean estimate", "en", [("sample-mean", "sample mean")]),
+        ("(sample - mean) ** 2", "en", []),  # a spaced hyphen is a minus or a dash, no compound
+        ("fine - tuning", "en", []),
+        ("функции-потерь", "ru", []),  # Russian writes no such compound: its forms keep their spaces
+        ("fine-tuning", "en", [("fine-tuning", "fine-tuning")]),
+    ],
+)
+def test_multiword_english_forms_match_hyphenated(glossary, text, lang, expected):
+    assert [(m.surface, m.entry.en) for m in glossary.find(text, lang)] == expected
+
+
+def test_pattern_surfaces_table():
+    assert matcher.pattern_surfaces("fine-tuning") == ["fine-tuning", "fine tuning", "finetuning"]
+    assert matcher.pattern_surfaces("learning rate") == ["learning rate", "learning-rate"]
+    assert matcher.pattern_surfaces("функция потерь") == ["функция потерь"]
+    assert matcher.pattern_surfaces("GPT-3") == ["GPT-3"]

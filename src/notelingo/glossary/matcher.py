@@ -195,10 +195,14 @@ def _new_analyzer():
 
 
 def pattern_surfaces(form: str) -> list[str]:
-    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'."""
+    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'; an English
+    form of several words also hyphenated, as English writes a compound before a noun ('learning-rate
+    warmup', 'neural-network models'). Russian writes no such compounds: its forms keep their spaces."""
     surfaces = [form]
     if "-" in form and not is_acronym(form):
         surfaces += [form.replace("-", " "), form.replace("-", "")]
+    if " " in form and not CYRILLIC_RE.search(form):
+        surfaces.append(form.replace(" ", "-"))
     return list(dict.fromkeys(surfaces))
 
 
@@ -325,10 +329,16 @@ def _inside_proper_name(text: str, start: int, end: int, entry: Entry, titles, s
     return _capitalised_neighbour(text, start, end, stop_words)
 
 
+_SPACED_HYPHEN = re.compile(r"\s-|-\s")
+
+
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Tokens glued to letters ("T5x") or inside identifiers (snake_case) are no terms."""
+    """Tokens glued to letters ("T5x") or inside identifiers (snake_case) are no terms, nor is a span with a
+    hyphen spaced off a word inside: a dash or a minus ("sample - mean"), no compound ("sample-mean")."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
+    if _SPACED_HYPHEN.search(text, start, end):
+        return False
     return not (before == "_" or after == "_" or (before.isalnum() and text[start].isalnum()))
 
 
