@@ -206,6 +206,35 @@ def pattern_surfaces(form: str) -> list[str]:
     return list(dict.fromkeys(surfaces))
 
 
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+@lru_cache(maxsize=65536)
+def inflected_surfaces(form: str) -> list[str]:
+    """A Russian form of several words in every case and number («скрытый слой» -> «скрытому слою», «скрытых
+    слоях», ...). A word's key is its likeliest lemma, and for some forms that is another word's («слою» reads
+    first as «слоить», «скрытом» as «скрыть», «политик» as «политик»): those forms are patterns of their own.
+    Only they: a form whose words read as the lemmas of the glossary's form is matched by that form's keys."""
+    if " " not in form.strip() or not CYRILLIC_RE.search(form):
+        return []
+    from .forms import inflect_phrase
+
+    base = _likeliest_lemmas(form)
+    surfaces = (inflect_phrase(form, case, plural) for case in _CASES for plural in (False, True))
+    return [surface for surface in dict.fromkeys(surfaces) if _likeliest_lemmas(surface) != base]
+
+
+def _likeliest_lemmas(phrase: str) -> list[str | None]:
+    """The lemma of each Cyrillic word (hyphen parts apart) as a key reads it: its first known reading's."""
+    from .forms import _parses
+
+    lemmas = []
+    for word in re.findall(r"[а-яё]+", phrase.lower()):
+        known = [p for p in _parses(word) if p.is_known and not (_PROPER & p.tag.grammemes)]
+        lemmas.append(known[0].normal_form.replace("ё", "е") if known else None)
+    return lemmas
+
+
 @lru_cache(maxsize=65536)
 def match_keys(form: str, lang: str) -> tuple[str, ...]:
     """The key sequence a form matches on (used by lint to spot shadowing)."""
@@ -231,7 +260,8 @@ class TermMatcher:
         self.generic = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         for index, entry in enumerate(self.entries):
             for matcher, forms_of in ((self.matcher, entry.matched_forms), (self.generic, entry.generic_forms)):
-                forms = [s for la in langs for form in forms_of(la) for s in pattern_surfaces(form)]
+                forms = [s for la in langs for form in forms_of(la)
+                         for s in pattern_surfaces(form) + (inflected_surfaces(form) if la == "ru" else [])]
                 if forms:
                     matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
 
