@@ -364,14 +364,25 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 
 def test_held_out_term_list_recall_floors():
-    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654; the aim of
-    0.9 is not reached, see LABELLING.md)."""
+    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654, unchanged by the
+    fifth round; the aim of 0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
     assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65
+
+
+def test_dev_term_list_recall_floors():
+    """Floors under today's recall on the dev term list (the Russian CS 221 cheat sheets: en 0.676, ru 0.686;
+    what is missed is classical search, constraint and logic AI, LABELLING.md "Fifth round")."""
+    from glossary_eval import DEV_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(DEV_TERMS), load_glossary()
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.67
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.68
 
 
 @pytest.mark.parametrize(
