@@ -366,11 +366,69 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 
 def test_held_out_term_list_recall_floors():
-    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654; the aim of
-    0.9 is not reached, see LABELLING.md)."""
+    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654, unchanged by the
+    fifth round; the aim of 0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
     assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65
+
+
+def test_dev_term_list_recall_floors():
+    """Floors under today's recall on the dev term list (the Russian CS 221 cheat sheets: en 0.676, ru 0.686;
+    what is missed is classical search, constraint and logic AI, LABELLING.md "Fifth round")."""
+    from glossary_eval import DEV_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(DEV_TERMS), load_glossary()
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.67
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.68
+
+
+@pytest.mark.parametrize(
+    "rows, errors, expected",
+    [([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], False,
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)"),
+     ([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], True,
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout rate\n  missed (ru): Доля отсева"),
+     ([{"en": "ReLU", "ru": "ReLU"}], True, "dev term list: recall en 1.000 (1/1), ru 1.000 (1/1)\n"
+                                           "  missed (en): \n  missed (ru): ")],
+)
+def test_term_list_line_reports_recall_and_only_asked_misses(rows, errors, expected):
+    from glossary_eval import term_list_line
+    from notelingo.glossary import load_glossary
+
+    assert term_list_line(load_glossary(), rows, "dev", errors=errors) == expected
+
+
+def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_path):
+    from glossary_eval import DEV_TERMS, HELD_OUT_TERMS, load_terms, main
+
+    assert len(load_terms(DEV_TERMS)) >= 100
+    assert {row["file"] for row in load_terms(DEV_TERMS)}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
+    held_out = tmp_path / "held.tsv"  # a stand-in: the real held-out list is not scored here
+    held_out.write_text("# a comment\nen\tru\tfile\nDropout rate\tДоля отсева\tx\n", encoding="utf-8")
+    main(["--errors", "--terms", str(held_out)])
+    lines = capsys.readouterr().out.splitlines()
+    dev = lines.index(next(line for line in lines if line.startswith("dev term list:")))
+    held = lines.index(next(line for line in lines if line.startswith("held-out term list:")))
+    assert [line.split(":")[0] for line in lines[dev + 1:dev + 3]] == ["  missed (en)", "  missed (ru)"]
+    assert not lines[held + 1].startswith("  missed")
+
+
+@pytest.mark.parametrize(
+    "term, lang, expected",
+    [("Hidden Markov Model (HMM)", "en", True),  # the name and its abbreviation, each read whole as one entry
+     ("Скрытая марковская модель (HMM)", "ru", True),
+     ("Hidden Markov Model (LLM)", "en", False),  # an abbreviation of another entry
+     ("Hidden Markov Model (xyz)", "en", False),  # an abbreviation the glossary does not know
+     ("Factorial HMM", "en", False),  # a part is no whole term
+     ("Learning rate (LR)", "en", True), ("Dropout rate (DR)", "en", False)],  # no entry reads the name whole
+)
+def test_a_name_with_its_abbreviation_in_brackets_is_covered(term, lang, expected):
+    from glossary_eval import covered
+    from notelingo.glossary import load_glossary
+
+    assert covered(load_glossary(), term, lang) is expected

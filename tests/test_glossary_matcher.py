@@ -193,3 +193,51 @@ def test_find_does_per_sentence_work_only(glossary, monkeypatch):
     assert again == [first] * 50 and first == [["fine-tuning", "dataset"],
                                                ["fine-tuning", "transformer", "dataset", "few-shot", "prompt"]]
     assert (built, hashed, analysed) == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("a learning-rate warmup", "en", [("learning-rate", "learning rate"), ("warmup", "warmup")]),
+        ("neural-network models", "en", [("neural-network", "neural network")]),  # English hyphenates a compound
+        ("mixed-precision training", "en", [("mixed-precision", "mixed precision"), ("training", "training")]),
+        ("the sample-mean estimate", "en", [("sample-mean", "sample mean")]),
+        ("(sample - mean) ** 2", "en", []),  # a spaced hyphen is a minus or a dash, no compound
+        ("fine - tuning", "en", []),
+        ("функции-потерь", "ru", []),  # Russian writes no such compound: its forms keep their spaces
+        ("fine-tuning", "en", [("fine-tuning", "fine-tuning")]),
+    ],
+)
+def test_multiword_english_forms_match_hyphenated(glossary, text, lang, expected):
+    assert [(m.surface, m.entry.en) for m in glossary.find(text, lang)] == expected
+
+
+def test_pattern_surfaces_table():
+    assert matcher.pattern_surfaces("fine-tuning") == ["fine-tuning", "fine tuning", "finetuning"]
+    assert matcher.pattern_surfaces("learning rate") == ["learning rate", "learning-rate"]
+    assert matcher.pattern_surfaces("функция потерь") == ["функция потерь"]
+    assert matcher.pattern_surfaces("GPT-3") == ["GPT-3"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("к скрытому слою", [("скрытому слою", "hidden layer")]),  # «слою» reads first as a form of «слоить»
+        ("в скрытом слое", [("скрытом слое", "hidden layer")]),  # «скрытом» as «скрыть»
+        ("на обучающих данных", [("обучающих данных", "training data")]),  # «обучающих» as «обучать»
+        ("по факторному графу", [("факторному графу", "factor graph")]),  # «графу» as «графа»
+        ("для стохастических политик", [("стохастических политик", "stochastic policy")]),  # «политик» as «политик»
+        ("голов внимания", [("голов внимания", "attention head")]),  # «голов» as «гол»
+    ],
+)
+def test_multiword_russian_forms_match_in_every_case(glossary, text, expected):
+    assert [(m.surface, m.entry.en) for m in glossary.find(text, "ru")] == expected
+
+
+def test_inflected_surfaces_table():
+    surfaces = matcher.inflected_surfaces("скрытый слой")
+    assert {"скрытому слою", "скрытом слое"} <= set(surfaces)  # «скрыть», «слоить»: other lemmas first
+    assert "скрытого слоя" not in surfaces  # read as «скрытый слой» already: the form's own keys match it
+    assert matcher.inflected_surfaces("логика первого порядка")[:1] == ["логик первого порядка"]  # «логик», a logician
+    assert matcher.inflected_surfaces("слой") == []  # one word alone: its other readings would bring other words in
+    assert matcher.inflected_surfaces("hidden layer") == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,10 +72,12 @@ def glossary_finder(glossary):
 
 INFLECTIONS = LABELS.parent / "inflection.jsonl"
 HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
+DEV_TERMS = LABELS.parent / "dev_terms.tsv"
 
 
 def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
-    """The held-out term list: ``{"en", "ru", "file"}`` rows (comment lines start with '#')."""
+    """A public term list (the held-out one by default, or DEV_TERMS): ``{"en", "ru", "file"}`` rows
+    (comment lines start with '#')."""
     with open(path, encoding="utf-8") as handle:
         lines = [line.rstrip("\n") for line in handle if line.strip() and not line.startswith("#")]
     header = lines[0].split("\t")
@@ -93,16 +96,39 @@ def _kept_case(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) or (word[:1].isupper() and any(c.isdigit() for c in word))
 
 
+_ABBREVIATED = re.compile(r"(?P<name>[^()]+?) \((?P<short>[^()\s]+)\)")
+
+
 def covered(glossary, term: str, lang: str) -> bool:
-    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry?"""
+    """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry? A name with its
+    abbreviation in brackets ("hidden Markov model (HMM)") counts when the name and the abbreviation are each
+    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket)."""
     text = prose_case(term)
-    return any(m.surface.casefold() == text.casefold() for m in glossary.find(text, lang))
+    found = glossary.find(text, lang)
+    if any(m.surface.casefold() == text.casefold() for m in found):
+        return True
+    parts = _ABBREVIATED.fullmatch(text)
+    if parts is None:
+        return False
+    name, short = ({m.entry.en for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
+    return bool(name & short)
 
 
 def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
     """(terms covered, terms missed) of the list in ``lang``."""
     missed = [row[lang] for row in rows if not covered(glossary, row[lang], lang)]
     return len(rows) - len(missed), missed
+
+
+def term_list_line(glossary, rows: list[dict], name: str, errors: bool = False) -> str:
+    """'<name> term list: recall en 0.865 (90/104), ru 0.654 (68/104)', and with ``errors`` a line of misses
+    per language (only ever asked for the dev list: the held-out misses stay unread)."""
+    recall = {lang: term_recall(glossary, rows, lang) for lang in ("en", "ru")}
+    out = [f"{name} term list: recall " + ", ".join(
+        f"{lang} {found / len(rows):.3f} ({found}/{len(rows)})" for lang, (found, _) in recall.items())]
+    if errors:
+        out += [f"  missed ({lang}): " + "; ".join(missed) for lang, (_, missed) in recall.items()]
+    return "\n".join(out)
 
 
 @dataclass
@@ -159,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", default=str(LABELS), help="labelled JSONL file")
     parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
     parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
-    parser.add_argument("--errors", action="store_true", help="list false and missed terms, and dev inflection errors")
+    parser.add_argument("--dev-terms", default=str(DEV_TERMS), help="dev term list (TSV)")
+    parser.add_argument("--errors", action="store_true",
+                        help="list false and missed terms, the dev term list's misses and dev inflection errors "
+                             "(never the held-out ones)")
     args = parser.parse_args(argv)
     from notelingo.glossary import load_glossary
 
@@ -167,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     records = load_labels(args.labels)
     glossary = load_glossary(args.glossary)
     result = score(glossary_finder(glossary), records)
-    terms = load_terms(args.terms)
-    recall = {lang: term_recall(glossary, terms, lang) for lang in ("en", "ru")}
+    lists = {"dev": load_terms(args.dev_terms), "held-out": load_terms(args.terms)}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
@@ -178,10 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     gold = result.tp + result.fn
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
-    for lang, (found, missed) in recall.items():
-        print(f"held-out term list ({lang}): recall {found / len(terms):.3f} ({found}/{len(terms)})")
-        if args.errors:
-            print(f"  missed ({lang}): " + "; ".join(missed))
+    for name, rows in lists.items():
+        print(term_list_line(glossary, rows, name, errors=args.errors and name == "dev"))
     for split in ("heldout", "dev"):
         if split in inflections:
             print(inflections[split].line(f"inflection, {split}"))

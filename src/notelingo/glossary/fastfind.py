@@ -33,7 +33,8 @@ CACHE_VERSION = 1
 def _fingerprint() -> str:
     """What the cached keys depend on besides the glossary: the key code and the packages' versions."""
     here = Path(__file__).parent
-    code = [here / "entry.py", here / "matcher.py", here / "fastfind.py", here.parent / "nlp" / "tokenrules.py"]
+    code = [here / "entry.py", here / "matcher.py", here / "forms.py", here / "fastfind.py",
+            here.parent / "nlp" / "tokenrules.py"]
     return fingerprint(code, ("spacy", "pymorphy3", "pymorphy3-dicts-ru"), CACHE_VERSION)
 
 

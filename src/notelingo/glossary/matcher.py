@@ -195,11 +195,44 @@ def _new_analyzer():
 
 
 def pattern_surfaces(form: str) -> list[str]:
-    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'."""
+    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'; an English
+    form of several words also hyphenated, as English writes a compound before a noun ('learning-rate
+    warmup', 'neural-network models'). Russian writes no such compounds: its forms keep their spaces."""
     surfaces = [form]
     if "-" in form and not is_acronym(form):
         surfaces += [form.replace("-", " "), form.replace("-", "")]
+    if " " in form and not CYRILLIC_RE.search(form):
+        surfaces.append(form.replace(" ", "-"))
     return list(dict.fromkeys(surfaces))
+
+
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+@lru_cache(maxsize=65536)
+def inflected_surfaces(form: str) -> list[str]:
+    """A Russian form of several words in every case and number («скрытый слой» -> «скрытому слою», «скрытых
+    слоях», ...). A word's key is its likeliest lemma, and for some forms that is another word's («слою» reads
+    first as «слоить», «скрытом» as «скрыть», «политик» as «политик»): those forms are patterns of their own.
+    Only they: a form whose words read as the lemmas of the glossary's form is matched by that form's keys."""
+    if " " not in form.strip() or not CYRILLIC_RE.search(form):
+        return []
+    from .forms import inflect_phrase
+
+    base = _likeliest_lemmas(form)
+    surfaces = (inflect_phrase(form, case, plural) for case in _CASES for plural in (False, True))
+    return [surface for surface in dict.fromkeys(surfaces) if _likeliest_lemmas(surface) != base]
+
+
+def _likeliest_lemmas(phrase: str) -> list[str | None]:
+    """The lemma of each Cyrillic word (hyphen parts apart) as a key reads it: its first known reading's."""
+    from .forms import _parses
+
+    lemmas = []
+    for word in re.findall(r"[а-яё]+", phrase.lower()):
+        known = [p for p in _parses(word) if p.is_known and not (_PROPER & p.tag.grammemes)]
+        lemmas.append(known[0].normal_form.replace("ё", "е") if known else None)
+    return lemmas
 
 
 @lru_cache(maxsize=65536)
@@ -227,7 +260,8 @@ class TermMatcher:
         self.generic = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         for index, entry in enumerate(self.entries):
             for matcher, forms_of in ((self.matcher, entry.matched_forms), (self.generic, entry.generic_forms)):
-                forms = [s for la in langs for form in forms_of(la) for s in pattern_surfaces(form)]
+                forms = [s for la in langs for form in forms_of(la)
+                         for s in pattern_surfaces(form) + (inflected_surfaces(form) if la == "ru" else [])]
                 if forms:
                     matcher.add(str(index), list(self.nlp.pipe(dict.fromkeys(forms))))
 
@@ -325,10 +359,16 @@ def _inside_proper_name(text: str, start: int, end: int, entry: Entry, titles, s
     return _capitalised_neighbour(text, start, end, stop_words)
 
 
+_SPACED_HYPHEN = re.compile(r"\s-|-\s")
+
+
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Tokens glued to letters ("T5x") or inside identifiers (snake_case) are no terms."""
+    """Tokens glued to letters ("T5x") or inside identifiers (snake_case) are no terms, nor is a span with a
+    hyphen spaced off a word inside: a dash or a minus ("sample - mean"), no compound ("sample-mean")."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
+    if _SPACED_HYPHEN.search(text, start, end):
+        return False
     return not (before == "_" or after == "_" or (before.isalnum() and text[start].isalnum()))
 
 
