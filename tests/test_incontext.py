@@ -60,6 +60,10 @@ OTHER_RENDERINGS = [
      ("кросс-энтропию", REINFLECTED)),
     ("датасет", ["датасетах"], "Оценки измерены на трёх датасетах.", ("датасетах", KEPT)),
     ("дообучение", ["после"], "Сразу после.", None),  # a preposition's rare noun reading is not a noun
+    # the model's own prefix on a target without one is a compound it wrote: kept whole, never cut off
+    ("слой", ["LSTM-слоя"], "Выход LSTM-слоя подаётся дальше.", ("LSTM-слоя", KEPT)),
+    ("токенизация", ["BPE-токенизацией"], "Вместе с BPE-токенизацией.", ("BPE-токенизацией", KEPT)),
+    ("матрица", ["Грам-матрицы"], "След Грам-матрицы.", ("Грам-матрицы", KEPT)),
 ]
 
 

@@ -54,9 +54,11 @@ def _same(a: str, b: str) -> bool:
 
 
 def _same_word(word: str, target: str) -> bool:
-    """``word`` a form of the target's ``target`` word: same lemma, and the same part before a hyphen
-    («кросс-энтропию», not «энтропию», for «кросс-энтропия»)."""
-    return _same(word.rpartition("-")[0], target.rpartition("-")[0]) and bool(_lemmas(word) & _lemmas(target))
+    """``word`` a form of the target's ``target`` word: same lemma, and, for a hyphenated target, the same
+    part before the hyphen («кросс-энтропию», not «энтропию», for «кросс-энтропия»). The model's own prefix
+    on a target without one stays («LSTM-слоя» for «слой»: a compound the model wrote, not another word)."""
+    prefix = target.rpartition("-")[0]
+    return (not prefix or _same(word.rpartition("-")[0], prefix)) and bool(_lemmas(word) & _lemmas(target))
 
 
 def _kept(target: list[str], head: int, words: list[str]) -> Reading | None:
