@@ -226,13 +226,16 @@ def inflected_surfaces(form: str) -> list[str]:
 
 def _likeliest_lemmas(phrase: str) -> list[str | None]:
     """The lemma of each Cyrillic word (hyphen parts apart) as a key reads it: its first known reading's."""
+    return [_likeliest_lemma(word) for word in re.findall(r"[а-яё]+", phrase.lower())]
+
+
+@lru_cache(maxsize=65536)
+def _likeliest_lemma(word: str) -> str | None:
+    """A word's first known reading's lemma (None: none is known); the same few words recur in every form."""
     from .forms import _parses
 
-    lemmas = []
-    for word in re.findall(r"[а-яё]+", phrase.lower()):
-        known = [p for p in _parses(word) if p.is_known and not (_PROPER & p.tag.grammemes)]
-        lemmas.append(known[0].normal_form.replace("ё", "е") if known else None)
-    return lemmas
+    known = next((p for p in _parses(word) if not (_PROPER & p.tag.grammemes) and p.is_known), None)
+    return known.normal_form.replace("ё", "е") if known else None
 
 
 @lru_cache(maxsize=65536)
