@@ -73,6 +73,21 @@ def test_another_rendering_of_the_entry_is_read_in_its_own_paradigm(target, word
     assert (found and (found.rendering, found.choice)) == expected or found is expected is None
 
 
+def test_the_renderings_read_as_the_term_follow_the_entries_the_glossary_holds_now():
+    from notelingo.glossary import Glossary
+    from notelingo.glossary.edit import make_entry
+
+    glossary = Glossary([make_entry("fine-tuning", ["дообучение"], [], "translate")])
+    words, output = ["файнтюнинга"], "После файнтюнинга."
+    assert glossary.in_context("дообучение", words, output, 6, FINE, 0) is None  # no entry says «файнтюнинг»
+    glossary.entries = [make_entry("fine-tuning", ["дообучение"], ["файнтюнинг"], "translate")]
+    found = glossary.in_context("дообучение", words, output, 6, FINE, 0)
+    assert (found.rendering, found.choice) == ("дообучения", REINFLECTED)
+    glossary.entries.append(make_entry("dataset", ["датасет"], ["набор данных"], "translate"))  # changed in place
+    found = glossary.in_context("датасет", ["наборе", "данных"], "На наборе данных.", 3, FINE, 0)
+    assert (found.rendering, found.choice) == ("датасете", REINFLECTED)
+
+
 def _alignment(source: str, output: str, links: dict[int, tuple[int, ...]], strength: float = 0.9) -> Alignment:
     import re
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE
 from .agree import choose_form
@@ -95,11 +96,16 @@ def _rendering_forms(rendering: str, window: list[str]) -> list[tuple[str, bool]
     """(case, plural) in which the nominative noun phrase ``rendering`` is written as ``window``. A word that
     declines but has no plural («реферирование») is not read as a plural (its plural comes back unchanged)."""
     text = " ".join(window)
+    return [(case, plural) for case, plural, form in _paradigm(rendering) if _same(form, text)]
+
+
+@lru_cache(maxsize=4096)
+def _paradigm(rendering: str) -> tuple[tuple[str, bool, str], ...]:
+    """(case, plural, form) of ``rendering`` in every case and number it has (worked out once a rendering)."""
     cells = {(case, plural): inflect_phrase(rendering, case, plural) for plural in (False, True) for case in _CASES}
     declines = len({cells[case, False] for case in _CASES}) > 1
     no_plural = declines and _same(cells["nomn", True], cells["nomn", False])
-    return [(case, plural) for (case, plural), form in cells.items()
-            if _same(form, text) and not (plural and no_plural)]
+    return tuple((case, plural, form) for (case, plural), form in cells.items() if not (plural and no_plural))
 
 
 def is_noun_phrase(rendering: str) -> bool:

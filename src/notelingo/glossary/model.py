@@ -129,9 +129,22 @@ class Glossary:
         from .context import read_in_context
 
         key = rendering.casefold()
-        others = tuple(dict.fromkeys(form for entry in self.entries if key in (r.casefold() for r in entry.ru)
-                                     for form in entry.forms("ru") if form.casefold() != key))
+        others = tuple(form for form in self._russian_forms().get(key, ()) if form.casefold() != key)
         return read_in_context(rendering, words, output, position, source, start, others)
+
+    def _russian_forms(self) -> dict[str, tuple[str, ...]]:
+        """{casefolded Russian rendering: the Russian forms of its entries}, built once per list of entries
+        (in_context is asked for every term a translation reads back; a scan of all entries each time)."""
+        cached = self.__dict__.get("_forms_index")
+        if cached is not None and cached[0] is self.entries and cached[1] == len(self.entries):
+            return cached[2]
+        index: dict[str, dict[str, None]] = {}
+        for entry in self.entries:
+            for rendering in entry.ru:
+                index.setdefault(rendering.casefold(), {}).update(dict.fromkeys(entry.forms("ru")))
+        forms = {key: tuple(found) for key, found in index.items()}
+        self.__dict__["_forms_index"] = (self.entries, len(self.entries), forms)
+        return forms
 
     def __len__(self) -> int:
         return len(self.entries)
