@@ -43,6 +43,8 @@ CHANNEL = Path("/work/shared/corpus/text/004_579db69af2cfe4c6.txt")
 CHEAT_FILES = ("cs-229-deep-learning cs-229-supervised-learning cs-229-unsupervised-learning "
                "cs-229-machine-learning-tips-and-tricks cs-230-convolutional-neural-networks "
                "cs-230-deep-learning-tips-and-tricks cs-230-recurrent-neural-networks").split()
+#: A dev source in the held-out one's style: the CS 221 cheat sheets of the same repository.
+CS221_FILES = "cs-221-reflex-models cs-221-states-models cs-221-variables-models cs-221-logic-models".split()
 HELD_OUT = "cheatsheets"
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -79,7 +81,14 @@ def source_texts() -> list[tuple[str, str, str | None]]:
         if path.endswith(".mdx") and "ipynb" not in path and "/glossary/" not in path:
             docs.append(("hf-course-ru", _git(COURSE, "show", f"HEAD:{path}"), None))
     docs.append(("channel-004", CHANNEL.read_text(encoding="utf-8"), None))
-    for name in CHEAT_FILES:
+    return docs + cheat_sheet_texts("cs221", CS221_FILES) + cheat_sheet_texts(HELD_OUT, CHEAT_FILES)
+
+
+def cheat_sheet_texts(source: str, names: list[str]) -> list[tuple[str, str, str | None]]:
+    """(source, Russian line, the English line before it) of the cheat sheets ``ru/<name>.md``, each at its
+    last commit on any branch."""
+    docs: list[tuple[str, str, str | None]] = []
+    for name in names:
         path = f"ru/{name}.md"
         commit = _git(CHEATS, "log", "--all", "-1", "--format=%H", "--", path).strip()
         english = None
@@ -87,7 +96,7 @@ def source_texts() -> list[tuple[str, str, str | None]]:
             if line.startswith("**"):
                 english = re.sub(r"^\*\*\d+\.\s*|\*\*$", "", line.strip())
             elif line.startswith("&#10230;"):
-                docs.append(("cheatsheets", line.split(";", 1)[1], english))
+                docs.append((source, line.split(";", 1)[1], english))
     return docs
 
 
