@@ -355,13 +355,35 @@ def _write(rows: list[dict]) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def _add_source(source: str) -> int:
+    """Rebuild the rows of one source with today's glossary; the others stay as they are (a full rebuild
+    would change the held-out split's membership along with the glossary)."""
+    from notelingo.glossary import load_glossary
+
+    with open(OUT, encoding="utf-8") as handle:
+        kept = [json.loads(line) for line in handle if line.strip()]
+    kept = [row for row in kept if row["source"] != source]
+    new = occurrences(load_glossary(), [doc for doc in source_texts() if doc[0] == source])
+    if not new:
+        raise SystemExit(f"no occurrences in source {source!r}")
+    rows = sorted(kept + new, key=lambda r: (r["split"], r["source"]))  # stable: the kept rows keep their order
+    _write(rows)
+    print(f"{source}: {len(new)} occurrences ({new[0]['split']}) -> {OUT.relative_to(REPO)}, {len(rows)} in all")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", action="store_true",
                         help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+    parser.add_argument("--add", metavar="SOURCE",
+                        help="rebuild only SOURCE's rows (e.g. cs221) and put them in the fixture in place of its "
+                             "old ones, every other row kept byte for byte")
     args = parser.parse_args(argv)
+    if args.add:
+        return _add_source(args.add)
     if args.relabel:
         with open(OUT, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
