@@ -128,7 +128,7 @@ def _lemmas(word: str) -> set[str]:
 
 def _targets(glossary) -> list[tuple[list[str], int, object]]:
     """(target words, head index, entry) for each translate/gloss entry with a Russian target."""
-    from notelingo.glossary.agree import _head
+    from notelingo.glossary.forms import _head
 
     out = []
     for entry in glossary.entries:
@@ -173,7 +173,8 @@ def label(found: list[str], words: list[str], head: int, text: str, start: int,
     """(case, number) of an occurrence: among the readings its words agree on (an adjective settles
     «машинного обучения»), the first whose case the preposition right before it governs (adjectives
     and numerals may stand between), else pymorphy3's first."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos, _words_before
 
     readings = _readings(found[head], words[head])
     for i in range(head):
@@ -237,7 +238,8 @@ def _plural_only(word: str, pos: set[str]) -> tuple[bool, list]:
 def _governed(text: str, start: int) -> bool:
     """A preposition or a numeral of two to four before the term (adjectives and pronouns may stand
     between) settles its form: «на эти веса», «две эквивалентные токенизации» (a genitive singular)."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos
 
     for word in reversed([m.group() for m in _WORD.finditer(text[:start])][-4:]):
         if word.lower() in RUSSIAN_CASE or word.lower() in _FEW or word.isdigit():
@@ -304,7 +306,8 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
     «этой метрики» is singular, «все метки» plural. Not after a numeral of two to four («две
     эквивалентные токенизации»: the adjective is plural, the noun a genitive singular), nor with
     indeclinable possessives («его», «их»)."""
-    from notelingo.glossary.agree import RUSSIAN_CASE, _base_parse, _parses
+    from notelingo.glossary.agree import RUSSIAN_CASE
+    from notelingo.glossary.forms import _base_parse, _parses
 
     text, start = record["text"], record["start"]
     before = list(_WORD.finditer(text[:start]))[-1:]
@@ -330,7 +333,8 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
 
 def _preposition_before(text: str, start: int) -> str | None:
     """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos, _words_before
 
     for word in reversed(_words_before(text, start)):
         if word.lower() in RUSSIAN_CASE:

@@ -30,18 +30,30 @@ import re
 from dataclasses import dataclass
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
-from .forms import _AGREEING, _base_parse, _head, _parses, inflect_phrase
+from .clause import (
+    _WORD,
+    _adjective_cases,
+    _agent_of_passive,
+    _agent_participle,
+    _governing_participle,
+    _is_pos,
+    _naming_participle,
+    _numeral,
+    _word_matches,
+    _words_after,
+    english_governor,
+    english_numeral,
+    target_gender,
+)
+from .forms import _AGREEING, _parses, inflect_phrase
 from .government import (
     ADVERBIAL_NOUNS,
     ALTERNATIVE,
     COMPARATIVE_QUANTITY,
     CONJUNCTIONS,
-    DATIVE_PARTICIPLES,
     DATIVE_PRONOUNS,
     DATIVE_VERBS,
     DIRECTION,
-    ENGLISH_CASE,
-    ENGLISH_SKIP,
     GENITIVE_VERBS,
     GIVING_VERBS,
     INDECLINABLE_NOUNS,
@@ -58,10 +70,6 @@ from .government import (
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
 
-_WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
-_DASHES = (" - ", " — ", " – ", " -- ")
-_FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
-
 
 @dataclass(frozen=True)
 class Form:
@@ -72,107 +80,11 @@ class Form:
     choice: str = NOMINATIVE
 
 
-def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
-    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
-    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»)."""
-    before = text[:end]
-    cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
-    return list(_WORD.finditer(before, cut + 1))[-limit:]
-
-
-def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
-    return [m.group() for m in _word_matches(text, end, limit)]
-
-
-def english_governor(text: str, start: int) -> str | None:
-    """The case the English preposition before ``text[start:]`` calls for, or None.
-
-    Determiners, numerals and a few adjectives may stand between ("after the two
-    pre-trained models"); any other word ends the search ("improves the results")."""
-    for word in reversed(_words_before(text, start)):
-        low = word.lower()
-        if low in ENGLISH_CASE:
-            return ENGLISH_CASE[low]
-        if low not in ENGLISH_SKIP and not low.isdigit():
-            return None
-    return None
-
-
-def _numeral(word: str) -> tuple[str, bool] | None:
-    """(case, plural) of the noun after a numeral: «три» → genitive singular, «пять» → genitive
-    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it);
-    None for a word that is no numeral, or «один»/"1" (the noun keeps its number)."""
-    if word.isdigit():
-        last, tens = int(word) % 10, int(word) % 100
-        if last == 1 and tens != 11:
-            return None
-        return "gent", not (2 <= last <= 4 and not 12 <= tens <= 14)
-    parses = [p for p in _parses(word) if p.tag.POS == "NUMR"]
-    if not parses or parses[0].normal_form in ("один", "одна", "одно"):
-        return None
-    tag = parses[0].tag
-    if tag.case in ("nomn", "accs", None):
-        return "gent", parses[0].normal_form not in _FEW and word.lower() not in _FEW
-    return "oblique:" + tag.case, True
-
-
-def _is_pos(word: str, pos: frozenset[str]) -> bool:
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS in pos
-
-
 def _preposition_case(low: str, english: str | None) -> str:
     """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
     if english is not None and english in DIRECTION.get(low, {}).values():
         return english
     return RUSSIAN_CASE[low]
-
-
-def _agent_participle(word: str) -> bool:
-    """A present passive participle («используемый», «называемой»): the noun after it is its agent."""
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
-
-
-def _governing_participle(word: str) -> str | None:
-    """The dative a full participle that is seldom an attribute gives the noun after it («посвящённом XX»;
-    not «соответствующий XX», which is mostly «the corresponding XX»), or None."""
-    parses = _parses(word)
-    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in DATIVE_PARTICIPLES
-    return "datv" if dative else None
-
-
-def _agent_of_passive(word: str, gender: str | None, plural: bool | None) -> bool:
-    """A past passive participle right before a term it cannot agree with (the term's gender and number
-    known): the term is its agent («первое правило, выученное токенизатором»), not its noun."""
-    parses = _parses(word)
-    passive = bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag
-    return passive and gender is not None and plural is not None and not _adjective_cases(word, gender, plural)
-
-
-def _naming_participle(word: str) -> bool:
-    """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in INSTRUMENTAL_VERBS
-
-
-def _adjective_cases(word: str, gender: str | None = None, plural: bool | None = None) -> list[str]:
-    """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
-    the term's head noun, only the forms that can agree with it (any plural, or that gender).
-    Indeclinable possessives («его», «их») show no case."""
-    return list(dict.fromkeys(p.tag.case for p in _parses(word)
-                              if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
-                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))
-                              and (plural is None or (p.tag.number == "plur") == plural)))
-
-
-def target_gender(target: str | None) -> str | None:
-    """The gender of a Russian target's head noun («языковая модель» → 'femn'), or None."""
-    if not target or not _CYRILLIC.search(target):
-        return None
-    words = target.split(" ")
-    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
-    return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
 
 
 def russian_governor(text: str, position: int, english: str | None = None,
@@ -390,13 +302,6 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     return Form("nomn", plural, NOMINATIVE)
 
 
-def _words_after(text: str, end: int, limit: int = 10) -> list[re.Match]:
-    """The next ``limit`` words after ``end`` in the same sentence part (commas do not stop them)."""
-    after = text[end:]
-    stop = min((i for i in (after.find(c) for c in ".;:!?()[]\n") if i >= 0), default=len(after))
-    return list(_WORD.finditer(text, end, end + stop))[:limit]
-
-
 def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
     """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
     after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
@@ -453,25 +358,6 @@ def _listed(text: str, position: int, end: int, english: str | None) -> tuple[st
     if head and _is_pos(head[0].group(), frozenset({"NOUN"})):
         return None  # «идентификаторы входных данных, XX»: the member ends in its head's complement
     return _coordinated(text, before[0], english)
-
-
-_FEW_EN = frozenset("two three four both".split())
-_MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
-
-
-def english_numeral(text: str, start: int) -> bool | None:
-    """The number a Russian noun takes after the English numeral before ``text[start:]``
-    (determiners and a few adjectives may stand between): False for two to four (genitive
-    singular), True for five and more; None without a numeral, or after "one"."""
-    for word in reversed(_words_before(text, start)):
-        low = word.lower()
-        if low in _FEW_EN or low in _MANY_EN:
-            return low in _MANY_EN
-        if low.isdigit():
-            return _numeral(low)[1] if _numeral(low) else None
-        if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
-            return None
-    return None
 
 
 def agree(target: str, form: Form, plural: bool) -> str:
