@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .clause import (
+    _DASHES,
     _WORD,
     _adjective_cases,
     _agent_of_passive,
@@ -66,6 +67,7 @@ from .government import (
     RUSSIAN_CASE,
 )
 
+_DASH_ENDS = tuple(dash.rstrip() for dash in _DASHES)
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
@@ -125,8 +127,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
             continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
-        if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
-            continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
+        if _formula(matches, index, bool(shown)):
+            continue  # a name or formula in Latin letters: «с bert-base-uncased XX», «выборки x истинной XX»
         if numeral is None and low in CONJUNCTIONS and index > 0:
             return _conjoined(text, matches[index - 1], english, shown)
         if numeral is None:
@@ -137,6 +139,17 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _formula(matches: list[re.Match], index: int, attribute: bool) -> bool:
+    """Is ``matches[index]`` a word in Latin letters (a name, a formula's symbol) the reading passes over?
+    Right before the term any such word; before an adjective of the term, a formula's symbol too (one or
+    two letters: «выборки x истинной XX»; not «элементу u XX», where the noun and its symbol are a phrase
+    of their own, nor «с BPE этот XX», «для GPT-2 единственным XX»)."""
+    word = matches[index].group()
+    if _CYRILLIC.search(word) or word.isdigit():
+        return False
+    return index == len(matches) - 1 or attribute and len(word) <= 2
 
 
 def _participle_governs(text: str, matches: list[re.Match], index: int) -> str | None:
@@ -314,7 +327,7 @@ def _predicate_first(text: str, position: int, end: int, gender: str | None, plu
     words = _words_after(text, end)
     for index, match in enumerate(words[:-1]):
         parse = _parses(match.group())[0]
-        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith((" -", " —", " –")):
+        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith(_DASH_ENDS):
             return False  # a relative clause, or a dash before the predicate: XX is the subject
         if parse.tag.POS in ("VERB", "INFN", "PRTS"):
             following = _parses(words[index + 1].group())

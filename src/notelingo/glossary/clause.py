@@ -14,7 +14,7 @@ from .forms import _base_parse, _head, _parses
 from .government import DATIVE_PARTICIPLES, ENGLISH_CASE, ENGLISH_SKIP, INSTRUMENTAL_VERBS
 
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
-_DASHES = (" - ", " — ", " – ", " -- ")
+_DASHES = (" - ", " — ", " – ", " -- ", " ― ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 _FEW_EN = frozenset("two three four both".split())
 _MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
