@@ -96,7 +96,7 @@ RUSSIAN = [
     ("Нет предупреждений о пропущенных или новых XX", None, ("loct", None)),  # adjectives coordinated after «о»
     ("Случай классификации ― XX", None, None),  # a dash «―» parts a heading from its definition
     ("Классификация выборки x истинной XX", None, ("gent", None)),  # a formula's symbol is passed over
-    ("Мы присваиваем каждому элементу u XX", None, None),  # a noun and its symbol: a phrase of their own
+    ("Мы присваиваем каждому элементу u∈D XX", None, None),  # a noun and its symbol: a phrase of their own
     ("По сравнению с BPE этот XX", None, None),  # an acronym is no symbol: it ends the reading
 ]
 
