@@ -97,7 +97,7 @@ RUSSIAN = [
     ("Случай классификации ― XX", None, None),  # a dash «―» parts a heading from its definition
     ("Классификация выборки x истинной XX", None, ("gent", None)),  # a formula's symbol is passed over
     ("Мы присваиваем каждому элементу u∈D XX", None, None),  # a noun and its symbol: a phrase of their own
-    ("По сравнению с BPE этот XX", None, None),  # an acronym is no symbol: it ends the reading
+    ("По сравнению с BPE этот XX", None, ("accs", None)),  # an acronym is no symbol: «с» does not reach XX
 ]
 
 
