@@ -98,6 +98,10 @@ RUSSIAN = [
     ("Классификация выборки x истинной XX", None, ("gent", None)),  # a formula's symbol is passed over
     ("Мы присваиваем каждому элементу u∈D XX", None, None),  # a noun and its symbol: a phrase of their own
     ("По сравнению с BPE этот XX", None, ("accs", None)),  # an acronym is no symbol: «с» does not reach XX
+    ("Для вектора весов w∈Rd и XX", None, ("gent", None)),  # a coordination passes over a noun's symbol
+    ("Символ Юникода CODE и XX", None, None),  # a name after a noun names it: the noun is the member
+    ("Модели с CSP и XX", None, ("ablt", None)),  # a Latin name as a member: the case of its place
+    ("Выражается с помощью скорости обучения и XX", None, ("gent", None)),  # «с помощью» heads no chain
 ]
 
 

@@ -51,6 +51,7 @@ from .government import (
     ADVERBIAL_NOUNS,
     ALTERNATIVE,
     COMPARATIVE_QUANTITY,
+    COMPOUND_PREPOSITIONS,
     CONJUNCTIONS,
     DATIVE_PRONOUNS,
     DATIVE_VERBS,
@@ -240,15 +241,24 @@ def _conjoined(text: str, previous: re.Match, english: str | None, shown: list[s
 
 
 def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
-    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
-    parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
+    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction. A formula or name in
+    Latin letters right after a noun names it («вектора весов w∈Rd и XX», «символ Юникода CODE и XX»): the
+    noun is the member; elsewhere it is a member of its own, in the case of its place («с CSP и XX»)."""
+    word = previous.group()
+    if not _CYRILLIC.search(word) and not word.isdigit():
+        before = _word_matches(text, previous.start(), 1)
+        if before and _is_pos(before[0].group(), frozenset({"NOUN"})):
+            return _coordinated(text, before[0], english)
+        return russian_governor(text, previous.start(), english)
+    parses = [p for p in _parses(word) if p.tag.POS == "NOUN" and p.tag.case]
     if not parses:
-        if _is_pos(previous.group(), frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
+        if _is_pos(word, frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
             return russian_governor(text, previous.end(), english)
         return None
-    before = _word_matches(text, previous.start(), 1)
-    if before and _is_pos(before[0].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}:
-        return _coordinated(text, before[0], english)  # «количество эпох и XX»: XX goes with the chain's head
+    before = _word_matches(text, previous.start(), 2)
+    if (before and _is_pos(before[-1].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}
+            and " ".join(m.group().lower() for m in before) not in COMPOUND_PREPOSITIONS):
+        return _coordinated(text, before[-1], english)  # «количество эпох и XX»: XX goes with the chain's head
     governed = russian_governor(text, previous.start(), english)
     cases = {p.tag.case for p in parses}
     if governed is not None and governed[0] in cases:

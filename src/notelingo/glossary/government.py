@@ -26,6 +26,12 @@ RUSSIAN_CASE = {
     **dict.fromkeys("в во на".split(), "loct"),
     **dict.fromkeys("с со за под подо над надо перед передо между".split(), "ablt"),
 }
+#: Prepositions of a preposition and a noun: the noun heads no chain a coordination climbs to («с помощью
+#: скорости обучения и XX»: XX goes with «скорости»).
+COMPOUND_PREPOSITIONS = frozenset(("с помощью", "при помощи", "во время", "в течение", "в результате", "на основе",
+                                   "на основании", "в качестве", "в виде", "в случае", "за счёт", "за счет",
+                                   "в процессе", "в ходе", "в рамках", "в целях", "в отличие", "по мере",
+                                   "в зависимости", "в пределах", "в роли", "по поводу", "с целью"))
 #: English prepositions that turn an ambiguous Russian one to another case: «в датасет» (into),
 #: «с сервера» (from), «за эпоху» (for/in).
 DIRECTION = {"в": {"into": "accs", "to": "accs"}, "во": {"into": "accs", "to": "accs"},
