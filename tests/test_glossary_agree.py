@@ -102,6 +102,10 @@ RUSSIAN = [
     ("Символ Юникода CODE и XX", None, None),  # a name after a noun names it: the noun is the member
     ("Модели с CSP и XX", None, ("ablt", None)),  # a Latin name as a member: the case of its place
     ("Выражается с помощью скорости обучения и XX", None, ("gent", None)),  # «с помощью» heads no chain
+    ("Его используют в случаях как классификации, так и XX", None, ("gent", None)),  # a paired conjunction
+    ("Это нужно не только моделям, но и XX", None, ("datv", None)),
+    ("Линейный классификатор/XX", None, None),  # a slash pairs two members
+    ("Для функции потерь/XX", None, ("gent", None)),
 ]
 
 

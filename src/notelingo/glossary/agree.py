@@ -62,6 +62,7 @@ from .government import (
     INSTRUMENTAL_NOUNS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
+    PAIRED_CONJUNCTIONS,
     PERSONAL,
     PUTTING_VERBS,
     QUANTITY,
@@ -101,6 +102,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
     digits = recipient = False  # recipient: a dative pronoun stands between («передать ему XX»)
     shown: list[str] = []  # cases the nearest adjective allows
     matches = _word_matches(text, position)
+    if matches and text[matches[-1].end():position].strip() == "/":
+        return _coordinated(text, matches[-1], english)  # «классификатор/XX»: a member of a pair
     index = len(matches)
     while index > 0:
         index -= 1
@@ -130,8 +133,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
         if _formula(matches, index, bool(shown)):
             continue  # a name or formula in Latin letters: «с bert-base-uncased XX», «выборки x истинной XX»
-        if numeral is None and low in CONJUNCTIONS and index > 0:
-            return _conjoined(text, matches[index - 1], english, shown)
+        if numeral is None and (member := _first_member(text, matches, index)) is not None:
+            return _conjoined(text, member, english, shown)
         if numeral is None:
             governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
@@ -140,6 +143,21 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _first_member(text: str, matches: list[re.Match], index: int) -> re.Match | None:
+    """The last word of the member before the conjunction ``matches[index]``, or None: the word before it
+    («моделей и XX»), or, after «так и», «но и», «а также» that open the clause, the word before the comma
+    («как классификации, так и XX», «не только моделей, но и XX»)."""
+    low = matches[index].group().lower()
+    if low not in CONJUNCTIONS and low != "также" or index == 0:
+        return None
+    opening = " ".join(m.group().lower() for m in matches[:index + 1])
+    if opening in PAIRED_CONJUNCTIONS:
+        before = list(_WORD.finditer(text[:matches[0].start()]))[-1:]
+        comma = bool(before) and text[before[0].end():matches[0].start()].strip() == ","
+        return before[0] if comma else None
+    return matches[index - 1] if low in CONJUNCTIONS else None
 
 
 def _formula(matches: list[re.Match], index: int, attribute: bool) -> bool:
@@ -259,13 +277,24 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     if (before and _is_pos(before[-1].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}
             and " ".join(m.group().lower() for m in before) not in COMPOUND_PREPOSITIONS):
         return _coordinated(text, before[-1], english)  # «количество эпох и XX»: XX goes with the chain's head
-    governed = russian_governor(text, previous.start(), english)
+    governed = russian_governor(text, _before_first_half(text, previous.start()), english)
     cases = {p.tag.case for p in parses}
     if governed is not None and governed[0] in cases:
         return governed[0], None
     if governed is None and "nomn" in cases:
         return None  # «Модели и XX» at the start of a clause: the subject
     return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
+
+
+def _before_first_half(text: str, start: int) -> int:
+    """Where the words that govern a coordination's first member end: before the first half of a paired
+    conjunction («в случаях как XX, так и ...», «для не только XX, но и ...»), else at ``start``."""
+    before = _word_matches(text, start, 2)
+    if before and before[-1].group().lower() in ("как", "либо", "или"):
+        return before[-1].start()
+    if len(before) == 2 and " ".join(m.group().lower() for m in before) == "не только":
+        return before[0].start()
+    return start
 
 
 def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:

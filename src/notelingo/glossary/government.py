@@ -60,6 +60,9 @@ GENITIVE_VERBS = frozenset("""избегать избежать достигат
 ALTERNATIVE = {"в": ("accs",), "во": ("accs",), "на": ("accs",), "за": ("accs",), "под": ("accs",),
                 "с": ("gent",), "со": ("gent",)}
 CONJUNCTIONS = frozenset({"и", "или", "либо"})
+#: Second halves of paired conjunctions, after a comma: the member before the comma is the first one
+#: («как классификации, так и XX», «не только моделей, но и XX», «моделей, а также XX»).
+PAIRED_CONJUNCTIONS = frozenset({"так и", "но и", "а также", "а также и"})
 #: Personal pronouns after a preposition (never possessive, unlike «его», «их»).
 PERSONAL = frozenset("него неё нее них нему ним нём нем ней нами нас вас вами мне меня тебя тебе себя себе собой "
                       "нам вам".split())
