@@ -106,6 +106,12 @@ RUSSIAN = [
     ("Это нужно не только моделям, но и XX", None, ("datv", None)),
     ("Линейный классификатор/XX", None, None),  # a slash pairs two members
     ("Для функции потерь/XX", None, ("gent", None)),
+    ("Посмотрим на длину каждой записи в XX", None, ("loct", None)),  # a word of placing reaches one preposition
+    ("Нам нужно указать это в XX", None, ("loct", None)),  # «указать на», not «в»: a place
+    ("Обратите внимание на XX", None, ("accs", None)),
+    ("Мы воспользуемся XX", None, ("ablt", None)),  # verbs that take the instrumental
+    ("Полезно поделиться XX", None, ("ablt", None)),
+    ("Что-то вроде XX", None, ("gent", None)),  # prepositions that take the genitive
 ]
 
 

@@ -62,6 +62,7 @@ from .government import (
     INSTRUMENTAL_NOUNS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
+    ONTO_WORDS,
     PAIRED_CONJUNCTIONS,
     PERSONAL,
     PUTTING_VERBS,
@@ -241,11 +242,24 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
-        elif not shown and any(p.normal_form in INTO_VERBS for word in before for p in _parses(word)[:2]):
+        elif not shown and _into(low, before):
             case = "accs"
     elif shown and case not in shown and english is None:
         case = next((c for c in shown if c in ALTERNATIVE.get(low, ())), case)
     return case, True if numeral else None
+
+
+def _into(low: str, before: list[str]) -> bool:
+    """Does a word of placing before «в/на» ``low`` make it take the accusative («объединить в батч»)? Only
+    up to another preposition («посмотрим на длину записи в XX»), and «смотреть, влиять, внимание ...» only
+    before «на» («обратить внимание на XX»; not «внимание в его XX»)."""
+    for word in reversed(before):
+        if word.lower() in RUSSIAN_CASE:
+            return False
+        lemmas = {p.normal_form for p in _parses(word)[:2]}
+        if lemmas & INTO_VERBS and (low == "на" or not lemmas & ONTO_WORDS):
+            return True
+    return False
 
 
 def _conjoined(text: str, previous: re.Match, english: str | None, shown: list[str]) -> tuple[str, bool | None] | None:
