@@ -112,6 +112,10 @@ RUSSIAN = [
     ("Мы воспользуемся XX", None, ("ablt", None)),  # verbs that take the instrumental
     ("Полезно поделиться XX", None, ("ablt", None)),
     ("Что-то вроде XX", None, ("gent", None)),  # prepositions that take the genitive
+    ("Для механизмов дополнения (padding) и XX", None, ("gent", None)),  # a parenthesis before «и» is passed over
+    ("Основанный на символах (character-based) XX", None, None),  # elsewhere it ends the clause
+    ("Длиной до 512 или 1024 XX", None, ("gent", True)),  # coordinated numerals: the preposition decides
+    ("Число строк в обоих XX", None, ("loct", True)),  # «обоих» is no animate accusative here
 ]
 
 

@@ -115,6 +115,9 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
+        if numeral is not None and low in CONJUNCTIONS and index > 0 and _numeral(matches[index - 1].group()):
+            index -= 1  # «до 512 или 1024 XX»: the numerals are coordinated; the first one's governor decides
+            continue
         if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
             return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
         if any(p.normal_form == "который" for p in _parses(word)[:1]):

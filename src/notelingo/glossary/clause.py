@@ -16,14 +16,19 @@ from .government import DATIVE_PARTICIPLES, ENGLISH_CASE, ENGLISH_SKIP, INSTRUME
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _DASHES = (" - ", " — ", " – ", " -- ", " ― ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
+_PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _FEW_EN = frozenset("two three four both".split())
 _MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
 
 
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
     """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
-    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»)."""
+    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»). A parenthesis
+    closed before a conjunction is passed over («механизмов дополнения (padding) и XX»)."""
     before = text[:end]
+    for match in reversed(list(_PARENTHESIS.finditer(before))):
+        if re.match(r"\s*(?:и|или|либо)\s", before[match.end():]):
+            before = before[:match.start()] + " " * len(match.group()) + before[match.end():]
     cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 
@@ -48,7 +53,8 @@ def english_governor(text: str, start: int) -> str | None:
 
 def _numeral(word: str) -> tuple[str, bool] | None:
     """(case, plural) of the noun after a numeral: «три» → genitive singular, «пять» → genitive
-    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it);
+    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it; the animate
+    accusative «обоих» is no reading for a term);
     None for a word that is no numeral, or «один»/"1" (the noun keeps its number)."""
     if word.isdigit():
         last, tens = int(word) % 10, int(word) % 100
@@ -56,6 +62,7 @@ def _numeral(word: str) -> tuple[str, bool] | None:
             return None
         return "gent", not (2 <= last <= 4 and not 12 <= tens <= 14)
     parses = [p for p in _parses(word) if p.tag.POS == "NUMR"]
+    parses = [p for p in parses if not {"anim", "accs"} <= p.tag.grammemes] or parses  # «в обоих»: no animate
     if not parses or parses[0].normal_form in ("один", "одна", "одно"):
         return None
     tag = parses[0].tag
