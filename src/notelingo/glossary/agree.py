@@ -36,12 +36,13 @@ from .clause import (
     _adjective_cases,
     _agent_of_passive,
     _agent_participle,
+    _direction_after,
     _governing_participle,
     _is_pos,
     _naming_participle,
     _numeral,
+    _predicate_first,
     _word_matches,
-    _words_after,
     english_governor,
     english_numeral,
     target_gender,
@@ -65,7 +66,6 @@ from .government import (
     ONTO_WORDS,
     PAIRED_CONJUNCTIONS,
     PERSONAL,
-    PUTTING_VERBS,
     QUANTITY,
     RUSSIAN_CASE,
 )
@@ -369,45 +369,6 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     if english is not None:
         return Form(english, True if counted is not None else plural, GOVERNED)
     return Form("nomn", plural, NOMINATIVE)
-
-
-def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
-    """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
-    after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
-    Only conjunctions and adjectives that may be instrumental stand before it; the word after the verb
-    has no instrumental reading (else it is the predicate: «токенизатор является важной частью»)."""
-    for match in _word_matches(text, position):
-        word = match.group()
-        if word.lower() not in ("а", "и", "но") and "ablt" not in _adjective_cases(word, gender, plural):
-            return False
-    words = _words_after(text, end)
-    for index, match in enumerate(words[:-1]):
-        parse = _parses(match.group())[0]
-        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith(_DASH_ENDS):
-            return False  # a relative clause, or a dash before the predicate: XX is the subject
-        if parse.tag.POS in ("VERB", "INFN", "PRTS"):
-            following = _parses(words[index + 1].group())
-            subject = not any(p.tag.case == "ablt" for p in following)
-            if parse.normal_form in ("являться", "служить") and parse.tag.POS == "VERB":
-                return subject
-            noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
-            return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
-    return False
-
-
-def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | None] | None:
-    """The accusative after «в/на» right before the term when a verb of placing follows it in the clause
-    («в XX можно передать значение»), or None."""
-    before = [m for m in _word_matches(text, position) if not _is_pos(m.group(), _AGREEING)][-1:]
-    if not before or before[0].group().lower() not in ("в", "во", "на"):
-        return None
-    after = text[end:]
-    stop = min((i for i in (after.find(c) for c in ",.;:!?()\n") if i >= 0), default=len(after))
-    for match in list(_WORD.finditer(text, end, end + stop))[:6]:
-        parse = _parses(match.group())[0]
-        if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
-            return "accs", None
-    return None
 
 
 def _listed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:

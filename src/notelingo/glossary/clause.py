@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
-from .forms import _base_parse, _head, _parses
-from .government import DATIVE_PARTICIPLES, ENGLISH_CASE, ENGLISH_SKIP, INSTRUMENTAL_VERBS
+from .forms import _AGREEING, _base_parse, _head, _parses
+from .government import DATIVE_PARTICIPLES, ENGLISH_CASE, ENGLISH_SKIP, INSTRUMENTAL_VERBS, PUTTING_VERBS
 
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _DASHES = (" - ", " — ", " – ", " -- ", " ― ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
+_DASH_ENDS = tuple(dash.rstrip() for dash in _DASHES)
 _FEW_EN = frozenset("two three four both".split())
 _MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
 
@@ -142,4 +143,43 @@ def english_numeral(text: str, start: int) -> bool | None:
             return _numeral(low)[1] if _numeral(low) else None
         if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
             return None
+    return None
+
+
+def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
+    """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
+    after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
+    Only conjunctions and adjectives that may be instrumental stand before it; the word after the verb
+    has no instrumental reading (else it is the predicate: «токенизатор является важной частью»)."""
+    for match in _word_matches(text, position):
+        word = match.group()
+        if word.lower() not in ("а", "и", "но") and "ablt" not in _adjective_cases(word, gender, plural):
+            return False
+    words = _words_after(text, end)
+    for index, match in enumerate(words[:-1]):
+        parse = _parses(match.group())[0]
+        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith(_DASH_ENDS):
+            return False  # a relative clause, or a dash before the predicate: XX is the subject
+        if parse.tag.POS in ("VERB", "INFN", "PRTS"):
+            following = _parses(words[index + 1].group())
+            subject = not any(p.tag.case == "ablt" for p in following)
+            if parse.normal_form in ("являться", "служить") and parse.tag.POS == "VERB":
+                return subject
+            noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
+            return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
+    return False
+
+
+def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | None] | None:
+    """The accusative after «в/на» right before the term when a verb of placing follows it in the clause
+    («в XX можно передать значение»), or None."""
+    before = [m for m in _word_matches(text, position) if not _is_pos(m.group(), _AGREEING)][-1:]
+    if not before or before[0].group().lower() not in ("в", "во", "на"):
+        return None
+    after = text[end:]
+    stop = min((i for i in (after.find(c) for c in ",.;:!?()\n") if i >= 0), default=len(after))
+    for match in list(_WORD.finditer(text, end, end + stop))[:6]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
+            return "accs", None
     return None
