@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .clause import (
-    _DASHES,
     _WORD,
     _adjective_cases,
     _agent_of_passive,
@@ -70,7 +69,6 @@ from .government import (
     RUSSIAN_CASE,
 )
 
-_DASH_ENDS = tuple(dash.rstrip() for dash in _DASHES)
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
