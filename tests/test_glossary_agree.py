@@ -198,6 +198,8 @@ INFLECTIONS = [
     ("набор данных", "gent", False, "набора данных"),  # words after the head stay
     ("функция потерь", "loct", True, "функциях потерь"),
     ("мини-батч", "ablt", False, "мини-батчем"),
+    ("планировщик скорости обучения", "accs", False, "планировщик скорости обучения"),  # a thing, not a person
+    ("ближайший сосед", "accs", False, "ближайшего соседа"),  # a known animate noun keeps its accusative
     ("веса", "gent", True, "весов"),
     ("F1-мера", "gent", False, "F1-меры"),
     ("архитектура", "accs", False, "архитектуру"),

@@ -91,6 +91,9 @@ PUTTING_VERBS = frozenset("""передать передавать помест�
 #: Nouns that, with a word of their own before them, make an adverbial phrase and govern nothing after it
 #: («в этом случае», «в широком смысле», «таким образом»; not «в случае XX»).
 ADVERBIAL_NOUNS = frozenset("случай смысл образ итог".split())
+#: Nouns the dictionary knows as animate (persons) that name things in ML text: their accusative is the
+#: nominative («задать планировщик скорости обучения»).
+INANIMATE_NOUNS = frozenset("планировщик".split())
 #: Quantity words that take a genitive plural («много токенов»).
 QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
                       "немало".split())
