@@ -35,6 +35,7 @@ from .clause import (
     _adjective_cases,
     _agent_of_passive,
     _agent_participle,
+    _dative_attribute,
     _direction_after,
     _governing_participle,
     _is_pos,
@@ -128,6 +129,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if _is_pos(word, _AGREEING):
             if index == len(matches) - 1 and _agent_of_passive(word, gender, plural):
                 return "ablt", None  # «выученное токенизатором», «отмеченные маской внимания»
+            if index == len(matches) - 1 and _dative_attribute(text, matches, gender, plural):
+                return "datv", None  # «файлы, необходимые токенизатору», «метки, соответствующие токену»
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue

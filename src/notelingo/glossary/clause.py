@@ -11,7 +11,15 @@ import re
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .forms import _AGREEING, _base_parse, _head, _parses
-from .government import DATIVE_PARTICIPLES, ENGLISH_CASE, ENGLISH_SKIP, INSTRUMENTAL_VERBS, PUTTING_VERBS
+from .government import (
+    DATIVE_ADJECTIVES,
+    DATIVE_PARTICIPLES,
+    DATIVE_VERBS,
+    ENGLISH_CASE,
+    ENGLISH_SKIP,
+    INSTRUMENTAL_VERBS,
+    PUTTING_VERBS,
+)
 
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _DASHES = (" - ", " — ", " – ", " -- ", " ― ")
@@ -97,6 +105,23 @@ def _agent_of_passive(word: str, gender: str | None, plural: bool | None) -> boo
     parses = _parses(word)
     passive = bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag
     return passive and gender is not None and plural is not None and not _adjective_cases(word, gender, plural)
+
+
+def _dative_attribute(text: str, matches: list[re.Match], gender: str | None, plural: bool | None) -> bool:
+    """Does the adjective or participle ``matches[-1]`` right before the term govern it in the dative? One of
+    :data:`DATIVE_ADJECTIVES` or a participle of :data:`DATIVE_VERBS` that cannot agree with the term (its
+    gender and number known: «файлы, необходимые токенизатору»), or such a participle opening a clause after
+    a comma («логиты, соответствующие токенам»; not «соответствующие токены», the corresponding tokens)."""
+    parses = _parses(matches[-1].group())
+    if not parses or parses[0].tag.POS not in ("ADJF", "PRTF"):
+        return False
+    lemma = parses[0].normal_form
+    participle = parses[0].tag.POS == "PRTF" and lemma in DATIVE_VERBS or lemma == "соответствующий"
+    if lemma not in DATIVE_ADJECTIVES and not participle:
+        return False
+    if gender is not None and plural is not None and not _adjective_cases(matches[-1].group(), gender, plural):
+        return True
+    return participle and len(matches) == 1 and text[:matches[0].start()].rstrip().endswith(",")
 
 
 def _naming_participle(word: str) -> bool:
