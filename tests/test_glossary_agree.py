@@ -144,7 +144,7 @@ NUMBERED = [
     ("Правило, выученное XX", "masc", False, ("ablt", None)),  # a passive participle that cannot agree: the agent
     ("Токены, выученные XX", "masc", True, None),  # it agrees: an attribute («выученные токенизаторы»)
     ("Все файлы, необходимые XX", "masc", False, ("datv", None)),  # an adjective of the dative that cannot agree
-    ("Необходимые XX", "masc", True, None),  # it agrees: an attribute
+    ("Необходимые XX", "masc", True, ("accs", None)),  # it agrees: an attribute (nominative or accusative)
     ("Логиты, соответствующие XX", "masc", True, ("datv", None)),  # a participle clause after a comma
     ("Соответствующие XX", "masc", True, None),  # «the corresponding XX»: an attribute
     ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
