@@ -146,7 +146,7 @@ NUMBERED = [
     ("Все файлы, необходимые XX", "masc", False, ("datv", None)),  # an adjective of the dative that cannot agree
     ("Необходимые XX", "masc", True, ("accs", None)),  # it agrees: an attribute (nominative or accusative)
     ("Логиты, соответствующие XX", "masc", True, ("datv", None)),  # a participle clause after a comma
-    ("Соответствующие XX", "masc", True, None),  # «the corresponding XX»: an attribute
+    ("Соответствующие XX", "masc", True, ("accs", None)),  # «the corresponding XX»: an attribute
     ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
 ]
 
