@@ -116,6 +116,9 @@ RUSSIAN = [
     ("Основанный на символах (character-based) XX", None, None),  # elsewhere it ends the clause
     ("Длиной до 512 или 1024 XX", None, ("gent", True)),  # coordinated numerals: the preposition decides
     ("Число строк в обоих XX", None, ("loct", True)),  # «обоих» is no animate accusative here
+    ("Какой метод основной в API XX", None, ("gent", None)),  # a Latin noun takes a genitive complement
+    ("Токены предложения 1 XX", None, None),  # a number after a noun names it
+    ("Если в модели 10B XX", None, ("gent", True)),  # a number glued to a letter counts
 ]
 
 

@@ -63,6 +63,7 @@ from .government import (
     INSTRUMENTAL_NOUNS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
+    LATIN_NOUNS,
     ONTO_WORDS,
     PAIRED_CONJUNCTIONS,
     PERSONAL,
@@ -111,6 +112,9 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if low in RUSSIAN_CASE:
             before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
+        if word.isdigit() and index > 0 and _is_pos(matches[index - 1].group(), frozenset({"NOUN"})) and (
+                text[matches[index].end():matches[index].end() + 1].isspace()):
+            break  # «Токены предложения 1 XX», «в Главе 3 XX»: a number after a noun names it (not «10B XX»)
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
@@ -136,6 +140,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             continue
         if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
             continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
+        if low in LATIN_NOUNS and index == len(matches) - 1:
+            return "gent", None  # «API токенизатора»: a noun in Latin letters takes a complement
         if _formula(matches, index, bool(shown)):
             continue  # a name or formula in Latin letters: «с bert-base-uncased XX», «выборки x истинной XX»
         if numeral is None and (member := _first_member(text, matches, index)) is not None:

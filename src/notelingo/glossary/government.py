@@ -97,6 +97,8 @@ ADVERBIAL_NOUNS = frozenset("случай смысл образ итог".split(
 #: Nouns the dictionary knows as animate (persons) that name things in ML text: their accusative is the
 #: nominative («задать планировщик скорости обучения»).
 INANIMATE_NOUNS = frozenset("планировщик".split())
+#: Nouns written in Latin letters that take a genitive complement like a Russian noun («API токенизатора»).
+LATIN_NOUNS = frozenset("api id url readme".split())
 #: Quantity words that take a genitive plural («много токенов»).
 QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
                       "немало".split())
