@@ -71,6 +71,8 @@ from .government import (
     RUSSIAN_CASE,
 )
 
+_ADVERB = frozenset({"ADVB", "PRCL"})
+_VERB = frozenset({"VERB", "INFN"})
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
@@ -138,8 +140,9 @@ def russian_governor(text: str, position: int, english: str | None = None,
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
-            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
+        after_verb = index > 0 and _is_pos(matches[index - 1].group(), _VERB)
+        if _is_pos(word, _ADVERB) and (shown or after_verb) or low == "же":
+            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX», «называется просто XX»
         if low in LATIN_NOUNS and index == len(matches) - 1:
             return "gent", None  # «API токенизатора»: a noun in Latin letters takes a complement
         if _formula(matches, index, bool(shown)):
