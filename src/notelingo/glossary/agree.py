@@ -96,11 +96,11 @@ def _preposition_case(low: str, english: str | None) -> str:
 
 def russian_governor(text: str, position: int, english: str | None = None,
                      gender: str | None = None, plural: bool | None = None) -> tuple[str, bool | None] | None:
-    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
-    adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
-    adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
-    a coordination («моделей и XX») takes the case of the phrase before it; a noun or verb next to the term
-    governs it (:func:`_governed_in_clause`) unless the adjective shows another case; else the adjective's."""
+    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left: adjectives
+    and numerals next to the term are passed over («на трёх больших»), remembering the case the adjective shows (in
+    a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`); a coordination takes the
+    case of the phrase before it; a noun or verb governs (:func:`_governed_in_clause`) unless the adjective shows
+    another case; else the adjective's."""
     numeral: tuple[str, bool] | None = None
     digits = recipient = False  # recipient: a dative pronoun stands between («передать ему XX»)
     shown: list[str] = []  # cases the nearest adjective allows
@@ -114,39 +114,26 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if low in RUSSIAN_CASE:
             before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
-        if word.isdigit() and index > 0 and _is_pos(matches[index - 1].group(), frozenset({"NOUN"})) and (
-                text[matches[index].end():matches[index].end() + 1].isspace()):
-            break  # «Токены предложения 1 XX», «в Главе 3 XX»: a number after a noun names it (not «10B XX»)
+        if _number_name(text, matches, index) or any(p.normal_form == "который" for p in _parses(word)[:1]):
+            break  # a number naming a noun («предложения 1 XX»); «в котором XX» begins a clause of its own
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
-        if numeral is not None and low in CONJUNCTIONS and index > 0 and _numeral(matches[index - 1].group()):
-            index -= 1  # «до 512 или 1024 XX»: the numerals are coordinated; the first one's governor decides
-            continue
         if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
             return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
-        if any(p.normal_form == "который" for p in _parses(word)[:1]):
-            break  # «в котором XX»: XX begins a clause of its own
         if numeral is None and (case := _participle_governs(text, matches, index)):
             return case, None
-        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in PERSONAL:
-            index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
+        if low in LATIN_NOUNS and index == len(matches) - 1:
+            return "gent", None  # «API токенизатора»: a noun in Latin letters takes a complement
+        if skip := _passed_over(matches, index, numeral is not None, bool(shown)):
+            index -= skip - 1
             continue
         if _is_pos(word, _AGREEING):
-            if index == len(matches) - 1 and _agent_of_passive(word, gender, plural):
-                return "ablt", None  # «выученное токенизатором», «отмеченные маской внимания»
-            if index == len(matches) - 1 and _dative_attribute(text, matches, gender, plural):
-                return "datv", None  # «файлы, необходимые токенизатору», «метки, соответствующие токену»
+            if index == len(matches) - 1 and (case := _attribute_governs(text, matches, gender, plural)):
+                return case, None
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        after_verb = index > 0 and _is_pos(matches[index - 1].group(), _VERB)
-        if _is_pos(word, _ADVERB) and (shown or after_verb) or low == "же":
-            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX», «называется просто XX»
-        if low in LATIN_NOUNS and index == len(matches) - 1:
-            return "gent", None  # «API токенизатора»: a noun in Latin letters takes a complement
-        if _formula(matches, index, bool(shown)):
-            continue  # a name or formula in Latin letters: «с bert-base-uncased XX», «выборки x истинной XX»
         if numeral is None and (member := _first_member(text, matches, index)) is not None:
             return _conjoined(text, member, english, shown)
         if numeral is None:
@@ -157,6 +144,38 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` a number after a noun that names it («предложения 1», «Главе 3»; not «10B»)?"""
+    word, end = matches[index].group(), matches[index].end()
+    named = index > 0 and _is_pos(matches[index - 1].group(), frozenset({"NOUN"}))
+    return word.isdigit() and named and text[end:end + 1].isspace()
+
+
+def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: bool) -> int:
+    """How many words from ``matches[index]`` leftwards the reading passes over (0: none): a numeral coordinated
+    with the one read (``counted``) already («до 512 или 1024 XX»: the first one's governor decides), a personal
+    pronoun with its preposition («удаляет из него XX»: an adjunct), an adverb or particle after an attribute
+    (``attribute``) or a verb («с предварительно обученной XX», «называется просто XX», «одного и того же XX»),
+    a name or formula in Latin letters (:func:`_formula`: «с bert-base-uncased XX», «выборки x истинной XX»)."""
+    low = matches[index].group().lower()
+    previous = matches[index - 1].group() if index > 0 else ""
+    if counted and low in CONJUNCTIONS and previous and _numeral(previous):
+        return 2
+    if previous.lower() in RUSSIAN_CASE and low in PERSONAL:
+        return 2
+    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB)) or low == "же":
+        return 1
+    return int(_formula(matches, index, attribute))
+
+
+def _attribute_governs(text: str, matches: list[re.Match], gender: str | None, plural: bool | None) -> str | None:
+    """The case an adjective or participle right before the term gives it as its complement, or None: a passive
+    participle's agent («выученное токенизатором»), an adjective of the dative («необходимые токенизатору»)."""
+    if _agent_of_passive(matches[-1].group(), gender, plural):
+        return "ablt"
+    return "datv" if _dative_attribute(text, matches, gender, plural) else None
 
 
 def _first_member(text: str, matches: list[re.Match], index: int) -> re.Match | None:
