@@ -168,6 +168,9 @@ AFTER = [
     ("Словарь с ключами, XX", None),  # nothing after XX: no list
     ("Наконец, в XX можно передать функцию", "accs"),  # a verb of putting after «в XX»
     ("Попробуйте это на XX и посмотрите", "loct"),
+    ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
+    ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
+    ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
 ]
 
 

@@ -42,6 +42,7 @@ from .clause import (
     _naming_participle,
     _numeral,
     _predicate_first,
+    _subject_after_adverbial,
     _word_matches,
     english_governor,
     english_numeral,
@@ -385,6 +386,9 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
         if end is not None and _predicate_first(output, position, end, gender, plural):
             return Form("ablt", plural, GOVERNED)
         governed = russian_governor(output, position, english, gender, plural)
+        if governed == ("gent", None) and end is not None and _subject_after_adverbial(
+                output, position, end, gender, plural):
+            governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
             governed = _listed(output, position, end, english)
         if governed is not None and governed[0] == "loct" and end is not None and english is None:

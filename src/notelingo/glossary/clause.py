@@ -208,3 +208,27 @@ def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | No
         if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
             return "accs", None
     return None
+
+
+def _subject_after_adverbial(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
+    """Is the term the subject right after an adverbial phrase that opens its clause, not the genitive of that
+    phrase's noun? A preposition, its adjectives and its noun are all that stand before the term in the clause,
+    and a finite verb that agrees with the term follows it («На каждом этапе XX может использовать ...», «В
+    кодировщике XX могут ...»; not «точность модели растёт», nor «в конце обучения модель сохраняется»)."""
+    from .government import COMPOUND_PREPOSITIONS, RUSSIAN_CASE
+
+    before = [m.group() for m in _word_matches(text, position)]
+    while before and before[0].lower() in ("а", "и", "но", "однако"):
+        before = before[1:]
+    if len(before) < 2 or before[0].lower() not in RUSSIAN_CASE or not _is_pos(before[-1], frozenset({"NOUN"})):
+        return False
+    if " ".join(before[:2]).lower() in COMPOUND_PREPOSITIONS or before[0].lower() in ("после", "до", "для"):
+        return False  # «в качестве XX», «во время XX», «после окончания XX»: the phrase governs the term
+    if not all(_is_pos(word, _AGREEING) for word in before[1:-1]) or plural is None:
+        return False
+    after = _words_after(text, end, 1)
+    if not after or text[end:after[0].start()].strip():
+        return False
+    verbs = [p for p in _parses(after[0].group()) if p.tag.POS == "VERB" and p.tag.person in (None, "3per")
+             and p.normal_form not in ("быть", "существовать", "следовать")]  # «будут», «существует»: no subject
+    return any((p.tag.number == "plur") == plural and (plural or p.tag.gender in (None, gender)) for p in verbs)
