@@ -171,6 +171,7 @@ AFTER = [
     ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
+    ("Класс определяется XX её соседей", "ablt"),  # a reflexive passive that cannot agree: its agent
 ]
 
 
@@ -179,6 +180,13 @@ def test_the_words_after_the_term_count_when_its_end_is_known(output, case):
     form = choose_form("", 0, output.replace("XX", "метка"), output.index("XX"), False, "метка",
                        output.index("XX") + len("метка"))
     assert form.case == (case or "nomn")
+
+
+def test_a_reflexive_verb_that_agrees_with_the_term_has_it_as_its_subject():
+    output = "Этому пайплайну требуются XX классов"
+    at = output.index("XX")
+    assert choose_form("", 0, output.replace("XX", "метки"), at, True, "метка", at + 5).case == "nomn"
+    assert choose_form("", 0, output.replace("XX", "метки"), at, False, "метка", at + 5).case == "ablt"
 
 
 @pytest.mark.parametrize("output, gender, plural, expected", NUMBERED)

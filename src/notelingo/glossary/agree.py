@@ -34,6 +34,7 @@ from .clause import (
     _WORD,
     _adjective_cases,
     _agent_of_passive,
+    _agent_of_reflexive,
     _agent_participle,
     _dative_attribute,
     _direction_after,
@@ -391,6 +392,8 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
             governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
             governed = _listed(output, position, end, english)
+        if governed is None and _agent_of_reflexive(output, position, gender, plural):
+            governed = "ablt", None  # «метка определяется признаками»: the passive's agent
         if governed is not None and governed[0] == "loct" and end is not None and english is None:
             governed = _direction_after(output, position, end) or governed
         if governed is not None:

@@ -232,3 +232,14 @@ def _subject_after_adverbial(text: str, position: int, end: int, gender: str | N
     verbs = [p for p in _parses(after[0].group()) if p.tag.POS == "VERB" and p.tag.person in (None, "3per")
              and p.normal_form not in ("быть", "существовать", "следовать")]  # «будут», «существует»: no subject
     return any((p.tag.number == "plur") == plural and (plural or p.tag.gender in (None, gender)) for p in verbs)
+
+
+def _agent_of_reflexive(text: str, position: int, gender: str | None, plural: bool | None) -> bool:
+    """Is the term the agent of the reflexive passive right before it, which cannot agree with it (the term's
+    number known): «метка определяется признаками», «модель обучается методами ...»?"""
+    before = _word_matches(text, position, 1)
+    if plural is None or not before or not before[0].group().lower().endswith(("ся", "сь")):
+        return False
+    verbs = [p for p in _parses(before[0].group()) if p.tag.POS == "VERB" and p.tag.person in (None, "3per")]
+    agrees = any((p.tag.number == "plur") == plural and (plural or p.tag.gender in (None, gender)) for p in verbs)
+    return bool(verbs) and "impf" in verbs[0].tag and not agrees
