@@ -171,7 +171,7 @@ AFTER = [
     ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
-    ("Класс определяется XX её соседей", "ablt"),  # a reflexive passive that cannot agree: its agent
+    ("Классы определяются XX соседей", "ablt"),  # a reflexive passive that cannot agree: its agent
 ]
 
 
