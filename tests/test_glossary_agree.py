@@ -120,6 +120,7 @@ RUSSIAN = [
     ("Токены предложения 1 XX", None, None),  # a number after a noun names it
     ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over
     ("Нужно применить только XX", None, ("accs", None)),
+    ("Что-то не так в коде модели, функции потерь или XX", None, ("loct", None)),  # a list: the first member's
     ("Если в модели 10B XX", None, ("gent", True)),  # a number glued to a letter counts
 ]
 

@@ -327,6 +327,11 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
         return _coordinated(text, before[-1], english)  # «количество эпох и XX»: XX goes with the chain's head
     governed = russian_governor(text, _before_first_half(text, previous.start()), english)
     cases = {p.tag.case for p in parses}
+    opens = not _word_matches(text, previous.start()) and text[:previous.start()].rstrip().endswith(",")
+    if governed is None and opens:  # a member of a list: «в коде модели, функции потерь или XX»
+        listed = list(_WORD.finditer(text[:previous.start()]))[-1:]
+        if listed and _is_pos(listed[0].group(), frozenset({"NOUN"})):
+            governed = _coordinated(text, listed[0], english)
     if governed is not None and governed[0] in cases:
         return governed[0], None
     if governed is None and "nomn" in cases:
