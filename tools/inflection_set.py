@@ -33,10 +33,12 @@ import json
 import re
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "fixtures" / "glossary" / "inflection.jsonl"
+HAND = OUT.parent / "inflection_hand.tsv"
 COURSE = Path("/work/.mirror/huggingface+course/repo")
 CHEATS = Path("/work/.mirror/shervinea+cheatsheet-translation/repo")
 CHANNEL = Path("/work/shared/corpus/text/004_579db69af2cfe4c6.txt")
@@ -221,7 +223,7 @@ def occurrences(glossary, docs) -> list[dict]:
                                  "entry": entry.en, "target": " ".join(words), "case": found[0],
                                  "number": found[1], **({"en": english} if english else {}),
                                  **({"en_start": term.start()} if term else {})})
-                    rows[-1] = relabelled(rows[-1])
+                    rows[-1] = hand_labelled(relabelled(rows[-1]))
     return sorted(rows, key=lambda r: (r["split"], r["source"]))
 
 
@@ -351,6 +353,25 @@ def relabelled(record: dict) -> dict:
     if not new:
         return record
     return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
+
+
+@lru_cache(maxsize=1)
+def _hand_labels() -> dict[tuple[str, int, str, str], tuple[str, str, str]]:
+    """(source, start, surface, sentence) -> (case, number, why) from the hand relabels (inflection_hand.tsv)."""
+    with open(HAND, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+    return {(source, int(start), surface, text): (case, number, why)
+            for source, start, surface, case, number, why, text in lines[1:]}
+
+
+def hand_labelled(record: dict) -> dict:
+    """``record`` with the label a reader gave it by hand (``relabelled`` says why, ``was`` the label before),
+    where the hand relabels list it (dev only: labels read while checking the cs221 source), else as it is."""
+    new = _hand_labels().get((record["source"], record["start"], record["surface"], record["text"]))
+    if not new or (record["case"], record["number"]) == new[:2]:
+        return record
+    return {**record, "case": new[0], "number": new[1], "relabelled": new[2],
+            "was": record.get("was", [record["case"], record["number"]])}
 
 
 def _write(rows: list[dict]) -> None:
