@@ -121,6 +121,10 @@ RUSSIAN = [
     ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over
     ("Нужно применить только XX", None, ("accs", None)),
     ("Что-то не так в коде модели, функции потерь или XX", None, ("loct", None)),  # a list: the first member's
+    ("Обозначим V как XX", None, ("accs", None)),  # «как» after a verb and its object: the object's case
+    ("Рассмотрим задачу как XX", None, ("accs", None)),
+    ("Файл известен как XX", None, None),  # no object: the nominative
+    ("Для таких задач, как XX", None, None),
     ("Если в модели 10B XX", None, ("gent", True)),  # a number glued to a letter counts
 ]
 

@@ -136,6 +136,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
+        if low == "как" and _as_object(matches, index):
+            return "accs", None  # «обозначим V как XX»: XX stands for the verb's object
         if numeral is None and (member := _first_member(text, matches, index)) is not None:
             return _conjoined(text, member, english, shown)
         if numeral is None:
@@ -146,6 +148,17 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _as_object(matches: list[re.Match], index: int) -> bool:
+    """Does «как» at ``matches[index]`` follow a transitive active verb and its object (a noun or a symbol in
+    Latin letters: «обозначим V как XX», «рассматриваем задачу как XX»)? XX then takes the object's accusative."""
+    if index < 2:
+        return False
+    obj, verb = matches[index - 1].group(), _parses(matches[index - 2].group())
+    is_object = not _CYRILLIC.search(obj) or _is_pos(obj, frozenset({"NOUN"}))
+    tag = verb[0].tag if verb else None
+    return is_object and tag is not None and tag.POS in ("VERB", "INFN", "GRND") and "tran" in tag and "pssv" not in tag
 
 
 def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
