@@ -125,8 +125,8 @@ def russian_governor(text: str, position: int, english: str | None = None,
             return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
         if numeral is None and (case := _participle_governs(text, matches, index)):
             return case, None
-        if low in LATIN_NOUNS and index == len(matches) - 1:
-            return "gent", None  # «API токенизатора»: a noun in Latin letters takes a complement
+        if case := _word_case(matches, index):
+            return case, None  # «API XX»: a Latin noun's complement; «обозначим V как XX»: the object's case
         if skip := _passed_over(matches, index, numeral is not None, bool(shown)):
             index -= skip - 1
             continue
@@ -136,8 +136,6 @@ def russian_governor(text: str, position: int, english: str | None = None,
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        if low == "как" and _as_object(matches, index):
-            return "accs", None  # «обозначим V как XX»: XX stands for the verb's object
         if numeral is None and (member := _first_member(text, matches, index)) is not None:
             return _conjoined(text, member, english, shown)
         if numeral is None:
@@ -148,6 +146,15 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _word_case(matches: list[re.Match], index: int) -> str | None:
+    """The case one word gives the term whatever stands between: a noun in Latin letters right before it takes
+    a genitive complement («API токенизатора»); «как» after a verb's object gives the object's accusative."""
+    low = matches[index].group().lower()
+    if low in LATIN_NOUNS and index == len(matches) - 1:
+        return "gent"
+    return "accs" if low == "как" and _as_object(matches, index) else None
 
 
 def _as_object(matches: list[re.Match], index: int) -> bool:
