@@ -173,6 +173,8 @@ AFTER = [
     ("Словарь с ключами, XX", None),  # nothing after XX: no list
     ("Наконец, в XX можно передать функцию", "accs"),  # a verb of putting after «в XX»
     ("Попробуйте это на XX и посмотрите", "loct"),
+    ("Обычно мы стараемся избегать (XX), поскольку", "gent"),  # alone in parentheses: what governs them
+    ("Используя разные параметры (XX)", None),  # a gloss after a noun: its phrase's case is not known
     ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term

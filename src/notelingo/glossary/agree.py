@@ -416,7 +416,7 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
                 output, position, end, gender, plural):
             governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
-            governed = _listed(output, position, end, english)
+            governed = _listed(output, position, end, english) or _bracketed(output, position, end, english)
         if governed is None and _agent_of_reflexive(output, position, gender, plural):
             governed = "ablt", None  # «метка определяется признаками»: the passive's agent
         if governed is not None and governed[0] == "loct" and end is not None and english is None:
@@ -449,6 +449,19 @@ def _listed(text: str, position: int, end: int, english: str | None) -> tuple[st
     if head and _is_pos(head[0].group(), frozenset({"NOUN"})):
         return None  # «идентификаторы входных данных, XX»: the member ends in its head's complement
     return _coordinated(text, before[0], english)
+
+
+def _bracketed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term alone in parentheses right after a verb or preposition: what governs the parenthesis
+    («избегать (XX)»); None after a noun (a gloss of a phrase whose head is not known: «ответы на вопросы с
+    извлечением информации из контекста (XX)»)."""
+    before = text[:position].rstrip()
+    if not before.endswith("(") or not text[end:].lstrip().startswith(")"):
+        return None
+    prior = list(_WORD.finditer(before))[-1:]
+    if not prior or before[prior[0].end():-1].strip() or _is_pos(prior[0].group(), frozenset({"NOUN"})):
+        return None
+    return russian_governor(text, len(before) - 1, english)
 
 
 def agree(target: str, form: Form, plural: bool) -> str:
