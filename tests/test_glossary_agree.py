@@ -118,6 +118,8 @@ RUSSIAN = [
     ("Число строк в обоих XX", None, ("loct", True)),  # «обоих» is no animate accusative here
     ("Какой метод основной в API XX", None, ("gent", None)),  # a Latin noun takes a genitive complement
     ("Токены предложения 1 XX", None, None),  # a number after a noun names it
+    ("Это сильно меньше самого XX", None, ("gent", None)),  # a comparison: the term keeps its number
+    ("В нём больше XX", None, ("gent", None)),
     ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over
     ("Нужно применить только XX", None, ("accs", None)),
     ("Что-то не так в коде модели, функции потерь или XX", None, ("loct", None)),  # a list: the first member's

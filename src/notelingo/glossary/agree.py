@@ -74,6 +74,8 @@ from .government import (
 )
 
 _ADVERB = frozenset({"ADVB", "PRCL"})
+#: Quantity words that also compare («меньше самого градиента»): the term keeps its own number after them.
+_COMPARING = frozenset({"больше", "меньше"})
 _VERB = frozenset({"VERB", "INFN"})
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
@@ -122,7 +124,7 @@ def russian_governor(text: str, position: int, english: str | None = None,
             numeral, digits = _numeral(word), word.isdigit()
             continue
         if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
-            return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
+            return "gent", True if low not in _COMPARING else None  # «несколько датасетов»; «меньше градиента»
         if numeral is None and (case := _participle_governs(text, matches, index)):
             return case, None
         if case := _word_case(matches, index):
