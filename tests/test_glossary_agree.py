@@ -181,6 +181,9 @@ AFTER = [
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
     ("Классы определяются XX соседей", "ablt"),  # a reflexive passive that cannot agree: its agent
+    ("Нам нужно указать XX игнорировать токены", "datv"),  # a verb of telling before an infinitive: the addressee
+    ("Нужно дать XX обучиться", "datv"),
+    ("Нужно указать XX в конфигурации", "accs"),  # no infinitive: the object
 ]
 
 

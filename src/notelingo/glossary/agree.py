@@ -43,6 +43,7 @@ from .clause import (
     _naming_participle,
     _numeral,
     _predicate_first,
+    _recipient_of_infinitive,
     _subject_after_adverbial,
     _word_matches,
     english_governor,
@@ -419,6 +420,8 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
             governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
             governed = _listed(output, position, end, english) or _bracketed(output, position, end, english)
+        if governed == ("accs", None) and end is not None and _recipient_of_infinitive(output, position, end):
+            governed = "datv", None  # «указать слоям внимания игнорировать ...»: the addressee
         if governed is None and _agent_of_reflexive(output, position, gender, plural):
             governed = "ablt", None  # «метка определяется признаками»: the passive's agent
         if governed is not None and governed[0] == "loct" and end is not None and english is None:

@@ -243,3 +243,17 @@ def _agent_of_reflexive(text: str, position: int, gender: str | None, plural: bo
     verbs = [p for p in _parses(before[0].group()) if p.tag.POS == "VERB" and p.tag.person in (None, "3per")]
     agrees = any((p.tag.number == "plur") == plural and (plural or p.tag.gender in (None, gender)) for p in verbs)
     return bool(verbs) and "impf" in verbs[0].tag and not agrees
+
+
+def _recipient_of_infinitive(text: str, position: int, end: int) -> bool:
+    """Is the term the dative addressee of a verb of telling or letting before it, with an infinitive right
+    after it («указать слоям внимания игнорировать ...», «дать модели обучиться»)?"""
+    from .government import GIVING_VERBS, TELLING_VERBS
+
+    before, after = _word_matches(text, position, 1), _words_after(text, end, 1)
+    if not before or not after or text[end:after[0].start()].strip():
+        return False
+    verb = _parses(before[0].group())
+    following = _parses(after[0].group())
+    lemmas = TELLING_VERBS | GIVING_VERBS
+    return bool(verb and following) and verb[0].normal_form in lemmas and following[0].tag.POS == "INFN"

@@ -58,6 +58,9 @@ DATIVE_ADJECTIVES = frozenset("""необходимый нужный досту�
 #: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
 #: the recipient («переданы токенизатору»).
 GIVING_VERBS = frozenset("передать передавать подать подавать давать дать отдать отдавать".split())
+#: Verbs of telling whose addressee, before an infinitive, is in the dative («указать слоям игнорировать»).
+TELLING_VERBS = frozenset("""указать указывать сказать говорить велеть приказать приказывать поручить поручать
+    предложить предлагать советовать посоветовать рекомендовать порекомендовать""".split())
 #: Verbs directly before a term that take it in the genitive («избегать переобучения»).
 GENITIVE_VERBS = frozenset("""избегать избежать достигать достичь достигнуть требовать потребовать бояться опасаться
     добиваться добиться касаться коснуться лишать лишить хватать хватить недоставать желать пожелать
