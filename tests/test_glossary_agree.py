@@ -119,6 +119,9 @@ RUSSIAN = [
     ("Какой метод основной в API XX", None, ("gent", None)),  # a Latin noun takes a genitive complement
     ("Токены предложения 1 XX", None, None),  # a number after a noun names it
     ("Это сильно меньше самого XX", None, ("gent", None)),  # a comparison: the term keeps its number
+    ("Мы могли бы инициализировать эту модель XX", None, ("ablt", None)),  # a verb's second object
+    ("Дополним предыдущий пример XX", None, ("ablt", None)),
+    ("Мы улучшим предыдущий пример XX", None, ("gent", None)),  # other verbs: the noun's complement
     ("В нём больше XX", None, ("gent", None)),
     ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over
     ("Нужно применить только XX", None, ("accs", None)),

@@ -64,6 +64,7 @@ from .government import (
     GIVING_VERBS,
     INDECLINABLE_NOUNS,
     INSTRUMENTAL_NOUNS,
+    INSTRUMENTAL_OBJECT_VERBS,
     INSTRUMENTAL_VERBS,
     INTO_VERBS,
     LATIN_NOUNS,
@@ -252,6 +253,8 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
             p.normal_form in ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
+    if _second_object(matches, index):
+        return "ablt"  # «инициализировать эту модель словарём»: the verb's second object
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     negated = index > 0 and matches[index - 1].group().lower() == "не"
@@ -263,6 +266,18 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     if governed == "datv" and recipient:
         return "accs"
     return governed
+
+
+def _second_object(matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` the accusative object of a verb that takes a second one in the instrumental
+    («дополним пример XX», «инициализировать эту модель XX»), adjectives between them?"""
+    if not any(p.tag.POS == "NOUN" and p.tag.case == "accs" for p in _parses(matches[index].group())):
+        return False
+    at = index - 1
+    while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
+        at -= 1
+    verb = _parses(matches[at].group()) if at >= 0 else ()
+    return bool(verb) and verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
 
 
 def _relative_object(matches: list[re.Match]) -> bool:

@@ -45,6 +45,10 @@ INSTRUMENTAL_VERBS = frozenset("являться стать становитьс
                                 "назвать именовать делиться поделиться обмениваться обменяться обладать "
                                 "оперировать манипулировать руководить жертвовать пожертвовать "
                                 "интересоваться заинтересоваться".split())
+#: Verbs whose accusative object is followed by a second object in the instrumental («инициализировать модель
+#: словарём», «дополнить пример маской внимания»).
+INSTRUMENTAL_OBJECT_VERBS = frozenset("""дополнить дополнять инициализировать проинициализировать заполнить заполнять
+    снабдить снабжать наделить наделять оснастить оснащать умножить умножать""".split())
 #: Nouns of the verbs that take the instrumental, with the same complement («управление репозиториями»).
 INSTRUMENTAL_NOUNS = frozenset("управление владение пользование манипулирование злоупотребление".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
