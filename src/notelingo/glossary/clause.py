@@ -1,5 +1,6 @@
 """The words around a glossary term's place in a sentence: the clause before it, the words after it,
-English prepositions and numerals, and the readings of the adjectives and participles next to it.
+English prepositions and numerals, the readings of the adjectives and participles next to it, and the case
+one word gives the term (a verb, a noun, a participle, «как» after an object, a formula passed over).
 
 Helpers of :mod:`notelingo.glossary.agree`, which chooses the case and number from them; the tables of
 governing words are in :mod:`.government`, the readings in :mod:`.forms`.
@@ -12,13 +13,24 @@ import re
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .forms import _AGREEING, _base_parse, _head, _parses
 from .government import (
+    CONJUNCTIONS,
     DATIVE_ADJECTIVES,
     DATIVE_PARTICIPLES,
     DATIVE_VERBS,
     ENGLISH_CASE,
     ENGLISH_SKIP,
+    GENITIVE_VERBS,
+    GIVING_VERBS,
+    INDECLINABLE_NOUNS,
+    INSTRUMENTAL_NOUNS,
+    INSTRUMENTAL_OBJECT_VERBS,
     INSTRUMENTAL_VERBS,
+    INTO_VERBS,
+    LATIN_NOUNS,
+    ONTO_WORDS,
+    PERSONAL,
     PUTTING_VERBS,
+    RUSSIAN_CASE,
 )
 
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
@@ -26,6 +38,8 @@ _DASHES = (" - ", " — ", " – ", " -- ", " ― ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _DASH_ENDS = tuple(dash.rstrip() for dash in _DASHES)
+_ADVERB = frozenset({"ADVB", "PRCL"})
+_VERB = frozenset({"VERB", "INFN"})
 _FEW_EN = frozenset("two three four both".split())
 _MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
 
@@ -215,7 +229,7 @@ def _subject_after_adverbial(text: str, position: int, end: int, gender: str | N
     phrase's noun? A preposition, its adjectives and its noun are all that stand before the term in the clause,
     and a finite verb that agrees with the term follows it («На каждом этапе XX может использовать ...», «В
     кодировщике XX могут ...»; not «точность модели растёт», nor «в конце обучения модель сохраняется»)."""
-    from .government import COMPOUND_PREPOSITIONS, RUSSIAN_CASE
+    from .government import COMPOUND_PREPOSITIONS
 
     before = [m.group() for m in _word_matches(text, position)]
     while before and before[0].lower() in ("а", "и", "но", "однако"):
@@ -257,3 +271,135 @@ def _recipient_of_infinitive(text: str, position: int, end: int) -> bool:
     following = _parses(after[0].group())
     lemmas = TELLING_VERBS | GIVING_VERBS
     return bool(verb and following) and verb[0].normal_form in lemmas and following[0].tag.POS == "INFN"
+
+
+def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
+    """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
+    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    parses = _parses(word)
+    if not parses or not _CYRILLIC.search(word):
+        return None
+    tag = parses[0].tag
+    if word.lower() == "есть":
+        return None  # «есть XX»: there is XX
+    if tag.POS == "NOUN" and parses[0].normal_form in INSTRUMENTAL_NOUNS:
+        return "ablt"  # «управление репозиториями»
+    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет" or word.lower() in INDECLINABLE_NOUNS:
+        return "gent"
+    if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
+        lemma = parses[0].normal_form
+        if lemma in INSTRUMENTAL_VERBS and inverted:
+            return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
+        if lemma in INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
+            return "ablt"  # «может быть батчем»
+        if lemma in DATIVE_VERBS or lemma in GIVING_VERBS and "pssv" in tag:
+            return "datv"
+        if lemma in GENITIVE_VERBS:
+            return "gent"
+        if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
+            # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
+            return None if tag.number == "sing" and tag.gender == gender else "ablt"
+        if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
+            return "accs"
+    return None
+
+
+def _relative_object(matches: list[re.Match]) -> bool:
+    """Is a form of «который» in ``matches`` the object of the verb they end with? When it can only be
+    accusative, or, if it can be nominative too, when a nominative pronoun stands between («которое мы
+    передали») or the first finite verb after it disagrees in number («которые может использовать»);
+    not «который поможет улучшить» (the subject)."""
+    at = [i for i, m in enumerate(matches) if _parses(m.group())[0].normal_form == "который"]
+    if not at:
+        return False
+    readings = [p for p in _parses(matches[at[-1]].group()) if p.normal_form == "который"]
+    if not any(p.tag.case == "accs" for p in readings):
+        return False
+    nominative = [p for p in readings if p.tag.case == "nomn"]
+    for match in matches[at[-1] + 1:]:
+        parse = _parses(match.group())[0]
+        if parse.tag.POS == "NPRO" and parse.tag.case == "nomn":
+            return True
+        if parse.tag.POS == "VERB":
+            return all(p.tag.number != parse.tag.number for p in nominative)
+    return not nominative
+
+
+def _second_object(matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` the accusative object of a verb that takes a second one in the instrumental
+    («дополним пример XX», «инициализировать эту модель XX»), adjectives between them?"""
+    if not any(p.tag.POS == "NOUN" and p.tag.case == "accs" for p in _parses(matches[index].group())):
+        return False
+    at = index - 1
+    while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
+        at -= 1
+    verb = _parses(matches[at].group()) if at >= 0 else ()
+    return bool(verb) and verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
+
+
+def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` a number after a noun that names it («предложения 1», «Главе 3»; not «10B»)?"""
+    word, end = matches[index].group(), matches[index].end()
+    named = index > 0 and _is_pos(matches[index - 1].group(), frozenset({"NOUN"}))
+    return word.isdigit() and named and text[end:end + 1].isspace()
+
+
+def _as_object(matches: list[re.Match], index: int) -> bool:
+    """Does «как» at ``matches[index]`` follow a transitive active verb and its object (a noun or a symbol in
+    Latin letters: «обозначим V как XX», «рассматриваем задачу как XX»)? XX then takes the object's accusative."""
+    if index < 2:
+        return False
+    obj, verb = matches[index - 1].group(), _parses(matches[index - 2].group())
+    is_object = not _CYRILLIC.search(obj) or _is_pos(obj, frozenset({"NOUN"}))
+    tag = verb[0].tag if verb else None
+    return is_object and tag is not None and tag.POS in ("VERB", "INFN", "GRND") and "tran" in tag and "pssv" not in tag
+
+
+def _word_case(matches: list[re.Match], index: int) -> str | None:
+    """The case one word gives the term whatever stands between: a noun in Latin letters right before it takes
+    a genitive complement («API токенизатора»); «как» after a verb's object gives the object's accusative."""
+    low = matches[index].group().lower()
+    if low in LATIN_NOUNS and index == len(matches) - 1:
+        return "gent"
+    return "accs" if low == "как" and _as_object(matches, index) else None
+
+
+def _formula(matches: list[re.Match], index: int, attribute: bool) -> bool:
+    """Is ``matches[index]`` a word in Latin letters (a name, a formula's symbol) the reading passes over?
+    Right before the term any such word; before an adjective of the term, a formula's symbol too (one or
+    two letters: «выборки x истинной XX»; not «элементу u XX», where the noun and its symbol are a phrase
+    of their own, nor «с BPE этот XX», «для GPT-2 единственным XX»)."""
+    word = matches[index].group()
+    if _CYRILLIC.search(word) or word.isdigit():
+        return False
+    return index == len(matches) - 1 or attribute and len(word) <= 2
+
+
+def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: bool) -> int:
+    """How many words from ``matches[index]`` leftwards the reading passes over (0: none): a numeral coordinated
+    with the one read (``counted``) already («до 512 или 1024 XX»: the first one's governor decides), a personal
+    pronoun with its preposition («удаляет из него XX»: an adjunct), an adverb or particle after an attribute
+    (``attribute``) or a verb («с предварительно обученной XX», «называется просто XX», «одного и того же XX»),
+    a name or formula in Latin letters (:func:`_formula`: «с bert-base-uncased XX», «выборки x истинной XX»)."""
+    low = matches[index].group().lower()
+    previous = matches[index - 1].group() if index > 0 else ""
+    if counted and low in CONJUNCTIONS and previous and _numeral(previous):
+        return 2
+    if previous.lower() in RUSSIAN_CASE and low in PERSONAL:
+        return 2
+    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB)) or low == "же":
+        return 1
+    return int(_formula(matches, index, attribute))
+
+
+def _into(low: str, before: list[str]) -> bool:
+    """Does a word of placing before «в/на» ``low`` make it take the accusative («объединить в батч»)? Only
+    up to another preposition («посмотрим на длину записи в XX»), and «смотреть, влиять, внимание ...» only
+    before «на» («обратить внимание на XX»; not «внимание в его XX»)."""
+    for word in reversed(before):
+        if word.lower() in RUSSIAN_CASE:
+            return False
+        lemmas = {p.normal_form for p in _parses(word)[:2]}
+        if lemmas & INTO_VERBS and (low == "на" or not lemmas & ONTO_WORDS):
+            return True
+    return False
