@@ -121,6 +121,7 @@ RUSSIAN = [
     ("Это сильно меньше самого XX", None, ("gent", None)),  # a comparison: the term keeps its number
     ("Мы могли бы инициализировать эту модель XX", None, ("ablt", None)),  # a verb's second object
     ("Дополним предыдущий пример XX", None, ("ablt", None)),
+    ("Модель имеет 1,5 млрд. XX", None, ("gent", True)),  # an abbreviated number: its point ends nothing
     ("Мы улучшим предыдущий пример XX", None, ("gent", None)),  # other verbs: the noun's complement
     ("В нём больше XX", None, ("gent", None)),
     ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over

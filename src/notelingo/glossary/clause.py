@@ -36,6 +36,7 @@ from .government import (
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _DASHES = (" - ", " — ", " – ", " -- ", " ― ")
 _FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:млн|млрд|трлн|тыс)\.", re.IGNORECASE)  # numbers: «1,5 млрд.»
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _DASH_ENDS = tuple(dash.rstrip() for dash in _DASHES)
 _ADVERB = frozenset({"ADVB", "PRCL"})
@@ -47,11 +48,13 @@ _MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousa
 def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
     """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
     dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»). A parenthesis
-    closed before a conjunction is passed over («механизмов дополнения (padding) и XX»)."""
+    closed before a conjunction is passed over («механизмов дополнения (padding) и XX»), and so is the point
+    of an abbreviated number («1,5 млрд. XX»)."""
     before = text[:end]
     for match in reversed(list(_PARENTHESIS.finditer(before))):
         if re.match(r"\s*(?:и|или|либо)\s", before[match.end():]):
             before = before[:match.start()] + " " * len(match.group()) + before[match.end():]
+    before = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # «1,5 млрд. XX»: no sentence end
     cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
     return list(_WORD.finditer(before, cut + 1))[-limit:]
 

@@ -108,7 +108,7 @@ INANIMATE_NOUNS = frozenset("планировщик".split())
 LATIN_NOUNS = frozenset("api id url readme".split())
 #: Quantity words that take a genitive plural («много токенов»).
 QUANTITY = frozenset("много мало немного несколько сколько столько больше меньше достаточно недостаточно "
-                      "немало".split())
+                      "немало млн млрд трлн тыс".split())
 #: Comparatives that take a genitive plural right before the noun («10 или более токенов»; not «более мелкие»).
 COMPARATIVE_QUANTITY = frozenset("более менее".split())
 #: Indeclinable nouns pymorphy3 reads as other words («демо машинного обучения»: a noun's complement).
