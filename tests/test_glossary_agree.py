@@ -181,6 +181,8 @@ AFTER = [
     ("Попробуйте это на XX и посмотрите", "loct"),
     ("Обычно мы стараемся избегать (XX), поскольку", "gent"),  # alone in parentheses: what governs them
     ("Используя разные параметры (XX)", None),  # a gloss after a noun: its phrase's case is not known
+    ("Код для создания демо для GPT-J, XX, добавьте примеры", "gent"),  # it explains the Latin name before it
+    ("Код на Python, XX Jupyter или блокнота", None),  # not set off by commas: no explanation
     ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term

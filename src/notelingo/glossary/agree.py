@@ -300,7 +300,8 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
                 output, position, end, gender, plural):
             governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
-            governed = _listed(output, position, end, english) or _bracketed(output, position, end, english)
+            governed = (_listed(output, position, end, english) or _bracketed(output, position, end, english)
+                        or _named(output, position, end, english))
         if governed == ("accs", None) and end is not None and _recipient_of_infinitive(output, position, end):
             governed = "datv", None  # «указать слоям внимания игнорировать ...»: the addressee
         if governed is None and _agent_of_reflexive(output, position, gender, plural):
@@ -348,6 +349,18 @@ def _bracketed(text: str, position: int, end: int, english: str | None) -> tuple
     if not prior or before[prior[0].end():-1].strip() or _is_pos(prior[0].group(), frozenset({"NOUN"})):
         return None
     return russian_governor(text, len(before) - 1, english)
+
+
+def _named(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term set off by commas after a name in Latin letters, which it explains: the name's case
+    («демо для GPT-J, XX, ...»), or None."""
+    before = text[:position].rstrip()
+    prior = list(_WORD.finditer(before))[-1:]
+    if _word_matches(text, position) or not before.endswith(",") or not prior or _CYRILLIC.search(prior[0].group()):
+        return None
+    if prior[0].group().isdigit() or not re.match(r"\s*(?:[,.;:!?)]|$)", text[end:]):
+        return None
+    return russian_governor(text, prior[0].start(), english)
 
 
 def agree(target: str, form: Form, plural: bool) -> str:
