@@ -184,6 +184,10 @@ AFTER = [
     ("Код для создания демо для GPT-J, XX, добавьте примеры", "gent"),  # it explains the Latin name before it
     ("Код на Python, XX Jupyter или блокнота", None),  # not set off by commas: no explanation
     ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
+    ("На каждом этапе для текущего слова XX может получить доступ", None),  # after several of them
+    ("На этапе постпроцессинга XX успешно объединит части", None),  # an adverb before the verb
+    ("Это способ, в котором цель XX автоматически вычисляется", "gent"),  # a relative clause: no adverbial
+    ("Для игнорирования XX задайте -100", "gent"),  # an imperative has no subject there
     ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
     ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
     ("Классы определяются XX соседей", "ablt"),  # a reflexive passive that cannot agree: its agent

@@ -228,27 +228,44 @@ def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | No
 
 
 def _subject_after_adverbial(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
-    """Is the term the subject right after an adverbial phrase that opens its clause, not the genitive of that
-    phrase's noun? A preposition, its adjectives and its noun are all that stand before the term in the clause,
-    and a finite verb that agrees with the term follows it («На каждом этапе XX может использовать ...», «В
-    кодировщике XX могут ...»; not «точность модели растёт», nor «в конце обучения модель сохраняется»)."""
-    from .government import COMPOUND_PREPOSITIONS
-
-    before = [m.group() for m in _word_matches(text, position)]
+    """Is the term the subject right after adverbial phrases that open its clause, not the genitive of their
+    last noun? Only prepositional phrases stand before the term in the clause (:func:`_adverbials`), and a
+    finite verb that agrees with the term follows it, an adverb maybe between («На каждом этапе XX может
+    использовать ...», «На этапе постпроцессинга XX успешно объединит ...»; not «точность модели растёт»,
+    nor «в конце обучения модель сохраняется»)."""
+    before = [m.group() for m in _word_matches(text, position, 8)]
     while before and before[0].lower() in ("а", "и", "но", "однако"):
         before = before[1:]
-    if len(before) < 2 or before[0].lower() not in RUSSIAN_CASE or not _is_pos(before[-1], frozenset({"NOUN"})):
+    if plural is None or not _adverbials(before):
         return False
-    if " ".join(before[:2]).lower() in COMPOUND_PREPOSITIONS or before[0].lower() in ("после", "до", "для"):
-        return False  # «в качестве XX», «во время XX», «после окончания XX»: the phrase governs the term
-    if not all(_is_pos(word, _AGREEING) for word in before[1:-1]) or plural is None:
-        return False
-    after = _words_after(text, end, 1)
-    if not after or text[end:after[0].start()].strip():
-        return False
+    after = _words_after(text, end, 2)
+    if after and _is_pos(after[0].group(), _ADVERB):
+        after = after[1:]
+    if not after or re.search(r"[^\w\s]", text[end:after[0].start()]):
+        return False  # punctuation between: another clause
     verbs = [p for p in _parses(after[0].group()) if p.tag.POS == "VERB" and p.tag.person in (None, "3per")
+             and "impr" not in p.tag  # «для игнорирования XX задайте»: an imperative has no subject there
              and p.normal_form not in ("быть", "существовать", "следовать")]  # «будут», «существует»: no subject
     return any((p.tag.number == "plur") == plural and (plural or p.tag.gender in (None, gender)) for p in verbs)
+
+
+def _adverbials(words: list[str]) -> bool:
+    """Are ``words`` one or more prepositional phrases (a preposition, its adjectives, its noun and the noun's
+    genitives), none a compound preposition that would govern what follows («в качестве», «во время»)?"""
+    from .government import COMPOUND_PREPOSITIONS
+
+    at = 0
+    while at < len(words):
+        if words[at].lower() not in RUSSIAN_CASE or " ".join(words[at:at + 2]).lower() in COMPOUND_PREPOSITIONS:
+            return False
+        at += 1
+        while at < len(words) and _is_pos(words[at], _AGREEING) and _parses(words[at])[0].normal_form != "который":
+            at += 1  # «в котором цель XX ...» opens a relative clause, no adverbial
+        if at == len(words) or not _is_pos(words[at], frozenset({"NOUN"})):
+            return False
+        while at < len(words) and _is_pos(words[at], frozenset({"NOUN"})):
+            at += 1
+    return bool(words)
 
 
 def _agent_of_reflexive(text: str, position: int, gender: str | None, plural: bool | None) -> bool:
