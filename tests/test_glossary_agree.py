@@ -338,31 +338,40 @@ def test_inflection_set_is_large_real_and_split_by_source():
     assert len(records) >= 500
     assert {r["split"] for r in records} == {"dev", "heldout"}
     assert {r["source"] for r in records if r["split"] == "heldout"} == {"cheatsheets"}
+    # the CS 221 cheat sheets (same repository and translator as the held-out CS 229/230 ones) are dev
+    assert {r["source"] for r in records if r["split"] == "dev"} == {"hf-course-ru", "channel-004", "cs221"}
+    assert all("en" in r for r in records if r["source"] == "cs221")
+    hand = [r for r in records if r.get("relabelled", "").startswith("hand:")]
+    assert len(hand) == 17 and {r["source"] for r in hand} == {"cs221"}
     assert all(r["text"][r["start"]:r["end"]] == r["surface"] for r in records)
     assert {r["case"] for r in records} == {"nomn", "gent", "datv", "accs", "ablt", "loct"}
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.922 from the context, 1.000 from the labelled
-    case; dev 0.934); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.930 from the context, 1.000 from the labelled
+    case; dev 0.949, its cs221 part 0.996); the issue's aim of 0.95 from the context is not reached held out
+    (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
-    result = score_inflection(load_labels(INFLECTIONS))
+    records = load_labels(INFLECTIONS)
+    result = score_inflection(records)
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.99
-    assert held.share(held.governed) >= 0.92
-    assert result["dev"].share(result["dev"].governed) >= 0.93
+    assert held.share(held.governed) >= 0.925
+    assert result["dev"].share(result["dev"].governed) >= 0.945
+    cs221 = score_inflection([r for r in records if r["split"] == "dev"], by_source=True)["dev/cs221"]
+    assert cs221.total >= 200 and cs221.share(cs221.governed) >= 0.99
 
 
 def test_terms_read_in_context_come_back_in_the_real_sentence_s_form():
-    """tools/context_eval.py on the same real sentences (held out: 1.000 kept, 0.993 re-inflected from
-    another noun; dev 1.000 / 0.988): a form of the target is kept as written, and another noun in the
+    """tools/context_eval.py on the same real sentences (held out: 1.000 kept, 0.996 re-inflected from
+    another noun; dev 1.000 / 0.991): a form of the target is kept as written, and another noun in the
     sentence's case and number gives the target in that form."""
     from context_eval import SET, score
     from glossary_eval import load_labels
 
     result = score(load_labels(SET))
-    for split, floor in (("heldout", 0.99), ("dev", 0.98)):
+    for split, floor in (("heldout", 0.99), ("dev", 0.99)):
         counts = result[split]
         assert counts["kept"] == counts["kept_total"]
         assert counts["reinflected"] / counts["reinflected_total"] >= floor
