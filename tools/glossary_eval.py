@@ -9,6 +9,7 @@ entry match a labelled one not matched yet (a multiset comparison per sentence).
     python tools/glossary_eval.py                 # the shipped glossary
     python tools/glossary_eval.py --errors        # also every false and missed term
     python tools/glossary_eval.py --glossary my.yaml --labels other.jsonl
+    python tools/glossary_eval.py --dev [SOURCE] [--errors]   # the inflection set's dev split per source only
 """
 
 from __future__ import annotations

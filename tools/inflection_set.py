@@ -2,7 +2,7 @@
 
 Every occurrence of a translate/gloss entry's Russian target (any inflected form of its
 words: the head noun and the adjectives before it; the words after the head as written)
-in the sentences of three public sources becomes one record of
+in the sentences of four public sources becomes one record of
 tests/fixtures/glossary/inflection.jsonl:
 
     {"source", "split", "text", "start", "end", "surface", "entry", "target", "case", "number"}
@@ -20,11 +20,17 @@ Sources (the held-out one was chosen before any rule was tuned):
   dev      hf-course-ru  the Russian chapters of the Hugging Face course (huggingface/course,
                          chapters/ru, Apache-2.0), fetched into /work/.mirror
   dev      channel-004   the Russian ML channel dump /work/shared/corpus/text/004 (the user's sample)
+  dev      cs221         the Russian CS 221 cheat sheets of the held-out source's repository (same style,
+                         paired with their English the same way)
   heldout  cheatsheets   the Russian translations of the Stanford CS 229/230 cheat sheets
                          (shervinea/cheatsheet-translation, ru/, MIT)
 
     python tools/inflection_set.py  # rewrites the fixture (needs the two mirrors and the corpus)
     python tools/inflection_set.py --relabel  # only the agreement step, on the fixture as it is
+    python tools/inflection_set.py --add cs221  # one source's rows rebuilt, every other row kept byte for byte
+
+Labels read by hand and found wrong are listed in tests/fixtures/glossary/inflection_hand.tsv and applied
+after the agreement step (:func:`hand_labelled`).
 """
 
 from __future__ import annotations
