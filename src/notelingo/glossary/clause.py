@@ -353,8 +353,9 @@ def _second_object(matches: list[re.Match], index: int) -> bool:
     at = index - 1
     while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
         at -= 1
-    verb = _parses(matches[at].group()) if at >= 0 else ()
-    return bool(verb) and verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
+    if at < 0 or not (verb := _parses(matches[at].group())):
+        return False
+    return verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
 
 
 def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
