@@ -94,6 +94,44 @@ RUSSIAN = [
     ("Инструменты для управления XX", None, ("ablt", None)),  # a noun of a verb that takes the instrumental
     ("Всё это будет завернуто в XX", None, ("accs", None)),  # a verb of placing
     ("Нет предупреждений о пропущенных или новых XX", None, ("loct", None)),  # adjectives coordinated after «о»
+    ("Случай классификации ― XX", None, None),  # a dash «―» parts a heading from its definition
+    ("Классификация выборки x истинной XX", None, ("gent", None)),  # a formula's symbol is passed over
+    ("Мы присваиваем каждому элементу u∈D XX", None, None),  # a noun and its symbol: a phrase of their own
+    ("По сравнению с BPE этот XX", None, ("accs", None)),  # an acronym is no symbol: «с» does not reach XX
+    ("Для вектора весов w∈Rd и XX", None, ("gent", None)),  # a coordination passes over a noun's symbol
+    ("Символ Юникода CODE и XX", None, None),  # a name after a noun names it: the noun is the member
+    ("Модели с CSP и XX", None, ("ablt", None)),  # a Latin name as a member: the case of its place
+    ("Выражается с помощью скорости обучения и XX", None, ("gent", None)),  # «с помощью» heads no chain
+    ("Его используют в случаях как классификации, так и XX", None, ("gent", None)),  # a paired conjunction
+    ("Это нужно не только моделям, но и XX", None, ("datv", None)),
+    ("Линейный классификатор/XX", None, None),  # a slash pairs two members
+    ("Для функции потерь/XX", None, ("gent", None)),
+    ("Посмотрим на длину каждой записи в XX", None, ("loct", None)),  # a word of placing reaches one preposition
+    ("Нам нужно указать это в XX", None, ("loct", None)),  # «указать на», not «в»: a place
+    ("Обратите внимание на XX", None, ("accs", None)),
+    ("Мы воспользуемся XX", None, ("ablt", None)),  # verbs that take the instrumental
+    ("Полезно поделиться XX", None, ("ablt", None)),
+    ("Что-то вроде XX", None, ("gent", None)),  # prepositions that take the genitive
+    ("Для механизмов дополнения (padding) и XX", None, ("gent", None)),  # a parenthesis before «и» is passed over
+    ("Основанный на символах (character-based) XX", None, None),  # elsewhere it ends the clause
+    ("Длиной до 512 или 1024 XX", None, ("gent", True)),  # coordinated numerals: the preposition decides
+    ("Число строк в обоих XX", None, ("loct", True)),  # «обоих» is no animate accusative here
+    ("Какой метод основной в API XX", None, ("gent", None)),  # a Latin noun takes a genitive complement
+    ("Токены предложения 1 XX", None, None),  # a number after a noun names it
+    ("Это сильно меньше самого XX", None, ("gent", None)),  # a comparison: the term keeps its number
+    ("Мы могли бы инициализировать эту модель XX", None, ("ablt", None)),  # a verb's second object
+    ("Дополним предыдущий пример XX", None, ("ablt", None)),
+    ("Модель имеет 1,5 млрд. XX", None, ("gent", True)),  # an abbreviated number: its point ends nothing
+    ("Мы улучшим предыдущий пример XX", None, ("gent", None)),  # other verbs: the noun's complement
+    ("В нём больше XX", None, ("gent", None)),
+    ("Этот этап называется просто XX", None, ("ablt", None)),  # an adverb after the verb is passed over
+    ("Нужно применить только XX", None, ("accs", None)),
+    ("Что-то не так в коде модели, функции потерь или XX", None, ("loct", None)),  # a list: the first member's
+    ("Обозначим V как XX", None, ("accs", None)),  # «как» after a verb and its object: the object's case
+    ("Рассмотрим задачу как XX", None, ("accs", None)),
+    ("Файл известен как XX", None, None),  # no object: the nominative
+    ("Для таких задач, как XX", None, None),
+    ("Если в модели 10B XX", None, ("gent", True)),  # a number glued to a letter counts
 ]
 
 
@@ -121,6 +159,10 @@ NUMBERED = [
     ("Они будут токенизированы входным XX", "masc", True, ("datv", None)),  # «входным токенизаторам»
     ("Правило, выученное XX", "masc", False, ("ablt", None)),  # a passive participle that cannot agree: the agent
     ("Токены, выученные XX", "masc", True, None),  # it agrees: an attribute («выученные токенизаторы»)
+    ("Все файлы, необходимые XX", "masc", False, ("datv", None)),  # an adjective of the dative that cannot agree
+    ("Необходимые XX", "masc", True, ("accs", None)),  # it agrees: an attribute (nominative or accusative)
+    ("Логиты, соответствующие XX", "masc", True, ("datv", None)),  # a participle clause after a comma
+    ("Соответствующие XX", "masc", True, ("accs", None)),  # «the corresponding XX»: an attribute
     ("Они будут токенизированы входным XX", "masc", None, ("datv", None)),  # unknown: pymorphy3's first reading
 ]
 
@@ -137,6 +179,21 @@ AFTER = [
     ("Словарь с ключами, XX", None),  # nothing after XX: no list
     ("Наконец, в XX можно передать функцию", "accs"),  # a verb of putting after «в XX»
     ("Попробуйте это на XX и посмотрите", "loct"),
+    ("Обычно мы стараемся избегать (XX), поскольку", "gent"),  # alone in parentheses: what governs them
+    ("Используя разные параметры (XX)", None),  # a gloss after a noun: its phrase's case is not known
+    ("Код для создания демо для GPT-J, XX, добавьте примеры", "gent"),  # it explains the Latin name before it
+    ("Код на Python, XX Jupyter или блокнота", None),  # not set off by commas: no explanation
+    ("На каждом этапе XX может использовать все слова", None),  # the subject after an adverbial phrase
+    ("На каждом этапе для текущего слова XX может получить доступ", None),  # after several of them
+    ("На этапе постпроцессинга XX успешно объединит части", None),  # an adverb before the verb
+    ("Это способ, в котором цель XX автоматически вычисляется", "gent"),  # a relative clause: no adverbial
+    ("Для игнорирования XX задайте -100", "gent"),  # an imperative has no subject there
+    ("Точность XX растёт", "gent"),  # no preposition opens the clause: the noun's complement
+    ("Во время XX существует один ответ", "gent"),  # a compound preposition governs the term
+    ("Классы определяются XX соседей", "ablt"),  # a reflexive passive that cannot agree: its agent
+    ("Нам нужно указать XX игнорировать токены", "datv"),  # a verb of telling before an infinitive: the addressee
+    ("Нужно дать XX обучиться", "datv"),
+    ("Нужно указать XX в конфигурации", "accs"),  # no infinitive: the object
 ]
 
 
@@ -145,6 +202,13 @@ def test_the_words_after_the_term_count_when_its_end_is_known(output, case):
     form = choose_form("", 0, output.replace("XX", "метка"), output.index("XX"), False, "метка",
                        output.index("XX") + len("метка"))
     assert form.case == (case or "nomn")
+
+
+def test_a_reflexive_verb_that_agrees_with_the_term_has_it_as_its_subject():
+    output = "Этому пайплайну требуются XX классов"
+    at = output.index("XX")
+    assert choose_form("", 0, output.replace("XX", "метки"), at, True, "метка", at + 5).case == "nomn"
+    assert choose_form("", 0, output.replace("XX", "метки"), at, False, "метка", at + 5).case == "ablt"
 
 
 @pytest.mark.parametrize("output, gender, plural, expected", NUMBERED)
@@ -176,6 +240,8 @@ INFLECTIONS = [
     ("набор данных", "gent", False, "набора данных"),  # words after the head stay
     ("функция потерь", "loct", True, "функциях потерь"),
     ("мини-батч", "ablt", False, "мини-батчем"),
+    ("планировщик скорости обучения", "accs", False, "планировщик скорости обучения"),  # a thing, not a person
+    ("ближайший сосед", "accs", False, "ближайшего соседа"),  # a known animate noun keeps its accusative
     ("веса", "gent", True, "весов"),
     ("F1-мера", "gent", False, "F1-меры"),
     ("архитектура", "accs", False, "архитектуру"),
@@ -272,20 +338,29 @@ def test_inflection_set_is_large_real_and_split_by_source():
     assert len(records) >= 500
     assert {r["split"] for r in records} == {"dev", "heldout"}
     assert {r["source"] for r in records if r["split"] == "heldout"} == {"cheatsheets"}
+    # the CS 221 cheat sheets (same repository and translator as the held-out CS 229/230 ones) are dev
+    assert {r["source"] for r in records if r["split"] == "dev"} == {"hf-course-ru", "channel-004", "cs221"}
+    assert all("en" in r for r in records if r["source"] == "cs221")
+    hand = [r for r in records if r.get("relabelled", "").startswith("hand:")]
+    assert len(hand) == 17 and {r["source"] for r in hand} == {"cs221"}
     assert all(r["text"][r["start"]:r["end"]] == r["surface"] for r in records)
     assert {r["case"] for r in records} == {"nomn", "gent", "datv", "accs", "ablt", "loct"}
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.922 from the context, 1.000 from the labelled
-    case; dev 0.934); the issue's aim of 0.95 from the context is not reached (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.930 from the context, 1.000 from the labelled
+    case; dev 0.949, its cs221 part 0.996); the issue's aim of 0.95 from the context is not reached held out
+    (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
-    result = score_inflection(load_labels(INFLECTIONS))
+    records = load_labels(INFLECTIONS)
+    result = score_inflection(records)
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.99
-    assert held.share(held.governed) >= 0.92
-    assert result["dev"].share(result["dev"].governed) >= 0.93
+    assert held.share(held.governed) >= 0.925
+    assert result["dev"].share(result["dev"].governed) >= 0.945
+    cs221 = score_inflection([r for r in records if r["split"] == "dev"], by_source=True)["dev/cs221"]
+    assert cs221.total >= 200 and cs221.share(cs221.governed) >= 0.99
 
 
 def test_terms_read_in_context_come_back_in_the_real_sentence_s_form():
@@ -297,7 +372,7 @@ def test_terms_read_in_context_come_back_in_the_real_sentence_s_form():
     from glossary_eval import load_labels
 
     result = score(load_labels(SET))
-    for split, floor in (("heldout", 0.99), ("dev", 0.98)):
+    for split, floor in (("heldout", 0.99), ("dev", 0.99)):
         counts = result[split]
         assert counts["kept"] == counts["kept_total"]
         assert counts["reinflected"] / counts["reinflected_total"] >= floor

@@ -9,6 +9,7 @@ entry match a labelled one not matched yet (a multiset comparison per sentence).
     python tools/glossary_eval.py                 # the shipped glossary
     python tools/glossary_eval.py --errors        # also every false and missed term
     python tools/glossary_eval.py --glossary my.yaml --labels other.jsonl
+    python tools/glossary_eval.py --dev [SOURCE] [--errors]   # the inflection set's dev split per source only
 """
 
 from __future__ import annotations
@@ -154,13 +155,14 @@ def _same(a: str, b: str) -> bool:
     return a.casefold().replace("ё", "е") == b.casefold().replace("ё", "е")
 
 
-def score_inflection(records: list[dict]) -> dict[str, Inflection]:
-    """Per split: does the inflector reproduce each occurrence's form?"""
+def score_inflection(records: list[dict], by_source: bool = False) -> dict[str, Inflection]:
+    """Per split (or per ``split/source``): does the inflector reproduce each occurrence's form?"""
     from notelingo.glossary.agree import choose_form, inflect_phrase
 
     out: dict[str, Inflection] = {}
     for record in records:
-        result = out.setdefault(record["split"], Inflection())
+        key = f"{record['split']}/{record['source']}" if by_source else record["split"]
+        result = out.setdefault(key, Inflection())
         plural = record["number"] == "plur"
         result.total += 1
         result.labelled += _same(inflect_phrase(record["target"], record["case"], plural), record["surface"])
@@ -189,7 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true",
                         help="list false and missed terms, the dev term list's misses and dev inflection errors "
                              "(never the held-out ones)")
+    parser.add_argument("--dev", metavar="SOURCE", nargs="?", const="",
+                        help="only the inflection set's dev split, per source (with --errors: the errors of SOURCE, "
+                             "or of every dev source); nothing held out is scored")
     args = parser.parse_args(argv)
+    if args.dev is not None:
+        return _dev_only(args.inflections, args.dev, args.errors)
     from notelingo.glossary import load_glossary
 
     inflections = score_inflection(load_labels(args.inflections))
@@ -214,6 +221,20 @@ def main(argv: list[str] | None = None) -> int:
     from context_eval import lines
 
     print("\n".join(lines(args.inflections)))
+    return 0
+
+
+def _dev_only(path: str, source: str, errors: bool) -> int:
+    """The dev split per source, and with ``errors`` its errors (of ``source`` when given)."""
+    records = [r for r in load_labels(path) if r["split"] == "dev"]
+    result = score_inflection(records, by_source=True)
+    if errors:
+        for key, inflection in result.items():
+            for text, surface, written in inflection.wrong if key.endswith("/" + source) or not source else ():
+                print(f"inflection\t{key}\t{surface}\t{written}\t{text}")
+    for key, inflection in sorted(result.items()):
+        print(inflection.line(f"inflection, {key}"))
+    print(score_inflection(records)["dev"].line("inflection, dev"))
     return 0
 
 

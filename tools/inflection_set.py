@@ -2,7 +2,7 @@
 
 Every occurrence of a translate/gloss entry's Russian target (any inflected form of its
 words: the head noun and the adjectives before it; the words after the head as written)
-in the sentences of three public sources becomes one record of
+in the sentences of four public sources becomes one record of
 tests/fixtures/glossary/inflection.jsonl:
 
     {"source", "split", "text", "start", "end", "surface", "entry", "target", "case", "number"}
@@ -20,11 +20,17 @@ Sources (the held-out one was chosen before any rule was tuned):
   dev      hf-course-ru  the Russian chapters of the Hugging Face course (huggingface/course,
                          chapters/ru, Apache-2.0), fetched into /work/.mirror
   dev      channel-004   the Russian ML channel dump /work/shared/corpus/text/004 (the user's sample)
+  dev      cs221         the Russian CS 221 cheat sheets of the held-out source's repository (same style,
+                         paired with their English the same way)
   heldout  cheatsheets   the Russian translations of the Stanford CS 229/230 cheat sheets
                          (shervinea/cheatsheet-translation, ru/, MIT)
 
     python tools/inflection_set.py  # rewrites the fixture (needs the two mirrors and the corpus)
     python tools/inflection_set.py --relabel  # only the agreement step, on the fixture as it is
+    python tools/inflection_set.py --add cs221  # one source's rows rebuilt, every other row kept byte for byte
+
+Labels read by hand and found wrong are listed in tests/fixtures/glossary/inflection_hand.tsv and applied
+after the agreement step (:func:`hand_labelled`).
 """
 
 from __future__ import annotations
@@ -33,16 +39,20 @@ import json
 import re
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "fixtures" / "glossary" / "inflection.jsonl"
+HAND = OUT.parent / "inflection_hand.tsv"
 COURSE = Path("/work/.mirror/huggingface+course/repo")
 CHEATS = Path("/work/.mirror/shervinea+cheatsheet-translation/repo")
 CHANNEL = Path("/work/shared/corpus/text/004_579db69af2cfe4c6.txt")
 CHEAT_FILES = ("cs-229-deep-learning cs-229-supervised-learning cs-229-unsupervised-learning "
                "cs-229-machine-learning-tips-and-tricks cs-230-convolutional-neural-networks "
                "cs-230-deep-learning-tips-and-tricks cs-230-recurrent-neural-networks").split()
+#: A dev source in the held-out one's style: the CS 221 cheat sheets of the same repository.
+CS221_FILES = "cs-221-reflex-models cs-221-states-models cs-221-variables-models cs-221-logic-models".split()
 HELD_OUT = "cheatsheets"
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
@@ -79,7 +89,14 @@ def source_texts() -> list[tuple[str, str, str | None]]:
         if path.endswith(".mdx") and "ipynb" not in path and "/glossary/" not in path:
             docs.append(("hf-course-ru", _git(COURSE, "show", f"HEAD:{path}"), None))
     docs.append(("channel-004", CHANNEL.read_text(encoding="utf-8"), None))
-    for name in CHEAT_FILES:
+    return docs + cheat_sheet_texts("cs221", CS221_FILES) + cheat_sheet_texts(HELD_OUT, CHEAT_FILES)
+
+
+def cheat_sheet_texts(source: str, names: list[str]) -> list[tuple[str, str, str | None]]:
+    """(source, Russian line, the English line before it) of the cheat sheets ``ru/<name>.md``, each at its
+    last commit on any branch."""
+    docs: list[tuple[str, str, str | None]] = []
+    for name in names:
         path = f"ru/{name}.md"
         commit = _git(CHEATS, "log", "--all", "-1", "--format=%H", "--", path).strip()
         english = None
@@ -87,7 +104,7 @@ def source_texts() -> list[tuple[str, str, str | None]]:
             if line.startswith("**"):
                 english = re.sub(r"^\*\*\d+\.\s*|\*\*$", "", line.strip())
             elif line.startswith("&#10230;"):
-                docs.append(("cheatsheets", line.split(";", 1)[1], english))
+                docs.append((source, line.split(";", 1)[1], english))
     return docs
 
 
@@ -119,7 +136,7 @@ def _lemmas(word: str) -> set[str]:
 
 def _targets(glossary) -> list[tuple[list[str], int, object]]:
     """(target words, head index, entry) for each translate/gloss entry with a Russian target."""
-    from notelingo.glossary.agree import _head
+    from notelingo.glossary.forms import _head
 
     out = []
     for entry in glossary.entries:
@@ -164,7 +181,8 @@ def label(found: list[str], words: list[str], head: int, text: str, start: int,
     """(case, number) of an occurrence: among the readings its words agree on (an adjective settles
     «машинного обучения»), the first whose case the preposition right before it governs (adjectives
     and numerals may stand between), else pymorphy3's first."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos, _words_before
 
     readings = _readings(found[head], words[head])
     for i in range(head):
@@ -211,7 +229,7 @@ def occurrences(glossary, docs) -> list[dict]:
                                  "entry": entry.en, "target": " ".join(words), "case": found[0],
                                  "number": found[1], **({"en": english} if english else {}),
                                  **({"en_start": term.start()} if term else {})})
-                    rows[-1] = relabelled(rows[-1])
+                    rows[-1] = hand_labelled(relabelled(rows[-1]))
     return sorted(rows, key=lambda r: (r["split"], r["source"]))
 
 
@@ -228,7 +246,8 @@ def _plural_only(word: str, pos: set[str]) -> tuple[bool, list]:
 def _governed(text: str, start: int) -> bool:
     """A preposition or a numeral of two to four before the term (adjectives and pronouns may stand
     between) settles its form: «на эти веса», «две эквивалентные токенизации» (a genitive singular)."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos
 
     for word in reversed([m.group() for m in _WORD.finditer(text[:start])][-4:]):
         if word.lower() in RUSSIAN_CASE or word.lower() in _FEW or word.isdigit():
@@ -295,7 +314,8 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
     «этой метрики» is singular, «все метки» plural. Not after a numeral of two to four («две
     эквивалентные токенизации»: the adjective is plural, the noun a genitive singular), nor with
     indeclinable possessives («его», «их»)."""
-    from notelingo.glossary.agree import RUSSIAN_CASE, _base_parse, _parses
+    from notelingo.glossary.agree import RUSSIAN_CASE
+    from notelingo.glossary.forms import _base_parse, _parses
 
     text, start = record["text"], record["start"]
     before = list(_WORD.finditer(text[:start]))[-1:]
@@ -321,7 +341,8 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
 
 def _preposition_before(text: str, start: int) -> str | None:
     """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
-    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE, _is_pos, _words_before
+    from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
+    from notelingo.glossary.clause import _is_pos, _words_before
 
     for word in reversed(_words_before(text, start)):
         if word.lower() in RUSSIAN_CASE:
@@ -340,10 +361,46 @@ def relabelled(record: dict) -> dict:
     return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
 
 
+@lru_cache(maxsize=1)
+def _hand_labels() -> dict[tuple[str, int, str, str], tuple[str, str, str]]:
+    """(source, start, surface, sentence) -> (case, number, why) from the hand relabels (inflection_hand.tsv)."""
+    with open(HAND, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+    return {(source, int(start), surface, text): (case, number, why)
+            for source, start, surface, case, number, why, text in lines[1:]}
+
+
+def hand_labelled(record: dict) -> dict:
+    """``record`` with the label a reader gave it by hand (``relabelled`` says why, ``was`` the label before),
+    where the hand relabels list it (dev only: labels read while checking the cs221 source), else as it is."""
+    new = _hand_labels().get((record["source"], record["start"], record["surface"], record["text"]))
+    if not new or (record["case"], record["number"]) == new[:2]:
+        return record
+    return {**record, "case": new[0], "number": new[1], "relabelled": new[2],
+            "was": record.get("was", [record["case"], record["number"]])}
+
+
 def _write(rows: list[dict]) -> None:
     with open(OUT, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _add_source(source: str) -> int:
+    """Rebuild the rows of one source with today's glossary; the others stay as they are (a full rebuild
+    would change the held-out split's membership along with the glossary)."""
+    from notelingo.glossary import load_glossary
+
+    with open(OUT, encoding="utf-8") as handle:
+        kept = [json.loads(line) for line in handle if line.strip()]
+    kept = [row for row in kept if row["source"] != source]
+    new = occurrences(load_glossary(), [doc for doc in source_texts() if doc[0] == source])
+    if not new:
+        raise SystemExit(f"no occurrences in source {source!r}")
+    rows = sorted(kept + new, key=lambda r: (r["split"], r["source"]))  # stable: the kept rows keep their order
+    _write(rows)
+    print(f"{source}: {len(new)} occurrences ({new[0]['split']}) -> {OUT.relative_to(REPO)}, {len(rows)} in all")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,7 +409,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", action="store_true",
                         help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+    parser.add_argument("--add", metavar="SOURCE",
+                        help="rebuild only SOURCE's rows (e.g. cs221) and put them in the fixture in place of its "
+                             "old ones, every other row kept byte for byte")
     args = parser.parse_args(argv)
+    if args.add:
+        return _add_source(args.add)
     if args.relabel:
         with open(OUT, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]

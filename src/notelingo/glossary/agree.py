@@ -20,8 +20,9 @@ them, and an accusative takes the noun's animacy); words after the head («на�
 stay as they are. The result records how its form was chosen (:data:`GOVERNED`,
 :data:`NOMINATIVE`) for ``note.terms``.
 
-The tables of governing words are in :mod:`.government`, the readings and the inflection of a target
-in :mod:`.forms`; pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
+The tables of governing words are in :mod:`.government`, the readers of the words around the term and of
+what one word governs in :mod:`.clause`, the readings and the inflection of a target in :mod:`.forms`;
+pymorphy3 is imported on first use (:func:`notelingo.glossary.morph.russian_analyzer`).
 """
 
 from __future__ import annotations
@@ -30,37 +31,55 @@ import re
 from dataclasses import dataclass
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
-from .forms import _AGREEING, _base_parse, _head, _parses, inflect_phrase
+from .clause import (
+    _WORD,
+    _adjective_cases,
+    _agent_of_passive,
+    _agent_of_reflexive,
+    _agent_participle,
+    _dative_attribute,
+    _direction_after,
+    _governing_participle,
+    _into,
+    _is_pos,
+    _naming_participle,
+    _number_name,
+    _numeral,
+    _passed_over,
+    _predicate_first,
+    _recipient_of_infinitive,
+    _relative_object,
+    _second_object,
+    _subject_after_adverbial,
+    _word_case,
+    _word_governs,
+    _word_matches,
+    english_governor,
+    english_numeral,
+    target_gender,
+)
+from .forms import _AGREEING, _parses, inflect_phrase
 from .government import (
     ADVERBIAL_NOUNS,
     ALTERNATIVE,
     COMPARATIVE_QUANTITY,
+    COMPOUND_PREPOSITIONS,
     CONJUNCTIONS,
-    DATIVE_PARTICIPLES,
     DATIVE_PRONOUNS,
-    DATIVE_VERBS,
     DIRECTION,
-    ENGLISH_CASE,
-    ENGLISH_SKIP,
-    GENITIVE_VERBS,
     GIVING_VERBS,
-    INDECLINABLE_NOUNS,
-    INSTRUMENTAL_NOUNS,
-    INSTRUMENTAL_VERBS,
-    INTO_VERBS,
-    PERSONAL,
-    PUTTING_VERBS,
+    PAIRED_CONJUNCTIONS,
     QUANTITY,
     RUSSIAN_CASE,
 )
 
+_ADVERB = frozenset({"ADVB", "PRCL"})
+#: Quantity words that also compare («меньше самого градиента»): the term keeps its own number after them.
+_COMPARING = frozenset({"больше", "меньше"})
+_VERB = frozenset({"VERB", "INFN"})
 #: How a rendering's form was chosen (``TermUse.choice``).
 GOVERNED = "governed"
 NOMINATIVE = "nominative"
-
-_WORD = re.compile(r"[^\W\d_][\w-]*|\d+", re.UNICODE)
-_DASHES = (" - ", " — ", " – ", " -- ")
-_FEW = frozenset({"два", "две", "три", "четыре", "оба", "обе", "полтора", "полторы"})
 
 
 @dataclass(frozen=True)
@@ -72,55 +91,6 @@ class Form:
     choice: str = NOMINATIVE
 
 
-def _word_matches(text: str, end: int, limit: int = 6) -> list[re.Match]:
-    """The last ``limit`` words before ``end`` in the same clause (stops at , . ; : ! ? ( ) and at a
-    dash between spaces, which parts the subject from its predicate: «Последний шаг - XX»)."""
-    before = text[:end]
-    cut = max([before.rfind(c) for c in ",.;:!?()[]\n"] + [before.rfind(d) + 1 for d in _DASHES if d in before])
-    return list(_WORD.finditer(before, cut + 1))[-limit:]
-
-
-def _words_before(text: str, end: int, limit: int = 4) -> list[str]:
-    return [m.group() for m in _word_matches(text, end, limit)]
-
-
-def english_governor(text: str, start: int) -> str | None:
-    """The case the English preposition before ``text[start:]`` calls for, or None.
-
-    Determiners, numerals and a few adjectives may stand between ("after the two
-    pre-trained models"); any other word ends the search ("improves the results")."""
-    for word in reversed(_words_before(text, start)):
-        low = word.lower()
-        if low in ENGLISH_CASE:
-            return ENGLISH_CASE[low]
-        if low not in ENGLISH_SKIP and not low.isdigit():
-            return None
-    return None
-
-
-def _numeral(word: str) -> tuple[str, bool] | None:
-    """(case, plural) of the noun after a numeral: «три» → genitive singular, «пять» → genitive
-    plural, «трёх» → plural in the numeral's own case (a preposition before it may settle it);
-    None for a word that is no numeral, or «один»/"1" (the noun keeps its number)."""
-    if word.isdigit():
-        last, tens = int(word) % 10, int(word) % 100
-        if last == 1 and tens != 11:
-            return None
-        return "gent", not (2 <= last <= 4 and not 12 <= tens <= 14)
-    parses = [p for p in _parses(word) if p.tag.POS == "NUMR"]
-    if not parses or parses[0].normal_form in ("один", "одна", "одно"):
-        return None
-    tag = parses[0].tag
-    if tag.case in ("nomn", "accs", None):
-        return "gent", parses[0].normal_form not in _FEW and word.lower() not in _FEW
-    return "oblique:" + tag.case, True
-
-
-def _is_pos(word: str, pos: frozenset[str]) -> bool:
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS in pos
-
-
 def _preposition_case(low: str, english: str | None) -> str:
     """The case of Russian preposition ``low``; the English one's case settles «в/на/с/за»."""
     if english is not None and english in DIRECTION.get(low, {}).values():
@@ -128,64 +98,19 @@ def _preposition_case(low: str, english: str | None) -> str:
     return RUSSIAN_CASE[low]
 
 
-def _agent_participle(word: str) -> bool:
-    """A present passive participle («используемый», «называемой»): the noun after it is its agent."""
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag and "pres" in parses[0].tag
-
-
-def _governing_participle(word: str) -> str | None:
-    """The dative a full participle that is seldom an attribute gives the noun after it («посвящённом XX»;
-    not «соответствующий XX», which is mostly «the corresponding XX»), or None."""
-    parses = _parses(word)
-    dative = parses and parses[0].tag.POS == "PRTF" and parses[0].normal_form in DATIVE_PARTICIPLES
-    return "datv" if dative else None
-
-
-def _agent_of_passive(word: str, gender: str | None, plural: bool | None) -> bool:
-    """A past passive participle right before a term it cannot agree with (the term's gender and number
-    known): the term is its agent («первое правило, выученное токенизатором»), not its noun."""
-    parses = _parses(word)
-    passive = bool(parses) and parses[0].tag.POS == "PRTF" and "pssv" in parses[0].tag
-    return passive and gender is not None and plural is not None and not _adjective_cases(word, gender, plural)
-
-
-def _naming_participle(word: str) -> bool:
-    """A full participle of a verb that takes an instrumental predicate («называемый», «являющийся»)."""
-    parses = _parses(word)
-    return bool(parses) and parses[0].tag.POS == "PRTF" and parses[0].normal_form in INSTRUMENTAL_VERBS
-
-
-def _adjective_cases(word: str, gender: str | None = None, plural: bool | None = None) -> list[str]:
-    """The cases an adjective or participle can stand in, most likely first; with the ``gender`` of
-    the term's head noun, only the forms that can agree with it (any plural, or that gender).
-    Indeclinable possessives («его», «их») show no case."""
-    return list(dict.fromkeys(p.tag.case for p in _parses(word)
-                              if p.tag.POS in ("ADJF", "PRTF") and p.tag.case and "Fixd" not in p.tag
-                              and (gender is None or p.tag.number == "plur" or p.tag.gender in (None, gender))
-                              and (plural is None or (p.tag.number == "plur") == plural)))
-
-
-def target_gender(target: str | None) -> str | None:
-    """The gender of a Russian target's head noun («языковая модель» → 'femn'), or None."""
-    if not target or not _CYRILLIC.search(target):
-        return None
-    words = target.split(" ")
-    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
-    return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
-
-
 def russian_governor(text: str, position: int, english: str | None = None,
                      gender: str | None = None, plural: bool | None = None) -> tuple[str, bool | None] | None:
-    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left:
-    adjectives and numerals next to the term are passed over («на трёх больших»), remembering the case the
-    adjective shows (in a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`);
-    a coordination («моделей и XX») takes the case of the phrase before it; a noun or verb next to the term
-    governs it (:func:`_governed_in_clause`) unless the adjective shows another case; else the adjective's."""
+    """(case, plural or None) the Russian words before ``position`` call for, or None. Read right to left: adjectives
+    and numerals next to the term are passed over («на трёх больших»), remembering the case the adjective shows (in
+    a form agreeing with ``gender``); a preposition decides (:func:`_preposition_form`); a coordination takes the
+    case of the phrase before it; a noun or verb governs (:func:`_governed_in_clause`) unless the adjective shows
+    another case; else the adjective's."""
     numeral: tuple[str, bool] | None = None
     digits = recipient = False  # recipient: a dative pronoun stands between («передать ему XX»)
     shown: list[str] = []  # cases the nearest adjective allows
     matches = _word_matches(text, position)
+    if matches and text[matches[-1].end():position].strip() == "/":
+        return _coordinated(text, matches[-1], english)  # «классификатор/XX»: a member of a pair
     index = len(matches)
     while index > 0:
         index -= 1
@@ -193,30 +118,28 @@ def russian_governor(text: str, position: int, english: str | None = None,
         if low in RUSSIAN_CASE:
             before = [m.group() for m in matches[max(0, index - 5):index]]
             return _preposition_form(low, before, english, numeral, digits, shown)
+        if _number_name(text, matches, index) or any(p.normal_form == "который" for p in _parses(word)[:1]):
+            break  # a number naming a noun («предложения 1 XX»); «в котором XX» begins a clause of its own
         if numeral is None and (word.isdigit() or _is_pos(word, frozenset({"NUMR"}))):
             numeral, digits = _numeral(word), word.isdigit()
             continue
         if numeral is None and (low in QUANTITY or low in COMPARATIVE_QUANTITY and index == len(matches) - 1):
-            return "gent", True  # «больше токенов», «несколько датасетов», «10 или более токенов»
-        if any(p.normal_form == "который" for p in _parses(word)[:1]):
-            break  # «в котором XX»: XX begins a clause of its own
+            return "gent", True if low not in _COMPARING else None  # «несколько датасетов»; «меньше градиента»
         if numeral is None and (case := _participle_governs(text, matches, index)):
             return case, None
-        if index > 0 and matches[index - 1].group().lower() in RUSSIAN_CASE and low in PERSONAL:
-            index -= 1  # «удаляет из него XX»: the preposition governs the pronoun, not XX
+        if case := _word_case(matches, index):
+            return case, None  # «API XX»: a Latin noun's complement; «обозначим V как XX»: the object's case
+        if skip := _passed_over(matches, index, numeral is not None, bool(shown)):
+            index -= skip - 1
             continue
         if _is_pos(word, _AGREEING):
-            if index == len(matches) - 1 and _agent_of_passive(word, gender, plural):
-                return "ablt", None  # «выученное токенизатором», «отмеченные маской внимания»
+            if index == len(matches) - 1 and (case := _attribute_governs(text, matches, gender, plural)):
+                return case, None
             shown = shown or _adjective_cases(word, gender, plural)
             recipient = recipient or low in DATIVE_PRONOUNS
             continue
-        if shown and _is_pos(word, frozenset({"ADVB", "PRCL"})) or low == "же":
-            continue  # «с предварительно обученной XX», «с такой же XX», «одного и того же XX»
-        if index == len(matches) - 1 and not _CYRILLIC.search(word) and not word.isdigit():
-            continue  # a name in Latin letters before the term: «с bert-base-uncased XX»
-        if numeral is None and low in CONJUNCTIONS and index > 0:
-            return _conjoined(text, matches[index - 1], english, shown)
+        if numeral is None and (member := _first_member(text, matches, index)) is not None:
+            return _conjoined(text, member, english, shown)
         if numeral is None:
             governed = _governed_in_clause(matches, index, gender, recipient)
             if governed and (not shown or governed in shown):
@@ -225,6 +148,29 @@ def russian_governor(text: str, position: int, english: str | None = None,
     if numeral is not None:
         return numeral[0].removeprefix("oblique:"), numeral[1]
     return (shown[0], None) if shown and shown[0] != "nomn" else None
+
+
+def _attribute_governs(text: str, matches: list[re.Match], gender: str | None, plural: bool | None) -> str | None:
+    """The case an adjective or participle right before the term gives it as its complement, or None: a passive
+    participle's agent («выученное токенизатором»), an adjective of the dative («необходимые токенизатору»)."""
+    if _agent_of_passive(matches[-1].group(), gender, plural):
+        return "ablt"
+    return "datv" if _dative_attribute(text, matches, gender, plural) else None
+
+
+def _first_member(text: str, matches: list[re.Match], index: int) -> re.Match | None:
+    """The last word of the member before the conjunction ``matches[index]``, or None: the word before it
+    («моделей и XX»), or, after «так и», «но и», «а также» that open the clause, the word before the comma
+    («как классификации, так и XX», «не только моделей, но и XX»)."""
+    low = matches[index].group().lower()
+    if low not in CONJUNCTIONS and low != "также" or index == 0:
+        return None
+    opening = " ".join(m.group().lower() for m in matches[:index + 1])
+    if opening in PAIRED_CONJUNCTIONS:
+        before = list(_WORD.finditer(text[:matches[0].start()]))[-1:]
+        comma = bool(before) and text[before[0].end():matches[0].start()].strip() == ","
+        return before[0] if comma else None
+    return matches[index - 1] if low in CONJUNCTIONS else None
 
 
 def _participle_governs(text: str, matches: list[re.Match], index: int) -> str | None:
@@ -250,6 +196,8 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     if index > 0 and matches[index - 1].group().lower() not in RUSSIAN_CASE and any(
             p.normal_form in ADVERBIAL_NOUNS for p in _parses(matches[index].group())[:1]):
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
+    if _second_object(matches, index):
+        return "ablt"  # «инициализировать эту модель словарём»: the verb's second object
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     negated = index > 0 and matches[index - 1].group().lower() == "не"
@@ -261,27 +209,6 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     if governed == "datv" and recipient:
         return "accs"
     return governed
-
-
-def _relative_object(matches: list[re.Match]) -> bool:
-    """Is a form of «который» in ``matches`` the object of the verb they end with? When it can only be
-    accusative, or, if it can be nominative too, when a nominative pronoun stands between («которое мы
-    передали») or the first finite verb after it disagrees in number («которые может использовать»);
-    not «который поможет улучшить» (the subject)."""
-    at = [i for i, m in enumerate(matches) if _parses(m.group())[0].normal_form == "который"]
-    if not at:
-        return False
-    readings = [p for p in _parses(matches[at[-1]].group()) if p.normal_form == "который"]
-    if not any(p.tag.case == "accs" for p in readings):
-        return False
-    nominative = [p for p in readings if p.tag.case == "nomn"]
-    for match in matches[at[-1] + 1:]:
-        parse = _parses(match.group())[0]
-        if parse.tag.POS == "NPRO" and parse.tag.case == "nomn":
-            return True
-        if parse.tag.POS == "VERB":
-            return all(p.tag.number != parse.tag.number for p in nominative)
-    return not nominative
 
 
 def _preposition_form(low: str, before: list[str], english: str | None, numeral: tuple[str, bool] | None, digits: bool,
@@ -297,7 +224,7 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
-        elif not shown and any(p.normal_form in INTO_VERBS for word in before for p in _parses(word)[:2]):
+        elif not shown and _into(low, before):
             case = "accs"
     elif shown and case not in shown and english is None:
         case = next((c for c in shown if c in ALTERNATIVE.get(low, ())), case)
@@ -315,17 +242,31 @@ def _conjoined(text: str, previous: re.Match, english: str | None, shown: list[s
 
 
 def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[str, bool | None] | None:
-    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction."""
-    parses = [p for p in _parses(previous.group()) if p.tag.POS == "NOUN" and p.tag.case]
+    """The case of «XX» in «моделей и XX»: that of the noun before the conjunction. A formula or name in
+    Latin letters right after a noun names it («вектора весов w∈Rd и XX», «символ Юникода CODE и XX»): the
+    noun is the member; elsewhere it is a member of its own, in the case of its place («с CSP и XX»)."""
+    word = previous.group()
+    if not _CYRILLIC.search(word) and not word.isdigit():
+        before = _word_matches(text, previous.start(), 1)
+        if before and _is_pos(before[0].group(), frozenset({"NOUN"})):
+            return _coordinated(text, before[0], english)
+        return russian_governor(text, previous.start(), english)
+    parses = [p for p in _parses(word) if p.tag.POS == "NOUN" and p.tag.case]
     if not parses:
-        if _is_pos(previous.group(), frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
+        if _is_pos(word, frozenset({"ADJF", "PRTF"})):  # «о предварительной и XX»
             return russian_governor(text, previous.end(), english)
         return None
-    before = _word_matches(text, previous.start(), 1)
-    if before and _is_pos(before[0].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}:
-        return _coordinated(text, before[0], english)  # «количество эпох и XX»: XX goes with the chain's head
-    governed = russian_governor(text, previous.start(), english)
+    before = _word_matches(text, previous.start(), 2)
+    if (before and _is_pos(before[-1].group(), frozenset({"NOUN"})) and "gent" in {p.tag.case for p in parses}
+            and " ".join(m.group().lower() for m in before) not in COMPOUND_PREPOSITIONS):
+        return _coordinated(text, before[-1], english)  # «количество эпох и XX»: XX goes with the chain's head
+    governed = russian_governor(text, _before_first_half(text, previous.start()), english)
     cases = {p.tag.case for p in parses}
+    opens = not _word_matches(text, previous.start()) and text[:previous.start()].rstrip().endswith(",")
+    if governed is None and opens:  # a member of a list: «в коде модели, функции потерь или XX»
+        listed = list(_WORD.finditer(text[:previous.start()]))[-1:]
+        if listed and _is_pos(listed[0].group(), frozenset({"NOUN"})):
+            governed = _coordinated(text, listed[0], english)
     if governed is not None and governed[0] in cases:
         return governed[0], None
     if governed is None and "nomn" in cases:
@@ -333,35 +274,15 @@ def _coordinated(text: str, previous: re.Match, english: str | None) -> tuple[st
     return (parses[0].tag.case, None) if parses[0].tag.case != "nomn" else None
 
 
-def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
-    """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
-    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
-    parses = _parses(word)
-    if not parses or not _CYRILLIC.search(word):
-        return None
-    tag = parses[0].tag
-    if word.lower() == "есть":
-        return None  # «есть XX»: there is XX
-    if tag.POS == "NOUN" and parses[0].normal_form in INSTRUMENTAL_NOUNS:
-        return "ablt"  # «управление репозиториями»
-    if tag.POS == "NOUN" and "Abbr" not in tag or word.lower() == "нет" or word.lower() in INDECLINABLE_NOUNS:
-        return "gent"
-    if tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PRTF"):
-        lemma = parses[0].normal_form
-        if lemma in INSTRUMENTAL_VERBS and inverted:
-            return None  # «хорошей практикой является XX»: the instrumental came first, XX is the subject
-        if lemma in INSTRUMENTAL_VERBS or (tag.POS == "INFN" and lemma == "быть"):
-            return "ablt"  # «может быть батчем»
-        if lemma in DATIVE_VERBS or lemma in GIVING_VERBS and "pssv" in tag:
-            return "datv"
-        if lemma in GENITIVE_VERBS:
-            return "gent"
-        if tag.POS == "PRTS" and "pssv" in tag and parses[0].is_known:
-            # «представлена слоем»: the agent; «будет добавлен слой»: the subject, which agrees with it
-            return None if tag.number == "sing" and tag.gender == gender else "ablt"
-        if "tran" in tag and tag.POS != "PRTF" and "pssv" not in tag:
-            return "accs"
-    return None
+def _before_first_half(text: str, start: int) -> int:
+    """Where the words that govern a coordination's first member end: before the first half of a paired
+    conjunction («в случаях как XX, так и ...», «для не только XX, но и ...»), else at ``start``."""
+    before = _word_matches(text, start, 2)
+    if before and before[-1].group().lower() in ("как", "либо", "или"):
+        return before[-1].start()
+    if len(before) == 2 and " ".join(m.group().lower() for m in before) == "не только":
+        return before[0].start()
+    return start
 
 
 def choose_form(source: str, start: int, output: str | None = None, position: int | None = None,
@@ -375,8 +296,16 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
         if end is not None and _predicate_first(output, position, end, gender, plural):
             return Form("ablt", plural, GOVERNED)
         governed = russian_governor(output, position, english, gender, plural)
+        if governed == ("gent", None) and end is not None and _subject_after_adverbial(
+                output, position, end, gender, plural):
+            governed = None  # «На каждом этапе XX может ...»: the subject, not the noun's complement
         if governed is None and end is not None:
-            governed = _listed(output, position, end, english)
+            governed = (_listed(output, position, end, english) or _bracketed(output, position, end, english)
+                        or _named(output, position, end, english))
+        if governed == ("accs", None) and end is not None and _recipient_of_infinitive(output, position, end):
+            governed = "datv", None  # «указать слоям внимания игнорировать ...»: the addressee
+        if governed is None and _agent_of_reflexive(output, position, gender, plural):
+            governed = "ablt", None  # «метка определяется признаками»: the passive's agent
         if governed is not None and governed[0] == "loct" and end is not None and english is None:
             governed = _direction_after(output, position, end) or governed
         if governed is not None:
@@ -388,52 +317,6 @@ def choose_form(source: str, start: int, output: str | None = None, position: in
     if english is not None:
         return Form(english, True if counted is not None else plural, GOVERNED)
     return Form("nomn", plural, NOMINATIVE)
-
-
-def _words_after(text: str, end: int, limit: int = 10) -> list[re.Match]:
-    """The next ``limit`` words after ``end`` in the same sentence part (commas do not stop them)."""
-    after = text[end:]
-    stop = min((i for i in (after.find(c) for c in ".;:!?()[]\n") if i >= 0), default=len(after))
-    return list(_WORD.finditer(text, end, end + stop))[:limit]
-
-
-def _predicate_first(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
-    """Does the term open its clause as the instrumental predicate of «являться/служить/быть», the subject
-    after the verb («Признаком нехватки памяти является ошибка», «а метками служат исходные токены»)?
-    Only conjunctions and adjectives that may be instrumental stand before it; the word after the verb
-    has no instrumental reading (else it is the predicate: «токенизатор является важной частью»)."""
-    for match in _word_matches(text, position):
-        word = match.group()
-        if word.lower() not in ("а", "и", "но") and "ablt" not in _adjective_cases(word, gender, plural):
-            return False
-    words = _words_after(text, end)
-    for index, match in enumerate(words[:-1]):
-        parse = _parses(match.group())[0]
-        if parse.normal_form == "который" or text[end:match.start()].rstrip().endswith((" -", " —", " –")):
-            return False  # a relative clause, or a dash before the predicate: XX is the subject
-        if parse.tag.POS in ("VERB", "INFN", "PRTS"):
-            following = _parses(words[index + 1].group())
-            subject = not any(p.tag.case == "ablt" for p in following)
-            if parse.normal_form in ("являться", "служить") and parse.tag.POS == "VERB":
-                return subject
-            noun = bool(following) and following[0].tag.POS == "NOUN" and following[0].tag.case == "nomn"
-            return parse.normal_form == "быть" and parse.tag.POS == "VERB" and subject and noun
-    return False
-
-
-def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | None] | None:
-    """The accusative after «в/на» right before the term when a verb of placing follows it in the clause
-    («в XX можно передать значение»), or None."""
-    before = [m for m in _word_matches(text, position) if not _is_pos(m.group(), _AGREEING)][-1:]
-    if not before or before[0].group().lower() not in ("в", "во", "на"):
-        return None
-    after = text[end:]
-    stop = min((i for i in (after.find(c) for c in ",.;:!?()\n") if i >= 0), default=len(after))
-    for match in list(_WORD.finditer(text, end, end + stop))[:6]:
-        parse = _parses(match.group())[0]
-        if parse.tag.POS in ("VERB", "INFN") and parse.normal_form in PUTTING_VERBS:
-            return "accs", None
-    return None
 
 
 def _listed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
@@ -455,23 +338,29 @@ def _listed(text: str, position: int, end: int, english: str | None) -> tuple[st
     return _coordinated(text, before[0], english)
 
 
-_FEW_EN = frozenset("two three four both".split())
-_MANY_EN = frozenset("five six seven eight nine ten eleven twelve hundred thousand million many several".split())
+def _bracketed(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term alone in parentheses right after a verb or preposition: what governs the parenthesis
+    («избегать (XX)»); None after a noun (a gloss of a phrase whose head is not known: «ответы на вопросы с
+    извлечением информации из контекста (XX)»)."""
+    before = text[:position].rstrip()
+    if not before.endswith("(") or not text[end:].lstrip().startswith(")"):
+        return None
+    prior = list(_WORD.finditer(before))[-1:]
+    if not prior or before[prior[0].end():-1].strip() or _is_pos(prior[0].group(), frozenset({"NOUN"})):
+        return None
+    return russian_governor(text, len(before) - 1, english)
 
 
-def english_numeral(text: str, start: int) -> bool | None:
-    """The number a Russian noun takes after the English numeral before ``text[start:]``
-    (determiners and a few adjectives may stand between): False for two to four (genitive
-    singular), True for five and more; None without a numeral, or after "one"."""
-    for word in reversed(_words_before(text, start)):
-        low = word.lower()
-        if low in _FEW_EN or low in _MANY_EN:
-            return low in _MANY_EN
-        if low.isdigit():
-            return _numeral(low)[1] if _numeral(low) else None
-        if low not in ENGLISH_SKIP or low in ENGLISH_CASE:
-            return None
-    return None
+def _named(text: str, position: int, end: int, english: str | None) -> tuple[str, bool | None] | None:
+    """The form of a term set off by commas after a name in Latin letters, which it explains: the name's case
+    («демо для GPT-J, XX, ...»), or None."""
+    before = text[:position].rstrip()
+    prior = list(_WORD.finditer(before))[-1:]
+    if _word_matches(text, position) or not before.endswith(",") or not prior or _CYRILLIC.search(prior[0].group()):
+        return None
+    if prior[0].group().isdigit() or not re.match(r"\s*(?:[,.;:!?)]|$)", text[end:]):
+        return None
+    return russian_governor(text, prior[0].start(), english)
 
 
 def agree(target: str, form: Form, plural: bool) -> str:

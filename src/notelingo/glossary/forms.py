@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
+from .government import INANIMATE_NOUNS
 
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 #: Parts of speech that agree with the noun after them (adjectives, participles, numerals, pronouns).
@@ -77,8 +78,10 @@ def inflect_phrase(phrase: str, case: str, plural: bool) -> str:
     plural_base = _is_plural_target(words[head])
     grammemes = {case, "plur" if plural else "sing"}
     head_parse = _base_parse(words[head].rsplit("-", 1)[-1], plural_base)
-    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are
-    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and head_parse.is_known:
+    # a word pymorphy3 only guesses (slang: «эмбеддинг») is taken as inanimate, as ML terms are, and so is
+    # «планировщик» (of a learning rate: a thing, not the person the dictionary knows)
+    known_animate = head_parse is not None and head_parse.is_known and head_parse.normal_form not in INANIMATE_NOUNS
+    if case == "accs" and head_parse is not None and "anim" in head_parse.tag and known_animate:
         grammemes.add("anim")
     elif case == "accs" and head_parse is not None and "anim" in head_parse.tag and (
             plural or head_parse.tag.gender != "femn"):
