@@ -452,14 +452,15 @@ def test_held_out_term_list_recall_floors():
 
 
 def test_dev_term_list_recall_floors():
-    """Floors under today's recall on the dev term list (the Russian CS 221 cheat sheets: en 0.676, ru 0.686;
-    what is missed is classical search, constraint and logic AI, LABELLING.md "Fifth round")."""
+    """Floors under today's recall on the dev term list (the Russian CS 221 cheat sheets: en 0.686, ru 0.676;
+    what is missed is classical search, constraint and logic AI, LABELLING.md "Fifth round"; "LDA" alone is
+    no variant of latent Dirichlet allocation, since it also names linear discriminant analysis)."""
     from glossary_eval import DEV_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(DEV_TERMS), load_glossary()
     assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.67
-    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.68
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.67
 
 
 @pytest.mark.parametrize(

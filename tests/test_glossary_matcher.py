@@ -217,6 +217,7 @@ def test_pattern_surfaces_table():
     assert matcher.pattern_surfaces("learning rate") == ["learning rate", "learning-rate"]
     assert matcher.pattern_surfaces("функция потерь") == ["функция потерь"]
     assert matcher.pattern_surfaces("GPT-3") == ["GPT-3"]
+    assert matcher.pattern_surfaces("E-step") == ["E-step"]  # no 'e steps', 'm steps' (a variable)
 
 
 @pytest.mark.parametrize(
@@ -241,3 +242,4 @@ def test_inflected_surfaces_table():
     assert matcher.inflected_surfaces("логика первого порядка")[:1] == ["логик первого порядка"]  # «логик», a logician
     assert matcher.inflected_surfaces("слой") == []  # one word alone: its other readings would bring other words in
     assert matcher.inflected_surfaces("hidden layer") == []
+    assert matcher.inflected_surfaces("все против всех") == []  # no noun head: «война всех против всех»

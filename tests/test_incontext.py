@@ -60,6 +60,9 @@ OTHER_RENDERINGS = [
      ("кросс-энтропию", REINFLECTED)),
     ("датасет", ["датасетах"], "Оценки измерены на трёх датасетах.", ("датасетах", KEPT)),
     ("дообучение", ["после"], "Сразу после.", None),  # a preposition's rare noun reading is not a noun
+    # another noun in the model's compound: the compound keeps its first part
+    ("кодировщик", ["трансформер-декодера"], "Выход трансформер-декодера.", ("трансформер-кодировщика", REINFLECTED)),
+    ("лосс", ["L2-потери"], "Считаем L2-потери.", ("L2-лоссы", REINFLECTED)),
     # the model's own prefix on a target without one is a compound it wrote: kept whole, never cut off
     ("слой", ["LSTM-слоя"], "Выход LSTM-слоя подаётся дальше.", ("LSTM-слоя", KEPT)),
     ("токенизация", ["BPE-токенизацией"], "Вместе с BPE-токенизацией.", ("BPE-токенизацией", KEPT)),

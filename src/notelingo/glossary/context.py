@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE
 from .agree import choose_form
-from .forms import _head, _parses, inflect_phrase
+from .forms import _head, _parses, inflect_phrase, is_noun_phrase
 
 #: How a rendering's form was chosen (``TermUse.choice``), beside agree's governed / nominative.
 KEPT = "kept"
@@ -108,13 +108,6 @@ def _paradigm(rendering: str) -> tuple[tuple[str, bool, str], ...]:
     return tuple((case, plural, form) for (case, plural), form in cells.items() if not (plural and no_plural))
 
 
-def is_noun_phrase(rendering: str) -> bool:
-    """A rendering whose head word is a noun in the nominative (not a verb or adjective variant)."""
-    words = rendering.split(" ")
-    head = words[_head(words)]
-    return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in _parses(head.rsplit("-", 1)[-1]))
-
-
 def _other_rendering(renderings: tuple[str, ...], words: list[str]) -> tuple[int, int, list[tuple[str, bool]]] | None:
     """(index of its first word, its last + 1, its readings) of the first of the entry's other noun
     ``renderings`` written among ``words`` in some case and number, or None."""
@@ -151,7 +144,11 @@ def _reinflected(target: str, words: list[str], output: str, position: int, sour
     while first > 0 and any(p.tag.POS in ("ADJF", "PRTF") for p in _parses(words[first - 1])):
         first -= 1  # the noun's adjectives go with it; a preposition or conjunction before them stays
     rendering = inflect_phrase(target, *chosen)
-    if words[first][:1].isupper():
+    prefix = words[noun].rpartition("-")[0] if found is None and first == noun and " " not in target \
+        and "-" not in target else ""
+    if prefix:  # the model's compound keeps its first part («L2-потери» -> «L2-лоссы» for «лосс»)
+        rendering = f"{prefix}-{rendering}"
+    elif words[first][:1].isupper():
         rendering = rendering[:1].upper() + rendering[1:]
     return Reading(first, len(words), rendering, REINFLECTED)
 

@@ -106,3 +106,10 @@ def _is_plural_target(word: str) -> bool:
     """A target head that is plural as the glossary writes it («веса», «логиты»)."""
     parses = [p for p in _parses(word.rsplit("-", 1)[-1]) if p.tag.case == "nomn"]
     return bool(parses) and all(p.tag.number == "plur" for p in parses)
+
+
+def is_noun_phrase(rendering: str) -> bool:
+    """A rendering whose head word is a noun in the nominative (not a verb or adjective variant)."""
+    words = rendering.split(" ")
+    head = words[_head(words)]
+    return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in _parses(head.rsplit("-", 1)[-1]))

@@ -195,11 +195,12 @@ def _new_analyzer():
 
 
 def pattern_surfaces(form: str) -> list[str]:
-    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning'; an English
+    """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning' (not after a single
+    letter: 'E-step' is not 'e steps'); an English
     form of several words also hyphenated, as English writes a compound before a noun ('learning-rate
     warmup', 'neural-network models'). Russian writes no such compounds: its forms keep their spaces."""
     surfaces = [form]
-    if "-" in form and not is_acronym(form):
+    if "-" in form and not is_acronym(form) and len(form.split("-", 1)[0]) > 1:  # 'E-step' is no 'e step'
         surfaces += [form.replace("-", " "), form.replace("-", "")]
     if " " in form and not CYRILLIC_RE.search(form):
         surfaces.append(form.replace(" ", "-"))
@@ -215,9 +216,10 @@ def inflected_surfaces(form: str) -> list[str]:
     слоях», ...). A word's key is its likeliest lemma, and for some forms that is another word's («слою» reads
     first as «слоить», «скрытом» as «скрыть», «политик» as «политик»): those forms are patterns of their own.
     Only they: a form whose words read as the lemmas of the glossary's form is matched by that form's keys."""
-    if " " not in form.strip() or not CYRILLIC_RE.search(form):
-        return []
-    from .forms import inflect_phrase
+    from .forms import inflect_phrase, is_noun_phrase
+
+    if " " not in form.strip() or not CYRILLIC_RE.search(form) or not is_noun_phrase(form):
+        return []  # only a noun phrase declines as one («все против всех» is no «всех против всех»)
 
     base = _likeliest_lemmas(form)
     surfaces = (inflect_phrase(form, case, plural) for case in _CASES for plural in (False, True))
