@@ -76,3 +76,30 @@ def test_add_report_sums_counts_and_lists():
     add_report(total, part)
     assert (total.notes, total.segments, total.seconds, total.where) == (5, 12, 1.5, "ray")
     assert total.missing == {"fa-en": ["a", "b"], "zh-en": ["c"]} and total.flags["protect:aligned"] == 3
+
+
+def test_cli_translate_streams_notes_files_and_fails_a_bad_one_alone(tiny_models, tmp_path, monkeypatch):
+    """notes.jsonl inputs are checked whole, then read as the chunks take them: a bad line fails its file
+    (named, exit 1) and the other file is translated as one call translates it, U+2028 in a note included."""
+    from notelingo.api.stream import StreamedNotes, stream_notes
+    from notelingo.fileio import text_lines
+
+    monkeypatch.setenv("NOTELINGO_CACHE_DIR", str(tmp_path / "cli-cache"))
+    monkeypatch.setattr("notelingo.mt.chunks.CHUNK_NOTES", 2)
+    notes = channel() + [make_note("sep", "ru", [("paragraph", "Первая строка\u2028вторая строка про датасеты.")])]
+    good = write_notes(tmp_path / "good.jsonl", notes)
+    bad = write_notes(tmp_path / "bad.jsonl", channel()[:2])
+    bad.write_text(bad.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    (tmp_path / "post.md").write_text("# A post\n\nText.\n", encoding="utf-8")
+    assert stream_notes([str(tmp_path / "post.md"), str(good)]) is None  # the readers' path: ingest
+    streamed = stream_notes([str(good), str(bad)])
+    assert isinstance(streamed, StreamedNotes) and len(streamed) == len(notes)
+    assert [str(f.path) for f in streamed.failures] == [str(bad)]
+    out = tmp_path / "out.jsonl"
+    args = ["translate", str(good), str(bad), "-o", str(out), "--beams", "1", "--no-cache"]
+    for pair, path in tiny_models.items():
+        args += ["--model", f"{pair}={path}"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "bad.jsonl: line 3: not a valid note" in result.output
+    whole = api.translate(notes, cache=False, **_kwargs(tiny_models, str(tmp_path / "one")))
+    assert text_lines(out.read_text(encoding="utf-8")) == [note.to_json() for note in whole]

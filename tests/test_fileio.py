@@ -76,3 +76,57 @@ def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
     target.chmod(0o640)
     write_text_atomic(target, "new")
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a\nb\n", ["a", "b"]),
+    ("a\r\nb", ["a", "b"]),
+    ("a\u2028b\x85c\u2029d\n", ["a\u2028b\x85c\u2029d"]),  # separators str.splitlines would cut at
+    ("\n\nx", ["", "", "x"]),
+    ("", []),
+])
+def test_text_lines_cut_at_line_feeds_only(text, expected):
+    from notelingo.fileio import text_lines
+
+    assert text_lines(text) == expected
+
+
+def _separator_note():
+    from conftest import make_note
+
+    # U+2028 comes in Telegram messages typed on iOS and in text copied from the web; JSON keeps it raw
+    return make_note("sep", "ru", [("paragraph", "Первая строка\u2028вторая\x85третья\u2029четвёртая.")])
+
+
+def test_notes_with_unicode_line_separators_read_back(tmp_path):
+    from conftest import make_note, write_notes
+    from notelingo.fileio import iter_notes_file, parse_notes
+
+    notes = [_separator_note(), make_note("plain", "en", [("paragraph", "Plain text.")])]
+    path = write_notes(tmp_path / "notes.jsonl", notes)
+    expected = [note.to_json() for note in notes]
+    assert [n.to_json() for n in parse_notes(path.read_text(encoding="utf-8"), str(path))] == expected
+    assert [n.to_json() for n in iter_notes_file(str(path))] == expected
+
+
+@pytest.mark.parametrize("reader", ["parse", "iter"])
+def test_a_bad_note_line_is_named(tmp_path, reader):
+    from conftest import write_notes
+    from notelingo.errors import FormatError
+    from notelingo.fileio import iter_notes_file, parse_notes
+
+    path = write_notes(tmp_path / "notes.jsonl", [_separator_note()])
+    path.write_text(path.read_text(encoding="utf-8") + '{"id": 3}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"line 2: not a valid note .*regenerate it with 'notelingo ingest'"):
+        list(parse_notes(path.read_text(encoding="utf-8"), str(path)) if reader == "parse"
+             else iter_notes_file(str(path)))
+
+
+def test_is_notes_file_reads_the_head_only(tmp_path):
+    from conftest import write_notes
+    from notelingo.fileio import is_notes_file
+
+    assert is_notes_file(str(write_notes(tmp_path / "notes.jsonl", [_separator_note()])))
+    (tmp_path / "post.md").write_text("# A post\n\nText.\n", encoding="utf-8")
+    assert not is_notes_file(str(tmp_path / "post.md"))
+    assert not is_notes_file(str(tmp_path / "missing.jsonl"))

@@ -331,26 +331,60 @@ def is_notes_jsonl(text: str) -> bool:
     return first.startswith("{") and '"schema_version"' in text[:20000] and '"blocks"' in text[:20000]
 
 
-def parse_notes(text: str, path: str = "<notes>") -> list:
-    """Parse and validate notes.jsonl content; errors name the line."""
+def text_lines(text: str) -> list[str]:
+    """``text`` cut at line feeds only, as JSON Lines and line-aligned text files are: U+2028, U+0085 and the
+    other separators ``str.splitlines`` also cuts at stay inside their line (a note's JSON keeps them raw)."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _parse_note_line(line: str, lineno: int, path: str):
     from pydantic import ValidationError
 
     from .schema import Note
 
-    notes = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            notes.append(Note.model_validate_json(line))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            detail = f"{where}: {first.get('msg')}" if where else first.get("msg")
-            raise FormatError(
-                path, f"line {lineno}: not a valid note ({detail}); regenerate it with 'notelingo ingest'"
-            ) from None
-    return notes
+    try:
+        return Note.model_validate_json(line)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg')}" if where else first.get("msg")
+        raise FormatError(
+            path, f"line {lineno}: not a valid note ({detail}); regenerate it with 'notelingo ingest'"
+        ) from None
+
+
+def parse_notes(text: str, path: str = "<notes>") -> list:
+    """Parse and validate notes.jsonl content; errors name the line."""
+    return [_parse_note_line(line, lineno, path) for lineno, line in enumerate(text_lines(text), start=1)
+            if line.strip()]
+
+
+def is_notes_file(path: str) -> bool:
+    """True when the file at ``path`` is a UTF-8 notes.jsonl written by notelingo (read from its head only)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(20_000).decode("utf-8-sig", errors="ignore")
+    except OSError:
+        return False
+    return is_notes_jsonl(head)
+
+
+def iter_notes_file(path: str) -> Iterator:
+    """The notes of a UTF-8 notes.jsonl file, read and validated a line at a time (memory: one note);
+    errors as :func:`parse_notes` gives them."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="\n") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield _parse_note_line(line, lineno, path)
+    except UnicodeDecodeError as exc:
+        raise FormatError(path, f"is not UTF-8 ({exc.reason} at byte {exc.start}); regenerate it with "
+                                "'notelingo ingest'") from None
+    except OSError as exc:
+        raise FormatError(path, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def read_notes(path: str | os.PathLike) -> list:

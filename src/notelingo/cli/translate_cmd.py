@@ -77,6 +77,7 @@ def translate_command(
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
+    from ..api.stream import stream_notes
     from ..detect.scripts import check_langs
     from ..fileio import check_output_path
     from ..mt.engine import missing_summary
@@ -90,11 +91,13 @@ def translate_command(
         show_model_notices()  # download and conversion notices for models fetched on first use
         with _sentence_bar() as advance:
             advance.phase("reading the inputs and detecting languages")
-            # ingest reads notes.jsonl files back as they are, and everything else through the readers
-            read = api.ingest(*inputs, langs=sources) if sources else api.ingest(*inputs)
+            # notes.jsonl files are read as the chunks take them; anything else through ingest's readers
+            streamed = stream_notes(inputs)
+            read = streamed if streamed is not None else api.ingest(*inputs, langs=sources or ("ru", "en"))
             failures, any_read = read.failures, bool(read)
             # translated in chunks of notes as they are written: memory stays that of one chunk
-            notes = api.translate_chunked(_let_go(read), to=targets, models=models, backend=backend, beams=beams,
+            taken = iter(read) if streamed is not None else _let_go(read)
+            notes = api.translate_chunked(taken, to=targets, models=models, backend=backend, beams=beams,
                                           glossary=glossary, cache=not no_cache, progress=advance, device=device,
                                           batch_size=batch_size, keep_acronyms=not no_keep_acronyms,
                                           langs=sources, ray=ray, ray_actors=ray_actors)

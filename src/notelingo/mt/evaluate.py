@@ -135,9 +135,9 @@ def select_lines(src_lines: list[str], ref_lines: list[str],
 
 def read_aligned(src_path: str, ref_path: str, hyp_path: str | None = None) -> tuple[list[LinePair], Counter]:
     """Read SRC, REF (and HYP), check they have the same number of lines, and select the lines to score."""
-    from ..fileio import read_text
+    from ..fileio import read_text, text_lines
 
-    texts = {path: read_text(path).splitlines() for path in (src_path, ref_path, hyp_path) if path is not None}
+    texts = {path: text_lines(read_text(path)) for path in (src_path, ref_path, hyp_path) if path is not None}
     src_lines = texts[src_path]
     for path in (ref_path, hyp_path):
         if path is not None and len(texts[path]) != len(src_lines):

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..fileio import text_lines
 from .ct2 import VMAP_FILE, convert_once, length_chunks, padded_rows, plan_threads, vmap_enabled, vmap_in_use
 
 __all__ = ["VMAP_FILE", "VmapOptions", "build_vmap", "vmap_enabled", "vmap_in_use"]
@@ -73,7 +74,7 @@ class VmapOptions:
 
 def read_corpus(path: str) -> list[str]:
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = text_lines(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot be read as UTF-8 text ({exc}); give one segment per line") from None
     return [line.strip() for line in lines]
@@ -270,7 +271,7 @@ def _self_reference(src: Path, ref: Path, eval_options) -> dict:
     """Translate ``src`` without the map into ``ref``, then score the same translation run against it."""
     from .evaluate import LinePair, evaluate, translate_lines
 
-    lines = src.read_text(encoding="utf-8").splitlines()
+    lines = text_lines(src.read_text(encoding="utf-8"))
     pairs = [LinePair(number, line, "") for number, line in enumerate(lines, 1)]
     translate_lines(pairs, eval_options, _glossary_of(eval_options), str(src))
     ref.write_text("\n".join(p.hyp.replace("\n", " ") for p in pairs) + "\n", encoding="utf-8")
