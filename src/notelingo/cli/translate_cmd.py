@@ -77,7 +77,6 @@ def translate_command(
 ) -> None:
     """Translate every note into the languages it lacks, keeping glossary terms, refs, LaTeX and code intact."""
     from .. import api
-    from ..api.stream import stream_notes
     from ..detect.scripts import check_langs
     from ..fileio import check_output_path
     from ..mt.engine import missing_summary
@@ -91,12 +90,9 @@ def translate_command(
         show_model_notices()  # download and conversion notices for models fetched on first use
         with _sentence_bar() as advance:
             advance.phase("reading the inputs and detecting languages")
-            # notes.jsonl files are read as the chunks take them; anything else through ingest's readers
-            streamed = stream_notes(inputs)
-            read = streamed if streamed is not None else api.ingest(*inputs, langs=sources or ("ru", "en"))
+            read, taken = _read(inputs, sources)
             failures, any_read = read.failures, bool(read)
             # translated in chunks of notes as they are written: memory stays that of one chunk
-            taken = iter(read) if streamed is not None else _let_go(read)
             notes = api.translate_chunked(taken, to=targets, models=models, backend=backend, beams=beams,
                                           glossary=glossary, cache=not no_cache, progress=advance, device=device,
                                           batch_size=batch_size, keep_acronyms=not no_keep_acronyms,
@@ -121,6 +117,20 @@ def _write(notes, output: str, failures: list, any_read: bool) -> None:
         err(f"error: {failure}")
     if any_read or not failures:
         api.write_notes(notes, output)
+
+
+def _read(inputs: List[str], sources: tuple):
+    """(what was read, the notes as the chunks take them): notes.jsonl files are read a note at a time as
+    they are taken (:mod:`notelingo.api.stream`); anything else through ingest's readers, each note let go
+    once taken."""
+    from .. import api
+    from ..api.stream import stream_notes
+
+    streamed = stream_notes(inputs)
+    if streamed is not None:
+        return streamed, iter(streamed)
+    read = api.ingest(*inputs, langs=sources or ("ru", "en"))
+    return read, _let_go(read)
 
 
 def _let_go(notes: list):
