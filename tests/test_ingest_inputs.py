@@ -28,6 +28,12 @@ LONG_RU = "Сегодня разбираем статью про маскиро�
         ('{"name": "c", "messages": []}', "result.json", "json"),
         ('{"name": "c", "messages": []}', "export.txt", "json"),
         ('{"name": "c", "messages": [', "-", "json"),  # truncated: still read as JSON, to report where
+        # a .json holding a bare value (a failed export) is JSON, refused as such, not a text note "null"
+        ("null\n", "result.json", "json"),
+        ('"x"', "result.json", "json"),
+        ("42", "dump.jsonl", "json"),
+        ("null\n", "notes.txt", "text"),
+        ("nothing to see", "result.json", "text"),
         ("[1] a note that starts with a bracket", "notes.txt", "text"),
         (
             '<!DOCTYPE html><html><body><div class="page_header"></div><div class="message default clearfix">',

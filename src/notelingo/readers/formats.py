@@ -66,13 +66,19 @@ def detect_format(text: str, path: str) -> str:
 
 def _looks_like_json(head: str, path: str) -> bool:
     if not head.startswith(("{", "[")):
-        return False
+        # A .json file holding only null, a number or a string (an export that failed) is JSON, to be refused as
+        # such; read as text it became a note titled "null".
+        return suffix_of(path) in JSON_SUFFIXES and len(head) < 4096 and _parses(head)
     if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000] or looks_like_json_lines(head):
         return True
     # Without a .json name, only content that really parses counts as JSON:
     # a text note may well start with "[1] ..." or "{draft}".
+    return _parses(head)
+
+
+def _parses(text: str) -> bool:
     try:
-        json.loads(head)
+        json.loads(text)
     except ValueError:
         return False
     return True
