@@ -24,3 +24,28 @@ from notelingo.notes.dates import parse_date_line
 ])
 def test_parse_date_line(line, iso):
     assert parse_date_line(line) == iso
+
+
+@pytest.mark.parametrize(
+    ("front_matter_date", "file_name", "expected"),
+    [
+        # impossible or unreadable dates never reach the note's date (ISO 8601 promised); the file name's stands
+        ("2024-02-30", "2024-02-29-post.md", "2024-02-29"),
+        ("2024-13-45", "2024-02-29-post.md", "2024-02-29"),
+        ("0000-00-00", "post.md", None),
+        ("30.02.2024", "post.md", None),
+        ("TBD", "2024-02-29-post.md", "2024-02-29"),
+        # real dates are read as before
+        ("25.12.2024", "post.md", "2024-12-25"),
+        ("2019-04-25 09:00:00 -0700", "post.md", "2019-04-25T09:00:00-07:00"),
+        ("2024-03-01T10:00:00.000Z", "post.md", "2024-03-01T10:00:00.000Z"),
+    ],
+)
+def test_front_matter_dates_are_iso_or_nothing(tmp_path, front_matter_date, file_name, expected):
+    import notelingo
+
+    path = tmp_path / file_name
+    path.write_text(f"---\ntitle: Заметка\ndate: {front_matter_date}\n---\n\n"
+                    "Трансформеры используют механизм внимания для обработки последовательностей.\n", encoding="utf-8")
+    (note,) = notelingo.ingest(str(path))
+    assert note.date == expected

@@ -114,3 +114,33 @@ HIGHLIGHT_TABLE = (
 ])
 def test_highlighted_code_is_one_code_block_without_line_numbers(html, expected):
     assert [(b.kind, b.text) for b in html_blocks(html, [])] == expected
+
+
+_ATOM_WITH_REFS = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>ML</title>'
+    "<entry><title>{title}</title><updated>2024-03-01T10:00:00Z</updated><content type=\"html\">"
+    "&lt;p&gt;Трансформеры используют механизм внимания для обработки последовательностей.&lt;/p&gt;"
+    "</content></entry><entry><title>Second</title><updated>2024-03-02T10:00:00Z</updated>"
+    "<summary>LoRA fine-tuning of large language models, explained.</summary></entry></feed>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # half an emoji as a reference: lxml kept it as broken UTF-8 and the whole feed failed to read
+        ("Пост &#55357; про attention", "Пост про attention"),
+        ("Пост &#xD83D; про attention", "Пост про attention"),
+        # both halves, as some generators write emoji: one character
+        ("Запуск &#55357;&#56960; модели", "Запуск 🚀 модели"),
+        # a reference to a control character XML cannot hold
+        ("Пост&#1; про attention", "Пост про attention"),
+        # ordinary references are untouched
+        ("Q&amp;A &#169; 2024 &#x2014; LoRA", "Q&A © 2024 — LoRA"),
+    ],
+)
+def test_references_to_characters_xml_cannot_hold_do_not_fail_the_feed(tmp_path, title, expected):
+    path = tmp_path / "feed.xml"
+    path.write_text(_ATOM_WITH_REFS.format(title=title), encoding="utf-8")
+    notes, _ = collect_notes([str(path)])
+    assert [note.title for note in notes] == [expected, "Second"]

@@ -178,3 +178,20 @@ def test_blocks_carry_their_own_external_links():
     (post,) = read_blog_html(page, "notes.html")
     links = {b.text.split()[0]: b.attrs.get("_links") for b in post.blocks if b.kind == "paragraph"}
     assert links == {"Read": "https://arxiv.org/abs/2101.00001", "Code": "https://github.com/b/b"}
+
+
+_CONTROL_PAGE = (
+    "<!doctype html><html><head><title>Пост про attention</title></head><body><article><h1>Заголовок</h1>"
+    "<p>Трансформеры используют механизм внимания для обработки последовательностей.{c} Ещё текст про GPT.</p>"
+    "<p>Second paragraph about transformers and LoRA fine-tuning.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"])
+def test_a_stray_control_character_does_not_lose_the_page(control):
+    # trafilatura builds XML, which cannot hold C0 controls: the whole page came out empty
+    posts = read_blog_html(_CONTROL_PAGE.format(c=control), "page.html")
+    text = "\n".join(block.text for post in posts for block in post.blocks)
+    assert "механизм внимания для обработки последовательностей. Ещё текст про GPT." in " ".join(text.split())
+    assert "Second paragraph about transformers" in text
+    assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)

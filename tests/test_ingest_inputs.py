@@ -28,6 +28,12 @@ LONG_RU = "Сегодня разбираем статью про маскиро�
         ('{"name": "c", "messages": []}', "result.json", "json"),
         ('{"name": "c", "messages": []}', "export.txt", "json"),
         ('{"name": "c", "messages": [', "-", "json"),  # truncated: still read as JSON, to report where
+        # a .json holding a bare value (a failed export) is JSON, refused as such, not a text note "null"
+        ("null\n", "result.json", "json"),
+        ('"x"', "result.json", "json"),
+        ("42", "dump.jsonl", "json"),
+        ("null\n", "notes.txt", "text"),
+        ("nothing to see", "result.json", "text"),
         ("[1] a note that starts with a bracket", "notes.txt", "text"),
         (
             '<!DOCTYPE html><html><body><div class="page_header"></div><div class="message default clearfix">',
@@ -222,3 +228,41 @@ def test_bad_inputs_raise_one_line_input_errors(tmp_path, content):
         read_input(str(path))
     message = str(info.value)
     assert message.startswith(str(path)) and "\n" not in message
+
+
+_RU_POST = "Трансформеры используют механизм внимания для обработки длинных последовательностей."
+
+
+def _export(text, name="ML канал") -> dict:
+    return {"name": name, "type": "public_channel", "id": 1, "messages": [
+        {"id": 1, "type": "message", "date": "2024-03-01T10:00:00", "from": name, "text": text}]}
+
+
+@pytest.mark.parametrize(
+    ("payload", "kept"),
+    [
+        # a script cut the message at a UTF-16 offset: half an emoji is left as a lone escape
+        (json.dumps(_export(_RU_POST + " \ud83d")), _RU_POST),
+        (json.dumps(_export([_RU_POST, {"type": "bold", "text": "\ude80 жирный"}])), "жирный"),
+        (json.dumps(_export(_RU_POST, name="Канал \udc00")), _RU_POST),
+        # JSON Lines (one message per line), as Telethon scripts dump them
+        ("\n".join(json.dumps({"id": i, "date": "2024-03-01T10:00:00", "text": _RU_POST + " \ud83d"})
+                   for i in (1, 2)), _RU_POST),
+        # a whole pair is one character and stays
+        (json.dumps(_export(_RU_POST + " 🚀")), _RU_POST + " 🚀"),
+    ],
+)
+def test_lone_surrogates_in_json_do_not_stop_writing_notes(tmp_path, payload, kept):
+    from notelingo import api
+
+    source = tmp_path / "result.json"
+    source.write_text(payload, encoding="utf-8")
+    notes = list(api.ingest(source))
+    assert notes, "the message was lost"
+    out = tmp_path / "notes.jsonl"
+    api.write_notes(notes, out)  # raised "surrogates not allowed" before the halves were dropped
+    back = list(api.read_notes(out))
+    assert [n.id for n in back] == [n.id for n in notes]
+    texts = " ".join(t for n in back for b in n.blocks for t in b.text.values())
+    assert kept in texts
+    assert not any("\ud800" <= ch <= "\udfff" for ch in out.read_text(encoding="utf-8"))

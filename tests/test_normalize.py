@@ -87,8 +87,13 @@ def test_normalize_text_never_changes_words(text):
 
 
 def _nfc_words(text):
+    import re
     import unicodedata
-    table = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), None)
+    # invisible characters and soft hyphens go; so do controls and terminal colour codes
+    invisible = "\u200b\u2060\ufeff\u00ad"
+    controls = [chr(c) for c in [*range(0, 9), *range(14, 28), *range(0x7F, 0x85), *range(0x86, 0xA0)]]
+    table = dict.fromkeys(map(ord, invisible + "".join(controls)), None)
+    text = re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", text)
     return unicodedata.normalize("NFC", text.translate(table)).split()
 
 
@@ -440,3 +445,41 @@ def test_article_citing_papers_deep_in_sections_stays_one_note():
     ]
     post = Post(source=Source(kind="markdown", path="n.md"), blocks=blocks, splittable=True)
     assert len(normalize_posts([post]).notes) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # C0/C1 controls and terminal colour codes pasted from a console: gone (HTML and XML cannot carry them)
+        ("loss\x00 fell\x01 to 0.1\x7f", "loss fell to 0.1"),
+        ("\x1b[31mERROR\x1b[0m: CUDA out of memory", "ERROR: CUDA out of memory"),
+        ("модель\x08 обучена\x9b", "модель обучена"),
+        # vertical tab, form feed, NEL and U+2028 end a line; U+2029 ends a paragraph
+        ("первая\u2028вторая\x85третья\x0cчетвёртая\x0bпятая", "первая\nвторая\nтретья\nчетвёртая\nпятая"),
+        ("абзац один\u2029абзац два", "абзац один\n\nабзац два"),
+        ("record\x1eunit\x1fend", "record unit end"),
+        # soft hyphens are invisible; bidi controls are data (Arabic, Hebrew) and stay
+        ("\u2066attention\u2069\u200f", "\u2066attention\u2069\u200f"),
+        ("пере\u00adнос сло\u00adва", "перенос слова"),
+        # emoji sequences keep their joiners
+        ("👨\u200d👩\u200d👧 семья", "👨\u200d👩\u200d👧 семья"),
+    ],
+)
+def test_invisible_and_control_characters(raw, expected):
+    assert normalize_text(raw) == expected
+    assert normalize_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("front_matter_title", "expected"),
+    [
+        ('"Заметка\x01 про\u2028attention"', "Заметка про attention"),
+        ('"Notes on\x1b[1m LoRA\x1b[0m"', "Notes on LoRA"),
+    ],
+)
+def test_a_readers_title_gets_the_same_cleanup(tmp_path, front_matter_title, expected):
+    path = tmp_path / "post.md"
+    path.write_text(f"---\ntitle: {front_matter_title}\ndate: 2024-02-01\n---\n\n"
+                    "Трансформеры используют механизм внимания для обработки последовательностей.\n", encoding="utf-8")
+    (note,) = notelingo.ingest(str(path))
+    assert note.title == expected

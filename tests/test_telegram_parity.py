@@ -64,6 +64,10 @@ def test_dates_carry_the_zone_in_both():
         ("2020-11-12T14:48:48", "1605120528", "2020-11-12T14:48:48"),  # 20 hours off: no such zone
         ("2020-11-12T14:48:17", "1605185397", "2020-11-12T14:48:17"),  # seconds disagree: not one moment
         (None, "1605192528", None),
+        # a date that is no date (damaged or hand-edited export): the timestamp in UTC, else nothing
+        ("2024-02-30T10:00:00", "1709287200", "2024-03-01T10:00:00+00:00"),
+        ("not a date", "abc", None),
+        ("2024-13-01T10:00:00", None, None),
     ],
 )
 def test_date_with_offset(date, unixtime, zoned):

@@ -251,7 +251,9 @@ def _build_note(post: Post, section: list[RawBlock], index: int, count: int) -> 
     blocks = [_to_block(i, raw) for i, raw in enumerate(section)]
     body = "\n".join(raw.text for raw in section)
     untitled = count == 1 or _is_untitled_lead(section, index)
-    title = post.title if post.title and untitled else _title_of(section, count > 1)
+    # A reader's title (front matter, <title>, JSON-LD) gets the blocks' cleanup: one line, no controls or bidi marks.
+    given = " ".join(normalize_text(post.title).split()) if post.title else ""
+    title = given if given and untitled else _title_of(section, count > 1)
     return Note(
         id=_note_id(source, index, body),
         lang="und",

@@ -85,3 +85,21 @@ def _zone(text: str | None) -> timezone | None:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def iso_date(text: object) -> str | None:
+    """``text`` as ISO 8601 when it is a date: a date line (:func:`parse_date_line`), else ISO 8601 as written
+    ("2024-03-01T10:00:00.000Z"); anything else (front matter's "30.02.2024", "2024-13-45", "TBD") is None, so
+    an impossible date never reaches a note's ``date`` (which promises ISO 8601) or hides the file name's."""
+    if hasattr(text, "isoformat"):
+        text = text.isoformat()
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found = parse_date_line(text)
+    if found:
+        return found
+    try:
+        datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return text.strip()

@@ -19,7 +19,14 @@ from ..protect.zones import HOST, SPACING_ZONE_RE
 # Regexes, not str.translate: translate looks every character up in a dict (~0.2 µs
 # each), a character class scans in C (a 5 MB line: 0.02 s instead of 1.8 s).
 _SPACE_LIKE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Invisible: zero-width space, word joiner, BOM, soft hyphen ("пере\u00adнос" is one word). Bidi controls stay:
+# Arabic and Hebrew notes need them, and isolating them is the renderers' job.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# Controls shown as nothing, and terminal colour codes pasted with them ("\x1b[31m"); HTML and XML cannot carry
+# most of them. Tab and line feed stay; vertical tab, form feed, NEL and U+2028 end a line, U+2029 a paragraph.
+_CONTROLS = re.compile("\x1b\\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_FIELD_SEPARATORS = re.compile("[\x1c-\x1f]")  # whitespace to Python's str.split: they part words
+_LINE_BREAKS = re.compile("[\x0b\x0c\x85\u2028]")
 _FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _RUN_OF_SPACES = re.compile(r"[ \t]{2,}")
@@ -33,6 +40,7 @@ def normalize_text(text: str) -> str:
     LaTeX; at most one blank line in a row; no blank lines at either end.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _FIELD_SEPARATORS.sub(" ", _LINE_BREAKS.sub("\n", _CONTROLS.sub("", text))).replace("\u2029", "\n\n")
     out: list[tuple[str, bool]] = []  # (line, inside a code fence)
     in_fence = None
     for line in text.split("\n"):

@@ -23,6 +23,8 @@ _BLOCKS = frozenset({"p", "div", "section", "article", "figure", "figcaption", "
 _SKIPPED = frozenset({"script", "style", "noscript", "iframe", "svg", "form", "button"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
+# A numeric character reference, and the one right after it (an emoji written as two UTF-16 halves, "&#55357;&#56960;").
+_CHAR_REFS = re.compile(r"&#(x[0-9a-f]{1,8}|[0-9]{1,10});(?:&#(x[0-9a-f]{1,8}|[0-9]{1,10});)?", re.IGNORECASE)
 
 
 def read_feed(text: str, path: str) -> list[Post]:
@@ -39,12 +41,41 @@ def read_feed(text: str, path: str) -> list[Post]:
     return posts
 
 
+def _code_point(ref: str | None) -> int | None:
+    if ref is None:
+        return None
+    return int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+
+
+def _xml_char(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _char_ref(match: re.Match) -> str:
+    first, second = _code_point(match.group(1)), _code_point(match.group(2))
+    if second is not None and 0xD800 <= first <= 0xDBFF and 0xDC00 <= second <= 0xDFFF:
+        return chr(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+    head = match.group(0)[: match.end(1) - match.start() + 1]
+    head = head if _xml_char(first) else ""
+    if second is None:
+        return head
+    tail = match.group(0)[match.start(2) - match.start() - 2:]
+    return head + (tail if _xml_char(second) else "")
+
+
+def _without_bad_char_refs(text: str) -> str:
+    """References to characters XML cannot hold (UTF-16 halves, controls) are dropped, a pair of halves becomes its
+    character: lxml's recovering parser kept them as broken UTF-8, and reading the text then failed the whole
+    feed (UnicodeDecodeError)."""
+    return _CHAR_REFS.sub(_char_ref, text) if "&#" in text else text
+
+
 def _parse(text: str, path: str):
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     try:
-        root = etree.fromstring(text.lstrip("\ufeff").encode("utf-8"), parser)
+        root = etree.fromstring(_without_bad_char_refs(text.lstrip("\ufeff")).encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         raise FormatError(path, f"is not a readable RSS/Atom feed ({exc}); save the feed again") from None
     if root is None:

@@ -19,6 +19,10 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mkd"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 _JSON_LINES_SAMPLE = 5
+# A UTF-16 surrogate written as a JSON escape; json.loads joins a valid pair into one character and keeps a lone
+# half as is, which no UTF-8 file can hold.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Markers the Telegram Desktop HTML exporter writes on every page.
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*)*<(rss|feed|rdf:RDF)[\s>]",
@@ -62,13 +66,19 @@ def detect_format(text: str, path: str) -> str:
 
 def _looks_like_json(head: str, path: str) -> bool:
     if not head.startswith(("{", "[")):
-        return False
+        # A .json file holding only null, a number or a string (an export that failed) is JSON, to be refused as
+        # such; read as text it became a note titled "null".
+        return suffix_of(path) in JSON_SUFFIXES and len(head) < 4096 and _parses(head)
     if suffix_of(path) in JSON_SUFFIXES or '"messages"' in head[:100_000] or looks_like_json_lines(head):
         return True
     # Without a .json name, only content that really parses counts as JSON:
     # a text note may well start with "[1] ..." or "{draft}".
+    return _parses(head)
+
+
+def _parses(text: str) -> bool:
     try:
-        json.loads(head)
+        json.loads(text)
     except ValueError:
         return False
     return True
@@ -105,12 +115,30 @@ def looks_like_json_lines(head: str) -> bool:
         return False
 
 
+def loads(text: str) -> object:
+    """``json.loads`` without lone surrogates: scripts that cut a message at a UTF-16 offset (Telethon and
+    Pyrogram dumps, truncated previews) leave half an emoji as ``\\ud83d``; kept, it made every note of the
+    file impossible to write ("surrogates not allowed"). The half is dropped, valid pairs are untouched."""
+    data = json.loads(text)
+    return _without_surrogates(data) if _ESCAPED_SURROGATE.search(text) else data
+
+
+def _without_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    return value
+
+
 def parse_json(text: str, path: str) -> object:
     """Parse JSON, or JSON Lines into a list of objects; a syntax error becomes a FormatError naming the
     line and column."""
     text = text.lstrip("\ufeff")
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and _first_line_is_object(text):
             return _json_lines(text, path)
@@ -137,7 +165,7 @@ def _json_lines(text: str, path: str) -> list:
         if not line.strip():
             continue
         try:
-            items.append(json.loads(line))
+            items.append(loads(line))
         except json.JSONDecodeError as exc:
             raise FormatError(
                 path, f"line {number}, column {exc.colno}: invalid JSON Lines ({exc.msg}); the file may be truncated"

@@ -42,6 +42,9 @@ _CHROME_CLASSES = frozenset({
 })
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# C0 controls other than tab and line ends: browsers show nothing for them, but trafilatura builds XML, which
+# cannot hold them, and gave up on the whole page (a stray \x0b or \x08 pasted from Word lost every paragraph).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_tex(tex: str) -> str:
@@ -296,7 +299,7 @@ def parse_page(text: str, path: str):
     import lxml.html
     from lxml.etree import ParserError
 
-    markup = _XML_DECLARATION.sub("", text, count=1)
+    markup = _CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", _XML_DECLARATION.sub("", text, count=1))
     try:
         return lxml.html.document_fromstring(markup)
     except (ParserError, ValueError) as exc:

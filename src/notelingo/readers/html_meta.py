@@ -9,12 +9,12 @@ or widget paragraphs are not authors.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..schema import RawBlock
+from .formats import loads
 
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:view\s+all\s+(?:posts|articles|stories)\s+by|all\s+posts\s+by|more\s+posts\s+by|posts\s+by|"
@@ -63,8 +63,8 @@ def page_meta(tree) -> PageMeta:
 
 def _json_ld_items(text: str) -> list[dict]:
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = loads(text)
+    except (ValueError, RecursionError):
         return []
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
     return [item for item in items if isinstance(item, dict)]

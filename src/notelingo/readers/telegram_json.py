@@ -201,10 +201,15 @@ def date_with_offset(date: str | None, unixtime: Any) -> str | None:
 
     '2023-03-01T09:00:00' at 1677650400 (06:00 UTC) -> '2023-03-01T09:00:00+03:00'; the
     HTML export of the same message says 'UTC+03:00'. Without a usable timestamp (legacy
-    exports) the date stays as it is: no zone is better than a guessed one.
+    exports) the date stays as it is: no zone is better than a guessed one. A ``date`` that is no
+    date ('2024-02-30T10:00:00', hand-edited or damaged exports) is replaced by the timestamp in UTC,
+    or None: a note's date is ISO 8601 or nothing.
     """
     try:
         local = datetime.fromisoformat(date or "")
+    except ValueError:
+        return _utc_of(unixtime) if date else None
+    try:
         utc = datetime.fromtimestamp(int(unixtime), tz=timezone.utc).replace(tzinfo=None)
     except (TypeError, ValueError, OverflowError, OSError):
         return date
@@ -216,6 +221,13 @@ def date_with_offset(date: str | None, unixtime: Any) -> str | None:
     sign = "-" if minutes < 0 else "+"
     hours, rest = divmod(abs(minutes), 60)
     return f"{date}{sign}{hours:02d}:{rest:02d}"
+
+
+def _utc_of(unixtime: Any) -> str | None:
+    try:
+        return datetime.fromtimestamp(int(unixtime), tz=timezone.utc).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def _scalar(value: Any) -> int | str | None:

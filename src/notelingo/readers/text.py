@@ -20,7 +20,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from ..notes.dates import parse_date_line
+from ..notes.dates import iso_date, parse_date_line
 from ..protect.zones import STARTS_WITH_LINK_RE
 from ..schema import Post, RawBlock, Source
 from .codeshape import code_runs
@@ -78,7 +78,7 @@ def read_text_dump(text: str, path: str, kind: str) -> list[Post]:
         title = meta.get("title") if not parse_date_line(meta.get("title") or "") else None
         posts[0].title = title or None
         # Jekyll/Hugo write "2019-04-25 09:00:00 -0700": read into ISO 8601 like any date line.
-        posts[0].date = parse_date_line(meta.get("date") or "") or meta.get("date") or None
+        posts[0].date = iso_date(meta.get("date"))
     if kind == "markdown" and len(posts) == 1:
         # A post file named as Jekyll names them: dated, and titled by its slug, when front matter is silent.
         day, slug = dated_name(path)

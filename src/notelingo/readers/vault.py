@@ -23,7 +23,7 @@ from pathlib import PurePath
 
 import yaml
 
-from ..notes.dates import parse_date_line
+from ..notes.dates import iso_date, parse_date_line
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 _VAULT_SETTINGS = (".obsidian",)
@@ -262,8 +262,9 @@ def _meta_date(meta: dict) -> str | None:
         value = meta.get(key)
         if value is None or value == "":
             continue
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        return parse_date_line(text) or text
+        found = iso_date(value.isoformat() if hasattr(value, "isoformat") else str(value))
+        if found:
+            return found
     return None
 
 

@@ -70,13 +70,20 @@ def term_spans(note: Note, block: Block, lang: str) -> list[Span]:
     """Non-overlapping term spans in ``block.text[lang]``, sorted by start."""
     text = block.text.get(lang, "")
     candidates: list[Span] = []
+    searched: set[str] = set()
     for term in note.terms:
         if term.block != block.id or not text:
             continue
         if term.lang == lang:
             span = _original_span(term, text)
             candidates.extend([span] if span else [])
-        else:
+            continue
+        # Every occurrence of a rendering is found once: a long block repeats the same term hundreds of times,
+        # and searching the whole text again for each use made spans (and time, memory) grow as uses squared.
+        # Of equal spans the first term's wins anyway, so later terms with the same rendering add nothing.
+        form = (term.rendering or {}).get(lang)
+        if form and form not in searched:
+            searched.add(form)
             candidates.extend(_rendered_spans(term, text, lang))
     return _drop_overlaps(candidates, len(text))
 
