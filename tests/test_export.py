@@ -281,6 +281,25 @@ def test_cli_export(tmp_path, fmt, name, summary):
     result = runner.invoke(app, ["export", str(BILINGUAL), "--format", fmt, "-o", str(tmp_path / name)])
     assert result.exit_code == 0, result.output
     assert summary in result.output and (tmp_path / name).exists()
+    implied = tmp_path / "implied" / name  # the same format from the output's name alone
+    implied.parent.mkdir()
+    result = runner.invoke(app, ["export", str(BILINGUAL), "-o", str(implied)])
+    assert result.exit_code == 0 and summary in result.output and implied.exists(), result.output
+
+
+@pytest.mark.parametrize("output, expected", [
+    ("x.tmx", "tmx"), ("X.TMX", "tmx"), ("notes.jsonl", "jsonl"), ("vault", "markdown"), ("out/vault/", "markdown"),
+    ("x.txt", None), ("digest.html", None),
+])
+def test_export_format_from_the_output_name(output, expected):
+    from notelingo.cli.export_cmd import format_of
+    from notelingo.errors import UsageError
+
+    if expected is None:
+        with pytest.raises(UsageError, match="cannot tell the format"):
+            format_of(output)
+    else:
+        assert format_of(output) == expected
 
 
 @pytest.mark.parametrize(
@@ -289,6 +308,7 @@ def test_cli_export(tmp_path, fmt, name, summary):
         (["--format", "docx", "-o", "{tmp}/x"], 2, "choose one of tmx, markdown, jsonl"),
         (["--format", "tmx", "-o", "{tmp}/missing/x.tmx"], 1, "does not exist"),
         (["--format", "markdown", "-o", "{tmp}/missing/vault"], 1, "does not exist"),
+        (["-o", "{tmp}/x.txt"], 2, "--format: cannot tell the format from"),
     ],
 )
 def test_cli_export_errors(tmp_path, args, code, message):

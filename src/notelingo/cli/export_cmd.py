@@ -13,7 +13,9 @@ _WHAT = {"tmx": "translation units", "markdown": "note files", "jsonl": "notes"}
 def export_command(
     notes: str = typer.Argument(..., help="notes.jsonl written by 'translate'."),
     fmt: str = typer.Option(
-        ..., "--format", "-f", help="tmx (translation memory), markdown (one file per note), jsonl."
+        "", "--format", "-f",
+        help="tmx (translation memory), markdown (one file per note), jsonl; by default from -o "
+             "(.tmx, .jsonl; a name without an extension is a markdown folder).",
     ),
     output: str = typer.Option(..., "--output", "-o", help="Output file (tmx, jsonl) or folder (markdown)."),
 ) -> None:
@@ -24,7 +26,7 @@ def export_command(
         from ..fileio import check_output_path
         from ..writers import EXPORT_FORMATS
 
-        fmt = fmt.strip().lower()
+        fmt = fmt.strip().lower() or format_of(output)
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
         if fmt != "markdown":  # markdown writes a folder, checked by the vault writer
@@ -34,3 +36,19 @@ def export_command(
             err(f"export: wrote {output} ({count} {_WHAT[fmt]})")
         if fmt == "tmx" and count == 0:
             err(f"warning: {notes}: no translated sentences, so the TMX has no units; run 'notelingo translate' first")
+
+
+def format_of(output: str) -> str:
+    """The export format an output name implies: ``x.tmx`` -> tmx, ``x.jsonl`` -> jsonl, a name without an
+    extension (or an existing folder) -> markdown; raises ``UsageError`` naming ``--format`` otherwise."""
+    import os
+    from pathlib import PurePath
+
+    from ..errors import UsageError
+
+    suffix = PurePath(output).suffix.lower()
+    if suffix in (".tmx", ".jsonl"):
+        return suffix[1:]
+    if not suffix or os.path.isdir(output) or output.endswith(("/", os.sep)):
+        return "markdown"
+    raise UsageError(f"--format: cannot tell the format from {output!r}; give -f tmx, -f markdown or -f jsonl")
