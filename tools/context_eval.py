@@ -35,8 +35,8 @@ def score(records: list[dict]) -> dict[str, Counter]:
     """Per split: kept / kept_total / reinflected / reinflected_total / rendering / rendering_total."""
     from glossary_eval import _same
     from notelingo.glossary import load_glossary
-    from notelingo.glossary.context import KEPT, is_noun_phrase, read_in_context
-    from notelingo.glossary.forms import inflect_phrase
+    from notelingo.glossary.context import KEPT, read_in_context
+    from notelingo.glossary.forms import inflect_phrase, is_noun_phrase
 
     glossary = load_glossary(None)
     entries = {entry.en: entry for entry in glossary.entries}

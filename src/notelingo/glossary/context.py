@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..alphabet import CYRILLIC_RE
 from .agree import choose_form
-from .forms import _head, _parses, inflect_phrase, is_noun_phrase
+from .forms import CASES, _head, _parses, inflect_phrase, is_noun_phrase, paradigm
 
 #: How a rendering's form was chosen (``TermUse.choice``), beside agree's governed / nominative.
 KEPT = "kept"
 REINFLECTED = "re-inflected"
 
-_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 WORD_RE = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 
 
@@ -83,7 +81,7 @@ def _noun_forms(word: str) -> list[tuple[str, bool]]:
     for p in parses:
         if p.tag.POS == "NOUN" and p.is_known and p.tag.case and p.tag.number:
             case = {"gen2": "gent", "loc2": "loct", "acc2": "accs", "voct": "nomn"}.get(p.tag.case, p.tag.case)
-            if case in _CASES and (case, p.tag.number == "plur") not in forms:
+            if case in CASES and (case, p.tag.number == "plur") not in forms:
                 forms.append((case, p.tag.number == "plur"))
     return forms
 
@@ -96,16 +94,7 @@ def _rendering_forms(rendering: str, window: list[str]) -> list[tuple[str, bool]
     """(case, plural) in which the nominative noun phrase ``rendering`` is written as ``window``. A word that
     declines but has no plural («реферирование») is not read as a plural (its plural comes back unchanged)."""
     text = " ".join(window)
-    return [(case, plural) for case, plural, form in _paradigm(rendering) if _same(form, text)]
-
-
-@lru_cache(maxsize=4096)
-def _paradigm(rendering: str) -> tuple[tuple[str, bool, str], ...]:
-    """(case, plural, form) of ``rendering`` in every case and number it has (worked out once a rendering)."""
-    cells = {(case, plural): inflect_phrase(rendering, case, plural) for plural in (False, True) for case in _CASES}
-    declines = len({cells[case, False] for case in _CASES}) > 1
-    no_plural = declines and _same(cells["nomn", True], cells["nomn", False])
-    return tuple((case, plural, form) for (case, plural), form in cells.items() if not (plural and no_plural))
+    return [(case, plural) for case, plural, form in paradigm(rendering) if _same(form, text)]
 
 
 def _other_rendering(renderings: tuple[str, ...], words: list[str]) -> tuple[int, int, list[tuple[str, bool]]] | None:

@@ -12,7 +12,9 @@ from functools import lru_cache
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
 from .government import INANIMATE_NOUNS
 
-_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+#: The six cases a glossary target is written in, most common in real ML text first but nominative.
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_CASES = frozenset(CASES)
 #: Parts of speech that agree with the noun after them (adjectives, participles, numerals, pronouns).
 _AGREEING = frozenset({"ADJF", "PRTF", "NUMR", "NPRO"})
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init", "Fixd"})
@@ -113,3 +115,13 @@ def is_noun_phrase(rendering: str) -> bool:
     words = rendering.split(" ")
     head = words[_head(words)]
     return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in _parses(head.rsplit("-", 1)[-1]))
+
+
+@lru_cache(maxsize=4096)
+def paradigm(phrase: str) -> tuple[tuple[str, bool, str], ...]:
+    """(case, plural, form) of the nominative ``phrase`` in every case and number it has: a phrase that
+    declines but has no plural («реферирование»: its plural comes back unchanged) gives its singular only."""
+    cells = {(case, plural): inflect_phrase(phrase, case, plural) for plural in (False, True) for case in CASES}
+    declines = len({cells[case, False] for case in CASES}) > 1
+    no_plural = declines and cells["nomn", True].casefold() == cells["nomn", False].casefold()
+    return tuple((case, plural, form) for (case, plural), form in cells.items() if not (plural and no_plural))

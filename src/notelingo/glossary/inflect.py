@@ -266,11 +266,10 @@ def accepted_renderings(entry: Entry, lang: str) -> set[str]:
 @lru_cache(maxsize=4096)
 def _russian_cases(target: str, countable: bool) -> frozenset[str]:
     """``target`` in the six cases, singular (and plural when ``countable``)."""
-    from .agree import inflect_phrase
+    from .forms import CASES, inflect_phrase
 
     numbers = (False, True) if countable else (is_plural_russian(target),)
-    return frozenset(inflect_phrase(target, case, plural)
-                     for case in ("nomn", "gent", "datv", "accs", "ablt", "loct") for plural in numbers)
+    return frozenset(inflect_phrase(target, case, plural) for case in CASES for plural in numbers)
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -207,22 +207,19 @@ def pattern_surfaces(form: str) -> list[str]:
     return list(dict.fromkeys(surfaces))
 
 
-_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-
-
 @lru_cache(maxsize=65536)
 def inflected_surfaces(form: str) -> list[str]:
     """A Russian form of several words in every case and number («скрытый слой» -> «скрытому слою», «скрытых
     слоях», ...). A word's key is its likeliest lemma, and for some forms that is another word's («слою» reads
     first as «слоить», «скрытом» as «скрыть», «политик» as «политик»): those forms are patterns of their own.
     Only they: a form whose words read as the lemmas of the glossary's form is matched by that form's keys."""
-    from .forms import inflect_phrase, is_noun_phrase
+    from .forms import is_noun_phrase, paradigm
 
     if " " not in form.strip() or not CYRILLIC_RE.search(form) or not is_noun_phrase(form):
         return []  # only a noun phrase declines as one («все против всех» is no «всех против всех»)
 
     base = _likeliest_lemmas(form)
-    surfaces = (inflect_phrase(form, case, plural) for case in _CASES for plural in (False, True))
+    surfaces = (surface for _, _, surface in paradigm(form))
     return [surface for surface in dict.fromkeys(surfaces) if _likeliest_lemmas(surface) != base]
 
 
