@@ -60,3 +60,25 @@ def test_deferred_beam_alignments_are_those_made_at_once_and_batch_invariant(tin
     assert [(out, None if a is None else a.dumps()) for out, a in finished] == list(zip([o for o, _ in at_once], dumps))
     alone = [translator.translate_aligned([text], [True])[0] for text, w in zip(texts, want) if w]
     assert [(out, a.dumps()) for out, a in alone] == [(o, d) for (o, _), d, w in zip(at_once, dumps, want) if w]
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_a_beam_runs_retry_decodes_greedily_and_aligns_at_once(tiny_models, tmp_path, backend):
+    """checks.RETRY_BEAMS: a looping output is decoded again greedily whatever the run's beams (the same
+    retry as a greedy run's), and a greedy retry's alignment comes with it, with no forced pass."""
+    from notelingo.mt import DecodingOptions, load_translator
+    from notelingo.mt.ct2 import Unaligned
+    from notelingo.mt.models import resolve_pair
+
+    (model,) = resolve_pair("ru", "en", {"ru-en": tiny_models["ru-en"]})
+    texts = [" ".join(["слово"] * n) + " XQ0." for n in (2, 9, 30)]
+    want = [True, False, True]
+    beam = load_translator(backend, model, "cpu", DecodingOptions(beams=4), str(tmp_path / "beam"))
+    greedy = load_translator(backend, model, "cpu", DecodingOptions(beams=1), str(tmp_path / "greedy"))
+    again = beam.translate_again(texts, want)
+    assert not any(isinstance(found, Unaligned) for _, found in again)
+    assert [found is not None for _, found in again] == want
+    expected = greedy.translate_again(texts, want)
+    assert [(out, None if a is None else a.dumps()) for out, a in again] == \
+        [(out, None if a is None else a.dumps()) for out, a in expected]
+    assert beam.translate_again(texts) == greedy.translate_again(texts)

@@ -41,16 +41,17 @@ def test_key_ignores_unrelated_signature_fields_and_depends_on_text():
 # Greedy keys changed on purpose when greedy decoding moved from bucket caps to each sentence's own cap
 # (an output that reached the cap is shorter now); see test_greedy_keys_left_the_bucket_caps. Beam keys changed
 # on purpose when beam batches came to hold sources of one token length, and all keys when chunks came to be
-# padded to their bucket's top with greedy loops cut; see test_keys_of_earlier_batching_are_not_read_back.
+# padded to their bucket's top with greedy loops cut, and beam keys when a looping beam output came to be decoded
+# again greedily; see test_keys_of_earlier_batching_are_not_read_back.
 @pytest.mark.parametrize("signature, text, key, alignment", [
     (ModelSignature("ru-en", "Helsinki-NLP/opus-mt-ru-en@0123456789abcdef", "ctranslate2", "int8_float32", "cpu",
                     DecodingOptions()), "Привет, мир. ⟦0⟧ GPT-3",
-     "ac09c3bec3a955fd823f2b3f30cd0859da468bb99e770eb35a98fc0e5e3ec025",
-     "c42cfb83a866861f21689017e6c87b892eedfafbbf3b17b88e94211e276ebbe4"),
+     "1abcdd46dea947d849024904f99ee9a2d46706f56b01e1235bb2a202adddd722",
+     "205bf10f06dc555b46e76fdf9ee0f46ff8c65434564172c839c69db884e082f7"),
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
                     DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)), 'Hello "world"\n',
-     "e29a1a39deb9f9b33da1ad5ccfeeec70e4d4be3a69995824559f5c0c0f02f403",
-     "dd2904c60c25f546518dc28618f59bfbba46c54d7c21e5fb0ef8a56338243eb3"),
+     "c8d0d1ea2a8bc9f6b901707642c46f387485360d6c4f40d2b5bca435c6b0a40f",
+     "21c498dcc9d9eb13bd629acb84be6abdb6cedb51323dec4dd71f7825f6ecd3af"),
 ])
 def test_keys_of_a_fixed_signature_are_pinned(signature, text, key, alignment):
     assert cache_key(text, signature) == key
@@ -69,7 +70,7 @@ def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
     plan = {"models": ["Helsinki-NLP/opus-mt-ru-en@0123456789abcdef"], "backend": "ctranslate2", "device": "auto",
             "decoding": DecodingOptions().as_dict(), "glossary": "abc", "keep_acronyms": True}
     assert cache.block_key(note, 1, "ru", "en", plan) == (
-        "6c7e6e6cd711017a31fa8d2ec1e583227aeb7b17101c5751512b1797844ad38f")  # BLOCK_RECORD_VERSION 6, terms in context
+        "534d3cfcf81c4c38098581b02fbc5f051956e803c15603c131e73b36cad0129b")  # record v6, greedy retry
 
 
 @pytest.mark.parametrize("signature, era_key", [
@@ -77,6 +78,10 @@ def test_block_key_of_a_fixed_note_is_pinned(monkeypatch):
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
                     DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)),
      "987d6da41330d478d105b0f6063c7f41e390cad5cdebd7435c3d3b8b4e9d9410"),
+    # beam search whose looping outputs were decoded again with beams (before checks.RETRY_BEAMS)
+    (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "transformers", "float32", "cuda",
+                    DecodingOptions(beams=2, length_ratio=1.5, length_extra=4)),
+     "e29a1a39deb9f9b33da1ad5ccfeeec70e4d4be3a69995824559f5c0c0f02f403"),
     # greedy in mixed-length chunks, loops decoded to the cap
     (ModelSignature("en-ru", "/models/opus-mt-en-ru@local-5f3a", "ctranslate2", "int8_float32", "cpu",
                     DecodingOptions(beams=1)),
@@ -149,7 +154,7 @@ def test_chain_signature_record_and_plan_fields_keep_their_old_keys():
     assert ChainSignature(PIVOT).record() == {"model": "a@1 -> b@2", "backend": "ctranslate2",
                                               "compute_type": "int8_float32",
                                               "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10",
-                                                           "batch": "bucket-top"}}
+                                                           "batch": "bucket-top", "retry": "greedy"}}
     models = [ResolvedModel("ru-en", "a", "1", "/a"), ResolvedModel("en-de", "b", "2", "/b")]
     planned = ChainSignature.planned(models, "transformers", "auto", DecodingOptions(beams=1))
     assert planned.plan_fields() == {"models": ["a@1", "b@2"], "backend": "transformers", "device": "auto",
@@ -171,5 +176,5 @@ def test_sign_note_fills_the_schema_signature_from_pair_records():
         "notelingo": "9.9", "detector": {"engine": "auto"}, "models": {"en-ru": "c@3", "ru-de": "a@1 -> b@2"},
         "backend": "ctranslate2", "compute_type": "int8_float32", "glossary_hash": "gh",
         # the last pair in sorted order: ru-de
-        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10", "batch": "bucket-top"},
+        "decoding": {"beams": 2, "max_new_tokens": "2*bucket(src)+10", "batch": "bucket-top", "retry": "greedy"},
     }

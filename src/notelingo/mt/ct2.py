@@ -27,11 +27,12 @@ import tempfile
 import threading
 import weakref
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
 from ..errors import ModelError
-from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops
+from .checks import RETRY_BEAMS, RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops
 from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, cpu_count, length_bucket
 from .spm import MarianSpm
@@ -352,21 +353,22 @@ class CT2Translator(MarianTokens):
             return list
         retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM,
                  "repetition_penalty": RETRY_REPETITION_PENALTY} if again else {}
+        decoding = replace(self.decoding, beams=RETRY_BEAMS) if again else self.decoding
         tokens = self.cached_tokens(texts)
         lengths = [len(t) for t in tokens]
         self.check_lengths(lengths, texts)
-        caps = [self.decoding.max_new_tokens(n, self.limit) for n in lengths]
-        greedy = self.decoding.beams == 1
+        caps = [decoding.max_new_tokens(n, self.limit) for n in lengths]
+        greedy = decoding.beams == 1
         pending = []
         # Each chunk is padded to its bucket's top and decodes only to its own longest cap; greedy
         # rows stop at their own cap or loop (StreamStop); the chunks queue on the workers
         # asynchronously so every worker stays busy.
-        for chunk in length_chunks(lengths, self.inter_threads, self.decoding.beams):
+        for chunk in length_chunks(lengths, self.inter_threads, decoding.beams):
             attention = greedy and want is not None and any(want[i] for i in chunk)
             stop = StreamStop([texts[i] for i in chunk], [caps[i] for i in chunk], self.tokenizer.decode_pieces) \
                 if greedy else None
             futures = self.translator.translate_batch(
-                padded_rows([tokens[i] for i in chunk]), beam_size=self.decoding.beams, asynchronous=True,
+                padded_rows([tokens[i] for i in chunk]), beam_size=decoding.beams, asynchronous=True,
                 max_decoding_length=max(caps[i] for i in chunk), return_attention=attention, callback=stop,
                 use_vmap=self.vmap is not None, **retry,
             )

@@ -76,12 +76,17 @@ class HFTranslator(MarianTokens):
     def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
         """What :meth:`translate_batch` (``want`` None) or :meth:`translate_aligned` gives, decoded
         against repetition (for outputs that looped: see :mod:`.checks`)."""
-        from .checks import RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
+        import copy
+        from dataclasses import replace
+
+        from .checks import RETRY_BEAMS, RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY
 
         retry = {"no_repeat_ngram_size": RETRY_NO_REPEAT_NGRAM, "repetition_penalty": RETRY_REPETITION_PENALTY}
+        again = copy.copy(self)  # the same model and tokenizer, decoding with the retry's beams
+        again.decoding = replace(self.decoding, beams=RETRY_BEAMS)
         if want is None:
-            return self.translate_batch(texts, retry)
-        return self.translate_aligned(texts, want, retry)
+            return again.translate_batch(texts, retry)
+        return again.translate_aligned(texts, want, retry)
 
     def translate_aligned(self, texts: list[str], want: list[bool],
                           retry: dict | None = None) -> list[tuple[str, object]]:

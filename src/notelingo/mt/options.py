@@ -61,6 +61,8 @@ class DecodingOptions:
         # CTranslate2 pads every chunk to its length bucket's top and cuts greedy loops as they start
         # (ct2.padded_rows, ct2.StreamStop): outputs changed, so entries made before are not read back
         fields["batch"] = "bucket-top"
+        if self.beams > 1:  # a looping output is decoded again greedily (checks.RETRY_BEAMS), no longer with beams
+            fields["retry"] = "greedy"
         return fields
 
 
