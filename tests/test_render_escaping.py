@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import CHROMIUM, CHROMIUM_FLAGS
 from notelingo.render import DigestOptions, build_digest, render_digest
 from notelingo.render.markdown import md_escape
-from notelingo.render.safety import safe_href
+from notelingo.render.safety import close_bidi, safe_href
 from notelingo.schema import Note
 from test_render_helpers import load_fixture_notes
 
@@ -244,7 +244,7 @@ def test_any_text_stays_text_in_html(text, title):
     # A block that repeats the title is shown once, as the title's cell in its language.
     cell = lxml.html.fromstring(html).xpath("//main//*[contains(concat(' ', @class, ' '), ' cell ')][@lang='en']")
     if text.strip():  # inline code shows without its backticks (as <code>)
-        assert cell and cell[0].text_content() == _without_code_fences(text)
+        assert cell and cell[0].text_content() == close_bidi(_without_code_fences(text))
 
 
 def _without_code_fences(text: str) -> str:
@@ -268,8 +268,36 @@ def test_md_escape_renders_back_to_the_same_text(text):
     markdown_it = pytest.importorskip("markdown_it")
     rendered = markdown_it.MarkdownIt("commonmark", {"html": True}).renderInline(md_escape(text))
     shown = lxml.html.fromstring(f"<p>{rendered}</p>").text_content() if rendered else ""
-    assert shown == " ".join(text.split())
+    assert shown == close_bidi(" ".join(text.split()))
     assert "<" not in rendered.replace("<br", "")  # no element at all
+
+
+RLO, LRO, RLE, PDF, RLI, FSI, PDI = "\u202e", "\u202d", "\u202b", "\u202c", "\u2067", "\u2068", "\u2069"
+
+
+@pytest.mark.parametrize("text, closed", [
+    ("plain text", "plain text"),
+    (f"{RLO}gnp.exe", f"{RLO}gnp.exe{PDF}"),  # a stray override is closed where the text ends
+    (f"{RLO}evil{PDF} rest", f"{RLO}evil{PDF} rest"),  # balanced: unchanged
+    (f"{RLI}isolated", f"{RLI}isolated{PDI}"),
+    (f"{RLE}a{LRO}b", f"{RLE}a{LRO}b{PDF}{PDF}"),  # closed innermost first
+    (f"{RLI}a{RLO}b{PDI}c", f"{RLI}a{RLO}b{PDI}c"),  # a PDI closes its isolate and what opened inside it
+    (f"{RLO}a{FSI}b{PDF}c", f"{RLO}a{FSI}b{PDF}c{PDI}{PDF}"),  # a PDF cannot close past an open isolate
+    (f"{PDF}{PDI}stray closers", f"{PDF}{PDI}stray closers"),  # nothing open: nothing added, nothing removed
+    (f"{RLO}line one\nline two", f"{RLO}line one{PDF}\nline two"),  # closed on each line
+])
+def test_close_bidi(text, closed):
+    assert close_bidi(text) == closed
+
+
+@pytest.mark.parametrize("kind", ["markdown", "html"])
+def test_a_stray_override_does_not_reverse_the_digest_after_it(kind):
+    note = _note_with(f"Spoofed name: {RLO}gnp.exe and more", f"title {RLO}eltit")
+    out = render_digest(build_digest([note]), kind)
+    assert out.count(RLO) >= 2  # the text is kept as it was
+    for line in out.splitlines():
+        if RLO in line:  # every override is closed before the line's own text goes on
+            assert close_bidi(line) == line, ascii(line)
 
 
 # --- a real browser -----------------------------------------------------------------

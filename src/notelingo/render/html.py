@@ -27,7 +27,7 @@ from .layout import (
     text_dir,
     translation_notice,
 )
-from .safety import ref_href, ref_label, safe_href
+from .safety import close_bidi, ref_href, ref_label, safe_href
 from .view import Digest, MetaItem, note_meta_items, plural, repeats_title, title_langs
 
 _LINK_REL = 'rel="noopener noreferrer nofollow"'
@@ -92,8 +92,8 @@ pre code{background:none;padding:0}
 
 
 def esc(text: object) -> str:
-    """Note text made safe for HTML content and attribute values."""
-    return html.escape(str(text), quote=True)
+    """Note text made safe for HTML content and attribute values (bidi controls it opens closed)."""
+    return html.escape(close_bidi(str(text)), quote=True)
 
 
 def link(href: str | None, label: str) -> str:

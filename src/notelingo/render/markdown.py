@@ -26,7 +26,7 @@ from .layout import (
     note_columns,
     translation_notice,
 )
-from .safety import ref_href, ref_label, safe_href
+from .safety import close_bidi, ref_href, ref_label, safe_href
 from .view import Digest, note_meta_items, plural, repeats_title, title_langs
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -48,13 +48,13 @@ def md_escape(text: str) -> str:
 
     Newlines become spaces: a piece never starts a new block.
     """
-    return _escape_inline(" ".join(text.split()))
+    return _escape_inline(close_bidi(" ".join(text.split())))
 
 
 def md_inline(text: str) -> str:
     """Plain text (a title) on one line, escaped except its backtick code spans, which stay as written."""
     pieces = code_pieces(" ".join(text.split()))
-    return "".join(_code_span(raw) if code is not None else _escape_inline(raw) for raw, code in pieces)
+    return close_bidi("".join(_code_span(raw) if code is not None else _escape_inline(raw) for raw, code in pieces))
 
 
 def md_lines(text: str, joiner: str = "  \n") -> str:
@@ -87,7 +87,7 @@ def _marked(note: Note, block: Block, lang: str, joiner: str | None = None) -> s
         first, *rest = piece.text.split("\n")
         lines[-1] += _escape_inline(first)
         lines.extend(_escape_inline(chunk) for chunk in rest)
-    text = joiner.join(_escape_line_start(" ".join(line.split())) for line in lines if line.strip())
+    text = joiner.join(_escape_line_start(close_bidi(" ".join(line.split()))) for line in lines if line.strip())
     return f"**{text}**" if bold and text else text
 
 

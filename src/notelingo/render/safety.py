@@ -1,5 +1,9 @@
 """Which links from notes may become clickable, and text that is safe to embed.
 
+Bidi controls in note text are data (Arabic, Hebrew) and stay in the notes; a renderer closes
+what a piece of text leaves open (:func:`close_bidi`), so a stray U+202E cannot reverse the
+digest's own text after it.
+
 Note text comes from strangers (Telegram ``text_link`` entities carry any href).
 Only ``http``/``https`` URLs with a host are ever linked. The scheme is checked
 the way a browser would read it: after HTML entities are decoded and after
@@ -61,3 +65,34 @@ def ref_label(ref: Ref) -> str:
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (controls, lone surrogates)."""
     return _XML_INVALID.sub("", text)
+
+
+#: Bidi embeddings and overrides (closed by U+202C PDF) and isolates (closed by U+2069 PDI).
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
+_ISOLATES = frozenset("\u2066\u2067\u2068")
+_PDF, _PDI = "\u202c", "\u2069"
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with each bidi embedding, override or isolate it leaves open closed at the end of
+    each of its lines (Unicode UAX #9: a PDF closes the last embedding unless an isolate opened
+    after it; a PDI closes the last isolate and what opened inside it). Text without them is
+    returned as it is; nothing is removed."""
+    if not _BIDI_RE.search(text):
+        return text
+    return "\n".join(_close_line(line) for line in text.split("\n"))
+
+
+def _close_line(line: str) -> str:
+    stack: list[str] = []
+    for char in line:
+        if char in _EMBEDDINGS or char in _ISOLATES:
+            stack.append(char)
+        elif char == _PDF and stack and stack[-1] in _EMBEDDINGS:
+            stack.pop()
+        elif char == _PDI and any(opened in _ISOLATES for opened in stack):
+            while stack.pop() not in _ISOLATES:
+                pass
+    return line + "".join(_PDI if opened in _ISOLATES else _PDF for opened in reversed(stack))
+
