@@ -408,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", action="store_true",
-                        help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+                        help="only apply the agreement relabelling (relabel) and the hand relabels to the fixture as "
+                             "it is, in place")
     parser.add_argument("--add", metavar="SOURCE",
                         help="rebuild only SOURCE's rows (e.g. cs221) and put them in the fixture in place of its "
                              "old ones, every other row kept byte for byte")
@@ -418,13 +419,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.relabel:
         with open(OUT, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
-        new = [relabelled(row) if "relabelled" not in row else row for row in rows]
+        new = [hand_labelled(relabelled(row) if "relabelled" not in row else row) for row in rows]
         _write(new)
         changed: dict[str, int] = {}
         for old, row in zip(rows, new):
             if old is not row:
                 changed[row["split"]] = changed.get(row["split"], 0) + 1
-        print(f"labels changed by agreement: {changed}")
+        print(f"labels changed by agreement or by hand: {changed}")
         return 0
     from notelingo.glossary import load_glossary
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
-from .forms import _AGREEING, _base_parse, _head, _parses
+from .forms import _AGREEING, _base_parse, _head, _parses, misread_masculine
 from .government import (
     CONJUNCTIONS,
     DATIVE_ADJECTIVES,
@@ -162,7 +162,10 @@ def target_gender(target: str | None) -> str | None:
     if not target or not _CYRILLIC.search(target):
         return None
     words = target.split(" ")
-    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
+    head = words[_head(words)].rsplit("-", 1)[-1]
+    if misread_masculine(head):
+        return "masc"
+    parse = _base_parse(head, False)
     return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
 
 
