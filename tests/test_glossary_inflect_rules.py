@@ -40,7 +40,16 @@ def _case(sentence: str, target: str, plural: bool = False) -> str:
 
 
 # (sentence, target, plural, case)
-RULES: list[tuple[str, str, bool, str]] = []
+RULES = [
+    # a verb of giving or assigning, its dative recipient, then the term: the accusative object
+    ("Модель ошиблась, поскольку присвоила всем четырём токенам XX класса", "метка", False, "accs"),
+    ("Поэтому она присваивает токену CODE XX CODE.", "метка", False, "accs"),
+    ("Нужно передать модели XX целиком", "метка", True, "accs"),
+    ("Точность модели XX не меняется", "метка", False, "gent"),  # no verb of giving: the noun's complement
+    ("Мы передали веса модели XX", "метка", False, "gent"),  # «веса» is no recipient
+    # «ограничивать» takes a second object in the instrumental
+    ("Этот код ограничивает пользователей XX из Hub", "чекпоинт", True, "ablt"),
+]
 
 
 @pytest.mark.parametrize("sentence, target, plural, case", RULES)

@@ -45,6 +45,7 @@ from .clause import (
     _naming_participle,
     _number_name,
     _numeral,
+    _object_after_recipient,
     _passed_over,
     _predicate_first,
     _recipient_of_infinitive,
@@ -198,6 +199,8 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
     if _second_object(matches, index):
         return "ablt"  # «инициализировать эту модель словарём»: the verb's second object
+    if _object_after_recipient(matches, index):
+        return "accs"  # «присвоила всем токенам метку»: the object after the recipient
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     governed = _word_governs(matches[index].group(), gender, inverted)
     negated = index > 0 and matches[index - 1].group().lower() == "не"

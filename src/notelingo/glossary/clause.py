@@ -30,6 +30,7 @@ from .government import (
     ONTO_WORDS,
     PERSONAL,
     PUTTING_VERBS,
+    RECIPIENT_VERBS,
     RUSSIAN_CASE,
 )
 
@@ -359,6 +360,21 @@ def _second_object(matches: list[re.Match], index: int) -> bool:
     if at < 0 or not (verb := _parses(matches[at].group())):
         return False
     return verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
+
+
+def _object_after_recipient(matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` a verb's dative recipient, the verb (:data:`RECIPIENT_VERBS`) before it with only
+    attributes between, so that the term after it is the verb's accusative object («присвоила всем четырём
+    токенам XX», «передать модели XX»; not «передать веса модели XX»)?"""
+    if not any(p.tag.POS == "NOUN" and p.tag.case == "datv" for p in _parses(matches[index].group())):
+        return False
+    at = index - 1
+    while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
+        at -= 1
+    if at < 0 or not (verb := _parses(matches[at].group())):
+        return False
+    tag = verb[0].tag
+    return tag.POS in _VERB | {"GRND"} and verb[0].normal_form in RECIPIENT_VERBS and "pssv" not in tag
 
 
 def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
