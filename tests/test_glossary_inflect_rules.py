@@ -49,6 +49,12 @@ RULES = [
     ("Мы передали веса модели XX", "метка", False, "gent"),  # «веса» is no recipient
     # «ограничивать» takes a second object in the instrumental
     ("Этот код ограничивает пользователей XX из Hub", "чекпоинт", True, "ablt"),
+    # a clause-opening first person plural is a verb, not the short adjective pymorphy3 reads first
+    ("Вычислим XX по полученным предсказаниям:", "метрика", False, "accs"),
+    ("Теперь давайте применим XX к датасету", "метрика", False, "accs"),
+    ("Этот метод применим XX", "метрика", False, "nomn"),  # a short adjective inside the clause
+    # an adverb after a short participle is passed over: the participle's agent
+    ("Примеры были дополнены справа XX CODE", "токен", False, "ablt"),
 ]
 
 

@@ -202,7 +202,8 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     if _object_after_recipient(matches, index):
         return "accs"  # «присвоила всем токенам метку»: the object after the recipient
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
-    governed = _word_governs(matches[index].group(), gender, inverted)
+    opens = index == 0 or matches[index - 1].group().lower() in ("давайте", "давай")
+    governed = _word_governs(matches[index].group(), gender, inverted, opens)
     negated = index > 0 and matches[index - 1].group().lower() == "не"
     if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
         return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation

@@ -297,12 +297,16 @@ def _recipient_of_infinitive(text: str, position: int, end: int) -> bool:
     return bool(verb and following) and verb[0].normal_form in lemmas and following[0].tag.POS == "INFN"
 
 
-def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
+def _word_governs(word: str, gender: str | None = None, inverted: bool = False, opens: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
-    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative). A word that
+    ``opens`` the clause is read as a verb of the first person plural where it can be one («Вычислим XX»,
+    «Применим XX»: not the short adjectives «вычислим», «применим»)."""
     parses = _parses(word)
     if not parses or not _CYRILLIC.search(word):
         return None
+    if opens and parses[0].tag.POS == "ADJS":
+        parses = [p for p in parses if p.tag.POS == "VERB" and {"1per", "plur"} <= p.tag.grammemes] or parses
     tag = parses[0].tag
     if word.lower() == "есть":
         return None  # «есть XX»: there is XX
@@ -419,7 +423,8 @@ def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: 
     """How many words from ``matches[index]`` leftwards the reading passes over (0: none): a numeral coordinated
     with the one read (``counted``) already («до 512 или 1024 XX»: the first one's governor decides), a personal
     pronoun with its preposition («удаляет из него XX»: an adjunct), an adverb or particle after an attribute
-    (``attribute``) or a verb («с предварительно обученной XX», «называется просто XX», «одного и того же XX»),
+    (``attribute``), a verb or a short participle («с предварительно обученной XX», «называется просто XX»,
+    «дополнены справа XX», «одного и того же XX»),
     a name or formula in Latin letters (:func:`_formula`: «с bert-base-uncased XX», «выборки x истинной XX»)."""
     low = matches[index].group().lower()
     previous = matches[index - 1].group() if index > 0 else ""
@@ -427,7 +432,7 @@ def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: 
         return 2
     if previous.lower() in RUSSIAN_CASE and low in PERSONAL:
         return 2
-    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB)) or low == "же":
+    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB | {"PRTS"})) or low == "же":
         return 1
     return int(_formula(matches, index, attribute))
 
