@@ -61,3 +61,24 @@ RULES = [
 @pytest.mark.parametrize("sentence, target, plural, case", RULES)
 def test_round_six_rules(sentence, target, plural, case):
     assert _case(sentence, target, plural) == case
+
+
+# the set's labels: a genitive singular right after an active transitive verb is its accusative plural object
+OBJECTS = [
+    ("Сначала мы получим метки для примера.", "accs", "plur"),
+    ("Модель загрузит и кэширует метки:", "accs", "plur"),
+    ("Эти данные не имеют метки.", "gent", "sing"),  # negated: the genitive of negation may stand
+    ("Нужно избегать метки здесь.", "gent", "sing"),  # a verb of the genitive
+    ("Точность метки растёт.", "gent", "sing"),  # a noun before: its complement
+]
+
+
+@pytest.mark.parametrize("text, case, number", OBJECTS)
+def test_a_genitive_label_right_after_a_transitive_verb_is_its_plural_object(text, case, number):
+    from inflection_set import relabelled
+
+    start = text.index("метки")
+    record = {"text": text, "start": start, "end": start + 5, "surface": "метки", "target": "метка",
+              "case": "gent", "number": "sing"}
+    new = relabelled(record)
+    assert (new["case"], new["number"]) == (case, number)

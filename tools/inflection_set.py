@@ -276,6 +276,21 @@ def _verb_after(record: dict, reads: set, after_noun: bool) -> str | None:
     return None
 
 
+def _transitive(text: str, word: re.Match) -> bool:
+    """Is ``word`` an active transitive verb, infinitive or gerund, not negated nor of the genitive
+    (:data:`GENITIVE_VERBS`)? Its object right after it is no genitive singular («получить метки», «загрузит
+    веса»; not «не имеют меток», «избегать ...»)."""
+    from notelingo.glossary.forms import _parses
+    from notelingo.glossary.government import GENITIVE_VERBS
+
+    parses = _parses(word.group())
+    if not parses or parses[0].tag.POS not in ("VERB", "INFN", "GRND") or "tran" not in parses[0].tag:
+        return False
+    before = list(_WORD.finditer(text[:word.start()]))[-1:]
+    negated = bool(before) and before[0].group().lower() == "не"
+    return "pssv" not in parses[0].tag and parses[0].normal_form not in GENITIVE_VERBS and not negated
+
+
 def relabel(record: dict) -> tuple[str, str, str] | None:
     """(case, number, why) by agreement in the sentence for a genitive singular label, or None to keep it.
 
@@ -283,7 +298,8 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     preposition or numeral governs the term and a word that must agree with it says plural (a finite
     verb or short participle right after it, with no noun right before the term whose complement it
     would be, or an adjective, participle or pronoun right before it with no singular reading), the
-    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»."""
+    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»; right
+    after an active transitive verb (:func:`_transitive`) it is the accusative plural («получить метки»)."""
     from notelingo.glossary.agree import _parses
 
     if (record["case"], record["number"]) != ("gent", "sing") or " " in record["target"]:
@@ -297,6 +313,8 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     verb = _verb_after(record, reads, after_noun)
     if verb:
         return "nomn", "plur", f"verb {verb}"
+    if adjacent and ("accs", "plur") in reads and _transitive(record["text"], before[0]):
+        return "accs", "plur", f"object of {before[0].group()}"
     if adjacent:
         plural, parses = _plural_only(before[0].group(), {"ADJF", "PRTF"})
         cases = {p.tag.case for p in parses} & {c for c, n in reads if n == "plur"} if plural else set()
