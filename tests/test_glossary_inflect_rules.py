@@ -70,6 +70,14 @@ OBJECTS = [
     ("Эти данные не имеют метки.", "gent", "sing"),  # negated: the genitive of negation may stand
     ("Нужно избегать метки здесь.", "gent", "sing"),  # a verb of the genitive
     ("Точность метки растёт.", "gent", "sing"),  # a noun before: its complement
+    # after a plural noun and «и»: that noun's case
+    ("Функция принимает прогнозы и метки и считает.", "nomn", "plur"),
+    ("Функция считает точность и метки.", "gent", "sing"),  # «точность» is no plural
+    # a term that opens its clause is no genitive: nothing governs it
+    ("Модель - это здание, а метки - люди.", "nomn", "plur"),
+    ("Вот метки для первого элемента.", "nomn", "plur"),
+    ("Есть задачи по переводу, метки и прочее.", "gent", "sing"),  # after a comma alone: a list member
+    ("Мы стараемся избегать (метки) здесь.", "gent", "sing"),  # in parentheses: what governs them
 ]
 
 

@@ -291,6 +291,41 @@ def _transitive(text: str, word: re.Match) -> bool:
     return "pssv" not in parses[0].tag and parses[0].normal_form not in GENITIVE_VERBS and not negated
 
 
+#: Words that may stand before a term that opens its clause («а веса - ...», «Вот метки», «Это метки ...»).
+_OPENERS = frozenset("а вот это".split())
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """Does the term open its clause, at most «а», «вот», «это» before it? Nothing governs it there. Not after
+    a comma without «а» (a list member: «по переводу, суммаризации») nor an opening parenthesis («избегать
+    (переобучения)»)."""
+    from notelingo.glossary.clause import _word_matches
+
+    words = _word_matches(text, start)
+    if not all(m.group().lower() in _OPENERS for m in words):
+        return False
+    mark = text[:words[0].start() if words else start].rstrip()[-1:]
+    return mark != "(" and (mark != "," or bool(words) and words[0].group().lower() == "а")
+
+
+def _plural_member(text: str, start: int, reads: set) -> tuple[str, str] | None:
+    """(case, 'plur') where the term follows «и/или» after a noun whose every reading is a nominative or
+    accusative plural (its case: «принимает прогнозы и метки»), else None."""
+    from notelingo.glossary.forms import _parses
+
+    words = list(_WORD.finditer(text[:start]))[-2:]
+    if len(words) < 2 or words[1].group().lower() not in ("и", "или") or text[words[0].end():words[1].start()].strip():
+        return None
+    parses = _parses(words[0].group())
+    cases = {p.tag.case for p in parses}
+    if not parses or any(p.tag.POS != "NOUN" or p.tag.number != "plur" for p in parses):
+        return None
+    if not cases <= {"nomn", "accs"}:
+        return None
+    case = "accs" if cases == {"accs"} else "nomn"
+    return (case, "plur") if (case, "plur") in reads else None
+
+
 def relabel(record: dict) -> tuple[str, str, str] | None:
     """(case, number, why) by agreement in the sentence for a genitive singular label, or None to keep it.
 
@@ -299,7 +334,9 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     verb or short participle right after it, with no noun right before the term whose complement it
     would be, or an adjective, participle or pronoun right before it with no singular reading), the
     label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»; right
-    after an active transitive verb (:func:`_transitive`) it is the accusative plural («получить метки»)."""
+    after an active transitive verb (:func:`_transitive`) it is the accusative plural («получить метки»), after a
+    plural noun and «и» it is in that noun's case (:func:`_plural_member`), and where it opens its clause the
+    nominative plural (:func:`_opens_clause`: «а веса - это ...»)."""
     from notelingo.glossary.agree import _parses
 
     if (record["case"], record["number"]) != ("gent", "sing") or " " in record["target"]:
@@ -315,6 +352,10 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
         return "nomn", "plur", f"verb {verb}"
     if adjacent and ("accs", "plur") in reads and _transitive(record["text"], before[0]):
         return "accs", "plur", f"object of {before[0].group()}"
+    if member := _plural_member(record["text"], record["start"], reads):
+        return *member, "coordinated with a plural"
+    if ("nomn", "plur") in reads and _opens_clause(record["text"], record["start"]):
+        return "nomn", "plur", "opens its clause"
     if adjacent:
         plural, parses = _plural_only(before[0].group(), {"ADJF", "PRTF"})
         cases = {p.tag.case for p in parses} & {c for c, n in reads if n == "plur"} if plural else set()
