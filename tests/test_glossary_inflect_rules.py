@@ -90,3 +90,24 @@ def test_a_genitive_label_right_after_a_transitive_verb_is_its_plural_object(tex
               "case": "gent", "number": "sing"}
     new = relabelled(record)
     assert (new["case"], new["number"]) == (case, number)
+
+
+# a nominative/accusative plural label right after a noun, its surface also a genitive singular: the complement
+COMPLEMENTS = [
+    ("Модель возвращает значение метрики при обучении.", "gent", "sing"),
+    ("В этом случае метрики будут другими.", "nomn", "plur"),  # an adverbial noun governs nothing
+    ("Значения метрики растут.", "nomn", "plur"),  # a plural verb after: left alone (it may be the subject)
+    ("Для датасета MRPC метрики готовы.", "nomn", "plur"),  # a Latin name before: no noun to govern it
+    ("Значение, метрики и прочее.", "nomn", "plur"),  # punctuation between
+]
+
+
+@pytest.mark.parametrize("text, case, number", COMPLEMENTS)
+def test_a_plural_label_right_after_a_noun_is_its_genitive_complement(text, case, number):
+    from inflection_set import relabelled
+
+    start = text.index("метрики")
+    record = {"text": text, "start": start, "end": start + 7, "surface": "метрики", "target": "метрика",
+              "case": "nomn", "number": "plur"}
+    new = relabelled(record)
+    assert (new["case"], new["number"]) == (case, number)

@@ -398,6 +398,30 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
     return *(preferred or readings)[0], f"attribute {before[0].group()}"
 
 
+def relabel_complement(record: dict) -> tuple[str, str, str] | None:
+    """('gent', 'sing', why) for a nominative or accusative plural label right after a noun (no punctuation
+    between; not an adverbial noun: «в этом случае») whose surface is also the genitive singular, with no
+    plural verb after it that would make it a subject: the noun's complement («значение функции потерь»,
+    «для вычисления метрики»); else None. Targets with an adjective before their head are left alone."""
+    from notelingo.glossary.forms import _head, _parses
+    from notelingo.glossary.government import ADVERBIAL_NOUNS
+
+    words = record["target"].split(" ")
+    if (record["case"], record["number"]) not in (("nomn", "plur"), ("accs", "plur")) or _head(words) != 0:
+        return None
+    reads = set(_readings(record["surface"].split(" ")[0], words[0]))
+    text, start = record["text"], record["start"]
+    before = list(_WORD.finditer(text[:start]))[-1:]
+    if ("gent", "sing") not in reads or not before or text[before[0].end():start].strip():
+        return None
+    parses = _parses(before[0].group())
+    if not parses or parses[0].tag.POS != "NOUN" or not _CYRILLIC.search(before[0].group()):
+        return None
+    if parses[0].normal_form in ADVERBIAL_NOUNS or _verb_after(record, reads | {("nomn", "plur")}, False):
+        return None
+    return "gent", "sing", f"complement of {before[0].group()}"
+
+
 def _preposition_before(text: str, start: int) -> str | None:
     """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
     from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
@@ -412,9 +436,9 @@ def _preposition_before(text: str, start: int) -> str | None:
 
 
 def relabelled(record: dict) -> dict:
-    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`
-    (``relabelled`` says why, ``was`` gives the label before), or as it is."""
-    new = relabel(record) or relabel_by_attribute(record)
+    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`, else
+    :func:`relabel_complement` (``relabelled`` says why, ``was`` gives the label before), or as it is."""
+    new = relabel(record) or relabel_by_attribute(record) or relabel_complement(record)
     if not new:
         return record
     return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
