@@ -55,6 +55,13 @@ RULES = [
     ("Этот метод применим XX", "метрика", False, "nomn"),  # a short adjective inside the clause
     # an adverb after a short participle is passed over: the participle's agent
     ("Примеры были дополнены справа XX CODE", "токен", False, "ablt"),
+    # «пока не» means until: no genitive of negation
+    ("Он разбивает слова, пока не получит XX из словаря", "метка", True, "accs"),
+    ("Модель не получит XX из словаря", "метка", True, "gent"),
+    # an adjective that cannot agree with the preposition's case: the preposition does not govern the term
+    ("Логит для токена, при этом теоретические XX будут такими", "метка", True, "nomn"),
+    ("Мы говорили о теоретических XX", "метка", True, "loct"),
+    ("Положим это в новую XX", "метка", False, "accs"),  # the preposition's other case agrees
 ]
 
 

@@ -204,7 +204,8 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
     opens = index == 0 or matches[index - 1].group().lower() in ("давайте", "давай")
     governed = _word_governs(matches[index].group(), gender, inverted, opens)
-    negated = index > 0 and matches[index - 1].group().lower() == "не"
+    negated = index > 0 and matches[index - 1].group().lower() == "не" and not (
+        index > 1 and matches[index - 2].group().lower() == "пока")  # «пока не получит XX»: until, no negation
     if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
         return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation
     if governed == "accs" and _relative_object(matches[:index + 1]):
@@ -225,6 +226,8 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *ALTERNATIVE.get(low, ()))):
         return numeral
     case = _preposition_case(low, english)
+    if shown and english is None and case not in shown and not set(ALTERNATIVE.get(low, ())) & set(shown):
+        return (shown[0], None) if shown[0] != "nomn" else None  # «при этом теоретические XX»: no agreement
     if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"
