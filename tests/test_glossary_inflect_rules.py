@@ -64,6 +64,18 @@ RULES = [
     ("Положим это в новую XX", "метка", False, "accs"),  # the preposition's other case agrees
 ]
 
+# (sentence, case): the subject after adverbial phrases, its genitive complement before the verb
+SUBJECTS = [
+    ("На каждом этапе XX кодировщика получает доступ", "nomn"),
+    ("На каждом этапе XX может использовать слова", "nomn"),
+    ("Точность XX кодировщика растёт", "gent"),  # no adverbial phrase: the noun's complement
+]
+
+
+@pytest.mark.parametrize("sentence, case", SUBJECTS)
+def test_the_subject_after_adverbials_may_have_a_genitive_before_its_verb(sentence, case):
+    assert _case(sentence, "слой внимания") == case
+
 
 @pytest.mark.parametrize("sentence, target, plural, case", RULES)
 def test_round_six_rules(sentence, target, plural, case):

@@ -234,15 +234,19 @@ def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | No
 def _subject_after_adverbial(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
     """Is the term the subject right after adverbial phrases that open its clause, not the genitive of their
     last noun? Only prepositional phrases stand before the term in the clause (:func:`_adverbials`), and a
-    finite verb that agrees with the term follows it, an adverb maybe between («На каждом этапе XX может
-    использовать ...», «На этапе постпроцессинга XX успешно объединит ...»; not «точность модели растёт»,
+    finite verb that agrees with the term follows it, its genitive complement or an adverb maybe between («На
+    каждом этапе XX может использовать ...», «На этапе постпроцессинга XX успешно объединит ...», «На каждом
+    этапе XX кодировщика получает ...»; not «точность модели растёт»,
     nor «в конце обучения модель сохраняется»)."""
     before = [m.group() for m in _word_matches(text, position, 8)]
     while before and before[0].lower() in ("а", "и", "но", "однако"):
         before = before[1:]
     if plural is None or not _adverbials(before):
         return False
-    after = _words_after(text, end, 2)
+    after = _words_after(text, end, 4)
+    for _ in range(2):  # the term's own genitive complement («XX кодировщика получает»)
+        if after and any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in _parses(after[0].group())):
+            after = after[1:]
     if after and _is_pos(after[0].group(), _ADVERB):
         after = after[1:]
     if not after or re.search(r"[^\w\s]", text[end:after[0].start()]):
