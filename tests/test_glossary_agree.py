@@ -342,23 +342,23 @@ def test_inflection_set_is_large_real_and_split_by_source():
     assert {r["source"] for r in records if r["split"] == "dev"} == {"hf-course-ru", "channel-004", "cs221"}
     assert all("en" in r for r in records if r["source"] == "cs221")
     hand = [r for r in records if r.get("relabelled", "").startswith("hand:")]
-    assert len(hand) == 17 and {r["source"] for r in hand} == {"cs221"}
+    assert len(hand) == 21 and {r["source"] for r in hand} == {"cs221", "hf-course-ru"}  # dev only
     assert all(r["text"][r["start"]:r["end"]] == r["surface"] for r in records)
     assert {r["case"] for r in records} == {"nomn", "gent", "datv", "accs", "ablt", "loct"}
 
 
 def test_inflector_reproduces_the_real_forms():
-    """Floors under today's figures (held out: 0.930 from the context, 1.000 from the labelled
-    case; dev 0.949, its cs221 part 0.996); the issue's aim of 0.95 from the context is not reached held out
-    (see LABELLING.md)."""
+    """Floors under today's figures (held out: 0.952 from the context, 1.000 from the labelled
+    case; dev 0.969, its cs221 part 0.996); held out, 0.930 with the labels before the sixth round's
+    relabelling: the gain is the labels' (see LABELLING.md)."""
     from glossary_eval import INFLECTIONS, load_labels, score_inflection
 
     records = load_labels(INFLECTIONS)
     result = score_inflection(records)
     held = result["heldout"]
     assert held.share(held.labelled) >= 0.99
-    assert held.share(held.governed) >= 0.925
-    assert result["dev"].share(result["dev"].governed) >= 0.945
+    assert held.share(held.governed) >= 0.95
+    assert result["dev"].share(result["dev"].governed) >= 0.965
     cs221 = score_inflection([r for r in records if r["split"] == "dev"], by_source=True)["dev/cs221"]
     assert cs221.total >= 200 and cs221.share(cs221.governed) >= 0.99
 

@@ -141,6 +141,8 @@ class Inflection:
     governed: int = 0  # right given the number and the words before it, and the English preposition where known
     case_only: int = 0  # the form of the chosen case in either number (how often the case alone is right)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (text, surface, written)
+    fallback: int = 0  # occurrences where no rule found a governor (the nominative fallback)
+    fallback_wrong: int = 0  # of those, written wrong
 
     def share(self, count: int) -> float:
         return count / self.total if self.total else 1.0
@@ -157,7 +159,7 @@ def _same(a: str, b: str) -> bool:
 
 def score_inflection(records: list[dict], by_source: bool = False) -> dict[str, Inflection]:
     """Per split (or per ``split/source``): does the inflector reproduce each occurrence's form?"""
-    from notelingo.glossary.agree import choose_form, inflect_phrase
+    from notelingo.glossary.agree import NOMINATIVE, choose_form, inflect_phrase
 
     out: dict[str, Inflection] = {}
     for record in records:
@@ -174,10 +176,13 @@ def score_inflection(records: list[dict], by_source: bool = False) -> dict[str, 
         written = inflect_phrase(record["target"], case, plural if number is None else number)
         numbers = (False, True) if number in (None, plural) else (number,)  # a numeral may force the number
         result.case_only += any(_same(inflect_phrase(record["target"], case, n), record["surface"]) for n in numbers)
-        if _same(written, record["surface"]):
-            result.governed += 1
-        else:
+        right = _same(written, record["surface"])
+        result.governed += right
+        if not right:
             result.wrong.append((record["text"], record["surface"], written))
+        if form.choice == NOMINATIVE:
+            result.fallback += 1
+            result.fallback_wrong += not right
     return out
 
 
@@ -234,6 +239,8 @@ def _dev_only(path: str, source: str, errors: bool) -> int:
                 print(f"inflection\t{key}\t{surface}\t{written}\t{text}")
     for key, inflection in sorted(result.items()):
         print(inflection.line(f"inflection, {key}"))
+        print(f"  no governor found (nominative fallback): {inflection.fallback} occurrences, "
+              f"{inflection.fallback_wrong} of them wrong")
     print(score_inflection(records)["dev"].line("inflection, dev"))
     return 0
 

@@ -276,6 +276,56 @@ def _verb_after(record: dict, reads: set, after_noun: bool) -> str | None:
     return None
 
 
+def _transitive(text: str, word: re.Match) -> bool:
+    """Is ``word`` an active transitive verb, infinitive or gerund, not negated nor of the genitive
+    (:data:`GENITIVE_VERBS`)? Its object right after it is no genitive singular («получить метки», «загрузит
+    веса»; not «не имеют меток», «избегать ...»)."""
+    from notelingo.glossary.forms import _parses
+    from notelingo.glossary.government import GENITIVE_VERBS
+
+    parses = _parses(word.group())
+    if not parses or parses[0].tag.POS not in ("VERB", "INFN", "GRND") or "tran" not in parses[0].tag:
+        return False
+    before = list(_WORD.finditer(text[:word.start()]))[-1:]
+    negated = bool(before) and before[0].group().lower() == "не"
+    return "pssv" not in parses[0].tag and parses[0].normal_form not in GENITIVE_VERBS and not negated
+
+
+#: Words that may stand before a term that opens its clause («а веса - ...», «Вот метки», «Это метки ...»).
+_OPENERS = frozenset("а вот это".split())
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """Does the term open its clause, at most «а», «вот», «это» before it? Nothing governs it there. Not after
+    a comma without «а» (a list member: «по переводу, суммаризации») nor an opening parenthesis («избегать
+    (переобучения)»)."""
+    from notelingo.glossary.clause import _word_matches
+
+    words = _word_matches(text, start)
+    if not all(m.group().lower() in _OPENERS for m in words):
+        return False
+    mark = text[:words[0].start() if words else start].rstrip()[-1:]
+    return mark != "(" and (mark != "," or bool(words) and words[0].group().lower() == "а")
+
+
+def _plural_member(text: str, start: int, reads: set) -> tuple[str, str] | None:
+    """(case, 'plur') where the term follows «и/или» after a noun whose every reading is a nominative or
+    accusative plural (its case: «принимает прогнозы и метки»), else None."""
+    from notelingo.glossary.forms import _parses
+
+    words = list(_WORD.finditer(text[:start]))[-2:]
+    if len(words) < 2 or words[1].group().lower() not in ("и", "или") or text[words[0].end():words[1].start()].strip():
+        return None
+    parses = _parses(words[0].group())
+    cases = {p.tag.case for p in parses}
+    if not parses or any(p.tag.POS != "NOUN" or p.tag.number != "plur" for p in parses):
+        return None
+    if not cases <= {"nomn", "accs"}:
+        return None
+    case = "accs" if cases == {"accs"} else "nomn"
+    return (case, "plur") if (case, "plur") in reads else None
+
+
 def relabel(record: dict) -> tuple[str, str, str] | None:
     """(case, number, why) by agreement in the sentence for a genitive singular label, or None to keep it.
 
@@ -283,7 +333,10 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     preposition or numeral governs the term and a word that must agree with it says plural (a finite
     verb or short participle right after it, with no noun right before the term whose complement it
     would be, or an adjective, participle or pronoun right before it with no singular reading), the
-    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»."""
+    label is the nominative (or accusative) plural: «некоторые веса не использовались», «наши метки»; right
+    after an active transitive verb (:func:`_transitive`) it is the accusative plural («получить метки»), after a
+    plural noun and «и» it is in that noun's case (:func:`_plural_member`), and where it opens its clause the
+    nominative plural (:func:`_opens_clause`: «а веса - это ...»)."""
     from notelingo.glossary.agree import _parses
 
     if (record["case"], record["number"]) != ("gent", "sing") or " " in record["target"]:
@@ -297,6 +350,12 @@ def relabel(record: dict) -> tuple[str, str, str] | None:
     verb = _verb_after(record, reads, after_noun)
     if verb:
         return "nomn", "plur", f"verb {verb}"
+    if adjacent and ("accs", "plur") in reads and _transitive(record["text"], before[0]):
+        return "accs", "plur", f"object of {before[0].group()}"
+    if member := _plural_member(record["text"], record["start"], reads):
+        return *member, "coordinated with a plural"
+    if ("nomn", "plur") in reads and _opens_clause(record["text"], record["start"]):
+        return "nomn", "plur", "opens its clause"
     if adjacent:
         plural, parses = _plural_only(before[0].group(), {"ADJF", "PRTF"})
         cases = {p.tag.case for p in parses} & {c for c, n in reads if n == "plur"} if plural else set()
@@ -339,6 +398,30 @@ def relabel_by_attribute(record: dict) -> tuple[str, str, str] | None:
     return *(preferred or readings)[0], f"attribute {before[0].group()}"
 
 
+def relabel_complement(record: dict) -> tuple[str, str, str] | None:
+    """('gent', 'sing', why) for a nominative or accusative plural label right after a noun (no punctuation
+    between; not an adverbial noun: «в этом случае») whose surface is also the genitive singular, with no
+    plural verb after it that would make it a subject: the noun's complement («значение функции потерь»,
+    «для вычисления метрики»); else None. Targets with an adjective before their head are left alone."""
+    from notelingo.glossary.forms import _head, _parses
+    from notelingo.glossary.government import ADVERBIAL_NOUNS
+
+    words = record["target"].split(" ")
+    if (record["case"], record["number"]) not in (("nomn", "plur"), ("accs", "plur")) or _head(words) != 0:
+        return None
+    reads = set(_readings(record["surface"].split(" ")[0], words[0]))
+    text, start = record["text"], record["start"]
+    before = list(_WORD.finditer(text[:start]))[-1:]
+    if ("gent", "sing") not in reads or not before or text[before[0].end():start].strip():
+        return None
+    parses = _parses(before[0].group())
+    if not parses or parses[0].tag.POS != "NOUN" or not _CYRILLIC.search(before[0].group()):
+        return None
+    if parses[0].normal_form in ADVERBIAL_NOUNS or _verb_after(record, reads | {("nomn", "plur")}, False):
+        return None
+    return "gent", "sing", f"complement of {before[0].group()}"
+
+
 def _preposition_before(text: str, start: int) -> str | None:
     """The preposition before the term, adjectives and numerals between (as :func:`label` reads it)."""
     from notelingo.glossary.agree import _AGREEING, RUSSIAN_CASE
@@ -353,9 +436,9 @@ def _preposition_before(text: str, start: int) -> str | None:
 
 
 def relabelled(record: dict) -> dict:
-    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`
-    (``relabelled`` says why, ``was`` gives the label before), or as it is."""
-    new = relabel(record) or relabel_by_attribute(record)
+    """``record`` with its label read again by :func:`relabel`, else :func:`relabel_by_attribute`, else
+    :func:`relabel_complement` (``relabelled`` says why, ``was`` gives the label before), or as it is."""
+    new = relabel(record) or relabel_by_attribute(record) or relabel_complement(record)
     if not new:
         return record
     return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
@@ -408,7 +491,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", action="store_true",
-                        help="only apply the agreement relabelling (relabel) to the fixture as it is, in place")
+                        help="only apply the agreement relabelling (relabel) and the hand relabels to the fixture as "
+                             "it is, in place")
     parser.add_argument("--add", metavar="SOURCE",
                         help="rebuild only SOURCE's rows (e.g. cs221) and put them in the fixture in place of its "
                              "old ones, every other row kept byte for byte")
@@ -418,13 +502,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.relabel:
         with open(OUT, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
-        new = [relabelled(row) if "relabelled" not in row else row for row in rows]
+        new = [hand_labelled(relabelled(row) if "relabelled" not in row else row) for row in rows]
         _write(new)
         changed: dict[str, int] = {}
         for old, row in zip(rows, new):
             if old is not row:
                 changed[row["split"]] = changed.get(row["split"], 0) + 1
-        print(f"labels changed by agreement: {changed}")
+        print(f"labels changed by agreement or by hand: {changed}")
         return 0
     from notelingo.glossary import load_glossary
 

@@ -45,6 +45,7 @@ from .clause import (
     _naming_participle,
     _number_name,
     _numeral,
+    _object_after_recipient,
     _passed_over,
     _predicate_first,
     _recipient_of_infinitive,
@@ -198,9 +199,13 @@ def _governed_in_clause(matches: list[re.Match], index: int, gender: str | None,
         return None  # «в этом случае XX»: an adverbial, XX begins the clause
     if _second_object(matches, index):
         return "ablt"  # «инициализировать эту модель словарём»: the verb's second object
+    if _object_after_recipient(matches, index):
+        return "accs"  # «присвоила всем токенам метку»: the object after the recipient
     inverted = any(_parses(m.group())[0].tag.case == "ablt" for m in matches[:index])
-    governed = _word_governs(matches[index].group(), gender, inverted)
-    negated = index > 0 and matches[index - 1].group().lower() == "не"
+    opens = index == 0 or matches[index - 1].group().lower() in ("давайте", "давай")
+    governed = _word_governs(matches[index].group(), gender, inverted, opens)
+    negated = index > 0 and matches[index - 1].group().lower() == "не" and not (
+        index > 1 and matches[index - 2].group().lower() == "пока")  # «пока не получит XX»: until, no negation
     if negated and (governed == "accs" or _parses(matches[index].group())[0].normal_form == "быть"):
         return "gent"  # «не имеют меток», «у нас не будет меток»: the genitive of negation
     if governed == "accs" and _relative_object(matches[:index + 1]):
@@ -221,6 +226,8 @@ def _preposition_form(low: str, before: list[str], english: str | None, numeral:
     if accusative_numeral and (not digits or "accs" in (RUSSIAN_CASE[low], *ALTERNATIVE.get(low, ()))):
         return numeral
     case = _preposition_case(low, english)
+    if shown and english is None and case not in shown and not set(ALTERNATIVE.get(low, ())) & set(shown):
+        return (shown[0], None) if shown[0] != "nomn" else None  # «при этом теоретические XX»: no agreement
     if english is None and "accs" in ALTERNATIVE.get(low, ()):
         if shown and case not in shown and "accs" in shown:
             case = "accs"

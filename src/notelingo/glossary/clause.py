@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..alphabet import CYRILLIC_RE as _CYRILLIC
-from .forms import _AGREEING, _base_parse, _head, _parses
+from .forms import _AGREEING, _base_parse, _head, _parses, misread_masculine
 from .government import (
     CONJUNCTIONS,
     DATIVE_ADJECTIVES,
@@ -30,6 +30,7 @@ from .government import (
     ONTO_WORDS,
     PERSONAL,
     PUTTING_VERBS,
+    RECIPIENT_VERBS,
     RUSSIAN_CASE,
 )
 
@@ -162,7 +163,10 @@ def target_gender(target: str | None) -> str | None:
     if not target or not _CYRILLIC.search(target):
         return None
     words = target.split(" ")
-    parse = _base_parse(words[_head(words)].rsplit("-", 1)[-1], False)
+    head = words[_head(words)].rsplit("-", 1)[-1]
+    if misread_masculine(head):
+        return "masc"
+    parse = _base_parse(head, False)
     return parse.tag.gender if parse is not None and parse.tag.POS == "NOUN" else None
 
 
@@ -230,15 +234,19 @@ def _direction_after(text: str, position: int, end: int) -> tuple[str, bool | No
 def _subject_after_adverbial(text: str, position: int, end: int, gender: str | None, plural: bool | None) -> bool:
     """Is the term the subject right after adverbial phrases that open its clause, not the genitive of their
     last noun? Only prepositional phrases stand before the term in the clause (:func:`_adverbials`), and a
-    finite verb that agrees with the term follows it, an adverb maybe between («На каждом этапе XX может
-    использовать ...», «На этапе постпроцессинга XX успешно объединит ...»; not «точность модели растёт»,
+    finite verb that agrees with the term follows it, its genitive complement or an adverb maybe between («На
+    каждом этапе XX может использовать ...», «На этапе постпроцессинга XX успешно объединит ...», «На каждом
+    этапе XX кодировщика получает ...»; not «точность модели растёт»,
     nor «в конце обучения модель сохраняется»)."""
     before = [m.group() for m in _word_matches(text, position, 8)]
     while before and before[0].lower() in ("а", "и", "но", "однако"):
         before = before[1:]
     if plural is None or not _adverbials(before):
         return False
-    after = _words_after(text, end, 2)
+    after = _words_after(text, end, 4)
+    for _ in range(2):  # the term's own genitive complement («XX кодировщика получает»)
+        if after and any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in _parses(after[0].group())):
+            after = after[1:]
     if after and _is_pos(after[0].group(), _ADVERB):
         after = after[1:]
     if not after or re.search(r"[^\w\s]", text[end:after[0].start()]):
@@ -293,12 +301,16 @@ def _recipient_of_infinitive(text: str, position: int, end: int) -> bool:
     return bool(verb and following) and verb[0].normal_form in lemmas and following[0].tag.POS == "INFN"
 
 
-def _word_governs(word: str, gender: str | None = None, inverted: bool = False) -> str | None:
+def _word_governs(word: str, gender: str | None = None, inverted: bool = False, opens: bool = False) -> str | None:
     """The case a noun or verb right before a term gives it: a noun's genitive complement, a verb of
-    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative)."""
+    :data:`INSTRUMENTAL_VERBS`; None for other words (a transitive verb's object looks nominative). A word that
+    ``opens`` the clause is read as a verb of the first person plural where it can be one («Вычислим XX»,
+    «Применим XX»: not the short adjectives «вычислим», «применим»)."""
     parses = _parses(word)
     if not parses or not _CYRILLIC.search(word):
         return None
+    if opens and parses[0].tag.POS == "ADJS":
+        parses = [p for p in parses if p.tag.POS == "VERB" and {"1per", "plur"} <= p.tag.grammemes] or parses
     tag = parses[0].tag
     if word.lower() == "есть":
         return None  # «есть XX»: there is XX
@@ -358,6 +370,21 @@ def _second_object(matches: list[re.Match], index: int) -> bool:
     return verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
 
 
+def _object_after_recipient(matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` a verb's dative recipient, the verb (:data:`RECIPIENT_VERBS`) before it with only
+    attributes between, so that the term after it is the verb's accusative object («присвоила всем четырём
+    токенам XX», «передать модели XX»; not «передать веса модели XX»)?"""
+    if not any(p.tag.POS == "NOUN" and p.tag.case == "datv" for p in _parses(matches[index].group())):
+        return False
+    at = index - 1
+    while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
+        at -= 1
+    if at < 0 or not (verb := _parses(matches[at].group())):
+        return False
+    tag = verb[0].tag
+    return tag.POS in _VERB | {"GRND"} and verb[0].normal_form in RECIPIENT_VERBS and "pssv" not in tag
+
+
 def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
     """Is ``matches[index]`` a number after a noun that names it («предложения 1», «Главе 3»; not «10B»)?"""
     word, end = matches[index].group(), matches[index].end()
@@ -400,7 +427,8 @@ def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: 
     """How many words from ``matches[index]`` leftwards the reading passes over (0: none): a numeral coordinated
     with the one read (``counted``) already («до 512 или 1024 XX»: the first one's governor decides), a personal
     pronoun with its preposition («удаляет из него XX»: an adjunct), an adverb or particle after an attribute
-    (``attribute``) or a verb («с предварительно обученной XX», «называется просто XX», «одного и того же XX»),
+    (``attribute``), a verb or a short participle («с предварительно обученной XX», «называется просто XX»,
+    «дополнены справа XX», «одного и того же XX»),
     a name or formula in Latin letters (:func:`_formula`: «с bert-base-uncased XX», «выборки x истинной XX»)."""
     low = matches[index].group().lower()
     previous = matches[index - 1].group() if index > 0 else ""
@@ -408,7 +436,7 @@ def _passed_over(matches: list[re.Match], index: int, counted: bool, attribute: 
         return 2
     if previous.lower() in RUSSIAN_CASE and low in PERSONAL:
         return 2
-    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB)) or low == "же":
+    if _is_pos(low, _ADVERB) and (attribute or previous and _is_pos(previous, _VERB | {"PRTS"})) or low == "же":
         return 1
     return int(_formula(matches, index, attribute))
 

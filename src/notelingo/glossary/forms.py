@@ -52,10 +52,34 @@ def _head(words: list[str]) -> int:
     return len(words) - 1
 
 
+#: Dictionary nouns whose endings a masculine noun pymorphy3 reads in no nominative takes, by its last letter
+#: («лосс», read only as the genitive plural of «лосса», declines as «стол»: «лосса», «лоссом», «лоссы»).
+_PATTERN_NOUNS = {"к": "урок", "г": "диалог", "х": "успех", "ж": "гараж", "ш": "карандаш", "ч": "ключ", "щ": "плащ"}
+_HARD = frozenset("бвгдзклмнпрстфхжшчщ")
+
+
+def misread_masculine(word: str) -> bool:
+    """A word ending in a hard consonant that pymorphy3 reads in no nominative («лосс»): a masculine noun."""
+    return word[-1:].lower() in _HARD and not any(p.tag.case == "nomn" for p in _parses(word))
+
+
+def _as_masculine(last: str, grammemes: set[str]) -> str | None:
+    """``last`` (a word ending in a hard consonant that pymorphy3 reads in no nominative: a guess gone wrong) in
+    ``grammemes``, with the endings of the dictionary noun of its last letter (:data:`_PATTERN_NOUNS`)."""
+    if not misread_masculine(last):
+        return None
+    pattern = _PATTERN_NOUNS.get(last[-1].lower(), "стол")
+    parse = next((p for p in _parses(pattern) if p.tag.POS == "NOUN" and p.tag.case == "nomn"), None)
+    inflected = parse.inflect({g for g in grammemes if g in _CASES or g in ("sing", "plur")}) if parse else None
+    return last + inflected.word[len(pattern):] if inflected and inflected.word.startswith(pattern) else None
+
+
 def _inflect_word(word: str, grammemes: set[str], plural_base: bool):
     prefix, _, last = word.rpartition("-")
     if not _CYRILLIC.search(last):
         return word, None
+    if (form := _as_masculine(last, grammemes)) is not None:
+        return (f"{prefix}-{form}" if prefix else form), None
     parse = _base_parse(last, plural_base)
     inflected = parse.inflect(grammemes) if parse is not None else None
     if inflected is None and "anim" in grammemes or inflected is None and "inan" in grammemes:

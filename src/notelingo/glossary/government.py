@@ -48,7 +48,7 @@ INSTRUMENTAL_VERBS = frozenset("являться стать становитьс
 #: Verbs whose accusative object is followed by a second object in the instrumental («инициализировать модель
 #: словарём», «дополнить пример маской внимания»).
 INSTRUMENTAL_OBJECT_VERBS = frozenset("""дополнить дополнять инициализировать проинициализировать заполнить заполнять
-    снабдить снабжать наделить наделять оснастить оснащать умножить умножать""".split())
+    снабдить снабжать наделить наделять оснастить оснащать умножить умножать ограничить ограничивать""".split())
 #: Nouns of the verbs that take the instrumental, with the same complement («управление репозиториями»).
 INSTRUMENTAL_NOUNS = frozenset("управление владение пользование манипулирование злоупотребление".split())
 #: Verbs directly before a term that take it in the dative («соответствует токену»).
@@ -62,6 +62,10 @@ DATIVE_ADJECTIVES = frozenset("""необходимый нужный досту�
 #: Verbs of giving: their object is the accusative («передаём батчи»), their passive's complement
 #: the recipient («переданы токенизатору»).
 GIVING_VERBS = frozenset("передать передавать подать подавать давать дать отдать отдавать".split())
+#: Verbs with a dative recipient and an accusative object: after the recipient the term is the object
+#: («присвоила всем четырём токенам XX», «передать модели XX»).
+RECIPIENT_VERBS = GIVING_VERBS | frozenset("""присвоить присваивать назначить назначать предоставить предоставлять
+    показать показывать сообщить сообщать объяснить объяснять отправить отправлять вернуть возвращать""".split())
 #: Verbs of telling whose addressee, before an infinitive, is in the dative («указать слоям игнорировать»).
 TELLING_VERBS = frozenset("""указать указывать сказать говорить велеть приказать приказывать поручить поручать
     предложить предлагать советовать посоветовать рекомендовать порекомендовать""".split())
