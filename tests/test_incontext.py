@@ -89,6 +89,8 @@ def test_the_renderings_read_as_the_term_follow_the_entries_the_glossary_holds_n
     glossary.entries.append(make_entry("dataset", ["датасет"], ["набор данных"], "translate"))  # changed in place
     found = glossary.in_context("датасет", ["наборе", "данных"], "На наборе данных.", 3, FINE, 0)
     assert (found.rendering, found.choice) == ("датасете", REINFLECTED)
+    glossary.entries[0] = make_entry("fine-tuning", ["дообучение"], [], "translate")  # replaced in place, same length
+    assert glossary.in_context("дообучение", words, output, 6, FINE, 0) is None
 
 
 def _alignment(source: str, output: str, links: dict[int, tuple[int, ...]], strength: float = 0.9) -> Alignment:

@@ -134,16 +134,18 @@ class Glossary:
 
     def _russian_forms(self) -> dict[str, tuple[str, ...]]:
         """{casefolded Russian rendering: the Russian forms of its entries}, built once per list of entries
-        (in_context is asked for every term a translation reads back; a scan of all entries each time)."""
+        (in_context is asked for every term a translation reads back; a scan of all entries each time).
+        Entries are frozen: an edit replaces the list (:meth:`add`) or an entry in it, and either is seen."""
         cached = self.__dict__.get("_forms_index")
-        if cached is not None and cached[0] is self.entries and cached[1] == len(self.entries):
+        identity = tuple(map(id, self.entries))
+        if cached is not None and cached[0] is self.entries and cached[1] == identity:
             return cached[2]
         index: dict[str, dict[str, None]] = {}
         for entry in self.entries:
             for rendering in entry.ru:
                 index.setdefault(rendering.casefold(), {}).update(dict.fromkeys(entry.forms("ru")))
         forms = {key: tuple(found) for key, found in index.items()}
-        self.__dict__["_forms_index"] = (self.entries, len(self.entries), forms)
+        self.__dict__["_forms_index"] = (self.entries, identity, forms)
         return forms
 
     def __len__(self) -> int:
