@@ -45,6 +45,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "fixtures" / "glossary" / "inflection.jsonl"
 HAND = OUT.parent / "inflection_hand.tsv"
+#: Blind hand labels of every held-out occurrence: they replace whatever label the rules gave (LABELLING.md).
+BLIND = OUT.parent / "inflection_blind.tsv"
 COURSE = Path("/work/.mirror/huggingface+course/repo")
 CHEATS = Path("/work/.mirror/shervinea+cheatsheet-translation/repo")
 CHANNEL = Path("/work/shared/corpus/text/004_579db69af2cfe4c6.txt")
@@ -444,18 +446,28 @@ def relabelled(record: dict) -> dict:
     return {**record, "case": new[0], "number": new[1], "relabelled": new[2], "was": [record["case"], record["number"]]}
 
 
+def _tsv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+    return lines[1:]
+
+
 @lru_cache(maxsize=1)
 def _hand_labels() -> dict[tuple[str, int, str, str], tuple[str, str, str]]:
-    """(source, start, surface, sentence) -> (case, number, why) from the hand relabels (inflection_hand.tsv)."""
-    with open(HAND, encoding="utf-8") as handle:
-        lines = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
-    return {(source, int(start), surface, text): (case, number, why)
-            for source, start, surface, case, number, why, text in lines[1:]}
+    """(source, start, surface, sentence) -> (case, number, why) from the hand relabels (inflection_hand.tsv)
+    and, over them, the blind held-out labels (inflection_blind.tsv)."""
+    labels = {(source, int(start), surface, text): (case, number, why)
+              for source, start, surface, case, number, why, text in _tsv_rows(HAND)}
+    for source, start, surface, case, number, sure, text in _tsv_rows(BLIND):
+        why = "blind hand label" + ("" if sure == "1" else " (the reader was unsure)")
+        labels[(source, int(start), surface, text)] = (case, number, why)
+    return labels
 
 
 def hand_labelled(record: dict) -> dict:
     """``record`` with the label a reader gave it by hand (``relabelled`` says why, ``was`` the label before),
-    where the hand relabels list it (dev only: labels read while checking the cs221 source), else as it is."""
+    where the hand relabels list it (dev: labels read while checking a source; held out: the blind labels), else as
+    it is."""
     new = _hand_labels().get((record["source"], record["start"], record["surface"], record["text"]))
     if not new or (record["case"], record["number"]) == new[:2]:
         return record
