@@ -74,6 +74,7 @@ def glossary_finder(glossary):
 INFLECTIONS = LABELS.parent / "inflection.jsonl"
 HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
 DEV_TERMS = LABELS.parent / "dev_terms.tsv"
+DEV_DL_TERMS = LABELS.parent / "dev_terms_dl.tsv"  # the deep-learning dev list (LABELLING.md, "dev_terms_dl.tsv")
 
 
 def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
@@ -188,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
     parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
     parser.add_argument("--dev-terms", default=str(DEV_TERMS), help="dev term list (TSV)")
+    parser.add_argument("--dev-dl-terms", default=str(DEV_DL_TERMS), help="deep-learning dev term list (TSV)")
     parser.add_argument("--errors", action="store_true",
-                        help="list false and missed terms, the dev term list's misses and dev inflection errors "
+                        help="list false and missed terms, the dev term lists' misses and dev inflection errors "
                              "(never the held-out ones)")
     parser.add_argument("--dev", metavar="SOURCE", nargs="?", const="",
                         help="only the inflection set's dev split, per source (with --errors: the errors of SOURCE, "
@@ -203,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     records = load_labels(args.labels)
     glossary = load_glossary(args.glossary)
     result = score(glossary_finder(glossary), records)
-    lists = {"dev": load_terms(args.dev_terms), "held-out": load_terms(args.terms)}
+    lists = {"dev": load_terms(args.dev_terms), "dev-dl": load_terms(args.dev_dl_terms),
+             "held-out": load_terms(args.terms)}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
     for name, rows in lists.items():
-        print(term_list_line(glossary, rows, name, errors=args.errors and name == "dev"))
+        print(term_list_line(glossary, rows, name, errors=args.errors and name.startswith("dev")))
     for split in ("heldout", "dev"):
         if split in inflections:
             print(inflections[split].line(f"inflection, {split}"))
