@@ -482,7 +482,8 @@ def test_deep_learning_dev_term_list_recall_floors():
     [([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout schedule", "ru": "Доля отсева"}], False,
       "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)"),
      ([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout schedule", "ru": "Доля отсева"}], True,
-      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout schedule\n  missed (ru): Доля отсева"),
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout schedule\n"
+      "  missed (ru): Доля отсева"),
      ([{"en": "ReLU", "ru": "ReLU"}], True, "dev term list: recall en 1.000 (1/1), ru 1.000 (1/1)\n"
                                            "  missed (en): \n  missed (ru): ")],
 )
@@ -517,7 +518,10 @@ def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_pa
      ("Hidden Markov Model (LLM)", "en", False),  # an abbreviation of another entry
      ("Hidden Markov Model (xyz)", "en", False),  # an abbreviation the glossary does not know
      ("Factorial HMM", "en", False),  # a part is no whole term
-     ("Learning rate (LR)", "en", True), ("Dropout schedule (DS)", "en", False)],  # no entry reads the name whole
+     ("Learning rate (LR)", "en", True), ("Dropout schedule (DS)", "en", False),  # no entry reads the name whole
+     ("Recurrent Neural Network (RNN)", "en", True),  # RNN is kept in English; its note names the expansion
+     ("Recurrent Neural Network (GAN)", "en", False),  # a kept abbreviation of another name
+     ("Generative Adversarial Network (GAN)", "en", True)],
 )
 def test_a_name_with_its_abbreviation_in_brackets_is_covered(term, lang, expected):
     from glossary_eval import covered

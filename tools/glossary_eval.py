@@ -104,7 +104,9 @@ _ABBREVIATED = re.compile(r"(?P<name>[^()]+?) \((?P<short>[^()\s]+)\)")
 def covered(glossary, term: str, lang: str) -> bool:
     """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry? A name with its
     abbreviation in brackets ("hidden Markov model (HMM)") counts when the name and the abbreviation are each
-    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket)."""
+    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket), or as the
+    name's entry and a kept abbreviation whose note names it ("recurrent neural network (RNN)": RNN is kept in
+    English, its note says "recurrent neural network")."""
     text = prose_case(term)
     found = glossary.find(text, lang)
     if any(m.surface.casefold() == text.casefold() for m in found):
@@ -112,8 +114,16 @@ def covered(glossary, term: str, lang: str) -> bool:
     parts = _ABBREVIATED.fullmatch(text)
     if parts is None:
         return False
-    name, short = ({m.entry.en for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
-    return bool(name & short)
+    name, short = ({m.entry for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
+    return any(a.en == b.en or _expansion(b) == a.en.casefold() for a in name for b in short)
+
+
+def _expansion(entry) -> str:
+    """What a kept abbreviation stands for, as its note names it: RNN -> 'recurrent neural network' (the note's
+    text before any ';' or bracket); '' for an entry that is no kept abbreviation."""
+    if entry.policy != "keep" or not entry.note:
+        return ""
+    return entry.note.split(";")[0].split(" (")[0].strip().casefold()
 
 
 def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
