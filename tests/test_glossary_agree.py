@@ -438,7 +438,7 @@ def test_translate_summary_counts_the_term_forms():
 @pytest.mark.parametrize(
     "term, lang, expected",
     [("Recurrent Neural Networks", "en", True), ("Learning rate", "en", True), ("ReLU", "en", True),
-     ("Скорость обучения", "ru", True), ("Dropout rate", "en", False),  # a part is no whole term
+     ("Скорость обучения", "ru", True), ("Dropout schedule", "en", False),  # a part is no whole term
      ("F1 score", "en", True), ("L2 regularization", "en", True)],  # a capital with a digit keeps its case
 )
 def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expected):
@@ -451,7 +451,7 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 def test_held_out_term_list_recall_floors():
     """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654, unchanged by the
-    fifth round; the aim of 0.9 is not reached, see LABELLING.md)."""
+    fifth and sixth rounds; the aim of 0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
@@ -472,12 +472,28 @@ def test_dev_term_list_recall_floors():
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.67
 
 
+def test_deep_learning_dev_term_list_recall_floors():
+    """Floors under today's recall on the deep-learning dev term list (a public course's Russian translation
+    glossary, LABELLING.md "Sixth round": en 0.967, ru 0.960; what is missed is generic by design: "recall",
+    «эпоха», «точность», no fixed term: "forward/reverse process", "upsampling", or the README's example of a term
+    to add: "sparse autoencoder")."""
+    from glossary_eval import DEV_DL_TERMS, HELD_OUT_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(DEV_DL_TERMS), load_glossary()
+    assert len(rows) >= 150
+    assert {row["file"] for row in rows}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.96
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.96
+
+
 @pytest.mark.parametrize(
     "rows, errors, expected",
-    [([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], False,
+    [([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout schedule", "ru": "Доля отсева"}], False,
       "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)"),
-     ([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout rate", "ru": "Доля отсева"}], True,
-      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout rate\n  missed (ru): Доля отсева"),
+     ([{"en": "Learning rate", "ru": "Скорость обучения"}, {"en": "Dropout schedule", "ru": "Доля отсева"}], True,
+      "dev term list: recall en 0.500 (1/2), ru 0.500 (1/2)\n  missed (en): Dropout schedule\n"
+      "  missed (ru): Доля отсева"),
      ([{"en": "ReLU", "ru": "ReLU"}], True, "dev term list: recall en 1.000 (1/1), ru 1.000 (1/1)\n"
                                            "  missed (en): \n  missed (ru): ")],
 )
@@ -494,12 +510,14 @@ def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_pa
     assert len(load_terms(DEV_TERMS)) >= 100
     assert {row["file"] for row in load_terms(DEV_TERMS)}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
     held_out = tmp_path / "held.tsv"  # a stand-in: the real held-out list is not scored here
-    held_out.write_text("# a comment\nen\tru\tfile\nDropout rate\tДоля отсева\tx\n", encoding="utf-8")
+    held_out.write_text("# a comment\nen\tru\tfile\nDropout schedule\tДоля отсева\tx\n", encoding="utf-8")
     main(["--errors", "--terms", str(held_out)])
     lines = capsys.readouterr().out.splitlines()
     dev = lines.index(next(line for line in lines if line.startswith("dev term list:")))
     held = lines.index(next(line for line in lines if line.startswith("held-out term list:")))
-    assert [line.split(":")[0] for line in lines[dev + 1:dev + 3]] == ["  missed (en)", "  missed (ru)"]
+    dev_dl = lines.index(next(line for line in lines if line.startswith("dev-dl term list:")))
+    for at in (dev, dev_dl):  # both dev lists print their misses
+        assert [line.split(":")[0] for line in lines[at + 1:at + 3]] == ["  missed (en)", "  missed (ru)"]
     assert not lines[held + 1].startswith("  missed")
 
 
@@ -510,7 +528,10 @@ def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_pa
      ("Hidden Markov Model (LLM)", "en", False),  # an abbreviation of another entry
      ("Hidden Markov Model (xyz)", "en", False),  # an abbreviation the glossary does not know
      ("Factorial HMM", "en", False),  # a part is no whole term
-     ("Learning rate (LR)", "en", True), ("Dropout rate (DR)", "en", False)],  # no entry reads the name whole
+     ("Learning rate (LR)", "en", True), ("Dropout schedule (DS)", "en", False),  # no entry reads the name whole
+     ("Recurrent Neural Network (RNN)", "en", True),  # RNN is kept in English; its note names the expansion
+     ("Recurrent Neural Network (GAN)", "en", False),  # a kept abbreviation of another name
+     ("Generative Adversarial Network (GAN)", "en", True)],
 )
 def test_a_name_with_its_abbreviation_in_brackets_is_covered(term, lang, expected):
     from glossary_eval import covered

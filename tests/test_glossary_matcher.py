@@ -243,3 +243,22 @@ def test_inflected_surfaces_table():
     assert matcher.inflected_surfaces("слой") == []  # one word alone: its other readings would bring other words in
     assert matcher.inflected_surfaces("hidden layer") == []
     assert matcher.inflected_surfaces("все против всех") == []  # no noun head: «война всех против всех»
+
+
+@pytest.mark.parametrize(
+    "word, stem",
+    [
+        ("ненасыщающаяся", "ненасыщающ"),  # an unknown participle: the reflexive ending goes first
+        ("ненасыщающейся", "ненасыщающ"),
+        ("ненасыщающимися", "ненасыщающ"),
+        ("датасетах", "датас"),  # no reflexive ending: as before
+        ("ось", "ось"),  # too short to lose one
+    ],
+)
+def test_russian_stem_table(word, stem):
+    assert matcher.russian_stem(word) == stem
+
+
+def test_a_reflexive_participle_in_a_term_matches_in_every_case(glossary):
+    found = [(m.surface, m.entry.en) for m in glossary.find("с ненасыщающейся функцией потерь", "ru")]
+    assert found == [("ненасыщающейся функцией потерь", "non-saturating loss")]

@@ -74,6 +74,7 @@ def glossary_finder(glossary):
 INFLECTIONS = LABELS.parent / "inflection.jsonl"
 HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
 DEV_TERMS = LABELS.parent / "dev_terms.tsv"
+DEV_DL_TERMS = LABELS.parent / "dev_terms_dl.tsv"  # the deep-learning dev list (LABELLING.md, "dev_terms_dl.tsv")
 
 
 def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
@@ -103,7 +104,9 @@ _ABBREVIATED = re.compile(r"(?P<name>[^()]+?) \((?P<short>[^()\s]+)\)")
 def covered(glossary, term: str, lang: str) -> bool:
     """Does ``glossary find`` read the whole of ``term`` (in prose case) as one entry? A name with its
     abbreviation in brackets ("hidden Markov model (HMM)") counts when the name and the abbreviation are each
-    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket)."""
+    read whole as the same entry (the matcher finds them apart, as a translation keeps the bracket), or as the
+    name's entry and a kept abbreviation whose note names it ("recurrent neural network (RNN)": RNN is kept in
+    English, its note says "recurrent neural network")."""
     text = prose_case(term)
     found = glossary.find(text, lang)
     if any(m.surface.casefold() == text.casefold() for m in found):
@@ -111,8 +114,16 @@ def covered(glossary, term: str, lang: str) -> bool:
     parts = _ABBREVIATED.fullmatch(text)
     if parts is None:
         return False
-    name, short = ({m.entry.en for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
-    return bool(name & short)
+    name, short = ({m.entry for m in found if m.surface.casefold() == part.casefold()} for part in parts.groups())
+    return any(a.en == b.en or _expansion(b) == a.en.casefold() for a in name for b in short)
+
+
+def _expansion(entry) -> str:
+    """What a kept abbreviation stands for, as its note names it: RNN -> 'recurrent neural network' (the note's
+    text before any ';' or bracket); '' for an entry that is no kept abbreviation."""
+    if entry.policy != "keep" or not entry.note:
+        return ""
+    return entry.note.split(";")[0].split(" (")[0].strip().casefold()
 
 
 def term_recall(glossary, rows: list[dict], lang: str) -> tuple[int, list[str]]:
@@ -193,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inflections", default=str(INFLECTIONS), help="inflection set (JSONL)")
     parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
     parser.add_argument("--dev-terms", default=str(DEV_TERMS), help="dev term list (TSV)")
+    parser.add_argument("--dev-dl-terms", default=str(DEV_DL_TERMS), help="deep-learning dev term list (TSV)")
     parser.add_argument("--errors", action="store_true",
-                        help="list false and missed terms, the dev term list's misses and dev inflection errors "
+                        help="list false and missed terms, the dev term lists' misses and dev inflection errors "
                              "(never the held-out ones)")
     parser.add_argument("--dev", metavar="SOURCE", nargs="?", const="",
                         help="only the inflection set's dev split, per source (with --errors: the errors of SOURCE, "
@@ -208,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     records = load_labels(args.labels)
     glossary = load_glossary(args.glossary)
     result = score(glossary_finder(glossary), records)
-    lists = {"dev": load_terms(args.dev_terms), "held-out": load_terms(args.terms)}
+    lists = {"dev": load_terms(args.dev_terms), "dev-dl": load_terms(args.dev_dl_terms),
+             "held-out": load_terms(args.terms)}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:
@@ -219,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(records)} sentences, {gold} labelled terms: precision {result.precision:.3f} "
           f"({result.tp}/{result.tp + result.fp}), recall {result.recall:.3f} ({result.tp}/{gold})")
     for name, rows in lists.items():
-        print(term_list_line(glossary, rows, name, errors=args.errors and name == "dev"))
+        print(term_list_line(glossary, rows, name, errors=args.errors and name.startswith("dev")))
     for split in ("heldout", "dev"):
         if split in inflections:
             print(inflections[split].line(f"inflection, {split}"))

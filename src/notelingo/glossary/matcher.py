@@ -96,9 +96,12 @@ def russian_stem(word: str) -> str:
 
     Stripping to a fixed point makes the dictionary form and an inflected form meet
     even when the dictionary form itself ends like an inflection: "датасет" and
-    "датасетах" both end at "датас", "тюториал" and "тюториала" at "тютори".
+    "датасетах" both end at "датас", "тюториал" and "тюториала" at "тютори". A reflexive «-ся»/«-сь» goes
+    first, so the cases of a participle meet: «ненасыщающаяся», «ненасыщающейся» -> «ненасыщающ».
     """
     stem = word.lower().replace("ё", "е")
+    if stem.endswith(("ся", "сь")) and len(stem) - 2 >= _MIN_STEM:
+        stem = stem[:-2]
     while True:
         ending = next((e for e in _RU_ENDINGS if stem.endswith(e) and len(stem) - len(e) >= _MIN_STEM), None)
         if ending is None:
