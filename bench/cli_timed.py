@@ -2,7 +2,7 @@
 
 Every translator ``notelingo.mt.load_translator`` hands out gets its model calls
 wrapped by a timer: ``translate_batch`` and ``translate_aligned`` from call to return, and
-``submit`` (work queued on the backend's workers while the engine goes on) from the call to
+``submit`` and ``submit_again`` (work queued on the backend's workers while the engine goes on) from the call to
 the moment its result is collected. The model counts as busy while any of these is open
 (the union of the intervals): time the engine spends while the model works is not overhead.
 The seconds are written to TIME_FILE when the command ends; the benchmark subtracts them from
@@ -74,7 +74,8 @@ def _timed(translator, clock: BusyClock) -> None:
             return collected
         return submit
 
-    for name, wrap in (("translate_batch", timer), ("translate_aligned", timer), ("submit", queued)):
+    for name, wrap in (("translate_batch", timer), ("translate_aligned", timer), ("submit", queued),
+                       ("submit_again", queued)):
         if hasattr(translator, name):
             try:
                 setattr(translator, name, wrap(getattr(translator, name)))

@@ -82,3 +82,40 @@ def test_a_beam_runs_retry_decodes_greedily_and_aligns_at_once(tiny_models, tmp_
     assert [(out, None if a is None else a.dumps()) for out, a in again] == \
         [(out, None if a is None else a.dumps()) for out, a in expected]
     assert beam.translate_again(texts) == greedy.translate_again(texts)
+
+
+class QueuingFake(RetryingFake):
+    """A backend that queues retries (``submit_again``) and records when each is queued and collected."""
+
+    def __init__(self, first: dict, again: dict) -> None:
+        super().__init__(first, again)
+        self.events: list[str] = []
+
+    def submit_again(self, texts, want=None):
+        self.events.append("queued " + ",".join(texts))
+
+        def collect():
+            self.events.append("collected " + ",".join(texts))
+            return self.translate_again(texts, want)
+        return collect
+
+
+def test_retries_of_the_next_job_are_queued_before_the_last_jobs_are_collected():
+    """with_retries gives what without_loops gives, job by job, in order, but a backend that queues work
+    has job k+1's retries queued before job k's are collected (its workers never wait for the driver)."""
+    from notelingo.mt.options import TranslateOptions
+    from notelingo.mt.runner import BatchRunner, TranslateReport
+
+    first = {"a": LOOP, "b": "fine", "c": LOOP, "d": LOOP}
+    again = {"a": "no loop a", "c": LOOP + " the the", "d": "no loop d"}
+    jobs = [["a", "b"], ["c"], ["d"]]
+    finished = [(batch, [True] * len(batch), [(first[t], ("later", first[t])) for t in batch]) for batch in jobs]
+    runner = BatchRunner(TranslateOptions(to=("en",), use_cache=False), TranslateReport())
+    expected = [runner.without_loops(batch, wanted, result, RetryingFake(first, again))
+                for batch, wanted, result in finished]
+    fake = QueuingFake(first, again)
+    got = list(runner.with_retries(iter(finished), fake))
+    assert [batch for batch, _, _ in got] == jobs and [result for _, _, result in got] == expected
+    assert fake.events == ["queued a", "queued c", "collected a", "queued d", "collected c", "collected d"]
+    assert runner.report.loop_retries == 2 * 3  # counted once per retried text (both runs above)
+    runner.close()

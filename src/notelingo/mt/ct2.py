@@ -297,11 +297,16 @@ class CT2Translator(MarianTokens):
 
     def translate_again(self, texts: list[str], want: list[bool] | None = None) -> list:
         """What :meth:`submit` gives, decoded against repetition (for outputs that looped: see
-        :mod:`.checks`); beam outputs' alignments wait for :meth:`finish_alignments` there too."""
+        :mod:`.checks`), greedily (:data:`.checks.RETRY_BEAMS`), so with its alignments."""
+        return self.submit_again(texts, want)()
+
+    def submit_again(self, texts: list[str], want: list[bool] | None = None) -> Callable[[], list]:
+        """:meth:`translate_again` queued on the workers, as :meth:`submit` queues (the runner queues a
+        job's retries before it collects the last job's)."""
         decoded = self._submit(texts, want, again=True)
         if want is None:
-            return [self._detokenize(pieces) for pieces, _ in decoded()]
-        return self._aligned(texts, decoded())
+            return lambda: [self._detokenize(pieces) for pieces, _ in decoded()]
+        return lambda: self._aligned(texts, decoded())
 
     def finish_alignments(self, texts: list[str], result: list[tuple[str, object]]) -> list[tuple[str, object]]:
         """``result`` (from :meth:`submit` or :meth:`translate_again`) with every :class:`Unaligned` beam
