@@ -162,3 +162,20 @@ def test_a_gloss_term_keeps_its_parenthesis(tmp_path):
     [result] = translate_protected([SegmentRequest(FINE, "en", "ru", note_key="n")], model, load_glossary(str(path)))
     assert result.text == "Мы сравниваем модели после дообучения (fine-tuning)."
     assert [s.choice for s in result.spans] == [REINFLECTED]
+
+
+def test_the_glossary_hash_follows_the_entries_it_holds_now():
+    """Glossary.hash is worked out once per list of entries and again after any edit."""
+    from notelingo.glossary import Glossary
+    from notelingo.glossary.edit import make_entry
+
+    glossary = Glossary([make_entry("fine-tuning", ["дообучение"], [], "translate")])
+    first = glossary.hash
+    assert glossary.hash == first == Glossary(list(glossary.entries)).hash
+    glossary.entries[0] = make_entry("fine-tuning", ["дообучение"], ["файнтюнинг"], "translate")  # in place
+    second = glossary.hash
+    assert second != first
+    glossary.entries.append(make_entry("dataset", ["датасет"], [], "translate"))
+    assert glossary.hash not in (first, second)
+    glossary.entries.pop()
+    assert glossary.hash == second
