@@ -357,32 +357,32 @@ def _relative_object(matches: list[re.Match]) -> bool:
     return not nominative
 
 
-def _second_object(matches: list[re.Match], index: int) -> bool:
-    """Is ``matches[index]`` the accusative object of a verb that takes a second one in the instrumental
-    («дополним пример XX», «инициализировать эту модель XX»), adjectives between them?"""
-    if not any(p.tag.POS == "NOUN" and p.tag.case == "accs" for p in _parses(matches[index].group())):
-        return False
+def _verb_before_noun(matches: list[re.Match], index: int, case: str):
+    """The verb's (or gerund's) first reading before ``matches[index]``, a noun in ``case``, only attributes
+    between them; else None."""
+    if not any(p.tag.POS == "NOUN" and p.tag.case == case for p in _parses(matches[index].group())):
+        return None
     at = index - 1
     while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
         at -= 1
     if at < 0 or not (verb := _parses(matches[at].group())):
-        return False
-    return verb[0].tag.POS in _VERB | {"GRND"} and verb[0].normal_form in INSTRUMENTAL_OBJECT_VERBS
+        return None
+    return verb[0] if verb[0].tag.POS in _VERB | {"GRND"} else None
+
+
+def _second_object(matches: list[re.Match], index: int) -> bool:
+    """Is ``matches[index]`` the accusative object of a verb that takes a second one in the instrumental
+    («дополним пример XX», «инициализировать эту модель XX»), adjectives between them?"""
+    verb = _verb_before_noun(matches, index, "accs")
+    return verb is not None and verb.normal_form in INSTRUMENTAL_OBJECT_VERBS
 
 
 def _object_after_recipient(matches: list[re.Match], index: int) -> bool:
     """Is ``matches[index]`` a verb's dative recipient, the verb (:data:`RECIPIENT_VERBS`) before it with only
     attributes between, so that the term after it is the verb's accusative object («присвоила всем четырём
     токенам XX», «передать модели XX»; not «передать веса модели XX»)?"""
-    if not any(p.tag.POS == "NOUN" and p.tag.case == "datv" for p in _parses(matches[index].group())):
-        return False
-    at = index - 1
-    while at >= 0 and _is_pos(matches[at].group(), _AGREEING):
-        at -= 1
-    if at < 0 or not (verb := _parses(matches[at].group())):
-        return False
-    tag = verb[0].tag
-    return tag.POS in _VERB | {"GRND"} and verb[0].normal_form in RECIPIENT_VERBS and "pssv" not in tag
+    verb = _verb_before_noun(matches, index, "datv")
+    return verb is not None and verb.normal_form in RECIPIENT_VERBS and "pssv" not in verb.tag
 
 
 def _number_name(text: str, matches: list[re.Match], index: int) -> bool:
