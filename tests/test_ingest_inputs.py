@@ -266,3 +266,21 @@ def test_lone_surrogates_in_json_do_not_stop_writing_notes(tmp_path, payload, ke
     texts = " ".join(t for n in back for b in n.blocks for t in b.text.values())
     assert kept in texts
     assert not any("\ud800" <= ch <= "\udfff" for ch in out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name, text", [
+    # a notes site's build script (shape of GAndrSky/ml-notes scripts/*.ps1): '#' comments would read as headings
+    ("apply-checkpoints.ps1", "# Adds checkpoints to every note\n$repoRoot = Split-Path -Parent $PSScriptRoot\n"
+                              "if ($Start -lt 0) { return -1 }\n"),
+    ("build.sh", "#!/bin/sh\n# build the site\nnpm run build\n"),
+    ("convert.py", "# convert notes\nimport sys\nprint(sys.argv)\n"),
+    ("site.config.ts", "// site config\nexport default { title: 'ML notes' }\n"),
+    ("pyproject.toml", "# project\n[project]\nname = \"notes\"\n"),
+])
+def test_code_beside_notes_in_a_folder_is_not_an_input(tmp_path, name, text):
+    (tmp_path / "attention.md").write_text("# Attention\n\nScaled dot-product attention.\n", encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    files, errors = expand_inputs([str(tmp_path)])
+    assert [Path(f).name for f in files] == ["attention.md"] and errors == []
+    files, errors = expand_inputs([str(tmp_path / name)])  # given by name, it is read
+    assert [Path(f).name for f in files] == [name]

@@ -37,6 +37,11 @@ SKIPPED_SUFFIXES = frozenset({
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".epub",
     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".css", ".js", ".map",
     ".sqlite", ".db", ".pkl", ".pt", ".npy", ".npz", ".parquet",
+    # source code and scripts kept beside notes (a notes site's build scripts: '#' comments read as headings)
+    ".py", ".pyi", ".ps1", ".psm1", ".psd1", ".sh", ".bash", ".zsh", ".fish", ".bat", ".cmd",
+    ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".vue", ".svelte", ".scss", ".sass", ".less",
+    ".c", ".h", ".cc", ".cpp", ".hpp", ".cu", ".java", ".kt", ".scala", ".go", ".rs", ".rb", ".php", ".pl",
+    ".lua", ".swift", ".cs", ".sql", ".toml", ".ini", ".cfg", ".lock",
 })
 _DIGITS = re.compile(r"(\d+)")
 
