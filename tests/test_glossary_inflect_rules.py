@@ -100,15 +100,19 @@ OBJECTS = [
 ]
 
 
-@pytest.mark.parametrize("text, case, number", OBJECTS)
-def test_a_genitive_label_right_after_a_transitive_verb_is_its_plural_object(text, case, number):
+def _relabelled(text: str, surface: str, target: str, label: tuple[str, str]) -> tuple[str, str]:
+    """(case, number) that tools/inflection_set.py's relabelling gives ``surface`` in ``text`` labelled ``label``."""
     from inflection_set import relabelled
 
-    start = text.index("метки")
-    record = {"text": text, "start": start, "end": start + 5, "surface": "метки", "target": "метка",
-              "case": "gent", "number": "sing"}
-    new = relabelled(record)
-    assert (new["case"], new["number"]) == (case, number)
+    start = text.index(surface)
+    new = relabelled({"text": text, "start": start, "end": start + len(surface), "surface": surface,
+                      "target": target, "case": label[0], "number": label[1]})
+    return new["case"], new["number"]
+
+
+@pytest.mark.parametrize("text, case, number", OBJECTS)
+def test_a_genitive_label_right_after_a_transitive_verb_is_its_plural_object(text, case, number):
+    assert _relabelled(text, "метки", "метка", ("gent", "sing")) == (case, number)
 
 
 # a nominative/accusative plural label right after a noun, its surface also a genitive singular: the complement
@@ -123,10 +127,4 @@ COMPLEMENTS = [
 
 @pytest.mark.parametrize("text, case, number", COMPLEMENTS)
 def test_a_plural_label_right_after_a_noun_is_its_genitive_complement(text, case, number):
-    from inflection_set import relabelled
-
-    start = text.index("метрики")
-    record = {"text": text, "start": start, "end": start + 7, "surface": "метрики", "target": "метрика",
-              "case": "nomn", "number": "plur"}
-    new = relabelled(record)
-    assert (new["case"], new["number"]) == (case, number)
+    assert _relabelled(text, "метрики", "метрика", ("nomn", "plur")) == (case, number)
