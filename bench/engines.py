@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import tempfile
 from pathlib import Path
 
 from baselines import BASELINES, Runner, ct2_direct
 
 NOTELINGO_CACHE = Path(__file__).resolve().parent / ".cache" / "notelingo"
+#: A folder where processes of a Ray run write their decoded-position counts (:func:`count_in_ray_workers`).
+TALLY_ENV = "NOTELINGO_BENCH_TALLY"
 
 
 def convert_for_notelingo(model_dir: str, pair: str = "ru-en") -> None:
@@ -60,17 +63,27 @@ def _sentence_notes(sentences: list[str], lang: str, per_note: int = 16) -> list
     return notes
 
 
-class _CountedResult:
-    """An asynchronous CTranslate2 result whose hypothesis length is counted once, when collected."""
+class _CountedCall:
+    """The rows of one asynchronous ``translate_batch`` call, counted together once (they decode as one batch)."""
 
-    def __init__(self, inner, owner: "CountingCT2") -> None:
-        self.inner, self.owner, self.counted = inner, owner, False
+    def __init__(self, results: list) -> None:
+        self.results, self.counted = results, False
+
+    def decoded(self) -> int:
+        self.counted = True
+        return sum(len(r.result().hypotheses[0]) for r in self.results)
+
+
+class _CountedResult:
+    """An asynchronous CTranslate2 result; collecting it counts its whole call (filler rows included)."""
+
+    def __init__(self, inner, call: _CountedCall, owner: "CountingCT2") -> None:
+        self.inner, self.call, self.owner = inner, call, owner
 
     def result(self):
         result = self.inner.result()
-        if not self.counted:
-            self.counted = True
-            self.owner._decoded += len(result.hypotheses[0])
+        if not self.call.counted:
+            self.owner.add(self.call.decoded())
         return result
 
     def done(self) -> bool:
@@ -78,10 +91,15 @@ class _CountedResult:
 
 
 class CountingCT2:
-    """A ``ctranslate2.Translator`` that records its ``translate_batch`` calls and counts decoded positions."""
+    """A ``ctranslate2.Translator`` that records its ``translate_batch`` calls and counts decoded positions.
+
+    In a process where ``NOTELINGO_BENCH_TALLY`` names a folder (a Ray actor, see :func:`count_in_ray_workers`)
+    the count so far is also written to a file of its own there, after every call counted."""
 
     def __init__(self, inner) -> None:
         self.inner, self.calls, self._decoded, self.pending = inner, [], 0, []
+        folder = os.environ.get(TALLY_ENV)
+        self.tally = Path(folder) / f"{os.getpid()}-{id(self)}" if folder else None
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -90,16 +108,22 @@ class CountingCT2:
         self.calls.append((source, args, {**kwargs, "callback": fresh_callback(kwargs.get("callback"))}))
         results = self.inner.translate_batch(source, *args, **kwargs)
         if kwargs.get("asynchronous"):
-            counted = [_CountedResult(r, self) for r in results]
-            self.pending += counted  # rows notelingo never collects (its padding rows) count too
-            return counted
-        self._decoded += sum(len(r.hypotheses[0]) for r in results)
+            call = _CountedCall(results)
+            self.pending.append(call)  # rows notelingo never collects (its filler rows) count too
+            return [_CountedResult(r, call, self) for r in results]
+        self.add(sum(len(r.hypotheses[0]) for r in results))
         return results
+
+    def add(self, decoded: int) -> None:
+        self._decoded += decoded
+        if self.tally is not None:
+            self.tally.write_text(str(self._decoded))
 
     @property
     def decoded(self) -> int:
-        for result in self.pending:
-            result.result()
+        for call in self.pending:
+            if not call.counted:
+                self.add(call.decoded())
         self.pending = []
         return self._decoded
 
@@ -136,6 +160,31 @@ def count_ct2_calls() -> None:
     ct2._open = counted_open
     # the wrappers hold the models: let go of them at exit too, while Python is whole (see ct2.close_all)
     atexit.register(COUNTED.clear)
+
+
+def count_in_ray_workers(folder: str) -> None:
+    """Start this process's local Ray runtime (the one notelingo's ``--ray local`` would start, which it then
+    reuses) with every actor process counting its decoded positions into ``folder`` (:func:`tallied`): a Ray
+    row's model runs in the actors, where the driver's :class:`CountingCT2` does not see it."""
+    import ray
+
+    from notelingo.mt import cpu_count
+
+    path = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")]))
+    os.environ[TALLY_ENV] = folder
+    ray.init(address="local", num_cpus=cpu_count(), include_dashboard=False, log_to_driver=False,
+             logging_level="ERROR", runtime_env={"worker_process_setup_hook": "engines.ray_worker_setup",
+                                                 "env_vars": {TALLY_ENV: folder, "PYTHONPATH": path}})
+
+
+def ray_worker_setup() -> None:
+    """Ray's ``worker_process_setup_hook`` of :func:`count_in_ray_workers`: count in this actor too."""
+    count_ct2_calls()
+
+
+def tallied(folder: str) -> int:
+    """Decoded positions counted so far by the processes writing into ``folder``."""
+    return sum(int(path.read_text() or 0) for path in Path(folder).iterdir())
 
 
 def replay_seconds(calls: list, repeats: int = 2) -> float | None:

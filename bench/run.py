@@ -78,6 +78,9 @@ def worker(spec: dict, commands, reply) -> None:
 
     if spec["engine"].startswith("notelingo"):
         engines.count_ct2_calls()
+    ray_tally = tempfile.mkdtemp(prefix="notelingo-bench-tally-") if spec["engine"] == "notelingo_ray_local" else None
+    if ray_tally:
+        engines.count_in_ray_workers(ray_tally)
     # Sentences come from the parent: drawing them here would load spaCy into every engine's RSS.
     sentences, warm_up = spec["sentences"], spec["warm_up"]
     started = time.perf_counter()
@@ -91,13 +94,15 @@ def worker(spec: dict, commands, reply) -> None:
             break
         for counted in engines.COUNTED:
             counted.reset()
+        before = engines.tallied(ray_tally) if ray_tally else 0
         started = time.perf_counter()
         translations = runner(sentences)
         took = time.perf_counter() - started
         decoded = sum(c.decoded for c in engines.COUNTED) if engines.COUNTED else getattr(runner, "decoded", None)
-        if spec["engine"] == "notelingo_ray_local":
-            decoded = None  # the model runs in Ray's actor processes, where nothing counts its outputs
-        last_calls = engines.COUNTED[-1].calls if engines.COUNTED else []
+        if ray_tally:  # the driver's own calls (loop retries) and the actors' batches
+            decoded = (decoded or 0) + engines.tallied(ray_tally) - before
+        # a Ray run's batches are decoded in the actors: the driver's calls alone are no replay of its work
+        last_calls = engines.COUNTED[-1].calls if engines.COUNTED and not ray_tally else []
         reply({"time_s": took, "decoded_tokens": decoded,
                "empty_outputs": sum(1 for t in translations if not t.strip())})
     model_s = engines.replay_seconds(last_calls)

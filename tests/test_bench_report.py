@@ -56,3 +56,53 @@ def test_summarize_takes_the_best_pass_and_its_decoded_tokens():
     out = run.summarize(passes, {"peak_rss_mib": 10.0, "model_s": 0.8, "model_calls": 3}, {"load_s": 0.1}, 50)
     assert (out["best_s"], out["decoded_tokens"], out["sent_per_s"], out["spread"]) == (1.0, 100, 50.0, 1.0)
     assert out["overhead_strict"] == pytest.approx((1.5 - 0.8) / 1.5)  # the replay is of the last pass
+
+
+class _Hypothesis:
+    def __init__(self, length: int) -> None:
+        self.hypotheses = [["x"] * length]
+
+
+class _Future:
+    def __init__(self, length: int) -> None:
+        self.value = _Hypothesis(length)
+
+    def result(self):
+        return self.value
+
+    def done(self) -> bool:
+        return True
+
+
+class _Model:
+    """Stands in for a ctranslate2.Translator: each row decodes as many positions as its source has tokens."""
+
+    def translate_batch(self, source, **kwargs):
+        rows = [len(tokens) for tokens in source]
+        return [_Future(n) for n in rows] if kwargs.get("asynchronous") else [_Hypothesis(n) for n in rows]
+
+
+@pytest.mark.parametrize("collect, expected", [
+    ([], 0),            # nothing collected yet: nothing counted until asked for the total
+    ([0], 9),           # one row collected: its whole call (the filler row too) is counted once
+    ([0, 1, 2], 9),     # every row collected: still counted once
+])
+def test_counting_counts_a_call_once_when_any_row_is_collected(collect, expected):
+    import engines
+
+    counted = engines.CountingCT2(_Model())
+    results = counted.translate_batch([["a"] * 2, ["b"] * 3, ["filler"] * 4], asynchronous=True)
+    for i in collect:
+        results[i].result()
+    assert counted._decoded == expected
+    assert counted.decoded == 9  # asking for the total counts the calls nobody collected
+
+
+def test_ray_actor_counts_reach_the_driver_through_the_tally_folder(tmp_path, monkeypatch):
+    import engines
+
+    monkeypatch.setenv(engines.TALLY_ENV, str(tmp_path))
+    first, second = engines.CountingCT2(_Model()), engines.CountingCT2(_Model())
+    first.translate_batch([["a"] * 5])
+    second.translate_batch([["a"] * 2, ["b"]], asynchronous=True)[1].result()
+    assert engines.tallied(str(tmp_path)) == 5 + 3
