@@ -18,3 +18,18 @@ def test_stored_rejoin_is_the_one_worked_out(lang):
     assert stored.rejoin_lengths == worked_out.rejoin_lengths and stored.rejoin_first == worked_out.rejoin_first
     text = "Смотри :) на arXiv:1810.04805, e.g. U.S. don't — it's 3x faster!"
     assert stored(text) == worked_out(text)
+
+
+@pytest.mark.parametrize("package", ["spacy", "pymorphy3", "ctranslate2", "typer"])
+def test_installed_version_reads_what_importlib_metadata_reads(package):
+    from importlib.metadata import version
+
+    from notelingo.nlp.tokenrules import installed_version
+
+    assert installed_version(package) == version(package)
+
+
+def test_installed_version_of_a_missing_package_is_a_dash():
+    from notelingo.nlp.tokenrules import installed_version
+
+    assert installed_version("no_such_package_for_notelingo") == "-"

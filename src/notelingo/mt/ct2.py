@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from ..errors import ModelError
-from .checks import RETRY_BEAMS, RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops
+from .checks import RETRY_BEAMS, RETRY_NO_REPEAT_NGRAM, RETRY_REPETITION_PENALTY, loops_so_far
 from .marian import MarianTokens, quiet_transformers, source_ranges
 from .options import DecodingOptions, cpu_count, length_bucket
 from .spm import MarianSpm
@@ -181,7 +181,7 @@ class StreamStop:
             return True
         if tokens.count(step.token) < 3:  # no unit has come round three times yet
             return False
-        return loops(self.sources[row], self.detokenize(tokens))
+        return loops_so_far(self.sources[row], self.detokenize(tokens))
 
 
 def _in_background(load: Callable[[], object]) -> Future:
