@@ -203,7 +203,7 @@ def _open(folder: Path, device: str, quantization: str, inter_threads: int, intr
 
     try:
         return ctranslate2.Translator(str(folder), device=device, compute_type=quantization,
-                                      inter_threads=inter_threads, intra_threads=intra_threads)
+                                      inter_threads=inter_threads, intra_threads=intra_threads, max_queued_batches=-1)
     except (RuntimeError, ValueError) as exc:
         raise ModelError(
             f"{folder}: CTranslate2 could not load the converted model ({exc}); delete that folder to convert "
