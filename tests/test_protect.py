@@ -334,8 +334,8 @@ def test_gloss_first_use_per_note_key():
 class HeadStartIdentity:
     """The identity model with a head start: it hears the first ``size`` masked segments early."""
 
-    def __init__(self, size):
-        self.size, self.events = size, []
+    def __init__(self, size, batches=1):
+        self.size, self.batches, self.events = size, batches, []
 
     def token_lengths(self, texts, src, tgt):
         return [len(text.split()) for text in texts]
@@ -345,10 +345,28 @@ class HeadStartIdentity:
 
     def head_start(self, texts, src, tgt, want):
         self.events.append(("head", list(texts), list(want)))
+        return len(self.events) < self.batches
 
     def __call__(self, texts, src, tgt):
         self.events.append(("call", list(texts)))
         return list(texts)
+
+
+@pytest.mark.parametrize("size, batches, heads", [
+    (1, 1, [["this"]]),
+    (1, 2, [["this"], ["a"]]),
+    (1, 3, [["this"], ["a"], ["the"]]),
+    (2, 2, [["this", "a"]]),  # the third segment makes no full batch
+])
+def test_the_head_start_takes_batches_while_the_model_asks_for_more(size, batches, heads):
+    requests = [
+        SegmentRequest("the big dataset is here today", "en", "ru", note_key="a"),
+        SegmentRequest("this dataset", "en", "ru", note_key="a"),
+        SegmentRequest("a dataset too", "en", "ru", note_key="b"),
+    ]
+    model = HeadStartIdentity(size, batches)
+    translate_protected(requests, model, glossary=GLOSSARY)
+    assert [[text.split()[0] for text in event[1]] for event in model.events if event[0] == "head"] == heads
 
 
 @pytest.mark.parametrize("size, head", [(1, ["this"]), (2, ["this", "a"]), (4, [])])

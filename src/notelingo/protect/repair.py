@@ -399,10 +399,11 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
     when ``translate_batch`` offers ``head_start(texts, src, tgt, want)``, ``head_size(src, tgt)``
     and ``token_lengths(texts, src, tgt)``, each pair's segments are masked shortest first and
     the first ``head_size`` that need the model go to ``head_start`` at once: the model starts
-    on the batch it would have begun with while the rest are masked."""
+    on the batch it would have begun with while the rest are masked. While ``head_start`` answers
+    true, the next ``head_size`` go to it too, so the model is not left idle once the first is done."""
     order = list(range(len(requests)))
     start = getattr(translate_batch, "head_start", None)
-    heads: dict[tuple[str, str], list[Plan]] = {}
+    heads: dict[tuple[str, str], list[Plan] | None] = {}
     sizes: dict[tuple[str, str], int] = {}
     if start is not None:
         by_pair: dict[tuple[str, str], list[int]] = {}
@@ -427,11 +428,12 @@ def _mask_all(requests: list[SegmentRequest], glossary, keep_acronyms: bool, tra
         if pair not in sizes:
             sizes[pair] = translate_batch.head_size(*pair)
         head = heads.setdefault(pair, [])
-        if len(head) < sizes[pair]:
+        if head is not None and len(head) < sizes[pair]:
             head.append(plan)
             if len(head) == sizes[pair]:
                 cores = _model_inputs(head)
-                start(list(cores), req.src, req.tgt, list(cores.values()))
+                # a true answer asks for the pair's next batch too (the model would finish this one first)
+                heads[pair] = [] if start(list(cores), req.src, req.tgt, list(cores.values())) else None
     glossed_by_note: dict[tuple[str, str], set[str]] = {}
     for plan in plans:
         req = plan.request
