@@ -450,14 +450,14 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 
 def test_held_out_term_list_recall_floors():
-    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654, unchanged by the
-    fifth and sixth rounds; the aim of 0.9 is not reached, see LABELLING.md)."""
+    """Floors under today's recall on the held-out public term list (en 0.885, ru 0.663 after the seventh round,
+    were 0.865 and 0.654 through the fifth and sixth; the aim of 0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
-    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
-    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.88
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.66
 
 
 def test_dev_term_list_recall_floors():
