@@ -450,14 +450,14 @@ def test_held_out_term_list_counts_whole_terms_in_prose_case(term, lang, expecte
 
 
 def test_held_out_term_list_recall_floors():
-    """Floors under today's recall on the held-out public term list (en 0.865, ru 0.654, unchanged by the
-    fifth and sixth rounds; the aim of 0.9 is not reached, see LABELLING.md)."""
+    """Floors under today's recall on the held-out public term list (en 0.885, ru 0.663 after the seventh round,
+    were 0.865 and 0.654 through the fifth and sixth; the aim of 0.9 is not reached, see LABELLING.md)."""
     from glossary_eval import HELD_OUT_TERMS, load_terms, term_recall
     from notelingo.glossary import load_glossary
 
     rows, glossary = load_terms(HELD_OUT_TERMS), load_glossary()
-    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.86
-    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.65
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.88
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.66
 
 
 def test_dev_term_list_recall_floors():
@@ -485,6 +485,21 @@ def test_deep_learning_dev_term_list_recall_floors():
     assert {row["file"] for row in rows}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
     assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.96
     assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.96
+
+
+def test_third_dev_term_list_recall_floors():
+    """Floors under today's recall on the third dev term list (Textbot's Russian neural-network dictionary and
+    ml-ai-fundamentals' "Russian (English)" headings, LABELLING.md "Seventh round": en 0.978, ru 0.955; what is missed
+    is generic by design: "recall", «точность», «разброс», everyday "fairness"/«справедливость», or left out:
+    «тонкая настройка», which the labelled set reads as no term in «тонкой настройки ответов»)."""
+    from glossary_eval import DEV_RU2_TERMS, HELD_OUT_TERMS, load_terms, term_recall
+    from notelingo.glossary import load_glossary
+
+    rows, glossary = load_terms(DEV_RU2_TERMS), load_glossary()
+    assert len(rows) >= 85
+    assert {row["file"] for row in rows}.isdisjoint(row["file"] for row in load_terms(HELD_OUT_TERMS))
+    assert term_recall(glossary, rows, "en")[0] / len(rows) >= 0.97
+    assert term_recall(glossary, rows, "ru")[0] / len(rows) >= 0.95
 
 
 @pytest.mark.parametrize(
@@ -516,7 +531,8 @@ def test_errors_print_the_dev_term_misses_never_the_held_out_ones(capsys, tmp_pa
     dev = lines.index(next(line for line in lines if line.startswith("dev term list:")))
     held = lines.index(next(line for line in lines if line.startswith("held-out term list:")))
     dev_dl = lines.index(next(line for line in lines if line.startswith("dev-dl term list:")))
-    for at in (dev, dev_dl):  # both dev lists print their misses
+    dev_ru2 = lines.index(next(line for line in lines if line.startswith("dev-ru2 term list:")))
+    for at in (dev, dev_dl, dev_ru2):  # every dev list prints its misses
         assert [line.split(":")[0] for line in lines[at + 1:at + 3]] == ["  missed (en)", "  missed (ru)"]
     assert not lines[held + 1].startswith("  missed")
 

@@ -221,6 +221,32 @@ def test_pattern_surfaces_table():
 
 
 @pytest.mark.parametrize(
+    "form, expected",
+    [("свёрточная нейронная сеть", ["свёрточная нейронная сеть", "свёрточная нейросеть"]),
+     ("сиамские нейронные сети", ["сиамские нейронные сети", "сиамские нейросети"]),
+     ("нейронная сеть прямого распространения", ["нейронная сеть прямого распространения",
+                                                "нейросеть прямого распространения"]),
+     ("нейронный перенос стиля", ["нейронный перенос стиля"]),  # no network in it
+     ("нейронная сетка", ["нейронная сетка"]),  # another word
+     ("neural network", ["neural network", "neural-network"])],
+)
+def test_pattern_surfaces_shorten_neural_network(form, expected):
+    """Russian writes «нейросеть» for «нейронная сеть» inside any term, as alone."""
+    assert matcher.pattern_surfaces(form) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Свёрточная нейросеть распознаёт цифры.", [("Свёрточная нейросеть", "convolutional neural network")]),
+     ("в рекуррентной нейросети", [("рекуррентной нейросети", "recurrent neural network")]),
+     ("глубокие нейросети", [("глубокие нейросети", "deep neural network")]),
+     ("Нейросеть обучена.", [("Нейросеть", "neural network")])],
+)
+def test_short_neural_network_matches_whole_terms(glossary, text, expected):
+    assert [(m.surface, m.entry.en) for m in glossary.find(text, "ru")] == expected
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("к скрытому слою", [("скрытому слою", "hidden layer")]),  # «слою» reads first as a form of «слоить»

@@ -75,6 +75,7 @@ INFLECTIONS = LABELS.parent / "inflection.jsonl"
 HELD_OUT_TERMS = LABELS.parent / "heldout_terms.tsv"
 DEV_TERMS = LABELS.parent / "dev_terms.tsv"
 DEV_DL_TERMS = LABELS.parent / "dev_terms_dl.tsv"  # the deep-learning dev list (LABELLING.md, "dev_terms_dl.tsv")
+DEV_RU2_TERMS = LABELS.parent / "dev_terms_ru2.tsv"  # two more DL glossaries (LABELLING.md, "dev_terms_ru2.tsv")
 
 
 def load_terms(path: Path | str = HELD_OUT_TERMS) -> list[dict]:
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terms", default=str(HELD_OUT_TERMS), help="held-out term list (TSV)")
     parser.add_argument("--dev-terms", default=str(DEV_TERMS), help="dev term list (TSV)")
     parser.add_argument("--dev-dl-terms", default=str(DEV_DL_TERMS), help="deep-learning dev term list (TSV)")
+    parser.add_argument("--dev-ru2-terms", default=str(DEV_RU2_TERMS), help="third dev term list (TSV)")
     parser.add_argument("--errors", action="store_true",
                         help="list false and missed terms, the dev term lists' misses and dev inflection errors "
                              "(never the held-out ones)")
@@ -221,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     glossary = load_glossary(args.glossary)
     result = score(glossary_finder(glossary), records)
     lists = {"dev": load_terms(args.dev_terms), "dev-dl": load_terms(args.dev_dl_terms),
-             "held-out": load_terms(args.terms)}
+             "dev-ru2": load_terms(args.dev_ru2_terms), "held-out": load_terms(args.terms)}
     if args.errors:
         for kind, rows in (("false", result.false), ("missed", result.missed)):
             for text, surface, entry in rows:

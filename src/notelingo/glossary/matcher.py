@@ -201,13 +201,21 @@ def pattern_surfaces(form: str) -> list[str]:
     """A form plus its hyphen spellings: 'fine-tuning' -> also 'fine tuning', 'finetuning' (not after a single
     letter: 'E-step' is not 'e steps'); an English
     form of several words also hyphenated, as English writes a compound before a noun ('learning-rate
-    warmup', 'neural-network models'). Russian writes no such compounds: its forms keep their spaces."""
+    warmup', 'neural-network models'). Russian writes no such compounds: its forms keep their spaces; but it
+    shortens «нейронная сеть» to «нейросеть» inside any term («свёрточная нейронная сеть» -> «свёрточная нейросеть»,
+    as «нейросеть» alone is a form of "neural network"), so a form with it has the short spelling too."""
     surfaces = [form]
     if "-" in form and not is_acronym(form) and len(form.split("-", 1)[0]) > 1:  # 'E-step' is no 'e step'
         surfaces += [form.replace("-", " "), form.replace("-", "")]
     if " " in form and not CYRILLIC_RE.search(form):
         surfaces.append(form.replace(" ", "-"))
+    if _NEURAL_NETWORK_RE.search(form):
+        surfaces.append(_NEURAL_NETWORK_RE.sub(lambda m: "нейросет" + m.group(1), form))
     return list(dict.fromkeys(surfaces))
+
+
+# «нейронная сеть» / «нейронные сети» as a glossary form writes it (nominative), and the noun's ending to keep
+_NEURAL_NETWORK_RE = re.compile(r"\bнейронн(?:ая|ые) сет(ь|и)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
