@@ -181,8 +181,9 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
         tell_phase(progress, "finding the models")
         wanted = drop_missing_pairs(notes, list(wanted_blocks(notes, options)), runner, report)
         extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
-        keys = [block_key(notes[n], b, src, tgt, {**runner.planned_signature(src, tgt).plan_fields(), **extra})
-                for n, b, src, tgt in wanted]
+        plans = {pair: {**runner.planned_signature(*pair).plan_fields(), **extra}
+                 for pair in dict.fromkeys((src, tgt) for _, _, src, tgt in wanted)}
+        keys = [block_key(notes[n], b, src, tgt, plans[(src, tgt)]) for n, b, src, tgt in wanted]
         missing = serve_from_records(notes, wanted, keys, runner, signed)
         jobs, requests = plan_jobs(notes, missing, runner, progress)
         if requests:
