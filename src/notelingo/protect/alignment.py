@@ -11,6 +11,8 @@ import base64
 import json
 from array import array
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,17 @@ class Alignment:
         flat = [w for row in weights for w in row]
         if len(flat) != len(target) * len(source):
             raise ValueError(f"{len(flat)} weights for {len(target)} x {len(source)} tokens")
-        values = [_STEPS[level] for level in _levels(flat, clip=True)]
+        levels = _levels(flat, clip=True)
+        values = [_STEPS[level] for level in levels]
         columns = len(source)
-        return cls([tuple(r) for r in source], [tuple(r) for r in target],
+        made = cls([tuple(r) for r in source], [tuple(r) for r in target],
                    [values[i * columns:(i + 1) * columns] for i in range(len(target))])
+        object.__setattr__(made, "_bytes", bytes(levels))  # what dumps() would work out again
+        return made
 
     def dumps(self) -> str:
         """JSON text: the token ranges and the weights as base64 bytes (one per weight)."""
-        levels = bytes(_levels([w for row in self.weights for w in row]))
+        levels = self.__dict__.get("_bytes") or bytes(_levels([w for row in self.weights for w in row]))
         if len(levels) != len(self.target) * len(self.source):
             raise ValueError(f"{len(levels)} weights for {len(self.target)} x {len(self.source)} tokens")
         return json.dumps({"source": self.source, "target": self.target,
@@ -73,9 +78,9 @@ def _levels(weights: list, clip: bool = False) -> list[int]:
     product of a float32 and 255 is exact in a double, so rounding it to float32 once is float32's product.
     ``clip``: the weights clipped to [0, 1] first."""
     single = array("f", weights)
-    if clip:
+    if clip and single and (min(single) < 0 or max(single) > 1):
         single = array("f", [0.0 if w < 0 else 1.0 if w > 1 else w for w in single])
-    return [round(w) for w in array("f", [w * 255 for w in single])]
+    return list(map(round, array("f", map(mul, single, repeat(255.0)))))
 
 
 #: Attention sums are compared in steps of 1/PLACEMENT_LEVELS, a tie going to the first token: last-bit
