@@ -97,7 +97,7 @@ def _loops(source: str, extent: int) -> bool:
 
 
 def _content(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+    return sum(map(str.isalnum, text))
 
 
 def length_outlier(source: str, output: str) -> Optional[str]:

@@ -140,6 +140,13 @@ def count_flags(report: TranslateReport, record: dict, block: Block, tgt: str) -
     report.flags.update(list(dict.fromkeys(flag for flags in flagged.values() for flag in flags)))
 
 
+def block_keys(notes: list[Note], wanted: list, runner: BatchRunner, extra: dict) -> list[str]:
+    """The cache key of each wanted block (:func:`.cache.block_key`), each pair's plan worked out once."""
+    plans = {pair: {**runner.planned_signature(*pair).plan_fields(), **extra}
+             for pair in dict.fromkeys((src, tgt) for _, _, src, tgt in wanted)}
+    return [block_key(notes[n], b, src, tgt, plans[(src, tgt)]) for n, b, src, tgt in wanted]
+
+
 def serve_from_records(notes: list[Note], wanted: list, keys: list[str], runner: BatchRunner, signed: dict) -> list:
     """Fill the blocks whose records are cached; returns the wanted blocks still to translate."""
     records = runner.cache.get_blocks(keys) if runner.cache is not None else {}
@@ -180,10 +187,7 @@ def translate_notes(notes: list[Note], options: TranslateOptions,
     try:
         tell_phase(progress, "finding the models")
         wanted = drop_missing_pairs(notes, list(wanted_blocks(notes, options)), runner, report)
-        extra = {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms}
-        plans = {pair: {**runner.planned_signature(*pair).plan_fields(), **extra}
-                 for pair in dict.fromkeys((src, tgt) for _, _, src, tgt in wanted)}
-        keys = [block_key(notes[n], b, src, tgt, plans[(src, tgt)]) for n, b, src, tgt in wanted]
+        keys = block_keys(notes, wanted, runner, {"glossary": glossary.hash, "keep_acronyms": options.keep_acronyms})
         missing = serve_from_records(notes, wanted, keys, runner, signed)
         jobs, requests = plan_jobs(notes, missing, runner, progress)
         if requests:
