@@ -68,8 +68,13 @@ def _is_formula(tokens: list[str]) -> bool:
     return bool(has_relation and (len(tokens) >= 3 or single_inline))
 
 
+_RELATION_RE = re.compile("[" + re.escape("".join(sorted(_RELATIONS))) + "]")
+
+
 def latex_run_candidates(text: str) -> list[tuple]:
     """Runs of math-looking tokens that contain a LaTeX command, a sub/superscript or a relation."""
+    if not _STRONG_MATH_RE.search(text) and not _RELATION_RE.search(text):
+        return []  # no run could pass _is_formula: most prose sentences, read without a token loop
     found, run = [], []
     for m in itertools.chain(_TOKEN_RE.finditer(text), [None]):
         joined = m is not None and _is_math_token(m.group())
