@@ -87,6 +87,7 @@ class FastMatcher:
         for index, generic, keys in table["patterns"]:
             self.table.setdefault(tuple(keys), []).append((index, generic))
         self.longest = max((len(keys) for keys in self.table), default=0)
+        self.starts = frozenset(keys[0] for keys in self.table if keys)  # a match can begin only at these keys
         self.stop_words = frozenset(table["stop_words"])
         self.lang, self._morph = lang, None
         # A word's key depends on the word alone (and the code and dictionaries the fingerprint names):
@@ -138,6 +139,8 @@ class FastMatcher:
         titles = _title_lines(text, self.stop_words)
         candidates = []
         for i in range(len(tokens)):
+            if keys[i] not in self.starts:
+                continue
             for length in range(1, min(self.longest, len(tokens) - i) + 1):
                 for index, generic in self.table.get(tuple(keys[i:i + length]), ()):
                     start = tokens[i][1]
